@@ -1,0 +1,1 @@
+"""The production-chain model: schema (Excel contract), typed data, formulation, results, checks."""

@@ -1,0 +1,246 @@
+r"""One rule function per constraint of the production-chain model.
+
+Each docstring holds the purpose in one line, the equation in LaTeX, and the why where it
+is not obvious; docs/formulation.md is generated from these docstrings
+(`python -m optimizer docs`), and tests/test_formulation_docs.py fails when a component
+lacks one. Notation: periods p, materials m, places n, sites s, lines l, recipes k,
+sources o, markets (d, m, p), lanes a. ``m.ix`` holds the sparse adjacency lists built
+once by formulation.build_model, so no rule scans a whole set.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyomo.environ as pyo
+
+Model = Any  # a pyo.ConcreteModel carrying .data (ChainData) and .ix (adjacency)
+
+
+def is_open(m: Model, line: str, p: str) -> Any:
+    r"""Whether line l operates in period p: 1 for existing lines, else
+    :math:`o_{l,p} = \sum_{p' \le p} b_{l,p'}`."""
+    if line in m.data.lines_existing:
+        return 1
+    return sum(m.build[line, q] for q in m.ix.builds_until[line, p])
+
+
+def recipe_throughput(m: Model, line: str, k: str, p: str) -> Any:
+    r"""Input processed by recipe k of line l: :math:`z_{l,k,p} = \sum_{m} x_{l,k,m,p}`."""
+    return sum(m.recipe_input[line, k, mat, p] for mat in m.ix.recipe_materials[line, k])
+
+
+def line_throughput(m: Model, line: str, p: str) -> Any:
+    r""":math:`z_{l,p} = \sum_k z_{l,k,p}`."""
+    return sum(recipe_throughput(m, line, k, p) for k in m.ix.recipes_of[line])
+
+
+def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
+    r"""Every tonne of a material at a place in a period comes from somewhere and goes somewhere.
+
+    .. math::
+        \sum_{o \in O_{n,m}} q_{o,p} + \sum_{a \in A^{in}_n} f_{a,m,p}
+        + \sum_{(l,k) \in L_n} y_{l,k,m}\, z_{l,k,p}
+        = \sum_{(l,k) \in L_n} x_{l,k,m,p} + \sum_{a \in A^{out}_n} f_{a,m,p}
+        + v_{n,m,p} + w_{n,m,p}
+
+    where q is purchase, f lane flow, y yield, z recipe throughput, x recipe input,
+    v sales and w disposal; terms that cannot exist are absent, not zero-filled.
+    """
+    ix = m.ix
+    supply = sum(m.purchase[o, p] for o in ix.sources_at.get((n, mat), ()) if (o, p) in m.purchase)
+    supply += sum(m.flow[a, mat, p] for a in ix.lanes_in.get((n, mat), ()))
+    supply += sum(m.data.yield_[line, k, mat] * recipe_throughput(m, line, k, p)
+                  for line, k in ix.makers_at.get((n, mat), ()))
+    use = sum(m.recipe_input[line, k, mat, p] for line, k in ix.users_at.get((n, mat), ()))
+    use += sum(m.flow[a, mat, p] for a in ix.lanes_out.get((n, mat), ()))
+    if (n, mat, p) in m.sales:
+        use += m.sales[n, mat, p]
+    if (n, mat, p) in m.disposal:
+        use += m.disposal[n, mat, p]
+    if isinstance(supply, int | float) and isinstance(use, int | float):
+        return pyo.Constraint.Skip
+    return supply == use
+
+
+def capacity_limit(m: Model, line: str, p: str) -> Any:
+    r"""A line processes no more than its capacity, and nothing unless it is built.
+
+    .. math:: \sum_k z_{l,k,p} \le K_l\, o_{l,p}
+    """
+    return line_throughput(m, line, p) <= m.data.capacity[line] * is_open(m, line, p)
+
+
+def utilisation_floor(m: Model, line: str, p: str) -> Any:
+    r"""A line that operates runs at least at its minimum utilisation.
+
+    .. math:: \sum_k z_{l,k,p} \ge \underline{u}_l\, K_l\, o_{l,p}
+    """
+    return line_throughput(m, line, p) >= (
+        m.data.utilisation_min[line] * m.data.capacity[line] * is_open(m, line, p)
+    )
+
+
+def input_link(m: Model, line: str, k: str, mat: str, p: str) -> Any:
+    r"""Each input flow of a line is tied to that line's own build decision.
+
+    .. math:: x_{l,k,m,p} \le M_{l,k,m}\, o_{l,p}, \qquad
+        M_{l,k,m} = \min\big(\bar{s}_{l,k,m} K_l,\ \max_p \textstyle\sum_o \bar{A}_{o,p}
+        + \sum_{l'} y_{l',m} K_{l'}\big)
+
+    Why: implied by capacity_limit when M = K, but with a scarce input the bound is the
+    supply, as in facility location's x_ij <= d_j y_i; these per-line links let the LP
+    relaxation close most instances at the root node.
+    """
+    return m.recipe_input[line, k, mat, p] <= m.data.input_bound[line, k, mat] * is_open(
+        m, line, p)
+
+
+def share_floor(m: Model, line: str, k: str, mat: str, p: str) -> Any:
+    r"""An input makes up at least its minimum share of the recipe's input mix.
+
+    .. math:: x_{l,k,m,p} \ge \underline{s}_{l,k,m}\, z_{l,k,p}
+    """
+    return m.recipe_input[line, k, mat, p] >= (
+        m.data.share_min[line, k, mat] * recipe_throughput(m, line, k, p))
+
+
+def share_ceiling(m: Model, line: str, k: str, mat: str, p: str) -> Any:
+    r"""An input makes up at most its maximum share of the recipe's input mix.
+
+    .. math:: x_{l,k,m,p} \le \bar{s}_{l,k,m}\, z_{l,k,p}
+    """
+    return m.recipe_input[line, k, mat, p] <= (
+        m.data.share_max[line, k, mat] * recipe_throughput(m, line, k, p))
+
+
+def _group_input(m: Model, line: str, k: str, g: str, p: str) -> Any:
+    return sum(m.recipe_input[line, k, mat, p] for mat in m.data.group_members[line, k, g])
+
+
+def group_share_floor(m: Model, line: str, k: str, g: str, p: str) -> Any:
+    r"""A group of inputs together makes up at least its minimum share.
+
+    .. math:: \sum_{m \in G_g} x_{l,k,m,p} \ge \underline{s}_{l,k,g}\, z_{l,k,p}
+    """
+    return _group_input(m, line, k, g, p) >= (
+        m.data.group_share_min[line, k, g] * recipe_throughput(m, line, k, p))
+
+
+def group_share_ceiling(m: Model, line: str, k: str, g: str, p: str) -> Any:
+    r"""A group of inputs together makes up at most its maximum share.
+
+    .. math:: \sum_{m \in G_g} x_{l,k,m,p} \le \bar{s}_{l,k,g}\, z_{l,k,p}
+    """
+    return _group_input(m, line, k, g, p) <= (
+        m.data.group_share_max[line, k, g] * recipe_throughput(m, line, k, p))
+
+
+def build_once(m: Model, line: str) -> Any:
+    r"""A candidate line is built at most once over the horizon.
+
+    .. math:: \sum_p b_{l,p} \le 1
+    """
+    return sum(m.build[line, q] for q in m.ix.build_periods[line]) <= 1
+
+
+def exclusive_group_limit(m: Model, g: str) -> Any:
+    r"""At most one line of an exclusive group is built (existing lines count).
+
+    .. math:: \sum_{l \in E_g} o_{l,\hat{p}} \le 1, \quad \hat{p} \text{ the last period}
+    """
+    last = m.data.last_period
+    return sum(is_open(m, line, last) for line in m.ix.group_lines[g]) <= 1
+
+
+def site_lines_limit(m: Model, s: str, p: str) -> Any:
+    r"""No more lines operate at a site than it allows.
+
+    .. math:: \sum_{l \in L_s} o_{l,p} \le \bar{N}_s
+    """
+    return sum(is_open(m, line, p) for line in m.ix.lines_at[s]) <= m.data.site_lines_max[s]
+
+
+def site_resource_limit(m: Model, s: str, r: str, p: str) -> Any:
+    r"""The lines operating at a site use no more of a shared resource than it has.
+
+    .. math:: \sum_{l \in L_s} u_{l,r}\, o_{l,p} \le \bar{R}_{s,r}
+    """
+    use = sum(m.data.resource_use[line, r] * is_open(m, line, p)
+              for line in m.ix.resource_users[s, r])
+    if isinstance(use, int | float):
+        return pyo.Constraint.Skip
+    return use <= m.data.resource_available[s, r]
+
+
+def lane_capacity_limit(m: Model, a: str, p: str) -> Any:
+    r"""A lane carries no more tonnes per year than its capacity.
+
+    .. math:: \sum_m f_{a,m,p} \le \bar{F}_a
+    """
+    mats = m.ix.lane_materials[a]
+    if not mats:
+        return pyo.Constraint.Skip
+    return sum(m.flow[a, mat, p] for mat in mats) <= m.data.lane_capacity[a]
+
+
+def _capex(m: Model, periods: Any) -> Any:
+    return sum(m.data.capex[line] * m.build[line, q] for line, q in m.build_options
+               if q in periods)
+
+
+def budget_total_limit(m: Model) -> Any:
+    r"""Investment over the horizon stays within the total budget.
+
+    .. math:: \sum_{l,p} I_l\, b_{l,p} \le B
+    """
+    return _capex(m, set(m.data.periods)) <= m.data.budget_total
+
+
+def budget_period_limit(m: Model, p: str) -> Any:
+    r"""Investment in a period stays within that period's budget.
+
+    .. math:: \sum_l I_l\, b_{l,p} \le B_p
+    """
+    spend = _capex(m, {p})
+    if isinstance(spend, int | float):
+        return pyo.Constraint.Skip
+    return spend <= m.data.budget_period[p]
+
+
+def lines_min_floor(m: Model, p: str) -> Any:
+    r"""At least the required number of lines operate (SME-cluster rule).
+
+    .. math:: \sum_l o_{l,p} \ge N_p
+    """
+    return sum(is_open(m, line, p) for line in m.data.lines) >= m.data.lines_min[p]
+
+
+def jobs_min_floor(m: Model, p: str) -> Any:
+    r"""The operating lines employ at least the required number of people.
+
+    .. math:: \sum_l j_l\, o_{l,p} \ge J_p
+    """
+    return sum(m.data.jobs[line] * is_open(m, line, p) for line in m.data.lines) >= (
+        m.data.jobs_min[p])
+
+
+def recovered_min_floor(m: Model, p: str) -> Any:
+    r"""At least the required tonnage of recovered-waste feedstock is processed.
+
+    .. math:: \sum_{(l,k,m):\, m \in M^{rec}} x_{l,k,m,p} \ge R_p
+    """
+    return sum(m.recipe_input[line, k, mat, p] for line, k, mat in m.ix.recovered_inputs) >= (
+        m.data.recovered_min[p])
+
+
+def local_share_floor(m: Model, p: str) -> Any:
+    r"""Local sources supply at least the required share of feedstock purchases by value.
+
+    .. math:: \sum_{o \in O^{loc}} c^{buy}_{o,p} q_{o,p} \ge
+        \sigma_p \sum_{o} c^{buy}_{o,p} q_{o,p}
+    """
+    local = sum(m.data.source_price[o, p] * m.purchase[o, p] for o in m.ix.sources_in[p]
+                if m.data.source_local[o])
+    total = sum(m.data.source_price[o, p] * m.purchase[o, p] for o in m.ix.sources_in[p])
+    return local >= m.data.local_share_min[p] * total

@@ -1,0 +1,233 @@
+r"""build_model(data): the production-chain MILP, read top to bottom as in a paper.
+
+Sets, then variables, then the objective's named parts, then the constraints, each
+constraint's rule (with its equation) in models/chain/constraints.py. The builder takes
+validated ChainData only; it reads no file and calls no solver.
+
+Construction is sparse: every index set holds only keys that exist in the data (offers,
+recipe entries, lanes x materials that can carry something), and the adjacency lists in
+``model.ix`` are built once, so each constraint row is assembled from its own terms.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
+
+from models.chain import constraints as c
+from models.chain.data import ChainData
+
+# name -> (rule, index-set attribute or None for a scalar constraint). Order is the
+# order in the formulation document.
+CONSTRAINTS: dict[str, tuple[object, str | None]] = {
+    "material_balance": (c.material_balance, "balance_index"),
+    "capacity_limit": (c.capacity_limit, "line_periods"),
+    "utilisation_floor": (c.utilisation_floor, "utilised_line_periods"),
+    "input_link": (c.input_link, "recipe_input_index"),
+    "share_floor": (c.share_floor, "share_floor_index"),
+    "share_ceiling": (c.share_ceiling, "share_ceiling_index"),
+    "group_share_floor": (c.group_share_floor, "group_floor_index"),
+    "group_share_ceiling": (c.group_share_ceiling, "group_ceiling_index"),
+    "build_once": (c.build_once, "multi_period_candidates"),
+    "exclusive_group_limit": (c.exclusive_group_limit, "groups"),
+    "site_lines_limit": (c.site_lines_limit, "site_limit_periods"),
+    "site_resource_limit": (c.site_resource_limit, "resource_periods"),
+    "lane_capacity_limit": (c.lane_capacity_limit, "capacitated_lane_periods"),
+    "budget_total_limit": (c.budget_total_limit, None),
+    "budget_period_limit": (c.budget_period_limit, "budget_periods"),
+    "lines_min_floor": (c.lines_min_floor, "lines_min_periods"),
+    "jobs_min_floor": (c.jobs_min_floor, "jobs_min_periods"),
+    "recovered_min_floor": (c.recovered_min_floor, "recovered_min_periods"),
+    "local_share_floor": (c.local_share_floor, "local_share_periods"),
+}
+
+# Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
+VARIABLES: dict[str, tuple[str, str, str]] = {
+    "purchase": ("q_{o,p}", "t/yr", "feedstock bought from offer o"),
+    "flow": ("f_{a,m,p}", "t/yr", "material m carried on lane a"),
+    "recipe_input": ("x_{l,k,m,p}", "t/yr", "input m fed to recipe k of line l"),
+    "sales": ("v_{d,m,p}", "t/yr", "material m sold at market d"),
+    "disposal": ("w_{s,m,p}", "t/yr", "residue m disposed of at site s"),
+    "build": ("b_{l,p}", "0/1", "candidate line l is built in period p"),
+}
+
+# The objective's parts, each discounted with w_p = sum_{years of p} (1+r)^-t.
+OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
+    "revenue": (r"\sum_{d,m,p} w_p\, \pi_{d,m,p}\, v_{d,m,p}", "sales revenue"),
+    "cost_feedstock": (r"\sum_{o,p} w_p\, c^{buy}_{o,p}\, q_{o,p}", "feedstock purchases"),
+    "cost_variable": (r"\sum_{l,k,m,p} w_p\, c^{var}_l\, x_{l,k,m,p}",
+                      "variable processing cost per tonne of input"),
+    "cost_transport": (r"\sum_{a,m,p} w_p\, (\phi_m c^{lane}_a + c^{add}_a)\, f_{a,m,p}",
+                       "transport, volume factor applied"),
+    "cost_disposal": (r"\sum_{s,m,p} w_p\, c^{disp}_m\, w_{s,m,p}", "residue disposal"),
+    "cost_fixed": (r"\sum_{l,p} w_p\, c^{fix}_l\, o_{l,p}",
+                   "fixed cost of lines from their build period on"),
+}
+
+
+@dataclass
+class Adjacency:
+    """Sparse lookups built once from ChainData; rules read only these."""
+
+    sources_at: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    sources_in: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    lanes_in: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    lanes_out: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    lane_materials: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    makers_at: dict[tuple[str, str], list[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(list))
+    users_at: dict[tuple[str, str], list[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(list))
+    recipes_of: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    recipe_materials: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list))
+    build_periods: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    builds_until: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    group_lines: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    lines_at: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    resource_users: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list))
+    recovered_inputs: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def adjacency(d: ChainData) -> Adjacency:
+    ix = Adjacency()
+    for o in d.sources:
+        ix.sources_at[d.source_location[o], d.source_material[o]].append(o)
+    for o, p in d.source_periods:
+        ix.sources_in[p].append(o)
+    for a, mat in d.lane_flows:
+        ix.lanes_out[d.lane_origin[a], mat].append(a)
+        ix.lanes_in[d.lane_destination[a], mat].append(a)
+        ix.lane_materials[a].append(mat)
+    for line, k in d.line_recipes:
+        ix.recipes_of[line].append(k)
+    for line, k, mat in d.recipe_inputs:
+        ix.recipe_materials[line, k].append(mat)
+        ix.users_at[d.line_site[line], mat].append((line, k))
+        if mat in d.recovered:
+            ix.recovered_inputs.append((line, k, mat))
+    for line, k, mat in d.recipe_outputs:
+        ix.makers_at[d.line_site[line], mat].append((line, k))
+    for line, p in d.build_options:
+        ix.build_periods[line].append(p)
+    order = {p: i for i, p in enumerate(d.periods)}
+    for line in d.lines:
+        for p in d.periods:
+            ix.builds_until[line, p] = [q for q in ix.build_periods[line]
+                                        if order[q] <= order[p]]
+        ix.lines_at[d.line_site[line]].append(line)
+        if line in d.line_group:
+            ix.group_lines[d.line_group[line]].append(line)
+    for (line, r), _amount in d.resource_use.items():
+        ix.resource_users[d.line_site[line], r].append(line)
+    return ix
+
+
+def build_model(d: ChainData) -> pyo.ConcreteModel:
+    """The MILP for one validated case. Pure: no I/O, no solver."""
+    with PauseGC():  # building a large model is ~2x faster without the cyclic GC
+        return _build(d)
+
+
+def _build(d: ChainData) -> pyo.ConcreteModel:
+    m = pyo.ConcreteModel(name=d.case_name)
+    m.data = d
+    m.ix = ix = adjacency(d)
+    P = d.periods
+
+    # ---- sets (sparse: only keys that exist) -------------------------------------------
+    m.periods = pyo.Set(initialize=P, ordered=True, doc="planning periods p")
+    m.source_periods = pyo.Set(initialize=d.source_periods, dimen=2, doc="offers o by period")
+    m.flow_index = pyo.Set(initialize=[(a, mat, p) for a, mat in d.lane_flows for p in P],
+                           dimen=3, doc="lane a, material m it can carry, period p")
+    m.recipe_input_index = pyo.Set(
+        initialize=[(line, k, mat, p) for line, k, mat in d.recipe_inputs for p in P],
+        dimen=4, doc="input m of recipe k of line l, period p")
+    m.market_index = pyo.Set(initialize=d.markets, dimen=3, doc="market d, material m, period p")
+    m.disposal_index = pyo.Set(initialize=[(s, mat, p) for s, mat in d.disposals for p in P],
+                               dimen=3, doc="site s where residue m arises, period p")
+    m.build_options = pyo.Set(initialize=d.build_options, dimen=2,
+                              doc="candidate line l, period p it may be built in")
+    m.balance_index = pyo.Set(initialize=[(n, mat, p) for n, mat in d.balances for p in P],
+                              dimen=3, doc="place n, material m present there, period p")
+    m.line_periods = pyo.Set(initialize=[(line, p) for line in d.lines for p in P], dimen=2)
+    m.utilised_line_periods = pyo.Set(
+        initialize=[(line, p) for line in d.lines for p in P if d.utilisation_min[line] > 0],
+        dimen=2)
+    m.share_floor_index = pyo.Set(
+        initialize=[(*key, p) for key in d.recipe_inputs for p in P if d.share_min[key] > 0],
+        dimen=4)
+    m.share_ceiling_index = pyo.Set(
+        initialize=[(*key, p) for key in d.recipe_inputs for p in P if d.share_max[key] < 1],
+        dimen=4)
+    m.group_floor_index = pyo.Set(
+        initialize=[(*g, p) for g in d.share_groups for p in P if d.group_share_min[g] > 0],
+        dimen=4)
+    m.group_ceiling_index = pyo.Set(
+        initialize=[(*g, p) for g in d.share_groups for p in P if d.group_share_max[g] < 1],
+        dimen=4)
+    m.multi_period_candidates = pyo.Set(
+        initialize=[line for line, ps in ix.build_periods.items() if len(ps) > 1])
+    m.groups = pyo.Set(initialize=d.groups)
+    m.site_limit_periods = pyo.Set(
+        initialize=[(s, p) for s in d.site_lines_max for p in P], dimen=2)
+    m.resource_periods = pyo.Set(
+        initialize=[(s, r, p) for s, r in d.site_resources for p in P], dimen=3)
+    m.capacitated_lane_periods = pyo.Set(
+        initialize=[(a, p) for a in d.lanes if d.lane_capacity[a] is not None for p in P],
+        dimen=2)
+    m.budget_periods = pyo.Set(initialize=list(d.budget_period))
+    m.lines_min_periods = pyo.Set(initialize=list(d.lines_min))
+    m.jobs_min_periods = pyo.Set(initialize=list(d.jobs_min))
+    m.recovered_min_periods = pyo.Set(initialize=list(d.recovered_min))
+    m.local_share_periods = pyo.Set(initialize=list(d.local_share_min))
+
+    # ---- variables ----------------------------------------------------------------------
+    m.purchase = pyo.Var(m.source_periods, domain=pyo.NonNegativeReals,
+                         bounds=lambda _m, o, p: (d.offtake_min[o, p], d.availability[o, p]),
+                         doc=VARIABLES["purchase"][2])
+    m.flow = pyo.Var(m.flow_index, domain=pyo.NonNegativeReals, doc=VARIABLES["flow"][2])
+    m.recipe_input = pyo.Var(m.recipe_input_index, domain=pyo.NonNegativeReals,
+                             doc=VARIABLES["recipe_input"][2])
+    m.sales = pyo.Var(m.market_index, domain=pyo.NonNegativeReals,
+                      bounds=lambda _m, n, mat, p: (d.sales_min[n, mat, p],
+                                                    d.sales_max[n, mat, p]),
+                      doc=VARIABLES["sales"][2])
+    m.disposal = pyo.Var(m.disposal_index, domain=pyo.NonNegativeReals,
+                         doc=VARIABLES["disposal"][2])
+    m.build = pyo.Var(m.build_options, domain=pyo.Binary, doc=VARIABLES["build"][2])
+
+    # ---- objective: named parts, then net value ------------------------------------------
+    w = d.period_weight
+    m.revenue = pyo.Expression(expr=sum(
+        w[p] * d.price[n, mat, p] * m.sales[n, mat, p] for n, mat, p in m.market_index))
+    m.cost_feedstock = pyo.Expression(expr=sum(
+        w[p] * d.source_price[o, p] * m.purchase[o, p] for o, p in m.source_periods))
+    m.cost_variable = pyo.Expression(expr=sum(
+        w[p] * d.cost_variable[line] * m.recipe_input[line, k, mat, p]
+        for line, k, mat, p in m.recipe_input_index))
+    m.cost_transport = pyo.Expression(expr=sum(
+        w[p] * d.lane_cost[a, mat] * m.flow[a, mat, p] for a, mat, p in m.flow_index))
+    m.cost_disposal = pyo.Expression(expr=sum(
+        w[p] * d.disposal_cost[mat] * m.disposal[s, mat, p] for s, mat, p in m.disposal_index))
+    m.cost_fixed = pyo.Expression(expr=sum(
+        w[p] * d.cost_fixed[line] * c.is_open(m, line, p) for line in d.lines for p in P))
+    m.net_value = pyo.Objective(
+        expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
+        - m.cost_disposal - m.cost_fixed,
+        sense=pyo.maximize, doc="discounted net value")
+
+    # ---- constraints ----------------------------------------------------------------------
+    for name, (rule, index) in CONSTRAINTS.items():
+        if index is None:
+            if name == "budget_total_limit" and d.budget_total is None:
+                continue
+            setattr(m, name, pyo.Constraint(rule=rule, doc=(rule.__doc__ or "").split("\n")[0]))
+        else:
+            setattr(m, name, pyo.Constraint(getattr(m, index), rule=rule,
+                                            doc=(rule.__doc__ or "").split("\n")[0]))
+    return m

@@ -1,0 +1,473 @@
+"""The Excel contract of the production-chain model.
+
+Every sheet and column of the input workbook is declared here once: its type, unit,
+whether it is required, its default, what it means, and (for model parameters) the
+symbol it carries in docs/formulation.md. The reader, the template writer, the
+glossary and the documentation all read this module; nothing else declares columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+SCHEMA_VERSION = "1.0"
+
+
+class ColType(StrEnum):
+    """How a cell's value is parsed."""
+
+    ID = "id"  # text identifier, compared exactly after trimming
+    TEXT = "text"  # free text
+    NUMBER = "number"  # real number
+    INTEGER = "integer"  # whole number
+    BOOL = "bool"  # yes/no
+    ENUM = "enum"  # one of a fixed list of words
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input sheet."""
+
+    name: str
+    type: ColType
+    description: str
+    unit: str = ""
+    required: bool = False
+    default: object = None
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+    refs: tuple[str, ...] = ()  # sheets whose key this column must name
+    symbol: str = ""  # LaTeX symbol in the formulation, if the column is a model parameter
+    example: str = ""
+
+    @property
+    def optional_blank_means(self) -> str:
+        """What an empty cell means, in words, for the glossary."""
+        if self.required:
+            return "required"
+        if self.default is None:
+            return "optional; blank means none / no limit"
+        return f"optional; blank means {self.default}"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One input sheet: an entity of the model, one row per record."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # columns that identify a row (unique together)
+    required: bool = True
+    fill_order: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def required_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One row of the Settings sheet (a key-value sheet)."""
+
+    name: str
+    type: ColType
+    description: str
+    default: object
+    unit: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    symbol: str = ""
+
+
+MATERIAL_KINDS = ("feedstock", "intermediate", "product", "residue")
+LINE_STATUSES = ("candidate", "existing", "excluded")
+RECIPE_ROLES = ("input", "output")
+POLICY_KINDS = (
+    "budget_total",
+    "budget_period",
+    "lines_min",
+    "jobs_min",
+    "recovered_min",
+    "local_share_min",
+)
+
+C = Column
+T = ColType
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("case_name", T.TEXT, "Short name of the case; used in the results file name.", "case"),
+    Setting("currency", T.TEXT, "Currency of every price and cost in the workbook.", "USD"),
+    Setting(
+        "discount_rate",
+        T.NUMBER,
+        "Yearly discount rate applied to later periods (0.08 = 8 %).",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol="r",
+    ),
+    Setting("time_limit", T.NUMBER, "Solver time limit.", 600.0, unit="s", minimum=0.0),
+    Setting(
+        "mip_gap",
+        T.NUMBER,
+        "Relative gap at which the solver may stop (0.0001 = 0.01 %).",
+        1e-4,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+    ),
+    Setting("threads", T.INTEGER, "Solver threads; 0 lets HiGHS choose.", 0, minimum=0),
+)
+
+PERIODS = Sheet(
+    "Periods",
+    "Planning periods, in time order. Quantities are per year of a period; a period of "
+    "several years counts its yearly value once per year, discounted.",
+    (
+        C("period", T.ID, "Period identifier, e.g. 2025 or P1.", required=True, example="2025"),
+        C("years", T.INTEGER, "Length of the period in years.", unit="yr", default=1, minimum=1,
+          symbol=r"n_p"),
+        C("description", T.TEXT, "Free text."),
+    ),
+    key=("period",),
+    fill_order=2,
+)
+
+MATERIALS = Sheet(
+    "Materials",
+    "Every material in the chain: feedstocks, intermediates, end products and residues.",
+    (
+        C("material", T.ID, "Material identifier.", required=True, example="V_PPH"),
+        C("name", T.TEXT, "Readable name."),
+        C("kind", T.ENUM, "What role the material plays.", required=True,
+          choices=MATERIAL_KINDS),
+        C("volume_factor", T.NUMBER, "Multiplies transport cost per tonne (hollow goods > 1).",
+          default=1.0, minimum=0.0, symbol=r"\phi_m"),
+        C("disposal_cost", T.NUMBER, "Cost of disposing of one tonne at the site where it "
+          "arises (e.g. to waste-to-energy). Blank: the material cannot be disposed of.",
+          unit="currency/t", minimum=0.0, symbol=r"c^{disp}_m"),
+        C("recovered", T.BOOL, "Recovered-waste feedstock (counts toward the recovered-waste "
+          "policy).", default=False),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("material",),
+    fill_order=3,
+)
+
+LOCATIONS = Sheet(
+    "Locations",
+    "Places that are not sites: markets, ports, supplier hubs. Sites are listed on the "
+    "Sites sheet; together they are every place a source, market or lane may name.",
+    (
+        C("location", T.ID, "Location identifier.", required=True, example="M_BAKU"),
+        C("name", T.TEXT, "Readable name."),
+        C("latitude", T.NUMBER, "Latitude (for maps).", unit="deg", minimum=-90, maximum=90),
+        C("longitude", T.NUMBER, "Longitude (for maps).", unit="deg", minimum=-180,
+          maximum=180),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("location",),
+    required=False,
+    fill_order=4,
+)
+
+SITES = Sheet(
+    "Sites",
+    "Industrial parks where processing lines can be built.",
+    (
+        C("site", T.ID, "Site identifier.", required=True, example="SCIP"),
+        C("name", T.TEXT, "Readable name."),
+        C("latitude", T.NUMBER, "Latitude (for maps).", unit="deg", minimum=-90, maximum=90),
+        C("longitude", T.NUMBER, "Longitude (for maps).", unit="deg", minimum=-180,
+          maximum=180),
+        C("lines_max", T.INTEGER, "Most lines that may operate at the site at once.",
+          minimum=0, symbol=r"\bar{N}_s"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("site",),
+    fill_order=5,
+)
+
+RESOURCES = Sheet(
+    "Resources",
+    "Shared resources of a site (power, water, floor area) and how much is available.",
+    (
+        C("site", T.ID, "Site that has the resource.", required=True, refs=("Sites",)),
+        C("resource", T.ID, "Resource name, e.g. power.", required=True),
+        C("unit", T.TEXT, "Unit of the resource, e.g. MW."),
+        C("available", T.NUMBER, "Amount available at the site.", required=True, minimum=0.0,
+          symbol=r"\bar{R}_{s,r}"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("site", "resource"),
+    required=False,
+    fill_order=7,
+)
+
+RESOURCE_USE = Sheet(
+    "ResourceUse",
+    "How much of a site resource each line takes while it operates.",
+    (
+        C("line", T.ID, "Line that uses the resource.", required=True, refs=("Lines",)),
+        C("resource", T.ID, "Resource name, as on the Resources sheet.", required=True),
+        C("amount", T.NUMBER, "Amount the line takes.", required=True, minimum=0.0,
+          symbol=r"u_{l,r}"),
+    ),
+    key=("line", "resource"),
+    required=False,
+    fill_order=8,
+)
+
+SOURCES = Sheet(
+    "Sources",
+    "Feedstock offers: a material offered at a location, per period.",
+    (
+        C("source", T.ID, "Offer identifier.", required=True, example="SOCAR_PPH"),
+        C("material", T.ID, "Material offered.", required=True, refs=("Materials",)),
+        C("location", T.ID, "Where it is offered (a site or a location).", required=True,
+          refs=("Sites", "Locations")),
+        C("period", T.ID, "Period the row applies to. Blank: every period.",
+          refs=("Periods",)),
+        C("availability", T.NUMBER, "Most that can be bought per year. Blank: unlimited.",
+          unit="t/yr", minimum=0.0, symbol=r"\bar{A}_{o,p}"),
+        C("offtake_min", T.NUMBER, "Least that must be bought per year.", unit="t/yr",
+          default=0.0, minimum=0.0, symbol=r"\underline{A}_{o,p}"),
+        C("price", T.NUMBER, "Price per tonne at the location.", unit="currency/t",
+          required=True, minimum=0.0, symbol=r"c^{buy}_{o,p}"),
+        C("local", T.BOOL, "Produced in the country (counts toward the local-share policy).",
+          default=True),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("source", "period"),
+    fill_order=9,
+)
+
+LINES = Sheet(
+    "Lines",
+    "Processing lines: candidates that may be built, existing lines that must run.",
+    (
+        C("line", T.ID, "Line identifier.", required=True, example="C01"),
+        C("site", T.ID, "Site of the line.", required=True, refs=("Sites",)),
+        C("technology", T.ID, "Technology; recipes may be given per technology.",
+          required=True),
+        C("capacity", T.NUMBER, "Most input the line can process per year.", unit="t/yr",
+          required=True, minimum=0.0, symbol=r"K_l"),
+        C("cost_fixed", T.NUMBER, "Fixed cost per year while the line exists (annualised "
+          "capex, fixed O&M, labour).", unit="currency/yr", default=0.0, minimum=0.0,
+          symbol=r"c^{fix}_l"),
+        C("capex", T.NUMBER, "Investment, counted against budgets in the build period.",
+          unit="currency", default=0.0, minimum=0.0, symbol=r"I_l"),
+        C("cost_variable", T.NUMBER, "Processing cost per tonne of input (without feedstock).",
+          unit="currency/t", default=0.0, minimum=0.0, symbol=r"c^{var}_l"),
+        C("utilisation_min", T.NUMBER, "Least share of capacity used in every period the line "
+          "operates.", unit="fraction", default=0.0, minimum=0.0, maximum=1.0,
+          symbol=r"\underline{u}_l"),
+        C("jobs", T.NUMBER, "Jobs while the line operates.", default=0.0, minimum=0.0,
+          symbol=r"j_l"),
+        C("status", T.ENUM, "candidate: may be built; existing: operates in every period; "
+          "excluded: left out of this run.", default="candidate", choices=LINE_STATUSES),
+        C("group", T.ID, "Exclusive group: at most one line of a group is built."),
+        C("period_earliest", T.ID, "First period in which the line may be built. Blank: the "
+          "first period.", refs=("Periods",)),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("line",),
+    fill_order=6,
+)
+
+RECIPES = Sheet(
+    "Recipes",
+    "Operating modes (recipes) of a technology or of one line: allowed inputs with their "
+    "share of the input mix, and outputs with their yield per tonne of input. A line runs "
+    "any mix of its modes within its capacity. Rows for a line ID replace the rows of its "
+    "technology.",
+    (
+        C("applies_to", T.ID, "A technology, or a line ID for a line-specific recipe.",
+          required=True, example="T01"),
+        C("recipe", T.ID, "Operating mode name; one mode if the technology has one.",
+          default="main"),
+        C("material", T.ID, "Input or output material.", required=True, refs=("Materials",)),
+        C("role", T.ENUM, "input or output.", required=True, choices=RECIPE_ROLES),
+        C("share_min", T.NUMBER, "Least share of this input in the mode's input mix.",
+          unit="fraction", default=0.0, minimum=0.0, maximum=1.0,
+          symbol=r"\underline{s}_{l,k,m}"),
+        C("share_max", T.NUMBER, "Most share of this input in the mode's input mix.",
+          unit="fraction", default=1.0, minimum=0.0, maximum=1.0,
+          symbol=r"\bar{s}_{l,k,m}"),
+        C("yield", T.NUMBER, "Tonnes of this output per tonne of input to the mode.",
+          unit="t/t", minimum=0.0, symbol=r"y_{l,k,m}"),
+        C("share_group", T.ID, "Input group whose combined share is limited on the "
+          "RecipeGroups sheet (e.g. all recyclate inputs)."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("applies_to", "recipe", "material", "role"),
+    fill_order=10,
+)
+
+RECIPE_GROUPS = Sheet(
+    "RecipeGroups",
+    "Limits on the combined share of a group of inputs in a mode's input mix, e.g. "
+    "'total recyclate at most 30 %'. Inputs join a group through Recipes.share_group.",
+    (
+        C("applies_to", T.ID, "Technology or line, as on the Recipes sheet.", required=True),
+        C("recipe", T.ID, "Operating mode, as on the Recipes sheet.", default="main"),
+        C("share_group", T.ID, "Group name, as in Recipes.share_group.", required=True),
+        C("share_min", T.NUMBER, "Least combined share of the group's inputs.",
+          unit="fraction", default=0.0, minimum=0.0, maximum=1.0,
+          symbol=r"\underline{s}_{l,k,g}"),
+        C("share_max", T.NUMBER, "Most combined share of the group's inputs.",
+          unit="fraction", default=1.0, minimum=0.0, maximum=1.0,
+          symbol=r"\bar{s}_{l,k,g}"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("applies_to", "recipe", "share_group"),
+    required=False,
+    fill_order=10,
+)
+
+MARKETS = Sheet(
+    "Markets",
+    "Where products and intermediates can be sold: price and the least (contracted) and "
+    "most (absorptive) sales per year.",
+    (
+        C("market", T.ID, "Place of sale (a location or a site).", required=True,
+          refs=("Locations", "Sites")),
+        C("material", T.ID, "Material sold.", required=True, refs=("Materials",)),
+        C("period", T.ID, "Period the row applies to. Blank: every period.",
+          refs=("Periods",)),
+        C("price", T.NUMBER, "Price per tonne at the market.", unit="currency/t",
+          required=True, minimum=0.0, symbol=r"\pi_{d,m,p}"),
+        C("sales_min", T.NUMBER, "Least that must be sold per year.", unit="t/yr",
+          default=0.0, minimum=0.0, symbol=r"\underline{D}_{d,m,p}"),
+        C("sales_max", T.NUMBER, "Most that can be sold per year. Blank: unlimited.",
+          unit="t/yr", minimum=0.0, symbol=r"\bar{D}_{d,m,p}"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("market", "material", "period"),
+    fill_order=11,
+)
+
+MODES = Sheet(
+    "Modes",
+    "Transport modes: cost per tonne = fixed part + rate per km x distance.",
+    (
+        C("mode", T.ID, "Mode identifier, e.g. road.", required=True),
+        C("cost_fixed", T.NUMBER, "Fixed part per tonne (loading, terminals).",
+          unit="currency/t", default=0.0, minimum=0.0, symbol=r"c^{0}_{\mu}"),
+        C("cost_per_km", T.NUMBER, "Rate per tonne-kilometre.", unit="currency/t/km",
+          default=0.0, minimum=0.0, symbol=r"c^{km}_{\mu}"),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("mode",),
+    required=False,
+    fill_order=12,
+)
+
+LANES = Sheet(
+    "Lanes",
+    "Transport lanes between places. Cost per tonne is given directly, or as mode and "
+    "distance; either way it is multiplied by the material's volume factor, then the "
+    "surcharge (borders, documents) is added.",
+    (
+        C("lane", T.ID, "Lane identifier.", required=True, example="SCIP-M_BAKU-road"),
+        C("origin", T.ID, "Where the lane starts.", required=True,
+          refs=("Sites", "Locations")),
+        C("destination", T.ID, "Where the lane ends.", required=True,
+          refs=("Sites", "Locations")),
+        C("material", T.ID, "Only this material may use the lane. Blank: any material.",
+          refs=("Materials",)),
+        C("mode", T.ID, "Transport mode (with distance_km).", refs=("Modes",)),
+        C("distance_km", T.NUMBER, "Distance.", unit="km", minimum=0.0, symbol=r"\delta_a"),
+        C("cost", T.NUMBER, "Freight per tonne, instead of mode and distance.",
+          unit="currency/t", minimum=0.0, symbol=r"c^{lane}_a"),
+        C("surcharge", T.NUMBER, "Added per tonne after the volume factor (borders, "
+          "documents).", unit="currency/t", default=0.0, minimum=0.0, symbol=r"c^{add}_a"),
+        C("capacity", T.NUMBER, "Most tonnes per year on the lane. Blank: unlimited.",
+          unit="t/yr", minimum=0.0, symbol=r"\bar{F}_a"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("lane",),
+    fill_order=13,
+)
+
+POLICY = Sheet(
+    "Policy",
+    "Optional budget and policy limits. budget_total: capex over all periods; "
+    "budget_period: capex in a period; lines_min and jobs_min: lines and jobs in operation; "
+    "recovered_min: tonnes of recovered-waste feedstock processed per year; "
+    "local_share_min: least share of feedstock purchases by value from local sources.",
+    (
+        C("policy", T.ENUM, "Which limit.", required=True, choices=POLICY_KINDS),
+        C("value", T.NUMBER, "The limit (currency, count, tonnes or fraction).",
+          required=True, minimum=0.0),
+        C("active", T.BOOL, "no: keep the row but leave the limit out of this run.",
+          default=True),
+        C("period", T.ID, "Period it applies to. Blank: every period (budget_period, "
+          "recovered_min, local_share_min) or the last period (lines_min, jobs_min).",
+          refs=("Periods",)),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("policy", "period"),
+    required=False,
+    fill_order=15,
+)
+
+REFERENCES = Sheet(
+    "References",
+    "The sources cited in the reference columns.",
+    (
+        C("ref", T.ID, "Short tag used in reference columns, e.g. S5.", required=True),
+        C("citation", T.TEXT, "Author, title, date."),
+        C("url", T.TEXT, "Address."),
+    ),
+    key=("ref",),
+    required=False,
+    fill_order=16,
+)
+
+SETTINGS_SHEET = Sheet(
+    "Settings",
+    "Run settings, one per row: name in column A, value in column B.",
+    (
+        C("setting", T.ID, "Setting name.", required=True, choices=tuple(s.name for s in SETTINGS)),
+        C("value", T.TEXT, "Its value.", required=False),
+        C("description", T.TEXT, "What it means."),
+    ),
+    key=("setting",),
+    fill_order=1,
+)
+
+SHEETS: tuple[Sheet, ...] = (
+    SETTINGS_SHEET,
+    PERIODS,
+    MATERIALS,
+    LOCATIONS,
+    SITES,
+    LINES,
+    RESOURCES,
+    RESOURCE_USE,
+    SOURCES,
+    RECIPES,
+    RECIPE_GROUPS,
+    MARKETS,
+    MODES,
+    LANES,
+    POLICY,
+    REFERENCES,
+)
+SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
+SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

@@ -1,0 +1,144 @@
+"""The whole data flow, each arrow a typed hand-off:
+
+workbook -> raw tables -> ChainData (all issues) -> Pyomo model -> HiGHS -> result tables
+-> independent check -> results workbook. This is the only place the arrows are joined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyomo.environ as pyo
+
+from models.chain.checks import Finding, check_solution
+from models.chain.data import ChainData, load_data
+from models.chain.formulation import build_model
+from models.chain.results import ChainResults, extract_results
+from optimizer.errors import ExitCode
+from optimizer.excel.read import read_workbook
+from optimizer.solve import SolveResult, SolveSettings, SolveStatus, marginal_values, solve_model
+from optimizer.validation.issues import IssueList
+
+log = logging.getLogger(__name__)
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunOutcome:
+    input_path: Path
+    input_sha256: str = ""
+    issues: IssueList = field(default_factory=IssueList)
+    data: ChainData | None = None
+    model: pyo.ConcreteModel | None = None
+    solve: SolveResult | None = None
+    results: ChainResults | None = None
+    check_findings: list[Finding] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    settings: SolveSettings | None = None
+    output_path: Path | None = None
+
+    @property
+    def status(self) -> SolveStatus | None:
+        return self.solve.status if self.solve else None
+
+    @property
+    def objective(self) -> float | None:
+        return self.solve.objective if self.solve else None
+
+    @property
+    def exit_code(self) -> ExitCode:
+        if self.data is None:
+            unreadable = any("read" in i.message or "file" in i.message.lower()
+                             for i in self.issues.errors) and not any(
+                i.sheet for i in self.issues.errors)
+            return ExitCode.INPUT_UNREADABLE if unreadable else ExitCode.INVALID_INPUT
+        status = self.status
+        if status is SolveStatus.INFEASIBLE:
+            return ExitCode.INFEASIBLE
+        if status is SolveStatus.UNBOUNDED:
+            return ExitCode.UNBOUNDED
+        if status is SolveStatus.NO_SOLUTION:
+            return ExitCode.TIME_LIMIT_NO_PLAN
+        if status is SolveStatus.ERROR or status is None:
+            return ExitCode.SOLVER_ERROR
+        if self.check_findings:
+            return ExitCode.CHECK_FAILED
+        return ExitCode.OK if status is SolveStatus.OPTIMAL else ExitCode.TIME_LIMIT_PLAN
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def _phase(outcome: RunOutcome, name: str, progress: Progress | None) -> Iterator[None]:
+    if progress:
+        progress(name)
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        outcome.timings[name] = time.perf_counter() - start
+        log.info("%s: %.2f s", name, outcome.timings[name])
+
+
+def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveSettings:
+    """Workbook Settings, overridden by command-line options that were given."""
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    return SolveSettings(
+        time_limit=float(given.get("time_limit", data.time_limit)),  # type: ignore[arg-type]
+        mip_gap=float(given.get("mip_gap", data.mip_gap)),  # type: ignore[arg-type]
+        threads=int(given.get("threads", data.threads)),  # type: ignore[call-overload]
+    )
+
+
+def validate_workbook(path: Path) -> RunOutcome:
+    """Read and validate only."""
+    outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
+    raw = read_workbook(path, outcome.issues)
+    if raw is not None:
+        outcome.input_sha256 = sha256_of(path)
+        outcome.data = load_data(raw, outcome.issues)
+    return outcome
+
+
+def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
+                   progress: Progress | None = None) -> RunOutcome:
+    """Read, validate, build, solve, extract and check. Writes nothing."""
+    outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
+    with _phase(outcome, "read", progress):
+        raw = read_workbook(path, outcome.issues)
+        if raw is not None:
+            outcome.input_sha256 = sha256_of(path)
+    if raw is None:
+        return outcome
+    with _phase(outcome, "validate", progress):
+        outcome.data = load_data(raw, outcome.issues)
+    if outcome.data is None:
+        return outcome
+    data = outcome.data
+    outcome.settings = settings = settings_for(data, overrides)
+    with _phase(outcome, "build", progress):
+        outcome.model = model = build_model(data)
+    with _phase(outcome, "solve", progress):
+        outcome.solve = solve_model(model, settings)
+    if not outcome.solve.status.has_plan:
+        return outcome
+    with _phase(outcome, "marginal values", progress):
+        lp = marginal_values(model, settings)
+    with _phase(outcome, "check", progress):
+        outcome.results = extract_results(model, data, lp.duals)
+        outcome.check_findings = check_solution(data, outcome.results, outcome.objective)
+    for finding in outcome.check_findings:
+        log.error("check failed: %s", finding.format())
+    return outcome
