@@ -22,8 +22,8 @@ log = logging.getLogger("chainopt")
 HELP = f"""chainopt: which processing lines to build where, and how feedstock flows through
 the production chain, for the most value from end products.
 
+\b
 Exit codes (the same for every command):
-
 {exit_code_table()}
 """
 
@@ -161,23 +161,19 @@ def version() -> None:
 
 
 def main() -> None:
-    """Console-script entry: map every failure to a documented exit code."""
+    """Console-script entry: map every failure to a documented exit code, never a traceback.
+
+    Typer itself exits with our codes (typer.Exit) and with 2 for usage errors.
+    """
     try:
-        app(standalone_mode=False)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
+        app()
     except ChainoptError as exc:
         typer.echo(f"chainopt: {exc}", err=True)
         sys.exit(int(exc.code))
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         typer.echo("chainopt: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(int(ExitCode.USAGE))
         if _state["debug"]:
             raise
         typer.echo(f"chainopt: internal error: {type(exc).__name__}: {exc}. "

@@ -33,7 +33,7 @@ EXIT_CODE_HELP: dict[ExitCode, str] = {
     ExitCode.UNBOUNDED: "net value can grow without limit: a capacity or demand limit is missing",
     ExitCode.CHECK_FAILED: "results written, but the independent check found a violated limit",
     ExitCode.PUBLISH_FAILED: "the results file could not be written",
-    ExitCode.BUSY: "another run holds the lock: retry later",
+    ExitCode.BUSY: "busy: another run holds the lock; retry later",
     ExitCode.SOLVER_ERROR: "the solver failed",
 }
 

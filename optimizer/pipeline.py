@@ -42,6 +42,7 @@ class RunOutcome:
     timings: dict[str, float] = field(default_factory=dict)
     settings: SolveSettings | None = None
     output_path: Path | None = None
+    readable: bool = False  # the file opened as a workbook (else: missing or not .xlsx)
 
     @property
     def status(self) -> SolveStatus | None:
@@ -54,10 +55,7 @@ class RunOutcome:
     @property
     def exit_code(self) -> ExitCode:
         if self.data is None:
-            unreadable = any("read" in i.message or "file" in i.message.lower()
-                             for i in self.issues.errors) and not any(
-                i.sheet for i in self.issues.errors)
-            return ExitCode.INPUT_UNREADABLE if unreadable else ExitCode.INVALID_INPUT
+            return ExitCode.INVALID_INPUT if self.readable else ExitCode.INPUT_UNREADABLE
         status = self.status
         if status is SolveStatus.INFEASIBLE:
             return ExitCode.INFEASIBLE
@@ -107,6 +105,7 @@ def validate_workbook(path: Path) -> RunOutcome:
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
     raw = read_workbook(path, outcome.issues)
     if raw is not None:
+        outcome.readable = True
         outcome.input_sha256 = sha256_of(path)
         outcome.data = load_data(raw, outcome.issues)
     return outcome
@@ -119,6 +118,7 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     with _phase(outcome, "read", progress):
         raw = read_workbook(path, outcome.issues)
         if raw is not None:
+            outcome.readable = True
             outcome.input_sha256 = sha256_of(path)
     if raw is None:
         return outcome

@@ -42,10 +42,10 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
         \sum_{o \in O_{n,m}} q_{o,p} + \sum_{a \in A^{in}_n} f_{a,m,p}
         + \sum_{(l,k) \in L_n} y_{l,k,m}\, z_{l,k,p}
         = \sum_{(l,k) \in L_n} x_{l,k,m,p} + \sum_{a \in A^{out}_n} f_{a,m,p}
-        + v_{n,m,p} + w_{n,m,p}
+        + v_{n,m,p} + e_{n,m,p}
 
     where q is purchase, f lane flow, y yield, z recipe throughput, x recipe input,
-    v sales and w disposal; terms that cannot exist are absent, not zero-filled.
+    v sales and e disposal; terms that cannot exist are absent, not zero-filled.
     """
     ix = m.ix
     supply = sum(m.purchase[o, p] for o in ix.sources_at.get((n, mat), ()) if (o, p) in m.purchase)
@@ -60,7 +60,9 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
         use += m.disposal[n, mat, p]
     if isinstance(supply, int | float) and isinstance(use, int | float):
         return pyo.Constraint.Skip
-    return supply == use
+    # Written as supply - use == 0 so the dual's sign means the same in every row:
+    # minus the value of one more tonne of m at n.
+    return supply - use == 0
 
 
 def capacity_limit(m: Model, line: str, p: str) -> Any:

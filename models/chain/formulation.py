@@ -50,7 +50,7 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "flow": ("f_{a,m,p}", "t/yr", "material m carried on lane a"),
     "recipe_input": ("x_{l,k,m,p}", "t/yr", "input m fed to recipe k of line l"),
     "sales": ("v_{d,m,p}", "t/yr", "material m sold at market d"),
-    "disposal": ("w_{s,m,p}", "t/yr", "residue m disposed of at site s"),
+    "disposal": ("e_{s,m,p}", "t/yr", "residue m disposed of at site s"),
     "build": ("b_{l,p}", "0/1", "candidate line l is built in period p"),
 }
 
@@ -62,7 +62,7 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
                       "variable processing cost per tonne of input"),
     "cost_transport": (r"\sum_{a,m,p} w_p\, (\phi_m c^{lane}_a + c^{add}_a)\, f_{a,m,p}",
                        "transport, volume factor applied"),
-    "cost_disposal": (r"\sum_{s,m,p} w_p\, c^{disp}_m\, w_{s,m,p}", "residue disposal"),
+    "cost_disposal": (r"\sum_{s,m,p} w_p\, c^{disp}_m\, e_{s,m,p}", "residue disposal"),
     "cost_fixed": (r"\sum_{l,p} w_p\, c^{fix}_l\, o_{l,p}",
                    "fixed cost of lines from their build period on"),
 }

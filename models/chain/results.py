@@ -114,10 +114,11 @@ def _line_tables(m: pyo.ConcreteModel, d: ChainData, z: dict[tuple[str, str, str
             site = d.line_site[line]
             margin = None
             if balance and is_open:
-                value_out = sum(d.yield_[line, k, mat] * z.get((line, k, p), 0.0)
-                                * balance.get((site, mat, p), 0.0)
-                                for ln, k, mat in d.recipe_outputs if ln == line)
-                value_in = sum(v * balance.get((site, mat, p), 0.0)
+                # material_balance is supply - use == 0: value of a tonne = -dual
+                value_out = -sum(d.yield_[line, k, mat] * z.get((line, k, p), 0.0)
+                                 * balance.get((site, mat, p), 0.0)
+                                 for ln, k, mat in d.recipe_outputs if ln == line)
+                value_in = -sum(v * balance.get((site, mat, p), 0.0)
                                for (ln, k, mat, q), v in _values(m.recipe_input).items()
                                if ln == line and q == p)
                 margin = (value_out - value_in) / d.period_weight[p] \

@@ -92,6 +92,8 @@ class IssueList:
         expected: str = "",
         hint: str = "",
     ) -> None:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # Excel stores every number as a float; show 5, not 5.0
         shown = "" if value is None else str(value)
         self._items.append(
             Issue(severity, message, self.file, sheet, row, column, column_index, shown,

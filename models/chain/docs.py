@@ -1,0 +1,133 @@
+"""docs/formulation.md, generated from the code: schema symbols, variables, objective parts
+and the docstrings of the constraint rules. `chainopt docs` writes it; a test fails when
+the committed file differs, or when a component lacks its documentation.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+from models.chain import constraints
+from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS, VARIABLES
+from models.chain.schema import SETTINGS, SHEETS
+
+HEADER = """# chainopt formulation (production-chain MILP)
+
+*Generated from the code by `chainopt docs`; do not edit by hand.
+`tests/test_formulation_docs.py` fails when this file and the code differ.*
+
+The model chooses which candidate lines to build and when, and how feedstock, intermediates
+and products flow between places, to maximise discounted net value. Quantities are tonnes
+per year of a period; money is in the workbook's currency.
+
+## Index sets
+
+| symbol | meaning | from |
+|---|---|---|
+| $p \\in P$ | periods, in order; $\\hat p$ the last | Periods |
+| $m \\in M$ | materials ($M^{rec}$: recovered waste) | Materials |
+| $n \\in N$ | places: sites $S$ and other locations | Sites, Locations |
+| $l \\in L$ | lines that are not excluded ($L_s$: at site $s$; $E_g$: in exclusive group $g$) | Lines |
+| $k \\in K_l$ | recipes (operating modes) of line $l$ | Recipes |
+| $o \\in O$ | feedstock offers ($O_{n,m}$: of $m$ at $n$; $O^{loc}$: local) | Sources |
+| $(d,m,p)$ | markets: material $m$ sold at place $d$ in period $p$ | Markets |
+| $a \\in A$ | lanes ($A^{in}_n$, $A^{out}_n$: into / out of $n$) | Lanes |
+| $G_g$ | inputs of a recipe that share a group limit | Recipes.share_group |
+
+Every index set is sparse: a variable or row exists only for keys present in the data.
+A lane carries material $m$ only if $m$ can be present at its origin (offered, made or
+carried there) and of use at its destination (consumed, sold or carried on); both are
+closures computed over the lane graph before the model is built.
+
+Period weight: $w_p = \\sum_{t=0}^{n_p-1} (1+r)^{-(Y_p + t)}$, where $Y_p$ is the number
+of years before period $p$ and $n_p$ its length in years.
+"""
+
+
+def _rst_math_to_md(doc: str) -> str:
+    """Turn ``.. math::`` blocks and :math:`x` roles of the docstrings into Markdown math."""
+    lines = inspect.cleandoc(doc).splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.strip().startswith(".. math::"):
+            inline = line.split(".. math::", 1)[1].strip()
+            block = [inline] if inline else []
+            i += 1
+            while i < len(lines) and (lines[i].startswith("    ") or not lines[i].strip()):
+                if lines[i].strip():
+                    block.append(lines[i].strip())
+                elif block:
+                    break
+                i += 1
+            out.append("$$")
+            out.append(" ".join(block))
+            out.append("$$")
+            continue
+        out.append(re.sub(r":math:`([^`]*)`", r"$\1$", line))
+        i += 1
+    return "\n".join(out).strip()
+
+
+def parameter_table() -> str:
+    rows = ["| symbol | sheet.column | unit | meaning |", "|---|---|---|---|"]
+    for sheet in SHEETS:
+        for col in sheet.columns:
+            if col.symbol:
+                rows.append(f"| ${col.symbol}$ | {sheet.name}.{col.name} | {col.unit or '-'} |"
+                            f" {col.description} |")
+    for s in SETTINGS:
+        if s.symbol:
+            rows.append(f"| ${s.symbol}$ | Settings.{s.name} | {s.unit or '-'} |"
+                        f" {s.description} |")
+    rows.append(r"| $M_{l,k,m}$ | derived | t/yr | bound of input_link: min(share_max x "
+                "capacity, most of m that could exist) |")
+    return "\n".join(rows)
+
+
+def variable_table() -> str:
+    rows = ["| symbol | code name | unit | meaning |", "|---|---|---|---|"]
+    for name, (symbol, unit, meaning) in VARIABLES.items():
+        rows.append(f"| ${symbol}$ | `{name}` | {unit} | {meaning} |")
+    rows.append(r"| $o_{l,p}$ | `is_open` (expression) | 0/1 | line operates: 1 if existing, "
+                r"else $\sum_{p' \le p} b_{l,p'}$ |")
+    rows.append(r"| $z_{l,k,p}$ | `recipe_throughput` (expression) | t/yr | "
+                r"$\sum_m x_{l,k,m,p}$ |")
+    return "\n".join(rows)
+
+
+def objective_section() -> str:
+    parts = ["## Objective", "", "Maximise net value $= R - C^{feed} - C^{var} - C^{tr} - "
+             "C^{disp} - C^{fix}$, each part a named Pyomo expression that the results "
+             "break down:", "", "| part | code name | expression |", "|---|---|---|"]
+    for name, (expr, meaning) in OBJECTIVE_PARTS.items():
+        parts.append(f"| {meaning} | `{name}` | ${expr}$ |")
+    parts += ["", "Variable bounds carry the simple limits: "
+              r"$\underline{A}_{o,p} \le q_{o,p} \le \bar{A}_{o,p}$ (offtake and "
+              r"availability), $\underline{D}_{d,m,p} \le v_{d,m,p} \le \bar{D}_{d,m,p}$ "
+              "(contracted and absorptive demand); a blank upper limit is none."]
+    return "\n".join(parts)
+
+
+def constraint_section() -> str:
+    out = ["## Constraints", ""]
+    for name, (rule, index) in CONSTRAINTS.items():
+        doc = _rst_math_to_md(rule.__doc__ or "")  # type: ignore[attr-defined]
+        over = f"for every element of `{index}`" if index else "once"
+        out += [f"### `{name}`", "", doc, "", f"*Rows: {over}. Rule: "
+                f"`models/chain/constraints.py::{rule.__name__}`.*", ""]  # type: ignore[attr-defined]
+    return "\n".join(out)
+
+
+def formulation_markdown() -> str:
+    helpers = [constraints.is_open, constraints.recipe_throughput]
+    assert all(h.__doc__ for h in helpers)
+    return "\n\n".join([
+        HEADER.strip(),
+        "## Parameters\n\n" + parameter_table(),
+        "## Variables\n\n" + variable_table(),
+        objective_section(),
+        constraint_section().strip(),
+    ]) + "\n"
