@@ -73,7 +73,7 @@ class _Writer:
 
     def table(self, name: str, df: pd.DataFrame, cols: Sequence[Col], intro: str) -> None:
         ws = self.book.add_worksheet(name)
-        self.text(ws, 0, 0, intro, "wrap")
+        ws.merge_range(0, 0, 0, max(len(cols) - 1, 1), clean_text(intro), self.formats["wrap"])
         ws.set_row(0, 30)
         for j, c in enumerate(cols):
             self.text(ws, 1, j, c.header, "header")
@@ -89,13 +89,15 @@ class _Writer:
                 self.cell(ws, i, j, value, c.fmt)
         ws.freeze_panes(2, 0)
         ws.autofilter(1, 0, max(len(records), 1) + 1, len(cols) - 1)
-        _print_setup(ws)
+        _print_setup(ws, header_row=1)
 
 
-def _print_setup(ws: Any) -> None:
+def _print_setup(ws: Any, header_row: int | None = None) -> None:
+    """Landscape, fit to one page wide, and the table header repeated on every page."""
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(1)
+    if header_row is not None:
+        ws.repeat_rows(header_row)
 
 
 def write_results(path: Path, outcome: Any, started: dt.datetime) -> Path:
@@ -211,7 +213,10 @@ def _summary(w: _Writer, outcome: Any) -> None:
         w.cell(ws, i, 1, rec["tonnes"], "t")
         avail = rec["availability"]
         avail = None if avail is None or pd.isna(avail) else avail
-        w.cell(ws, i, 2, avail, "t")
+        if avail is None:
+            w.text(ws, i, 2, "unlimited")
+        else:
+            w.cell(ws, i, 2, avail, "t")
         w.cell(ws, i, 3, rec["tonnes"] / avail if avail else None, "pct")
     _print_setup(ws)
 
@@ -242,7 +247,7 @@ def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
     for i, (label, value) in enumerate(rows, start=1):
         w.text(ws, i, 0, label)
         w.cell(ws, i, 1, value, "num" if isinstance(value, int | float) else "text")
-    _print_setup(ws)
+    _print_setup(ws, header_row=0)
 
 
 def _issues(w: _Writer, outcome: Any) -> None:
@@ -266,4 +271,4 @@ def _issues(w: _Writer, outcome: Any) -> None:
     if row == 1:
         w.text(ws, 1, 0, "none")
         w.text(ws, 1, 5, "No validation warnings; the independent check passed.")
-    _print_setup(ws)
+    _print_setup(ws, header_row=0)
