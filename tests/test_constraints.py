@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pyomo.common.errors import InvalidConstraintError
 
 from models.chain.checks import check_solution
 from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS
@@ -146,7 +147,7 @@ def test_material_balance_ties_sales_to_production(tmp_path: Path) -> None:
     assert not built(relaxed)
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "optimizer/solve.py _status maps HiGHS' infeasibleOrUnbounded to INFEASIBLE; an "
     "unbounded MIP is reported as infeasible"))
 def test_material_balance_deactivated_base_case_is_unbounded(tmp_path: Path) -> None:
@@ -158,7 +159,7 @@ def test_material_balance_deactivated_base_case_is_unbounded(tmp_path: Path) -> 
     assert status is SolveStatus.UNBOUNDED
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "optimizer/solve.py _status maps HiGHS' infeasibleOrUnbounded to INFEASIBLE; an "
     "unbounded MIP is reported as infeasible"))
 def test_unbounded_trading_case_is_reported_unbounded(tmp_path: Path) -> None:
@@ -670,21 +671,31 @@ def _existing_group() -> Tables:
     return tables
 
 
-@pytest.mark.xfail(strict=True, reason=TRIVIAL_REASON)
+def _existing_jobs_min() -> Tables:
+    return add_rows(_existing_l1(), "Policy", {"policy": "jobs_min", "value": 0})
+
+
+def _no_recovered_input() -> Tables:
+    return add_rows(base_case(), "Policy", {"policy": "recovered_min", "value": 0})
+
+
+@pytest.mark.xfail(strict=True, raises=InvalidConstraintError, reason=TRIVIAL_REASON)
 @pytest.mark.parametrize("make", [_site_without_lines, _existing_lines_min, _existing_budget,
-                                  _existing_group],
+                                  _existing_group, _existing_jobs_min, _no_recovered_input],
                          ids=["site_lines_limit", "lines_min_floor", "budget_total_limit",
-                              "exclusive_group_limit"])
+                              "exclusive_group_limit", "jobs_min_floor",
+                              "recovered_min_floor"])
 def test_limits_with_constant_left_side(make, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Each case is the base case with a limit that holds trivially (a site S2 with
     lines_max 1 and no line; at least 1 line with L1 existing; budget 100 with no
-    candidate; group g holding only existing L1). The optimum stays 2500."""
+    candidate; group g holding only existing L1; at least 0 jobs with L1 existing; at
+    least 0 t recovered with no recovered input). The optimum stays 2500."""
     status, objective, _, _ = solve_tables(make(), tmp_path)
     assert status is SolveStatus.OPTIMAL
     assert objective == approx(BASE_OPTIMUM)
 
 
-@pytest.mark.xfail(strict=True, reason=(
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
     "models/chain/constraints.py site_resource_limit returns Constraint.Skip when only "
     "existing lines use the resource, even when their use exceeds what the site has"))
 def test_site_resource_limit_over_used_by_existing_lines(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from models.chain.schema import SETTINGS, SHEETS, Column, Setting
 from optimizer.excel.read import RawWorkbook
@@ -138,7 +139,7 @@ def load_data(raw: RawWorkbook, issues: IssueList) -> ChainData | None:
     return None if issues.has_errors else data
 
 
-def _settings(table: Table, issues: IssueList) -> dict[str, object]:
+def _settings(table: Table, issues: IssueList) -> dict[str, Any]:
     values: dict[str, object] = {s.name: s.default for s in SETTINGS}
     by_name: dict[str, Setting] = {s.name: s for s in SETTINGS}
     for row in table.rows:
@@ -177,7 +178,7 @@ class _Builder:
         self.s = settings
         self.issues = issues
 
-    def where(self, sheet: str, row: Row, column: str) -> dict[str, object]:
+    def where(self, sheet: str, row: Row, column: str) -> dict[str, Any]:
         return {"sheet": sheet, "row": row.excel_row, "column": column,
                 "column_index": self.t[sheet].column_index(column)}
 
@@ -249,7 +250,7 @@ class _Builder:
 
     # --- sheets -------------------------------------------------------------------------
 
-    def _lines(self, periods: list[str]) -> dict[str, object]:
+    def _lines(self, periods: list[str]) -> dict[str, Any]:
         rows = self.t["Lines"].rows
         kept = [r for r in rows if r["status"] != "excluded"]
         order = {p: i for i, p in enumerate(periods)}
@@ -278,7 +279,7 @@ class _Builder:
             "build_options": tuple(options),
         }
 
-    def _recipes(self, lines: dict[str, object]) -> dict[str, object]:
+    def _recipes(self, lines: dict[str, object]) -> dict[str, Any]:
         line_tech: dict[str, str] = lines["line_technology"]  # type: ignore[assignment]
         all_lines = {str(r["line"]) for r in self.t["Lines"].rows}
         techs = {str(r["technology"]) for r in self.t["Lines"].rows}
@@ -303,7 +304,7 @@ class _Builder:
         groups_by_owner: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for r in self.t["RecipeGroups"].rows:
             groups_by_owner[(str(r["applies_to"]), str(r["recipe"]))].append(r)
-        out: dict[str, object] = {
+        out: dict[str, Any] = {
             "line_recipes": [], "recipe_inputs": [], "share_min": {}, "share_max": {},
             "recipe_outputs": [], "yield_": {}, "share_groups": [], "group_members": {},
             "group_share_min": {}, "group_share_max": {},
@@ -376,7 +377,7 @@ class _Builder:
             expanded.extend((r, p) for p in periods if (ident, p) not in specific)
         return expanded
 
-    def _sources(self, periods: list[str]) -> dict[str, object]:
+    def _sources(self, periods: list[str]) -> dict[str, Any]:
         rows = self.t["Sources"].rows
         first: dict[str, Row] = {}
         for r in rows:
@@ -416,7 +417,7 @@ class _Builder:
             "source_price": price,
         }
 
-    def _markets(self, periods: list[str]) -> dict[str, object]:
+    def _markets(self, periods: list[str]) -> dict[str, Any]:
         keys: list[Key3] = []
         price: dict[Key3, float] = {}
         lo: dict[Key3, float] = {}
@@ -435,7 +436,7 @@ class _Builder:
             hi[key] = top
         return {"markets": tuple(keys), "price": price, "sales_min": lo, "sales_max": hi}
 
-    def _lanes(self, mat: dict[str, Row]) -> dict[str, object]:
+    def _lanes(self, mat: dict[str, Row]) -> dict[str, Any]:
         modes = {str(r["mode"]): r for r in self.t["Modes"].rows}
         freight: dict[str, float] = {}
         rows = self.t["Lanes"].rows
@@ -470,8 +471,8 @@ class _Builder:
             "lane_cost": {},
         }
 
-    def _policy(self, periods: list[str]) -> dict[str, object]:
-        out: dict[str, object] = {
+    def _policy(self, periods: list[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {
             "budget_total": None, "budget_period": {}, "lines_min": {}, "jobs_min": {},
             "recovered_min": {}, "local_share_min": {},
         }
@@ -495,7 +496,7 @@ class _Builder:
                 out[kind][p] = value  # type: ignore[index]
         return out
 
-    def _resources(self, lines: dict[str, object]) -> dict[str, object]:
+    def _resources(self, lines: dict[str, object]) -> dict[str, Any]:
         line_site: dict[str, str] = lines["line_site"]  # type: ignore[assignment]
         res = {(str(r["site"]), str(r["resource"])): r for r in self.t["Resources"].rows}
         use: dict[Key2, float] = {}

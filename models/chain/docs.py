@@ -28,7 +28,7 @@ per year of a period; money is in the workbook's currency.
 | $p \\in P$ | periods, in order; $\\hat p$ the last | Periods |
 | $m \\in M$ | materials ($M^{rec}$: recovered waste) | Materials |
 | $n \\in N$ | places: sites $S$ and other locations | Sites, Locations |
-| $l \\in L$ | lines that are not excluded ($L_s$: at site $s$; $E_g$: in exclusive group $g$) | Lines |
+| $l \\in L$ | lines not excluded ($L_s$: at site $s$; $E_g$: exclusive group $g$) | Lines |
 | $k \\in K_l$ | recipes (operating modes) of line $l$ | Recipes |
 | $o \\in O$ | feedstock offers ($O_{n,m}$: of $m$ at $n$; $O^{loc}$: local) | Sources |
 | $(d,m,p)$ | markets: material $m$ sold at place $d$ in period $p$ | Markets |
