@@ -55,6 +55,7 @@ class SolveResult:
     solver_version: str
     termination: str
     log: str = ""
+    reasons: list[str] = field(default_factory=list)  # why there is no plan, in words
     duals: dict[str, dict[object, float]] = field(default_factory=dict)
     reduced_costs: dict[str, dict[object, float]] = field(default_factory=dict)
 
@@ -65,7 +66,10 @@ class SolveResult:
         if self.status is SolveStatus.FEASIBLE and self.gap is not None:
             return (f"Best plan found in the time allowed, at most {100 * self.gap:.2f} % "
                     "below the best possible.")
-        return self.status.value.capitalize() + "."
+        text = self.status.value.capitalize() + "."
+        if self.reasons:
+            text += " " + "; ".join(self.reasons) + "."
+        return text
 
 
 def solver_version() -> str:
@@ -97,6 +101,11 @@ def _status(term: TerminationCondition, sol: SolutionStatus) -> SolveStatus:
 
 def solve_model(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResult:
     """Solve; load the best plan found into the model's variables when there is one."""
+    violated = list(getattr(model, "constant_violations", []))
+    if violated:  # limits that no plan can meet, found while building: no solve needed
+        return SolveResult(SolveStatus.INFEASIBLE, None, None, None, 0.0, SOLVER_NAME,
+                           solver_version(), "infeasible limits found while building",
+                           reasons=violated)
     solver = SolverFactory(SOLVER_NAME)
     stream = io.StringIO()
     options: dict[str, object] = {}
@@ -120,6 +129,8 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResul
                            stream.getvalue())
     seconds = time.perf_counter() - start
     status = _status(results.termination_condition, results.solution_status)
+    if results.termination_condition == TerminationCondition.infeasibleOrUnbounded:
+        status = _infeasible_or_unbounded(model, settings)
     objective = bound = None
     if status.has_plan:
         results.solution_loader.load_vars()
@@ -131,6 +142,22 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResul
     return SolveResult(
         status, objective, bound, _relative_gap(objective, bound), seconds, SOLVER_NAME,
         solver_version(), str(results.termination_condition.name), stream.getvalue())
+
+
+def _infeasible_or_unbounded(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveStatus:
+    """HiGHS's presolve may not tell which; a zero objective does: feasible means unbounded."""
+    objective = _objective(model)
+    objective.deactivate()
+    model._feasibility_probe = pyo.Objective(expr=0.0)
+    try:
+        results = SolverFactory(SOLVER_NAME).solve(
+            model, load_solutions=False, raise_exception_on_nonoptimal_result=False,
+            time_limit=settings.time_limit)
+        feasible = results.solution_status in (SolutionStatus.feasible, SolutionStatus.optimal)
+        return SolveStatus.UNBOUNDED if feasible else SolveStatus.INFEASIBLE
+    finally:
+        model.del_component("_feasibility_probe")
+        objective.activate()
 
 
 def _objective(model: pyo.ConcreteModel) -> pyo.Objective:

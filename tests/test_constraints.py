@@ -16,7 +16,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pyomo.common.errors import InvalidConstraintError
 
 from models.chain.checks import check_solution
 from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS
@@ -147,9 +146,6 @@ def test_material_balance_ties_sales_to_production(tmp_path: Path) -> None:
     assert not built(relaxed)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "optimizer/solve.py _status maps HiGHS' infeasibleOrUnbounded to INFEASIBLE; an "
-    "unbounded MIP is reported as infeasible"))
 def test_material_balance_deactivated_base_case_is_unbounded(tmp_path: Path) -> None:
     """Base case without balance: sales of X at M (no sales_max) earn 50/t with nothing
     to pay for, so the objective is unbounded."""
@@ -159,9 +155,6 @@ def test_material_balance_deactivated_base_case_is_unbounded(tmp_path: Path) -> 
     assert status is SolveStatus.UNBOUNDED
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "optimizer/solve.py _status maps HiGHS' infeasibleOrUnbounded to INFEASIBLE; an "
-    "unbounded MIP is reported as infeasible"))
 def test_unbounded_trading_case_is_reported_unbounded(tmp_path: Path) -> None:
     """F (unlimited at 10/t at S) is also sold at M for 50/t via lane S->M (5/t):
     35/t on unlimited tonnes, a truly unbounded valid case."""
@@ -642,11 +635,6 @@ def test_period_earliest(tmp_path: Path) -> None:
 
 # --- constraints whose left side is constant ------------------------------------------------
 
-TRIVIAL_REASON = (
-    "models/chain/constraints.py: a rule whose expression has no variable (only existing "
-    "lines, or no line at all) returns a Python bool and Pyomo raises InvalidConstraintError")
-
-
 def _existing_l1() -> Tables:
     tables = base_case()
     update_rows(tables, "Lines", {"line": "L1"}, status="existing")
@@ -679,7 +667,6 @@ def _no_recovered_input() -> Tables:
     return add_rows(base_case(), "Policy", {"policy": "recovered_min", "value": 0})
 
 
-@pytest.mark.xfail(strict=True, raises=InvalidConstraintError, reason=TRIVIAL_REASON)
 @pytest.mark.parametrize("make", [_site_without_lines, _existing_lines_min, _existing_budget,
                                   _existing_group, _existing_jobs_min, _no_recovered_input],
                          ids=["site_lines_limit", "lines_min_floor", "budget_total_limit",
@@ -695,9 +682,6 @@ def test_limits_with_constant_left_side(make, tmp_path: Path) -> None:  # type: 
     assert objective == approx(BASE_OPTIMUM)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "models/chain/constraints.py site_resource_limit returns Constraint.Skip when only "
-    "existing lines use the resource, even when their use exceeds what the site has"))
 def test_site_resource_limit_over_used_by_existing_lines(tmp_path: Path) -> None:
     """Existing L1 takes 12 MW at a site with 10 MW: no plan can respect the limit, so
     the case must be infeasible (it solves at 2500 and the checker then flags it)."""
@@ -706,3 +690,25 @@ def test_site_resource_limit_over_used_by_existing_lines(tmp_path: Path) -> None
     add_rows(tables, "ResourceUse", {"line": "L1", "resource": "power", "amount": 12})
     status, _, _, _ = solve_tables(tables, tmp_path)
     assert status is SolveStatus.INFEASIBLE
+
+
+def test_existing_lines_over_a_site_limit_are_infeasible_with_a_reason(tmp_path: Path) -> None:
+    """Existing L1 at a site allowing 0 lines: no plan can respect lines_max, and the reason
+    names the limit (it is found while building, before any solve)."""
+    from models.chain.data import load_data
+    from models.chain.formulation import build_model
+    from optimizer.excel.read import read_workbook
+    from optimizer.excel.template import write_input_workbook
+    from optimizer.solve import SolveSettings, solve_model
+    from optimizer.validation.issues import IssueList
+
+    tables = _existing_l1()
+    update_rows(tables, "Sites", {"site": "S"}, lines_max=0)
+    path = tmp_path / "over.xlsx"
+    write_input_workbook(path, tables)
+    issues = IssueList()
+    data = load_data(read_workbook(path, issues), issues)  # type: ignore[arg-type]
+    assert data is not None, issues.report()
+    result = solve_model(build_model(data), SolveSettings())
+    assert result.status is SolveStatus.INFEASIBLE
+    assert "site_lines_limit" in result.describe() and "1 <= 0" in result.describe()

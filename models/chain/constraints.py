@@ -17,6 +17,24 @@ import pyomo.environ as pyo
 Model = Any  # a pyo.ConcreteModel carrying .data (ChainData) and .ix (adjacency)
 
 
+def _holds(m: Model, name: str, index: object, lhs: Any, sense: str, rhs: float) -> Any:
+    """``lhs <= rhs`` or ``lhs >= rhs`` as a constraint, or a decision when lhs is constant.
+
+    When no decision enters a limit (only existing lines, or none at all), the limit either
+    holds whatever is built (skip it) or can never hold: then it is recorded in
+    ``m.constant_violations`` and the solve reports the case infeasible with that reason,
+    instead of Pyomo failing on a constant constraint or the limit being dropped.
+    """
+    if isinstance(lhs, int | float):
+        ok = lhs <= rhs + 1e-9 if sense == "<=" else lhs >= rhs - 1e-9
+        if not ok:
+            m.constant_violations.append(
+                f"{name}{list(index) if isinstance(index, tuple) else [index]}: "
+                f"{lhs:g} {sense} {rhs:g} cannot hold whatever is built")
+        return pyo.Constraint.Skip
+    return lhs <= rhs if sense == "<=" else lhs >= rhs
+
+
 def is_open(m: Model, line: str, p: str) -> Any:
     r"""Whether line l operates in period p: 1 for existing lines, else
     :math:`o_{l,p} = \sum_{p' \le p} b_{l,p'}`."""
@@ -143,7 +161,8 @@ def build_once(m: Model, line: str) -> Any:
 
     .. math:: \sum_p b_{l,p} \le 1
     """
-    return sum(m.build[line, q] for q in m.ix.build_periods[line]) <= 1
+    return _holds(m, "build_once", line,
+                  sum(m.build[line, q] for q in m.ix.build_periods[line]), "<=", 1)
 
 
 def exclusive_group_limit(m: Model, g: str) -> Any:
@@ -152,7 +171,8 @@ def exclusive_group_limit(m: Model, g: str) -> Any:
     .. math:: \sum_{l \in E_g} o_{l,\hat{p}} \le 1, \quad \hat{p} \text{ the last period}
     """
     last = m.data.last_period
-    return sum(is_open(m, line, last) for line in m.ix.group_lines[g]) <= 1
+    return _holds(m, "exclusive_group_limit", g,
+                  sum(is_open(m, line, last) for line in m.ix.group_lines[g]), "<=", 1)
 
 
 def site_lines_limit(m: Model, s: str, p: str) -> Any:
@@ -160,7 +180,9 @@ def site_lines_limit(m: Model, s: str, p: str) -> Any:
 
     .. math:: \sum_{l \in L_s} o_{l,p} \le \bar{N}_s
     """
-    return sum(is_open(m, line, p) for line in m.ix.lines_at[s]) <= m.data.site_lines_max[s]
+    return _holds(m, "site_lines_limit", (s, p),
+                  sum(is_open(m, line, p) for line in m.ix.lines_at[s]), "<=",
+                  m.data.site_lines_max[s])
 
 
 def site_resource_limit(m: Model, s: str, r: str, p: str) -> Any:
@@ -170,9 +192,8 @@ def site_resource_limit(m: Model, s: str, r: str, p: str) -> Any:
     """
     use = sum(m.data.resource_use[line, r] * is_open(m, line, p)
               for line in m.ix.resource_users[s, r])
-    if isinstance(use, int | float):
-        return pyo.Constraint.Skip
-    return use <= m.data.resource_available[s, r]
+    return _holds(m, "site_resource_limit", (s, r, p), use, "<=",
+                  m.data.resource_available[s, r])
 
 
 def lane_capacity_limit(m: Model, a: str, p: str) -> Any:
@@ -180,10 +201,9 @@ def lane_capacity_limit(m: Model, a: str, p: str) -> Any:
 
     .. math:: \sum_m f_{a,m,p} \le \bar{F}_a
     """
-    mats = m.ix.lane_materials[a]
-    if not mats:
-        return pyo.Constraint.Skip
-    return sum(m.flow[a, mat, p] for mat in mats) <= m.data.lane_capacity[a]
+    return _holds(m, "lane_capacity_limit", (a, p),
+                  sum(m.flow[a, mat, p] for mat in m.ix.lane_materials[a]), "<=",
+                  m.data.lane_capacity[a])
 
 
 def _capex(m: Model, periods: Any) -> Any:
@@ -196,7 +216,8 @@ def budget_total_limit(m: Model) -> Any:
 
     .. math:: \sum_{l,p} I_l\, b_{l,p} \le B
     """
-    return _capex(m, set(m.data.periods)) <= m.data.budget_total
+    return _holds(m, "budget_total_limit", (), _capex(m, set(m.data.periods)), "<=",
+                  m.data.budget_total)
 
 
 def budget_period_limit(m: Model, p: str) -> Any:
@@ -204,10 +225,7 @@ def budget_period_limit(m: Model, p: str) -> Any:
 
     .. math:: \sum_l I_l\, b_{l,p} \le B_p
     """
-    spend = _capex(m, {p})
-    if isinstance(spend, int | float):
-        return pyo.Constraint.Skip
-    return spend <= m.data.budget_period[p]
+    return _holds(m, "budget_period_limit", p, _capex(m, {p}), "<=", m.data.budget_period[p])
 
 
 def lines_min_floor(m: Model, p: str) -> Any:
@@ -215,7 +233,8 @@ def lines_min_floor(m: Model, p: str) -> Any:
 
     .. math:: \sum_l o_{l,p} \ge N_p
     """
-    return sum(is_open(m, line, p) for line in m.data.lines) >= m.data.lines_min[p]
+    return _holds(m, "lines_min_floor", p, sum(is_open(m, line, p) for line in m.data.lines),
+                  ">=", m.data.lines_min[p])
 
 
 def jobs_min_floor(m: Model, p: str) -> Any:
@@ -223,8 +242,9 @@ def jobs_min_floor(m: Model, p: str) -> Any:
 
     .. math:: \sum_l j_l\, o_{l,p} \ge J_p
     """
-    return sum(m.data.jobs[line] * is_open(m, line, p) for line in m.data.lines) >= (
-        m.data.jobs_min[p])
+    return _holds(m, "jobs_min_floor", p,
+                  sum(m.data.jobs[line] * is_open(m, line, p) for line in m.data.lines), ">=",
+                  m.data.jobs_min[p])
 
 
 def recovered_min_floor(m: Model, p: str) -> Any:
@@ -232,8 +252,9 @@ def recovered_min_floor(m: Model, p: str) -> Any:
 
     .. math:: \sum_{(l,k,m):\, m \in M^{rec}} x_{l,k,m,p} \ge R_p
     """
-    return sum(m.recipe_input[line, k, mat, p] for line, k, mat in m.ix.recovered_inputs) >= (
-        m.data.recovered_min[p])
+    return _holds(m, "recovered_min_floor", p,
+                  sum(m.recipe_input[line, k, mat, p] for line, k, mat in m.ix.recovered_inputs),
+                  ">=", m.data.recovered_min[p])
 
 
 def local_share_floor(m: Model, p: str) -> Any:
@@ -245,4 +266,5 @@ def local_share_floor(m: Model, p: str) -> Any:
     local = sum(m.data.source_price[o, p] * m.purchase[o, p] for o in m.ix.sources_in[p]
                 if m.data.source_local[o])
     total = sum(m.data.source_price[o, p] * m.purchase[o, p] for o in m.ix.sources_in[p])
-    return local >= m.data.local_share_min[p] * total
+    return _holds(m, "local_share_floor", p, local - m.data.local_share_min[p] * total, ">=",
+                  0.0)

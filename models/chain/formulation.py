@@ -222,6 +222,7 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------
+    m.constant_violations = []  # limits no decision can meet (see constraints._holds)
     for name, (rule, index) in CONSTRAINTS.items():
         if index is None:
             if name == "budget_total_limit" and d.budget_total is None:
