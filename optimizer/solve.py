@@ -49,7 +49,7 @@ class SolveResult:
     status: SolveStatus
     objective: float | None
     bound: float | None
-    gap: float | None  # relative, |bound - objective| / max(|objective|, 1e-9)
+    gap: float | None  # relative: |bound - objective| / max(|objective|, |bound|)
     seconds: float
     solver: str
     solver_version: str
@@ -79,9 +79,11 @@ def solver_version() -> str:
 
 
 def _relative_gap(objective: float | None, bound: float | None) -> float | None:
+    """How far the plan may be below the best possible, as a share of the larger of the two
+    (so a plan worth 0 against a positive bound reads as 100 %, not infinity)."""
     if objective is None or bound is None or not math.isfinite(bound):
         return None
-    return abs(bound - objective) / max(abs(objective), 1e-9)
+    return abs(bound - objective) / max(abs(objective), abs(bound), 1e-9)
 
 
 def _status(term: TerminationCondition, sol: SolutionStatus) -> SolveStatus:

@@ -1,0 +1,65 @@
+"""The solver's answer mapped to our own status, end to end through the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from optimizer.errors import ExitCode
+from optimizer.excel.template import write_input_workbook
+from tests.tiny_cases import add_rows, base_case
+from tools.synthetic import synthetic_tables
+
+pytestmark = pytest.mark.solver
+CHAINOPT = str(Path(sys.executable).parent / "chainopt")
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CHAINOPT, *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=600, check=False)
+
+
+@pytest.mark.slow
+def test_time_limit_yields_the_best_plan_flagged_with_its_gap(tmp_path: Path) -> None:
+    """1,000 synthetic lines with gap 0 cannot be proven optimal in 1 s on this hardware
+    (HiGHS needs well over 10 s), but a good plan is found within it."""
+    path = tmp_path / "big.xlsx"
+    write_input_workbook(path, synthetic_tables(lines=1000, sites=20))
+    out = _run("run", str(path), "--time-limit", "1", "--gap", "0", "-o", "res", cwd=tmp_path)
+    assert out.returncode == ExitCode.TIME_LIMIT_PLAN, out.stdout + out.stderr
+    assert "Best plan found in the time allowed, at most" in out.stdout
+    written = list((tmp_path / "res").glob("*.xlsx"))
+    assert len(written) == 1
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(written[0])["Summary"].iter_rows(
+        values_only=True) if r[0]}
+    assert summary["Solver status"] == "feasible at the time limit"
+    gap = summary["Gap"]
+    assert isinstance(gap, float) and 0 < gap < 0.05
+    assert summary["Best possible (bound)"] > summary["Net value (objective)"] > 0
+    assert summary["Independent check"] == "passed"
+
+
+def test_unbounded_case_exits_31(tmp_path: Path) -> None:
+    """Feedstock F (unlimited at 10/t) can also be sold at M for 50/t: unlimited profit."""
+    tables = add_rows(base_case(), "Markets", {"market": "M", "material": "F", "price": 50})
+    path = tmp_path / "arbitrage.xlsx"
+    write_input_workbook(path, tables)
+    out = _run("run", str(path), cwd=tmp_path)
+    assert out.returncode == ExitCode.UNBOUNDED, out.stdout + out.stderr
+    assert "Unbounded" in out.stderr
+    assert not (tmp_path / "results").exists()
+
+
+def test_infeasible_minimum_demand_exits_30(tmp_path: Path) -> None:
+    """A contracted minimum of 1,000 t at M when the only line can make 100 t."""
+    tables = base_case()
+    for row in tables["Markets"]:
+        row["sales_min"] = 1000
+    path = tmp_path / "short.xlsx"
+    write_input_workbook(path, tables)
+    out = _run("run", str(path), cwd=tmp_path)
+    assert out.returncode == ExitCode.INFEASIBLE, out.stdout + out.stderr
