@@ -106,7 +106,7 @@ def worker_excel(lines: int, periods: int, folder: str) -> None:
     from optimizer.excel.template import write_input_workbook
     from optimizer.pipeline import validate_workbook
 
-    tables, _data_, _ = _data(lines, periods)
+    tables, _, _ = _data(lines, periods)
     path = Path(folder) / f"synthetic-{lines}.xlsx"
     t0 = time.perf_counter()
     write_input_workbook(path, tables)

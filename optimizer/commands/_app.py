@@ -1,0 +1,51 @@
+"""The Typer app and what every command shares: logging set-up and one-line failures.
+
+Each command lives in its own module in optimizer/commands/ and registers itself on
+``app``; optimizer/cli.py imports them all and holds the console-script entry.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+
+from optimizer.errors import ExitCode, exit_code_table
+
+HELP = f"""chainopt: which processing lines to build where, and how feedstock flows through
+the production chain, for the most value from end products.
+
+\b
+Exit codes (the same for every command):
+{exit_code_table()}
+"""
+
+app = typer.Typer(help=HELP, add_completion=False, no_args_is_help=True,
+                  rich_markup_mode=None, pretty_exceptions_enable=False)
+state = {"debug": False}
+log = logging.getLogger("chainopt")
+
+
+def setup_logging(quiet: bool, debug: bool | None = None) -> None:
+    debug = state["debug"] if debug is None else debug
+    level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
+    logging.basicConfig(level=level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("pyomo", "matplotlib", "PIL"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def fail(code: ExitCode, message: str) -> NoReturn:
+    """One clear line on stderr, then the documented exit code."""
+    typer.echo(f"chainopt: {message}", err=True)
+    raise typer.Exit(int(code))
+
+
+@app.callback()
+def main_callback(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors.")]
+    = False,
+) -> None:
+    state["debug"] = debug

@@ -1,0 +1,66 @@
+"""`chainopt run`: validate, solve, check and write the results workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from optimizer.commands._app import app, fail, log, setup_logging
+from optimizer.errors import EXIT_CODE_HELP, ExitCode
+from optimizer.paths import bundled_case, default_results_dir
+
+
+@app.command()
+def run(
+    workbook: Annotated[Path | None, typer.Argument(
+        help="Input workbook (.xlsx). Without it, the bundled Absheron case is solved.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "-o", "--output", help="Folder for the results workbook [default: ./results].")] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0, help="Solver time limit in seconds (overrides Settings).")] = None,
+    gap: Annotated[float | None, typer.Option(
+        "--gap", min=0, max=1, help="Relative MIP gap, e.g. 0.001 (overrides Settings).")]
+    = None,
+    threads: Annotated[int | None, typer.Option(
+        "--threads", min=0, help="Solver threads; 0 lets HiGHS choose.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")]
+    = False,
+) -> None:
+    """Validate the workbook, solve it, check the plan and write results/<case>-<time>.xlsx."""
+    setup_logging(quiet)
+    from optimizer.excel.write import write_results
+    from optimizer.pipeline import solve_workbook
+
+    path = workbook or bundled_case()
+    started = dt.datetime.now().astimezone()
+    outcome = solve_workbook(path, {"time_limit": time_limit, "mip_gap": gap,
+                                    "threads": threads},
+                             progress=None if quiet else lambda phase: log.info("%s ...", phase))
+    if outcome.data is None:
+        typer.echo(outcome.issues.report(), err=True)
+        fail(outcome.exit_code, f"{path.name} cannot be solved: fix the problems listed above.")
+    for issue in outcome.issues:
+        log.info(issue.format())
+    assert outcome.solve is not None and outcome.data is not None
+    solve = outcome.solve
+    if not solve.status.has_plan:
+        fail(outcome.exit_code, f"{solve.describe()} {EXIT_CODE_HELP[outcome.exit_code]}.")
+    folder = output or default_results_dir()
+    stamp = started.strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"
+    try:
+        written = write_results(target, outcome, started)
+    except OSError as exc:
+        fail(ExitCode.PUBLISH_FAILED, f"cannot write {target}: {exc}")
+    k = outcome.results.kpis if outcome.results else {}
+    typer.echo(f"{solve.describe()} Net value {k.get('net_value', 0):,.0f} "
+               f"{outcome.data.currency}; {k.get('lines_built')} of "
+               f"{k.get('lines_candidates')} lines built; {k.get('jobs', 0):,.0f} jobs.")
+    typer.echo(f"Results: {written}")
+    if outcome.check_findings:
+        for finding in outcome.check_findings:
+            typer.echo(f"CHECK FAILED: {finding.format()}", err=True)
+    raise typer.Exit(int(outcome.exit_code))
