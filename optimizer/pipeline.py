@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyomo.environ as pyo
 
@@ -21,12 +22,22 @@ from models.chain.data import ChainData, load_data
 from models.chain.formulation import build_model
 from models.chain.results import ChainResults, extract_results
 from optimizer.errors import ExitCode
-from optimizer.excel.read import read_workbook
-from optimizer.solve import SolveResult, SolveSettings, SolveStatus, marginal_values, solve_model
+from optimizer.excel.read import RawWorkbook, read_workbook
+from optimizer.solve import (
+    Progress as SolveProgressCallback,
+)
+from optimizer.solve import (
+    SolveResult,
+    SolveSettings,
+    SolveStatus,
+    marginal_values,
+    solve_model,
+)
 from optimizer.validation.issues import IssueList
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
+Prepare = Callable[[pyo.ConcreteModel, ChainData], None]
 
 
 @dataclass
@@ -43,6 +54,8 @@ class RunOutcome:
     settings: SolveSettings | None = None
     output_path: Path | None = None
     readable: bool = False  # the file opened as a workbook (else: missing or not .xlsx)
+    raw: RawWorkbook | None = None  # the tables as read, for change reports
+    changes: Any = None  # a nightly ChangeReport (rows, summary), when there is one
 
     @property
     def status(self) -> SolveStatus | None:
@@ -97,6 +110,7 @@ def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveS
         time_limit=float(given.get("time_limit", data.time_limit)),  # type: ignore[arg-type]
         mip_gap=float(given.get("mip_gap", data.mip_gap)),  # type: ignore[arg-type]
         threads=int(given.get("threads", data.threads)),  # type: ignore[call-overload]
+        warm_start=bool(given.get("warm_start", False)),
     )
 
 
@@ -112,8 +126,14 @@ def validate_workbook(path: Path) -> RunOutcome:
 
 
 def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
-                   progress: Progress | None = None) -> RunOutcome:
-    """Read, validate, build, solve, extract and check. Writes nothing."""
+                   progress: Progress | None = None, prepare: Prepare | None = None,
+                   solve_progress: SolveProgressCallback | None = None) -> RunOutcome:
+    """Read, validate, build, solve, extract and check. Writes nothing.
+
+    ``prepare(model, data)`` runs between build and solve (the nightly run uses it to hold
+    approved lines built and to set last night's plan as the warm start);
+    ``solve_progress`` receives the solver's incumbent, bound and gap while it runs.
+    """
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
     with _phase(outcome, "read", progress):
         raw = read_workbook(path, outcome.issues)
@@ -122,6 +142,7 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             outcome.input_sha256 = sha256_of(path)
     if raw is None:
         return outcome
+    outcome.raw = raw
     with _phase(outcome, "validate", progress):
         outcome.data = load_data(raw, outcome.issues)
     if outcome.data is None:
@@ -130,8 +151,10 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     outcome.settings = settings = settings_for(data, overrides)
     with _phase(outcome, "build", progress):
         outcome.model = model = build_model(data)
+        if prepare is not None:
+            prepare(model, data)
     with _phase(outcome, "solve", progress):
-        outcome.solve = solve_model(model, settings)
+        outcome.solve = solve_model(model, settings, solve_progress)
     if not outcome.solve.status.has_plan:
         return outcome
     with _phase(outcome, "marginal values", progress):

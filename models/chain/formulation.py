@@ -12,6 +12,7 @@ recipe entries, lanes x materials that can carry something), and the adjacency l
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
@@ -232,3 +233,22 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
             setattr(m, name, pyo.Constraint(getattr(m, index), rule=rule,
                                             doc=(rule.__doc__ or "").split("\n")[0]))
     return m
+
+
+def hold_built(m: pyo.ConcreteModel, lines: Iterable[str]) -> list[str]:
+    """Hold lines that are already approved built, in their earliest allowed period.
+
+    Sets the lower bound of :math:`b_{l,p}` to 1 for the first period in which l may be
+    built (existing lines already operate). Returns the names that are not candidate
+    lines of this case, for the caller to report.
+    """
+    unknown: list[str] = []
+    for line in lines:
+        periods = m.ix.build_periods.get(line)
+        if line in m.data.lines_existing:
+            continue
+        if not periods:
+            unknown.append(line)
+            continue
+        m.build[line, periods[0]].setlb(1)
+    return unknown

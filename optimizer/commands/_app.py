@@ -29,10 +29,18 @@ log = logging.getLogger("chainopt")
 
 
 def setup_logging(quiet: bool, debug: bool | None = None) -> None:
+    """Human-readable lines on stderr (plain text: no colour, no progress bars).
+
+    The level is set on the stderr handler, not on the root logger, so that other
+    handlers (the nightly JSON-lines log) still receive every INFO record under --quiet.
+    """
     debug = state["debug"] if debug is None else debug
-    level = logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO
-    logging.basicConfig(level=level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if debug else logging.INFO)
     for noisy in ("pyomo", "matplotlib", "PIL"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
