@@ -55,7 +55,9 @@ def input_snapshot(raw: RawWorkbook) -> Snapshot:
             continue
         rows: dict[str, dict[str, Any]] = {}
         for row in table.rows:
-            key = " / ".join(str(_plain(row.cells.get(k)) or "") for k in sheet.key)
+            parts = [str(_plain(row.cells.get(k))) for k in sheet.key
+                     if _plain(row.cells.get(k)) not in (None, "")]
+            key = " / ".join(parts)
             rows[key or f"row {row.excel_row}"] = {c: _plain(v) for c, v in row.cells.items()}
         snap[name] = rows
     return snap
