@@ -93,6 +93,8 @@ class SolveResult:
     duals: dict[str, dict[object, float]] = field(default_factory=dict)
     reduced_costs: dict[str, dict[object, float]] = field(default_factory=dict)
     size: dict[str, int] = field(default_factory=dict)  # columns, rows, nonzeros, integers
+    seconds_handoff: float = 0.0  # compiling the model and passing it to HiGHS
+    seconds_solver: float = 0.0  # HiGHS itself (the time limit and the watchdog apply here)
 
     def describe(self) -> str:
         """The status in words, as a reader of the results needs it."""
@@ -214,9 +216,12 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
         return SolveResult(SolveStatus.ERROR, None, None, None, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), f"compile failed: {exc}")
     h = session.highs
+    handoff = time.perf_counter() - start
     _apply_settings(h, settings)
     warm = _offer_warm_start(session) if settings.warm_start else ""
+    run_start = time.perf_counter()
     status, watchdog = _run(session, settings, progress)
+    solver_seconds = time.perf_counter() - run_start
     if status is SolveStatus.INFEASIBLE and h.getModelStatus() == \
             highspy.HighsModelStatus.kUnboundedOrInfeasible:
         status = _infeasible_or_unbounded(session, settings)
@@ -232,7 +237,8 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
         status, objective, bound, _relative_gap(objective, bound),
         time.perf_counter() - start, SOLVER_NAME, solver_version(),
         h.modelStatusToString(h.getModelStatus()), log_text,
-        interrupted_by_watchdog=watchdog, warm_start=warm, size=session.size)
+        interrupted_by_watchdog=watchdog, warm_start=warm, size=session.size,
+        seconds_handoff=handoff, seconds_solver=solver_seconds)
 
 
 def _apply_settings(h: highspy.Highs, settings: SolveSettings) -> None:
