@@ -2,27 +2,32 @@
 
 The model is compiled once with Pyomo's LinearStandardFormCompiler (mixed form: rows keep
 their own <=, >=, ==) and passed to highspy as arrays, the fastest measured route from
-Pyomo to HiGHS (../shared/design/tech-notes.md). Holding the Highs object ourselves gives:
+Pyomo to HiGHS (../shared/design/tech-notes.md). The MILP runs in a child process
+(optimizer/_highs_child.py) that streams back its log, progress and improving plans:
 
-- a time limit that holds: HiGHS's own limit is soft (a 10 s limit overran to 31-45 s
-  inside one root cut round), so a watchdog timer cancels the solve through highspy's
-  user-interrupt callbacks at the limit; the best plan found so far is kept;
+- a time limit that holds: HiGHS's own limit is soft (measured here: 10 s became 23 s on
+  5,000 lines x 12 periods; the cooperative interrupt callback did not help, HiGHS was in
+  a phase that does not check it), so at the limit the child is asked to stop, and after
+  a grace period it is killed; the last plan it reported is kept, flagged with its gap;
 - progress (incumbent, bound, gap, elapsed) from the MIP callbacks;
 - the solver log, captured for the run record;
 - warm starts: the values already on the variables (e.g. last night's plan, matched by
   the variables' stable names) are offered with setSolution, and the log says whether
   HiGHS accepted them;
-- marginal values: the same Highs object re-solved as an LP with every integer column
-  held at its value in the plan.
+- marginal values: an in-process Highs re-solves the LP with every integer column held
+  at its value in the plan.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import logging
 import math
-import os
+import queue
+import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +41,8 @@ import numpy as np
 import pyomo.environ as pyo
 from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
+
+from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
 
 log = logging.getLogger(__name__)
 SOLVER_NAME = "highs"
@@ -64,7 +71,8 @@ class SolveSettings:
     threads: int = 0  # 0: let HiGHS choose
     tee: bool = False  # echo the solver log to stderr
     warm_start: bool = False  # offer the variables' current values as a starting plan
-    # seconds past time_limit before the watchdog cancels; HiGHS's own limit is tried first
+    # seconds after the time limit before the watchdog kills a solver that has not stopped;
+    # 0: 10 % of the limit, at least 2 s and at most 30 s
     grace: float = 0.0
 
 
@@ -110,31 +118,23 @@ class SolveResult:
 
 
 def new_highs() -> highspy.Highs:
-    """A Highs object, without the banner HiGHS prints on stdout when it is created.
-
-    The banner is written by C code, so Python's sys.stdout redirection cannot catch it;
-    file descriptor 1 is pointed at /dev/null for the moment of construction.
-    """
-    try:
-        saved = os.dup(1)
-    except OSError:  # no stdout at all (a detached service): nothing to protect
-        return highspy.Highs()
-    try:
-        sys.stdout.flush()
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            try:
-                return highspy.Highs()
-            finally:
-                os.dup2(saved, 1)
-    finally:
-        os.close(saved)
+    """A Highs object without the banner HiGHS prints on stdout (see _highs_child)."""
+    sys.stdout.flush()
+    return quiet_highs()
 
 
 @functools.cache
+def _reference_highs() -> highspy.Highs:
+    return new_highs()
+
+
 def solver_version() -> str:
-    h = new_highs()
+    h = _reference_highs()
     return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+
+
+def _status_text(model_status: int) -> str:
+    return str(_reference_highs().modelStatusToString(highspy.HighsModelStatus(model_status)))
 
 
 def _relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -146,7 +146,7 @@ def _relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 class _Session:
-    """A compiled model in a Highs object, kept on the Pyomo model for re-solves."""
+    """The model compiled to arrays; kept on the Pyomo model for re-solves."""
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
         with PauseGC():
@@ -155,41 +155,34 @@ class _Session:
             raise ValueError("the model must have exactly one active objective")
         self.columns = info.columns
         self.rows = info.rows
-        self.maximize = info.objectives[0].sense == pyo.maximize
-        n, m = len(info.columns), len(info.rows)
-        lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = n, m
-        lp.col_cost_ = np.asarray(info.c.toarray()[0] if n else np.zeros(0), dtype=float)
-        lp.offset_ = float(info.c_offset[0]) if len(info.c_offset) else 0.0
-        lp.sense_ = highspy.ObjSense.kMaximize if self.maximize else highspy.ObjSense.kMinimize
+        n = len(info.columns)
         inf = highspy.kHighsInf
-        self.col_lower = np.array([-inf if v.lb is None else v.lb for v in info.columns], float)
-        self.col_upper = np.array([inf if v.ub is None else v.ub for v in info.columns], float)
-        lp.col_lower_, lp.col_upper_ = self.col_lower, self.col_upper
         rhs = np.asarray(info.rhs, dtype=float)
         senses = np.array([s for _, s in info.rows], dtype=int)
-        lp.row_lower_ = np.where(senses == 1, -inf, rhs)
-        lp.row_upper_ = np.where(senses == -1, inf, rhs)
         A = info.A.tocsc()
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr
-        lp.a_matrix_.index_ = A.indices
-        lp.a_matrix_.value_ = A.data
-        self.integer = np.array([v.is_integer() for v in info.columns], dtype=bool)
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else
-                           highspy.HighsVarType.kContinuous for i in self.integer]
-        self.size = {"columns": n, "rows": m, "nonzeros": int(A.nnz),
-                     "integers": int(self.integer.sum())}
-        self.highs = new_highs()
-        self.highs.setOptionValue("output_flag", True)
-        self.highs.setOptionValue("log_to_console", False)
-        self.lines: list[str] = []
-        self.highs.cbLogging += lambda e: self.lines.append(e.message)
-        self.highs.passModel(lp)
-        self.lp = lp
+        self.arrays = ModelArrays(
+            cost=np.asarray(info.c.toarray()[0] if n else np.zeros(0), dtype=float),
+            offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
+            maximize=info.objectives[0].sense == pyo.maximize,
+            col_lower=np.array([-inf if v.lb is None else v.lb for v in info.columns], float),
+            col_upper=np.array([inf if v.ub is None else v.ub for v in info.columns], float),
+            row_lower=np.where(senses == 1, -inf, rhs),
+            row_upper=np.where(senses == -1, inf, rhs),
+            a_start=np.asarray(A.indptr, dtype=np.int32),
+            a_index=np.asarray(A.indices, dtype=np.int32),
+            a_value=np.asarray(A.data, dtype=float),
+            integer=np.array([v.is_integer() for v in info.columns], dtype=bool),
+        )
+        self.size = {"columns": n, "rows": len(info.rows), "nonzeros": int(A.nnz),
+                     "integers": int(self.arrays.integer.sum())}
+        self._highs: highspy.Highs | None = None
 
-    def objective_value(self) -> float:
-        return float(self.highs.getInfo().objective_function_value)
+    @property
+    def highs(self) -> highspy.Highs:
+        """An in-process Highs with the model, for LP re-solves and exports."""
+        if self._highs is None:
+            self._highs = make_highs(self.arrays)
+        return self._highs
 
 
 def _session(model: pyo.ConcreteModel, fresh: bool = False) -> _Session:
@@ -198,6 +191,19 @@ def _session(model: pyo.ConcreteModel, fresh: bool = False) -> _Session:
         existing = _Session(model)
         object.__setattr__(model, _SESSION_ATTR, existing)
     return existing  # type: ignore[no-any-return]
+
+
+@dataclass
+class _ChildResult:
+    model_status: int | None = None  # None: the child was killed or died
+    has_plan: bool = False
+    objective: float | None = None
+    bound: float | None = None
+    values: np.ndarray | None = None
+    log: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    killed: bool = False
+    final: bool = False  # the process ended normally with a plan
 
 
 def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
@@ -215,147 +221,185 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
         log.exception("could not pass the model to HiGHS")
         return SolveResult(SolveStatus.ERROR, None, None, None, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), f"compile failed: {exc}")
-    h = session.highs
     handoff = time.perf_counter() - start
-    _apply_settings(h, settings)
-    warm = _offer_warm_start(session) if settings.warm_start else ""
+    warm, warm_note = _warm_values(session) if settings.warm_start else (None, "")
     run_start = time.perf_counter()
-    status, watchdog = _run(session, settings, progress)
+    child = _run_child(session, settings, progress, warm)
     solver_seconds = time.perf_counter() - run_start
-    if status is SolveStatus.INFEASIBLE and h.getModelStatus() == \
-            highspy.HighsModelStatus.kUnboundedOrInfeasible:
-        status = _infeasible_or_unbounded(session, settings)
+    status = _status(child)
+    if child.model_status == int(highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        probe = _run_child(session, settings, None, None, zero_cost=True)
+        status = SolveStatus.UNBOUNDED if probe.has_plan else SolveStatus.INFEASIBLE
     objective = bound = None
-    if status.has_plan:
-        _load(session)
+    if status.has_plan and child.values is not None:
+        _load(session, child.values)
         objective = float(pyo.value(_objective(model)))
-        bound = _bound(session, status, objective)
-    log_text = "\n".join(session.lines)
-    if warm:
-        warm = _warm_start_verdict(log_text, warm)
+        bound = _bound(session, status, objective, child.bound)
+    log_text = "\n".join(child.log)
+    termination = ("killed by the watchdog after the time limit" if child.killed else
+                   _status_text(child.model_status) if child.model_status is not None else
+                   "solver process ended without a result")
     return SolveResult(
         status, objective, bound, _relative_gap(objective, bound),
-        time.perf_counter() - start, SOLVER_NAME, solver_version(),
-        h.modelStatusToString(h.getModelStatus()), log_text,
-        interrupted_by_watchdog=watchdog, warm_start=warm, size=session.size,
-        seconds_handoff=handoff, seconds_solver=solver_seconds)
+        time.perf_counter() - start, SOLVER_NAME, solver_version(), termination, log_text,
+        interrupted_by_watchdog=child.cancelled,
+        warm_start=_warm_start_verdict(log_text, warm_note) if warm_note else "",
+        size=session.size, seconds_handoff=handoff, seconds_solver=solver_seconds)
 
 
-def _apply_settings(h: highspy.Highs, settings: SolveSettings) -> None:
-    h.setOptionValue("time_limit", float(settings.time_limit))
-    h.setOptionValue("mip_rel_gap", float(settings.mip_gap))
+def _options(settings: SolveSettings) -> dict[str, Any]:
+    options: dict[str, Any] = {"time_limit": float(settings.time_limit),
+                               "mip_rel_gap": float(settings.mip_gap),
+                               "log_to_console": bool(settings.tee)}
     if settings.threads:
-        h.setOptionValue("threads", int(settings.threads))
-    h.setOptionValue("log_to_console", bool(settings.tee))
+        options["threads"] = int(settings.threads)
+    return options
 
 
-def _run(session: _Session, settings: SolveSettings,
-         progress: Progress | None) -> tuple[SolveStatus, bool]:
-    """Run HiGHS under a watchdog that cancels it at the time limit (plus grace)."""
-    h = session.highs
-    h.HandleUserInterrupt = True
-    fired = threading.Event()
+def _run_child(session: _Session, settings: SolveSettings, progress: Progress | None,
+               warm: np.ndarray | None, zero_cost: bool = False) -> _ChildResult:
+    """Run HiGHS in a solver process under the watchdog.
 
-    def cancel() -> None:
-        fired.set()
-        h.cancelSolve()
+    At the time limit the process is asked to stop (HiGHS checks the request in its
+    interrupt callbacks, and also has the limit as its own option); if it has not
+    stopped ``grace`` seconds later (a long presolve or root cut round does not look),
+    it is killed and the last incumbent it reported is the plan.
+    """
+    with tempfile.TemporaryDirectory(prefix="chainopt-highs-") as tmp:
+        folder = Path(tmp)
+        save_arrays(session.arrays, folder / "model.npz")
+        options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
+        (folder / "options.json").write_text(json.dumps(options))
+        if warm is not None:
+            np.save(folder / "warm.npy", warm)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "optimizer._highs_child", str(folder)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            text=True, encoding="utf-8", errors="replace")
+        lines: queue.Queue[str | None] = queue.Queue()
+        reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
+        reader.start()
+        result = _watch(proc, lines, folder, settings, progress)
+        proc.wait(timeout=30)
+        reader.join(timeout=5)
+        if result.model_status is None and not result.killed:
+            err = proc.stderr.read() if proc.stderr else ""
+            log.error("the solver process ended without a result (exit %s): %s",
+                      proc.returncode, err[-2000:])
+        elif proc.stderr:
+            proc.stderr.read()
+        _collect_values(result, folder)
+    return result
 
-    timer = threading.Timer(max(settings.time_limit + settings.grace, 0.0), cancel)
-    timer.daemon = True
-    last = [0.0]
+
+def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: Path,
+           settings: SolveSettings, progress: Progress | None) -> _ChildResult:
+    result = _ChildResult()
     started = time.perf_counter()
+    limit = max(float(settings.time_limit), 0.0)
+    grace = settings.grace if settings.grace > 0 else min(max(0.1 * limit, 2.0), 30.0)
+    while True:
+        elapsed = time.perf_counter() - started
+        if elapsed >= limit and not result.cancelled:
+            (folder / "cancel").touch()
+            result.cancelled = True
+        if elapsed >= limit + grace:
+            proc.kill()
+            result.killed = True
+            log.warning("HiGHS did not stop within %.0f s of the time limit; stopped it", grace)
+            return result
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            continue
+        if line is None:  # the process closed its output: it has ended
+            return result
+        if not line.startswith(PREFIX):
+            continue  # HiGHS's banner and anything else that is not ours
+        kind, *fields = line[len(PREFIX):].rstrip("\n").split("\t")
+        if kind == "log":
+            result.log.append(fields[0] if fields else "")
+        elif kind == "progress" and progress is not None:
+            seconds, primal, dual = (float(f) for f in fields)
+            inc = primal if math.isfinite(primal) else None
+            bnd = dual if math.isfinite(dual) else None
+            progress(SolveProgress(seconds, inc, bnd, _relative_gap(inc, bnd)))
+        elif kind == "incumbent":
+            result.has_plan, result.objective = True, float(fields[0])
+        elif kind == "done":
+            status, has_plan, objective, bound = fields
+            result.model_status = int(status)
+            result.has_plan = result.has_plan or has_plan == "1"
+            if has_plan == "1":
+                result.objective = float(objective)
+            result.bound = float(bound) if math.isfinite(float(bound)) else None
+            result.final = has_plan == "1"
 
-    def report(e: Any) -> None:
-        now = time.perf_counter()
-        if progress is None or now - last[0] < 0.5:
+
+def _collect_values(result: _ChildResult, folder: Path) -> None:
+    """The final solution, or else the last incumbent the process saved."""
+    for name in (("solution", "incumbent") if result.final else ("incumbent",)):
+        path = folder / f"{name}.npy"
+        if path.exists():
+            result.values = np.load(path)
+            result.has_plan = True
             return
-        last[0] = now
-        out = e.data_out
-        inc = out.mip_primal_bound if math.isfinite(out.mip_primal_bound) else None
-        bnd = out.mip_dual_bound if math.isfinite(out.mip_dual_bound) else None
-        progress(SolveProgress(now - started, inc, bnd, _relative_gap(inc, bnd)))
-
-    if progress is not None:
-        h.cbMipInterrupt += report
-        h.cbMipImprovingSolution += report
-    timer.start()
-    try:
-        h.run()
-    finally:
-        timer.cancel()
-        if progress is not None:
-            h.cbMipInterrupt -= report
-            h.cbMipImprovingSolution -= report
-        h.HandleUserInterrupt = False
-    return _status(h), fired.is_set()
+    if result.model_status is None:
+        result.has_plan = False
 
 
-def _status(h: highspy.Highs) -> SolveStatus:
-    ms = h.getModelStatus()
+def _status(child: _ChildResult) -> SolveStatus:
+    if child.model_status is None:  # killed by the watchdog, or died
+        if child.killed:
+            return SolveStatus.FEASIBLE if child.has_plan else SolveStatus.NO_SOLUTION
+        return SolveStatus.ERROR
     S = highspy.HighsModelStatus
-    has_plan = h.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
-    if ms == S.kOptimal:
+    ms = S(child.model_status)
+    if ms == S.kOptimal or ms == S.kModelEmpty:
         return SolveStatus.OPTIMAL
-    if ms in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit,
-              S.kSolutionLimit, S.kObjectiveBound, S.kObjectiveTarget, S.kMemoryLimit):
-        return SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+    if ms in (S.kTimeLimit, S.kInterrupt, S.kIterationLimit, S.kSolutionLimit,
+              S.kObjectiveBound, S.kObjectiveTarget, S.kMemoryLimit):
+        return SolveStatus.FEASIBLE if child.has_plan else SolveStatus.NO_SOLUTION
     if ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
         return SolveStatus.INFEASIBLE
     if ms == S.kUnbounded:
         return SolveStatus.UNBOUNDED
-    if ms == S.kModelEmpty:
-        return SolveStatus.OPTIMAL
     return SolveStatus.ERROR
 
 
-def _infeasible_or_unbounded(session: _Session, settings: SolveSettings) -> SolveStatus:
-    """HiGHS's presolve may not tell which; a zero objective does: feasible means unbounded."""
-    h = session.highs
-    n = session.size["columns"]
-    idx = np.arange(n, dtype=np.int32)
-    h.changeColsCost(n, idx, np.zeros(n))
-    try:
-        _run(session, settings, None)
-        feasible = h.getInfo().primal_solution_status == 2
-        return SolveStatus.UNBOUNDED if feasible else SolveStatus.INFEASIBLE
-    finally:
-        h.changeColsCost(n, idx, np.asarray(session.lp.col_cost_, dtype=float))
+def _bound(session: _Session, status: SolveStatus, objective: float,
+           bound: float | None) -> float | None:
+    if not session.size["integers"] or (status is SolveStatus.OPTIMAL and bound is None):
+        return objective if status is SolveStatus.OPTIMAL else bound
+    return bound
 
 
-def _bound(session: _Session, status: SolveStatus, objective: float) -> float | None:
-    if not session.size["integers"]:
-        return objective if status is SolveStatus.OPTIMAL else None
-    bound = float(session.highs.getInfo().mip_dual_bound)
-    if status is SolveStatus.OPTIMAL and not math.isfinite(bound):
-        return objective
-    return bound if math.isfinite(bound) else None
-
-
-def _load(session: _Session) -> None:
-    values = session.highs.getSolution().col_value
+def _load(session: _Session, values: np.ndarray) -> None:
     for var, value in zip(session.columns, values, strict=True):
         if var.is_integer():
             value = round(value)
-        var.set_value(value, skip_validation=True)
+        var.set_value(float(value), skip_validation=True)
 
 
-def _offer_warm_start(session: _Session) -> str:
+def _warm_values(session: _Session) -> tuple[np.ndarray | None, str]:
     values = [v.value for v in session.columns]
     if not session.columns or any(v is None for v in values):
         missing = sum(v is None for v in values)
-        return f"not offered ({missing} of {len(values)} variables have no previous value)"
-    sol = highspy.HighsSolution()
-    sol.col_value = np.asarray(values, dtype=float)
-    sol.value_valid = True
-    session.highs.setSolution(sol)
-    return "offered"
+        return None, f"not offered ({missing} of {len(values)} variables have no value)"
+    return np.asarray(values, dtype=float), "offered"
 
 
 def _warm_start_verdict(log_text: str, offered: str) -> str:
     if offered != "offered":
         return offered
     text = log_text.lower()
-    if "start solution is feasible" in text or "mip start solution is feasible" in text:
+    if "start solution is feasible" in text:
         return "accepted"
     if "infeasible" in text and "start" in text:
         return "rejected (not feasible for tonight's data)"
@@ -377,7 +421,8 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
     """
     session = _session(model)
     h = session.highs
-    ints = np.flatnonzero(session.integer).astype(np.int32)
+    h.clearSolver()
+    ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
     plan = np.array([round(session.columns[i].value or 0.0) for i in ints], dtype=float)
     start = time.perf_counter()
     cont = highspy.HighsVarType.kContinuous
@@ -385,8 +430,12 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
         h.changeColsBounds(len(ints), ints, plan, plan)
     try:
-        _apply_settings(h, settings)
-        status, _ = _run(session, settings, None)
+        for key, value in _options(settings).items():
+            h.setOptionValue(key, value)
+        h.run()
+        ms = h.getModelStatus()
+        status = SolveStatus.OPTIMAL if ms == highspy.HighsModelStatus.kOptimal else \
+            SolveStatus.ERROR
         duals: dict[str, dict[object, float]] = {}
         reduced: dict[str, dict[object, float]] = {}
         objective = None
@@ -397,7 +446,7 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
                 by_index[con.index()] = by_index.get(con.index(), 0.0) + float(value)
             for var, value in zip(session.columns, sol.col_dual, strict=True):
                 reduced.setdefault(var.parent_component().name, {})[var.index()] = float(value)
-            objective = session.objective_value()
+            objective = float(h.getInfo().objective_function_value)
         return SolveResult(status, objective, objective, 0.0, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), h.modelStatusToString(
                                h.getModelStatus()), duals=duals, reduced_costs=reduced)
@@ -405,8 +454,8 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         if len(ints):
             integer = highspy.HighsVarType.kInteger
             h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
-            h.changeColsBounds(len(ints), ints, session.col_lower[ints],
-                               session.col_upper[ints])
+            h.changeColsBounds(len(ints), ints, session.arrays.col_lower[ints],
+                               session.arrays.col_upper[ints])
 
 
 def write_model_file(model: pyo.ConcreteModel, path: Path) -> Path:

@@ -121,7 +121,8 @@ def test_time_limit_holds_and_flags_the_plan(tmp_path: Path) -> None:
     assert out.returncode == ExitCode.TIME_LIMIT_PLAN, out.stderr[-2000:]
     wb = night.records()[0]["workbooks"][0]
     assert wb["status"] == "feasible at the time limit" and wb["gap"] is not None
-    assert wb["timings"]["solve"] < 2 + 5  # limit + compile and loading, never minutes
+    # limit + grace before the kill (2 s) + compile and solver start-up: never minutes
+    assert wb["timings"]["solve"] < 2 + 2 + 6
     assert night.latest.exists()
 
 
