@@ -20,7 +20,7 @@ import pyomo.environ as pyo
 from models.chain.checks import Finding, check_solution
 from models.chain.data import ChainData, load_data
 from models.chain.formulation import build_model
-from models.chain.results import ChainResults, extract_results
+from models.chain.results import ChainResults, explain_plan, extract_results
 from optimizer.errors import ExitCode
 from optimizer.excel.read import RawWorkbook, read_workbook
 from optimizer.solve import (
@@ -162,6 +162,10 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     with _phase(outcome, "check", progress):
         outcome.results = extract_results(model, data, lp.duals)
         outcome.check_findings = check_solution(data, outcome.results, outcome.objective)
+    with _phase(outcome, "explain", progress):
+        # marginal values and what each line would change; up to 3x the solve, 5 s to 60 s
+        budget = min(60.0, max(5.0, 3 * outcome.solve.seconds))
+        explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget)
     for finding in outcome.check_findings:
         log.error("check failed: %s", finding.format())
     return outcome

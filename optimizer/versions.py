@@ -5,8 +5,8 @@ from __future__ import annotations
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-PACKAGES = ("chainopt", "pyomo", "highspy", "pandas", "numpy", "openpyxl", "python-calamine",
-            "xlsxwriter", "defusedxml")
+PACKAGES = ("chainopt", "pyomo", "highspy", "pandas", "numpy", "scipy", "openpyxl",
+            "python-calamine", "xlsxwriter", "defusedxml", "matplotlib", "pillow")
 
 
 def package_versions() -> dict[str, str]:

@@ -41,7 +41,7 @@ def test_run_without_arguments_solves_the_bundled_case(tmp_path: Path) -> None:
     assert len(written) == 1
     assert "Optimal" in out.stdout and str(written[0].name) in out.stdout
     book = openpyxl.load_workbook(written[0], read_only=True)
-    assert {"Summary", "Lines", "Flows", "Sales", "Run info"} <= set(book.sheetnames)
+    assert {"Summary", "Lines", "Flows", "Markets", "Run info"} <= set(book.sheetnames)
     assert not list((tmp_path / "results").glob(".*tmp"))  # no temporary file left
 
 

@@ -28,9 +28,15 @@ def run(
         "--threads", min=0, help="Solver threads; 0 lets HiGHS choose.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")]
     = False,
+    lang: Annotated[str, typer.Option(
+        "--lang", help="Language of the results workbook: en, az or ru.")] = "en",
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="Also write a PDF of the results (needs LibreOffice).")] = False,
 ) -> None:
     """Validate the workbook, solve it, check the plan and write results/<case>-<time>.xlsx."""
     setup_logging(quiet)
+    if lang not in ("en", "az", "ru"):
+        fail(ExitCode.USAGE, f"--lang {lang}: choose en, az or ru.")
     from optimizer.excel.write import write_results
     from optimizer.pipeline import solve_workbook
 
@@ -52,7 +58,7 @@ def run(
     stamp = started.strftime("%Y%m%d-%H%M%S")
     target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"
     try:
-        written = write_results(target, outcome, started)
+        written = write_results(target, outcome, started, lang=lang, pdf=pdf)
     except OSError as exc:
         fail(ExitCode.PUBLISH_FAILED, f"cannot write {target}: {exc}")
     k = outcome.results.kpis if outcome.results else {}
@@ -60,6 +66,10 @@ def run(
                f"{outcome.data.currency}; {k.get('lines_built')} of "
                f"{k.get('lines_candidates')} lines built; {k.get('jobs', 0):,.0f} jobs.")
     typer.echo(f"Results: {written}")
+    if pdf:
+        made = written.with_suffix(".pdf")
+        typer.echo(f"PDF: {made}" if made.exists() else
+                   "PDF: not written (LibreOffice is not installed or failed; see above).")
     if outcome.check_findings:
         for finding in outcome.check_findings:
             typer.echo(f"CHECK FAILED: {finding.format()}", err=True)

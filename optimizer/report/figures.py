@@ -1,0 +1,498 @@
+"""The plan as pictures: a Sankey diagram and a map, drawn with matplotlib (no web tiles).
+
+Each figure is made in two steps: a data function returns exactly the numbers to draw
+(a table the workbook also shows, so a reader and the tests can check them against the
+Flows and Markets sheets), and a drawing function turns that table into a PNG.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.patches import FancyArrowPatch, PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+
+from models.chain.data import ChainData
+from models.chain.results import ChainResults
+from optimizer.excel.cells import clean_text
+from optimizer.report import numbers as fmt
+from optimizer.report.i18n import tr
+from optimizer.report.story import short
+
+TOL = 1e-6
+DPI = 110
+
+
+def _plain(text: str) -> str:
+    """User text drawn as itself: no mathtext ($...$), no control characters."""
+    return clean_text(text).replace("$", r"\$")
+
+MAX_SANKEY_LINES = 45
+SITE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+                "#7f7f7f")
+FEED_COLOURS = {"virgin": "#4c72b0", "recovered": "#55a868", "other": "#8c8c8c"}
+
+# ---- Sankey -------------------------------------------------------------------------------
+
+SANKEY_COLUMNS = ["source", "target", "tonnes", "stage", "source_col", "target_col",
+                  "source_label", "target_label"]
+
+
+def sankey_links(d: ChainData, res: ChainResults, period: str | None = None) -> pd.DataFrame:
+    """Every band of the Sankey diagram for one period, in tonnes per year.
+
+    Columns of the picture: 0 feedstock offers (and intermediates made in the cluster),
+    1 lines, 2 materials made, 3 markets, 'used by other lines' and 'disposed of'. The
+    bands into markets add up to the tonnes sold (Markets sheet); the bands out of the
+    offers add up to the tonnes bought (Feedstock sheet).
+    """
+    p = period or d.last_period
+    alloc = res.allocation
+    alloc = alloc[alloc.period == p] if len(alloc) else alloc
+    rows: list[dict[str, object]] = []
+
+    def add(src: tuple[int, str], dst: tuple[int, str], tonnes: float, stage: str) -> None:
+        if tonnes > TOL:
+            rows.append({"source": src[1], "target": dst[1], "tonnes": float(tonnes),
+                         "stage": stage, "source_col": src[0], "target_col": dst[0]})
+
+    for r in alloc.itertuples(index=False):
+        if r.origin_kind == "source":
+            src = (0, f"offer:{r.origin}")
+            if r.use_kind == "line":
+                add(src, (1, f"line:{r.use}"), r.tonnes, "feed")
+            elif r.use_kind == "market":
+                add(src, (3, f"market:{r.use}"), r.tonnes, "direct")
+            else:
+                add(src, (3, "disposed"), r.tonnes, "dispose")
+        else:
+            mat = (2, f"material:{r.material}")
+            if r.use_kind == "line":
+                add((0, f"made:{r.material}"), (1, f"line:{r.use}"), r.tonnes, "internal")
+                add(mat, (3, "to_lines"), r.tonnes, "other")
+            elif r.use_kind == "market":
+                add(mat, (3, f"market:{r.use}"), r.tonnes, "sell")
+            else:
+                add(mat, (3, "disposed"), r.tonnes, "dispose")
+    made = res.production[res.production.period == p]
+    for (line, mat), t in made.groupby(["line", "material"]).tonnes.sum().items():
+        add((1, f"line:{line}"), (2, f"material:{mat}"), float(t), "make")
+    links = pd.DataFrame(rows, columns=SANKEY_COLUMNS[:6])
+    if links.empty:
+        return pd.DataFrame(columns=SANKEY_COLUMNS)
+    line_nodes = set(links.source[links.source_col == 1]) | set(links.target[links.target_col == 1])
+    if len(line_nodes) > MAX_SANKEY_LINES:  # too many to read: one node per site instead
+        counts = pd.Series([d.line_site.get(n.partition(":")[2], "") for n in line_nodes]
+                           ).value_counts().to_dict()
+
+        def by_site(node: str) -> str:
+            if not node.startswith("line:"):
+                return node
+            site = d.line_site.get(node.partition(":")[2], "")
+            return f"site:{site}:{counts.get(site, 0)}"
+        links["source"] = links.source.map(by_site)
+        links["target"] = links.target.map(by_site)
+        links = links[links.source != links.target]
+    offers = {n for n in links.source if n.startswith("offer:")}
+    if len(offers) > MAX_SANKEY_LINES:  # one node per feedstock material instead
+        per_mat = pd.Series([d.source_material.get(n.partition(":")[2], "") for n in offers]
+                            ).value_counts().to_dict()
+
+        def by_material(node: str) -> str:
+            if not node.startswith("offer:"):
+                return node
+            mat = d.source_material.get(node.partition(":")[2], "")
+            return f"feedmat:{mat}:{per_mat.get(mat, 0)}"
+        links["source"] = links.source.map(by_material)
+    links = links.groupby(["source", "target", "stage", "source_col", "target_col"],
+                          as_index=False, sort=False).tonnes.sum()
+    links = links.groupby(["source", "target", "stage", "source_col", "target_col"],
+                          as_index=False, sort=False).tonnes.sum()
+    links["source_label"] = links.source.map(lambda n: node_label(d, n))
+    links["target_label"] = links.target.map(lambda n: node_label(d, n))
+    return links[SANKEY_COLUMNS]
+
+
+def node_label(d: ChainData, node: str, lang: str = "en") -> str:
+    kind, _, ident = node.partition(":")
+    if kind == "offer":
+        return f"{ident} ({short(d.material_name.get(d.source_material.get(ident, ''), ''))})"
+    if kind == "made":
+        return tr("fig.made_here", lang, material=short(d.material_name.get(ident, ident)))
+    if kind == "feedmat":
+        mat, _, n = ident.partition(":")
+        return tr("fig.offers", lang, material=short(d.material_name.get(mat, mat)), n=n)
+    if kind == "line":
+        return f"{ident} · {d.line_site.get(ident, '')}"
+    if kind == "material":
+        return short(d.material_name.get(ident, ident))
+    if kind == "site":
+        site, _, n = ident.partition(":")
+        return tr("fig.site_lines", lang, site=site, n=n)
+    if kind == "market":
+        return short(d.place_name.get(ident, ident))
+    if kind == "to_lines":
+        return tr("fig.to_lines", lang)
+    if kind == "disposed":
+        return tr("fig.disposed", lang)
+    return node
+
+
+@dataclass
+class _Node:
+    key: str
+    col: int
+    value_in: float = 0.0
+    value_out: float = 0.0
+    y: float = 0.0  # bottom
+    h: float = 0.0
+    order: float = 0.0
+    out_links: list[int] = field(default_factory=list)
+    in_links: list[int] = field(default_factory=list)
+
+    @property
+    def value(self) -> float:
+        return max(self.value_in, self.value_out)
+
+
+def _node_colour(d: ChainData, node: _Node, sites: list[str]) -> str:
+    kind, _, ident = node.key.partition(":")
+    if kind == "offer":
+        mat = d.source_material.get(ident, "")
+        if mat in d.recovered:
+            return FEED_COLOURS["recovered"]
+        return FEED_COLOURS["virgin"] if d.source_local.get(ident, False) \
+            else FEED_COLOURS["other"]
+    if kind == "made":
+        return "#dd8452"
+    if kind == "feedmat":
+        mat = ident.partition(":")[0]
+        return FEED_COLOURS["recovered" if mat in d.recovered else "virgin"]
+    if kind in ("line", "site"):
+        site = d.line_site.get(ident, "") if kind == "line" else ident.partition(":")[0]
+        return SITE_COLOURS[sites.index(site) % len(SITE_COLOURS)] if site in sites \
+            else "#7f7f7f"
+    if kind == "material":
+        return "#c44e52" if d.material_kind.get(ident) == "product" else "#dd8452"
+    return "#64646e"
+
+
+def draw_sankey(d: ChainData, links: pd.DataFrame, lang: str, period: str) -> bytes:
+    """A four-column Sankey diagram as PNG bytes."""
+    nodes: dict[str, _Node] = {}
+    for i, r in enumerate(links.itertuples(index=False)):
+        a = nodes.setdefault(r.source, _Node(r.source, int(r.source_col)))
+        b = nodes.setdefault(r.target, _Node(r.target, int(r.target_col)))
+        a.value_out += r.tonnes
+        a.out_links.append(i)
+        b.value_in += r.tonnes
+        b.in_links.append(i)
+    cols: list[list[_Node]] = [[n for n in nodes.values() if n.col == c] for c in range(4)]
+    sites = list(d.sites)
+    # order: lines by site then id; others by the mean position of what they connect to
+    line_rank = {ln: i for i, ln in enumerate(sorted(d.lines))}
+    for n in cols[1]:
+        kind, _, ident = n.key.partition(":")
+        site = d.line_site.get(ident, "") if kind == "line" else ident.partition(":")[0]
+        n.order = (sites.index(site) if site in sites else 99) * 100000 + line_rank.get(
+            ident, 0)
+    cols[1].sort(key=lambda n: n.order)
+    rank1 = {n.key: i for i, n in enumerate(cols[1])}
+    src = links.source.tolist()
+    dst = links.target.tolist()
+    ton = links.tonnes.tolist()
+
+    def bary(n: _Node, side: str, rank: dict[str, int]) -> float:
+        ids = n.out_links if side == "out" else n.in_links
+        pairs = [(rank.get(dst[i] if side == "out" else src[i]), ton[i]) for i in ids]
+        pairs = [(r, t) for r, t in pairs if r is not None]
+        if not pairs:
+            return 1e9
+        return sum(r * t for r, t in pairs) / sum(t for _, t in pairs)
+
+    for n in cols[0]:
+        n.order = bary(n, "out", rank1)
+    cols[0].sort(key=lambda n: (n.key.startswith("made:"), n.order))
+    for n in cols[2]:
+        n.order = bary(n, "in", rank1)
+    cols[2].sort(key=lambda n: n.order)
+    rank2 = {n.key: i for i, n in enumerate(cols[2])}
+    for n in cols[3]:
+        n.order = bary(n, "in", rank2) + (1e6 if not n.key.startswith("market:") else 0)
+    cols[3].sort(key=lambda n: n.order)
+    # vertical layout (top to bottom), one scale for every column
+    gap = min(0.008, 0.25 / max(len(c) for c in cols))
+    usable = [1.0 - gap * max(len(c) - 1, 0) for c in cols if c]
+    totals = [sum(n.value for n in c) for c in cols if c]
+    k = min(u / t for u, t in zip(usable, totals, strict=True) if t > 0)
+    for c in cols:
+        used = sum(n.value for n in c) * k + gap * max(len(c) - 1, 0)
+        top = 1.0 - (1.0 - used) / 2
+        for n in c:
+            n.h = n.value * k
+            n.y = top - n.h
+            top = n.y - gap
+    xs = (0.0, 1.0, 2.0, 3.25)
+    width = 0.035
+    fig, ax = plt.subplots(figsize=(14, 10))
+    ax.set_xlim(-1.05, 4.25)
+    ax.set_ylim(-0.02, 1.05)
+    ax.axis("off")
+    # bands: stack each node's links in the order of the other end's position
+    pos = {n.key: n for n in nodes.values()}
+    out_at: dict[int, float] = {}
+    in_at: dict[int, float] = {}
+    for n in nodes.values():
+        top = n.y + n.h
+        for i in sorted(n.out_links, key=lambda i: -(pos[dst[i]].y + pos[dst[i]].h / 2)):
+            out_at[i] = top
+            top -= ton[i] * k
+        top = n.y + n.h
+        for i in sorted(n.in_links, key=lambda i: -(pos[src[i]].y + pos[src[i]].h / 2)):
+            in_at[i] = top
+            top -= ton[i] * k
+    for i in range(len(links)):
+        a, b = pos[src[i]], pos[dst[i]]
+        x0, x1 = xs[a.col] + width, xs[b.col]
+        y0, y1, h = out_at[i], in_at[i], ton[i] * k
+        mid = (x0 + x1) / 2
+        verts = [(x0, y0), (mid, y0), (mid, y1), (x1, y1), (x1, y1 - h), (mid, y1 - h),
+                 (mid, y0 - h), (x0, y0 - h), (x0, y0)]
+        codes = [MplPath.MOVETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+                 MplPath.LINETO, MplPath.CURVE4, MplPath.CURVE4, MplPath.CURVE4,
+                 MplPath.CLOSEPOLY]
+        ax.add_patch(PathPatch(MplPath(verts, codes), facecolor=_node_colour(d, a, sites),
+                               edgecolor="none", alpha=0.35))
+    for n in nodes.values():
+        ax.add_patch(Rectangle((xs[n.col], n.y), width, max(n.h, 0.001),
+                               facecolor=_node_colour(d, n, sites), edgecolor="none"))
+        name = node_label(d, n.key, lang)
+        if n.col == 2 and len(name) > 34:
+            name = name[:33].rstrip() + "…"
+        label = _plain(f"{name}  {fmt.tonnes(n.value, lang)}")
+        if n.col == 0:
+            ax.text(xs[0] - 0.01, n.y + n.h / 2, label, ha="right", va="center", fontsize=8.5)
+        elif n.col == 3:
+            ax.text(xs[3] + width + 0.01, n.y + n.h / 2, label, ha="left", va="center",
+                    fontsize=10)
+        else:
+            ax.text(xs[n.col] + width + 0.008, n.y + n.h / 2, label, ha="left", va="center",
+                    fontsize=8.5, bbox={"boxstyle": "round,pad=0.1", "fc": "white",
+                                      "ec": "none", "alpha": 0.75})
+    for ci, key in enumerate(("fig.col_feed", "fig.col_lines", "fig.col_products",
+                              "fig.col_markets")):
+        ax.text(xs[ci] + width / 2, 1.035, tr(key, lang), ha="center", va="bottom",
+                fontsize=11, fontweight="bold")
+    ax.set_title(_plain(tr("fig.sankey_title", lang, period=period)), fontsize=14, loc="left",
+                 pad=28)
+    return _png(fig)
+
+
+# ---- map ----------------------------------------------------------------------------------
+
+MAP_COLUMNS = ["origin", "destination", "tonnes", "origin_name", "destination_name"]
+
+
+def map_lines(d: ChainData, res: ChainResults, period: str | None = None) -> pd.DataFrame:
+    """Tonnes per year between each pair of places, all materials together: what the map
+    draws. Adds up to the tonnes on the Flows sheet for the period."""
+    p = period or d.last_period
+    flows = res.flows[res.flows.period == p]
+    if flows.empty:
+        return pd.DataFrame(columns=MAP_COLUMNS)
+    pairs = flows.groupby(["origin", "destination"], as_index=False).tonnes.sum()
+    pairs = pairs.sort_values("tonnes", ascending=False, ignore_index=True)
+    pairs["origin_name"] = pairs.origin.map(lambda n: short(str(d.place_name.get(n, n))))
+    pairs["destination_name"] = pairs.destination.map(
+        lambda n: short(str(d.place_name.get(n, n))))
+    return pairs[MAP_COLUMNS]
+
+
+def map_places(d: ChainData, res: ChainResults, period: str | None = None,
+               ) -> dict[str, set[str]]:
+    """Places the map shows, with their roles: source, site and/or market."""
+    p = period or d.last_period
+    roles: dict[str, set[str]] = {s: {"site"} for s in d.sites}
+    bought = res.purchases[(res.purchases.period == p) & (res.purchases.tonnes > TOL)]
+    for loc in bought.location:
+        roles.setdefault(str(loc), set()).add("source")
+    sold = res.sales[(res.sales.period == p) & (res.sales.tonnes > TOL)]
+    for n in sold.market:
+        roles.setdefault(str(n), set()).add("market")
+    flows = res.flows[res.flows.period == p]
+    for n in list(flows.origin) + list(flows.destination):
+        roles.setdefault(str(n), {"market"})
+    return roles
+
+
+def missing_coordinates(d: ChainData, res: ChainResults, period: str | None = None) -> list[str]:
+    return sorted(n for n in map_places(d, res, period) if n not in d.coordinates)
+
+
+_STYLE = {"source": ("^", "#55a868", 11), "site": ("s", "#1f4e78", 10),
+          "market": ("o", "#dd8452", 10)}
+
+
+class _Geo:
+    """Longitude/latitude to a plane where one unit is the same distance both ways."""
+
+    def __init__(self, mean_lat: float) -> None:
+        self.k = max(math.cos(math.radians(mean_lat)), 0.2)
+
+    def xy(self, lat: float, lon: float) -> tuple[float, float]:
+        return lon * self.k, lat
+
+
+def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
+             period: str) -> bytes:
+    """Sources, sites and markets at their coordinates, with flow lines by tonnes.
+
+    Drawn in an equirectangular plane (x = longitude x cos(mean latitude)), with a
+    graticule and no base map. When most places crowd around the main site, an inset
+    shows that area enlarged.
+    """
+    roles = map_places(d, res, period)
+    pts = {n: d.coordinates[n] for n in roles if n in d.coordinates}
+    geo = _Geo(sum(c[0] for c in pts.values()) / len(pts))
+    xy = {n: geo.xy(*c) for n, c in pts.items()}
+    xs = [v[0] for v in xy.values()]
+    ys = [v[1] for v in xy.values()]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 0.5)
+    pad = 0.06 * span + 0.2
+    fig, ax = plt.subplots(figsize=(16, 9))
+    ax.set_xlim(min(xs) - pad, max(xs) + pad)
+    ax.set_ylim(min(ys) - pad, max(ys) + pad)
+    ax.set_aspect("equal")
+    ax.set_facecolor("#f4f7fa")
+    ax.grid(True, color="#dde3ea", linewidth=0.6)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v / geo.k:.1f}°"))
+    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.1f}°"))
+    ax.set_xlabel(tr("fig.longitude", lang))
+    ax.set_ylabel(tr("fig.latitude", lang))
+    top = float(pairs.tonnes.max()) if len(pairs) else 1.0
+    zoom = _crowd(d, res, xy, span)
+    _draw_layer(ax, d, roles, xy, pairs, top, lang, skip_labels=set(zoom))
+    corners = _free_corners(ax, xy)
+    if zoom:
+        zx = [xy[n][0] for n in zoom]
+        zy = [xy[n][1] for n in zoom]
+        half = max(max(zx) - min(zx), max(zy) - min(zy), 0.1) * 0.75 + 0.06
+        cx, cy = (min(zx) + max(zx)) / 2, (min(zy) + max(zy)) / 2
+        inset = ax.inset_axes(corners.pop(0))
+        inset.set_xlim(cx - half * 1.5, cx + half * 1.5)
+        inset.set_ylim(cy - half, cy + half)
+        inset.set_aspect("equal")
+        inset.set_facecolor("white")
+        inset.set_xticks([])
+        inset.set_yticks([])
+        inset.set_title(tr("fig.inset", lang), fontsize=9)
+        _draw_layer(inset, d, roles, {n: xy[n] for n in zoom}, pairs, top, lang,
+                    skip_labels=set())
+        ax.indicate_inset_zoom(inset, edgecolor="#888888")
+    handles = [
+        plt.Line2D([], [], marker=_STYLE["source"][0], color="w",
+                   markerfacecolor=_STYLE["source"][1], markersize=11,
+                   label=tr("fig.legend_source", lang)),
+        plt.Line2D([], [], marker=_STYLE["site"][0], color="w",
+                   markerfacecolor=_STYLE["site"][1], markersize=10,
+                   label=tr("fig.legend_site", lang)),
+        plt.Line2D([], [], marker=_STYLE["market"][0], color="w",
+                   markerfacecolor=_STYLE["market"][1], markersize=10,
+                   label=tr("fig.legend_market", lang)),
+        plt.Line2D([], [], color="#3b5b92", linewidth=5, alpha=0.6,
+                   label=tr("fig.legend_flow", lang)),
+    ]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=4,
+              fontsize=9, frameon=False)
+    ax.set_title(_plain(tr("fig.map_title", lang, period=period)), fontsize=14, loc="left")
+    ax.text(1.0, 1.01, tr("fig.map_note", lang), transform=ax.transAxes, ha="right",
+            va="bottom", fontsize=8, color="#666666")
+    return _png(fig)
+
+
+def _crowd(d: ChainData, res: ChainResults, xy: dict[str, tuple[float, float]],
+           span: float) -> list[str]:
+    """Places near the busiest site, when three or more of them would crowd the map."""
+    busiest = res.lines[res.lines.built.astype(bool)].groupby("site").throughput.sum()
+    centre = str(busiest.idxmax()) if len(busiest) else (d.sites[0] if d.sites else "")
+    if centre not in xy:
+        return []
+    radius = 0.06 * span
+    cx, cy = xy[centre]
+    near = [n for n, (x, y) in xy.items() if math.hypot(x - cx, y - cy) <= radius]
+    spots = {xy[n] for n in near}
+    return near if len(spots) >= 3 and len(near) < len(xy) else []
+
+
+def _free_corners(ax: plt.Axes, xy: dict[str, tuple[float, float]],
+                  ) -> list[tuple[float, float, float, float]]:
+    """The four corners of the axes (x, y, width, height in axes fractions), emptiest
+    first, for the inset and the legend."""
+    (x_lo, x_hi), (y_lo, y_hi) = ax.get_xlim(), ax.get_ylim()
+    frac = [((x - x_lo) / (x_hi - x_lo), (y - y_lo) / (y_hi - y_lo)) for x, y in xy.values()]
+    boxes = [(0.01, 0.02, 0.32, 0.40), (0.67, 0.02, 0.32, 0.40), (0.01, 0.58, 0.32, 0.40),
+             (0.67, 0.58, 0.32, 0.40)]
+
+    def crowd(box: tuple[float, float, float, float]) -> int:
+        x, y, w, h = box
+        return sum(1 for fx, fy in frac if x - 0.05 <= fx <= x + w + 0.05
+                   and y - 0.05 <= fy <= y + h + 0.05)
+    return sorted(boxes, key=crowd)
+
+
+def _draw_layer(ax: plt.Axes, d: ChainData, roles: dict[str, set[str]],
+                xy: dict[str, tuple[float, float]], pairs: pd.DataFrame, top: float,
+                lang: str, skip_labels: set[str]) -> None:
+    rad = 0.15
+    for r in pairs.itertuples(index=False):
+        if r.origin not in xy or r.destination not in xy:
+            continue
+        (x0, y0), (x1, y1) = xy[r.origin], xy[r.destination]
+        if (x0, y0) == (x1, y1):
+            continue
+        lw = 1.0 + 11.0 * r.tonnes / top
+        ax.add_patch(FancyArrowPatch((x0, y0), (x1, y1), connectionstyle=f"arc3,rad={rad}",
+                                     arrowstyle="-|>", mutation_scale=10 + lw, linewidth=lw,
+                                     color="#3b5b92", alpha=0.5, zorder=2,
+                                     shrinkA=6, shrinkB=8))
+        if r.origin in skip_labels and r.destination in skip_labels:
+            continue
+        if r.tonnes >= 0.05 * top:
+            # the middle of matplotlib's arc3 curve: chord middle + rad/2 x (dy, -dx)
+            mx = (x0 + x1) / 2 + rad / 2 * (y1 - y0)
+            my = (y0 + y1) / 2 - rad / 2 * (x1 - x0)
+            ax.text(mx, my, fmt.tonnes(r.tonnes, lang), fontsize=8, color="#1b2b52",
+                    ha="center", va="center", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
+                          "alpha": 0.8})
+    by_spot: dict[tuple[float, float], list[str]] = {}
+    for n, c in xy.items():
+        by_spot.setdefault(c, []).append(n)
+    for (x, y), names in by_spot.items():
+        kinds = set().union(*(roles.get(n, {"market"}) for n in names))
+        for kind in ("market", "site", "source"):
+            if kind in kinds:
+                marker, colour, size = _STYLE[kind]
+                ax.plot(x, y, marker=marker, color=colour, markersize=size
+                        - (4 if kind == "source" and len(kinds) > 1 else 0), zorder=5,
+                        markeredgecolor="white", linestyle="none")
+        if any(n in skip_labels for n in names):
+            continue
+        text = _plain(" / ".join(short(d.place_name.get(n, n)) for n in names))
+        ax.annotate(text, (x, y), xytext=(7, 7), textcoords="offset points", fontsize=8.5,
+                    zorder=6, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
+                                    "ec": "#cccccc", "alpha": 0.9})
+
+
+def _png(fig: plt.Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
+    plt.close(fig)
+    return buf.getvalue()

@@ -1,0 +1,334 @@
+"""The plan in sentences: the headline, the solver status, what limits the plan, and what
+it would take for each line to enter it. Numbers come from ChainResults (after
+models.chain.results.explain_plan); words from optimizer.report.i18n.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+import pandas as pd
+
+from models.chain.data import ChainData
+from models.chain.results import ChainResults
+from optimizer.report import numbers as fmt
+from optimizer.report.i18n import tr
+
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+MAX_LIMIT_SENTENCES = 7
+
+
+def short(name: str) -> str:
+    """A name without its trailing parenthesis: 'Georgia, Tbilisi (road)' -> 'Georgia,
+    Tbilisi'. Keeps the whole name if nothing would be left."""
+    cut = _PAREN.sub("", name).strip()
+    return cut or name
+
+
+def _ru_one(n: int) -> bool:
+    return n % 10 == 1 and n % 100 != 11
+
+
+def _word(lang: str, stem: str, n: int) -> str:
+    one = n == 1 if lang == "en" else _ru_one(n)
+    return tr(f"word.{stem}_{'one' if one else 'many'}", lang)
+
+
+def main_products(d: ChainData) -> dict[str, str]:
+    """Each line's main product, by name: the product (else any output) with the largest
+    yield over its recipes. Readers know lines by what they make, not by technology code."""
+    best: dict[str, tuple[bool, float, str]] = {}
+    for line, k, mat in d.recipe_outputs:
+        rank = (d.material_kind.get(mat) == "product", d.yield_[line, k, mat], mat)
+        if line not in best or rank[:2] > best[line][:2]:
+            best[line] = rank
+    return {line: short(d.material_name.get(r[2], r[2])) for line, r in best.items()}
+
+
+def per_phrase(d: ChainData, lang: str) -> str:
+    one_year = len(d.periods) == 1 and d.period_years[d.periods[0]] == 1
+    return tr("per_year" if one_year else "per_year_discounted", lang)
+
+
+def headline(d: ChainData, res: ChainResults, lang: str) -> str:
+    """'Build 25 of 36 candidate lines at 2 sites. Net value 14.60 M USD per year, 546
+    jobs. 41.4 kt of feedstock processed: ... 10.2 kt of it is recovered waste.'"""
+    k = res.kpis
+    cur = d.currency
+    net = fmt.money(float(k["net_value"]), cur, lang)
+    per = per_phrase(d, lang)
+    built, cands, sites = int(k["lines_built"]), int(k["lines_candidates"]), int(
+        k["sites_used"])
+    if built == 0:
+        return tr("summary.headline.no_lines", lang, net=net, per=per)
+    parts = [
+        tr("summary.headline.build", lang, built=built, candidates=cands, sites=sites,
+           sites_word=_word(lang, "site", sites), candidates_word=_word(
+               lang, "candidates", cands)),
+        tr("summary.headline.value", lang, net=net, per=per,
+           jobs=fmt.integer(float(k["jobs"]), lang)),
+    ]
+    feed = float(k["feedstock_tonnes"])
+    if feed > 0:
+        bought = res.purchases[res.purchases.period == d.last_period]
+        by_place = bought.groupby("location").tonnes.sum().sort_values(ascending=False)
+        by_place = by_place[by_place > 0.5]
+        pieces = [tr("summary.headline.feed_part", lang, tonnes=fmt.tonnes(t, lang),
+                     place=short(d.place_name.get(str(n), str(n))))
+                  for n, t in by_place.head(3).items()]
+        if len(by_place) > 3:
+            rest = float(by_place.iloc[3:].sum())
+            pieces.append(tr("summary.headline.feed_part", lang, tonnes=fmt.tonnes(rest, lang),
+                             place="…"))
+        parts.append(tr("summary.headline.feed", lang, feed=fmt.tonnes(feed, lang),
+                        parts="; ".join(pieces)))
+        rec = float(k["recovered_tonnes"])
+        if rec > 0:
+            parts.append(tr("summary.headline.recovered", lang, rec=fmt.tonnes(rec, lang)))
+    return " ".join(parts)
+
+
+def status_words(solve: Any, settings: Any, lang: str) -> str:
+    name = solve.status.name
+    if name == "OPTIMAL":
+        tol = getattr(settings, "mip_gap", 0.0) or 0.0
+        return tr("status.words.optimal", lang, tol=fmt.percent(tol, lang, 2))
+    if name == "FEASIBLE":
+        if solve.gap is not None:
+            return tr("status.words.feasible", lang, gap=fmt.percent(solve.gap, lang, 2))
+        return tr("status.words.feasible_nogap", lang)
+    return str(solve.describe())
+
+
+def status_short(solve: Any, lang: str) -> str:
+    name = solve.status.name
+    if name == "OPTIMAL":
+        return tr("solver.optimal", lang)
+    if name == "FEASIBLE":
+        return tr("solver.feasible", lang)
+    return tr("solver.other", lang, status=solve.status.value)
+
+
+# ---- limits -----------------------------------------------------------------------------
+
+PER_UNIT_KINDS = ("feedstock", "offtake_min", "demand_max", "demand_min", "line_capacity",
+                  "lane_capacity", "recovered_min", "local_share")
+
+
+def _name(d: ChainData, place: str) -> str:
+    return short(d.place_name.get(place, place))
+
+
+def _mat(d: ChainData, mat: str) -> str:
+    return short(d.material_name.get(mat, mat))
+
+
+def _lines_list(text: object, lang: str) -> str:
+    ids = [s for s in str(text or "").split(",") if s]
+    return ", ".join(ids) if ids else tr("none", lang)
+
+
+def limit_value_text(row: Any, d: ChainData, lang: str) -> str:
+    """The value of one more unit (the sentence says which unit): '312 USD'."""
+    return fmt.money(float(row.value), d.currency, lang)
+
+
+def limit_amount(row: Any, d: ChainData, lang: str, which: str = "limit") -> str:
+    value = float(getattr(row, which))
+    if row.unit == "t":
+        return fmt.tonnes(value, lang)
+    if row.unit == "share":
+        return fmt.percent(value, lang)
+    if row.unit == "money":
+        return fmt.money(value, d.currency, lang)
+    return fmt.number(value, 0 if float(value).is_integer() else 1, lang) + (
+        f" {row.unit}" if row.unit not in ("lines", "jobs", "") else "")
+
+
+def limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str:
+    """One binding limit in words, with its value at this plan."""
+    kind = row.kind
+    limit = limit_amount(row, d, lang)
+    used = limit_amount(row, d, lang, "used")
+    if kind in PER_UNIT_KINDS:
+        value = limit_value_text(row, d, lang)
+    if kind == "feedstock" or kind == "offtake_min":
+        return tr(f"limit.{kind}", lang, what=_mat(d, row.detail), source=row.item,
+                  limit=limit, value=value)
+    if kind in ("demand_max", "demand_min"):
+        return tr(f"limit.{kind}", lang, market=_name(d, row.item),
+                  product=_mat(d, row.detail), limit=limit, value=value)
+    if kind == "line_capacity":
+        return tr("limit.line_capacity", lang, line=row.item,
+                  tech=main_products(d).get(row.item, d.line_technology.get(row.item, "")),
+                  site=row.detail, limit=limit, value=value)
+    if kind == "lane_capacity":
+        a = row.item
+        return tr("limit.lane_capacity", lang, lane=a,
+                  origin=_name(d, d.lane_origin.get(a, "")),
+                  destination=_name(d, d.lane_destination.get(a, "")), limit=limit,
+                  value=value)
+    if kind in ("recovered_min", "local_share"):
+        return tr(f"limit.{kind}", lang, limit=limit, value=value)
+    if kind == "group":
+        members = [ln for ln in d.lines if d.line_group.get(ln) == row.item]
+        lp = res.line_periods
+        built = [ln for ln in members if bool(lp[(lp.line == ln)
+                                               & (lp.period == d.last_period)].open.any())]
+        others = [ln for ln in members if ln not in built]
+        return tr("limit.group", lang, group=row.item, built=", ".join(built) or "–",
+                  lines=", ".join(others) or tr("none", lang))
+    if kind == "site_lines":
+        return tr("limit.site_lines", lang, limit=limit, site=row.item,
+                  lines=_lines_list(row.detail, lang))
+    if kind == "resource":
+        site, _, resource = str(row.item).partition("/")
+        return tr("limit.resource", lang, resource=resource, site=site, used=used,
+                  limit=limit, lines=_lines_list(row.detail, lang))
+    if kind == "budget_total":
+        return tr("limit.budget_total", lang, limit=limit, used=used,
+                  lines=_lines_list(row.detail, lang))
+    if kind == "budget_period":
+        return tr("limit.budget_period", lang, limit=limit, used=used, period=row.period,
+                  lines=_lines_list(row.detail, lang))
+    if kind in ("jobs_min", "lines_min"):
+        return tr(f"limit.{kind}", lang, limit=limit, used=used)
+    return ""
+
+
+def marginal_explanation(row: Any, d: ChainData, res: ChainResults, lang: str) -> str:
+    """The Explanation column of the Marginal values sheet."""
+    if bool(row.binding):
+        text = limit_sentence(row, d, res, lang)
+        if text:
+            return text
+    if row.kind == "group":
+        return tr("marginal.group_free", lang, group=row.item, used=fmt.integer(
+            float(row.used), lang))
+    key = "marginal.slack_min" if row.sense == "min" else "marginal.slack"
+    return tr(key, lang, used=limit_amount(row, d, lang, "used"),
+              limit=limit_amount(row, d, lang))
+
+
+def binding_limits(d: ChainData, res: ChainResults, lang: str,
+                   most: int = MAX_LIMIT_SENTENCES) -> list[str]:
+    """The binding limits that matter most, in words.
+
+    Ranked by what loosening each by 10 % would add at this plan (value per unit x 10 %
+    of the limit); the strongest limit of each kind comes first so that one kind does not
+    crowd out the others. Build limits (groups, slots, budgets) follow when they keep a
+    line out; then the closest line not built.
+    """
+    mv = res.marginal
+    if mv is None or mv.empty:
+        return []
+    per_unit = mv[mv.kind.isin(PER_UNIT_KINDS) & mv.binding.astype(bool)].copy()
+    per_unit = per_unit[per_unit.period == d.last_period]
+    per_unit["value"] = per_unit["value"].astype(float)
+    per_unit = per_unit[per_unit.value > 0.005]
+    scale = per_unit.limit.astype(float).abs()
+    scale = scale.where(per_unit.kind != "local_share", 10.0)  # ten points for a share
+    per_unit["impact"] = per_unit.value * 0.1 * scale
+    per_unit = per_unit.sort_values("impact", ascending=False)
+    per_unit = per_unit.groupby("kind", sort=False).head(3)  # at most three of a kind
+    first = per_unit.drop_duplicates("kind")
+    ordered = pd.concat([first, per_unit.drop(first.index)])
+    chosen = list(ordered.head(most).itertuples(index=False))
+    chosen.sort(key=lambda r: -float(r.impact))
+    sentences = [limit_sentence(r, d, res, lang) for r in chosen]
+    build = mv[mv.kind.isin(("site_lines", "resource", "budget_total", "budget_period",
+                             "jobs_min", "lines_min")) & mv.binding.astype(bool)]
+    build = build[(build.period == d.last_period) | (build.period == "")]
+    for r in build.itertuples(index=False):
+        if r.kind in ("jobs_min", "lines_min") or str(r.detail):
+            sentences.append(limit_sentence(r, d, res, lang))
+    closest = closest_line(d, res, lang)
+    if closest:
+        sentences.append(closest)
+    return sentences
+
+
+def closest_line(d: ChainData, res: ChainResults, lang: str) -> str:
+    lines = res.lines
+    if "change_if_built" not in lines:
+        return ""
+    cand = lines[~lines.built.astype(bool) & lines.change_if_built.notna()]
+    if cand.empty:
+        return ""
+    best = cand.loc[cand.change_if_built.astype(float).idxmax()]
+    loss = -float(best.change_if_built)
+    if loss <= 0:
+        return ""
+    value = fmt.money(loss, d.currency, lang)
+    line = str(best.line)
+    common = {"line": line, "tech": main_products(d).get(line, d.line_technology.get(line, "")),
+              "site": d.line_site.get(line, ""), "value": value}
+    if best.swap_with:
+        return tr("limit.closest", lang, other=best.swap_with, **common)
+    return tr("limit.closest_add", lang, **common)
+
+
+# ---- lines --------------------------------------------------------------------------------
+
+def _why(code: str, lang: str) -> str:
+    kind, _, arg = code.partition(":")
+    if kind == "group":
+        return tr("why.group", lang, group=arg)
+    if kind == "site_lines":
+        return tr("why.site_lines", lang, site=arg)
+    if kind == "resource":
+        site, _, resource = arg.partition("/")
+        return tr("why.resource", lang, site=site, resource=resource)
+    if kind == "budget_period":
+        return tr("why.budget_period", lang, period=arg)
+    return tr("why.budget_total", lang)
+
+
+def entry_text(row: Any, d: ChainData, lang: str) -> str:
+    """What it would take for a line to enter (or leave) the plan, in words."""
+    status = getattr(row, "status", "candidate")
+    if status == "excluded":
+        return tr("entry.excluded", lang)
+    if status == "existing":
+        return tr("entry.existing", lang)
+    state = str(getattr(row, "entry_status", "") or "")
+    if not state:  # no explanation computed (the LP at the plan did not solve)
+        return ""
+    cur = d.currency
+    if state == "closed":
+        value = float(row.value_to_plan)
+        key = "entry.closed" if value >= -0.5 else "entry.closed_gain"
+        return tr(key, lang, value=fmt.money(abs(value), cur, lang))
+    if state == "required":
+        return tr("entry.required", lang)
+    if state == "not_analysed":
+        return tr("entry.not_analysed", lang)
+    if state == "infeasible":
+        return tr("entry.infeasible", lang)
+    why = "; ".join(_why(c, lang) for c in str(getattr(row, "blocked_by", "") or "").split(";")
+                    if c)
+    if state == "blocked":
+        return tr("entry.blocked", lang, why=why)
+    change = getattr(row, "change_if_built", None)
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return ""
+    change = float(change)
+    fixed = d.cost_fixed.get(str(row.line), 0.0)
+    loss = -change
+    values = {"value": fmt.money(abs(change), cur, lang), "fixed": fmt.money(fixed, cur, lang),
+              "newfixed": fmt.money(max(fixed - loss, 0.0), cur, lang)}
+    if state == "swapped":
+        values.update(other=getattr(row, "swap_with", ""), why=why)
+        if loss <= 0.5:
+            return tr("entry.swapped_gain", lang, **values)
+        key = "entry.swapped_loss" if loss <= fixed else "entry.swapped_loss_margin"
+        return tr(key, lang, **values)
+    if loss <= 0.5:
+        return tr("entry.added_gain", lang, **values)
+    if loss <= fixed:
+        return tr("entry.added_loss", lang, **values)
+    cap = d.capacity.get(str(row.line), 0.0) or 1.0
+    return tr("entry.added_loss_margin", lang, gap=fmt.money((loss - fixed) / cap, cur, lang),
+              **values)
