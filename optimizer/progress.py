@@ -8,12 +8,14 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from optimizer.solve import SolveProgress
+if TYPE_CHECKING:
+    from optimizer.solve import SolveProgress
 
 PHASES = ("read", "validate", "build", "solve", "marginal values", "check", "write")
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from optimizer.commands._app import app, fail, log, setup_logging
 from optimizer.errors import EXIT_CODE_HELP, ExitCode
 from optimizer.paths import bundled_case, default_results_dir
+from optimizer.progress import RunProgress, interactive
+
+if TYPE_CHECKING:
+    from optimizer.pipeline import RunOutcome
 
 
 @app.command()
@@ -33,18 +37,33 @@ def run(
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also write a PDF of the results (needs LibreOffice).")] = False,
 ) -> None:
-    """Validate the workbook, solve it, check the plan and write results/<case>-<time>.xlsx."""
-    setup_logging(quiet)
+    """Validate the workbook, solve it, check the plan and write results/<case>-<time>.xlsx.
+
+    In a terminal it shows the phases and, during the solve, the elapsed time, the best
+    plan so far, the bound and the gap; --quiet, a pipe or a log file show none of that.
+    """
+    live = interactive(quiet)
+    setup_logging(quiet or live)  # in a terminal the progress display replaces INFO lines
     if lang not in ("en", "az", "ru"):
         fail(ExitCode.USAGE, f"--lang {lang}: choose en, az or ru.")
-    from optimizer.excel.write import write_results
     from optimizer.pipeline import solve_workbook
 
     path = workbook or bundled_case()
     started = dt.datetime.now().astimezone()
-    outcome = solve_workbook(path, {"time_limit": time_limit, "mip_gap": gap,
-                                    "threads": threads},
-                             progress=None if quiet else lambda phase: log.info("%s ...", phase))
+    with RunProgress(live) as display:
+        outcome = solve_workbook(
+            path, {"time_limit": time_limit, "mip_gap": gap, "threads": threads},
+            progress=display.phase if live else
+            None if quiet else lambda phase: log.info("%s ...", phase),
+            solve_progress=display.solver if live else None)
+        written = _write(outcome, path, output, started, lang, pdf, display)
+    _report(outcome, written, pdf)
+
+
+def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
+           lang: str, pdf: bool, display: RunProgress) -> Path:
+    from optimizer.excel.write import write_results
+
     if outcome.data is None:
         typer.echo(outcome.issues.report(), err=True)
         fail(outcome.exit_code, f"{path.name} cannot be solved: fix the problems listed above.")
@@ -57,10 +76,16 @@ def run(
     folder = output or default_results_dir()
     stamp = started.strftime("%Y%m%d-%H%M%S")
     target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"
+    display.phase("write")
     try:
-        written = write_results(target, outcome, started, lang=lang, pdf=pdf)
+        return write_results(target, outcome, started, lang=lang, pdf=pdf)
     except OSError as exc:
         fail(ExitCode.PUBLISH_FAILED, f"cannot write {target}: {exc}")
+
+
+def _report(outcome: RunOutcome, written: Path, pdf: bool) -> None:
+    assert outcome.solve is not None and outcome.data is not None
+    solve = outcome.solve
     k = outcome.results.kpis if outcome.results else {}
     typer.echo(f"{solve.describe()} Net value {k.get('net_value', 0):,.0f} "
                f"{outcome.data.currency}; {k.get('lines_built')} of "
