@@ -31,10 +31,28 @@ def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+def _fingerprint(path: Path) -> dict[str, object]:
+    """Everything a person sees or uses in a workbook: values, formats, notes, drop-downs,
+    tables, widths, frozen panes, sheet states and defined names."""
     workbook = load_workbook(path)
     try:
-        return {ws.title: list(ws.iter_rows(values_only=True)) for ws in workbook.worksheets}
+        out: dict[str, object] = {
+            "names": sorted((n, d.attr_text) for n, d in workbook.defined_names.items()),
+            "order": workbook.sheetnames,
+        }
+        for ws in workbook.worksheets:
+            out[ws.title] = {
+                "cells": [[(c.value, c.number_format, c.fill.fgColor.rgb, bool(c.font.b),
+                            c.comment.text if c.comment else None) for c in row]
+                          for row in ws.iter_rows()],
+                "columns": sorted((k, d.width, d.number_format)
+                                  for k, d in ws.column_dimensions.items()),
+                "validations": sorted((str(v.sqref), v.type, v.formula1, v.formula2,
+                                       v.error) for v in ws.data_validations.dataValidation),
+                "tables": sorted((t.name, t.ref) for t in ws.tables.values()),
+                "view": (ws.freeze_panes, ws.sheet_state),
+            }
+        return out
     finally:
         workbook.close()
 
@@ -43,11 +61,11 @@ def _cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
 def test_committed_templates_are_current(fresh: Path, name: str) -> None:
     committed = TEMPLATES / name
     assert committed.exists(), f"run: uv run python tools/make_templates.py ({name} missing)"
-    new, stored = _cells(fresh / name), _cells(committed)
+    new, stored = _fingerprint(fresh / name), _fingerprint(committed)
+    for key in new:
+        assert new[key] == stored.get(key), (
+            f"{name} ({key}) is stale: run uv run python tools/make_templates.py")
     assert list(new) == list(stored)
-    for sheet in new:
-        assert new[sheet] == stored[sheet], (
-            f"{name} sheet {sheet} is stale: run uv run python tools/make_templates.py")
 
 
 def test_case_passes_table_validation(fresh: Path) -> None:

@@ -7,22 +7,27 @@ never sees a file, a DataFrame or an invalid value.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from models.chain.schema import SETTINGS, SHEETS, Column, Setting
+from models.chain.validate import check_data, check_tables
 from optimizer.excel.read import RawWorkbook
+from optimizer.validation.hints import did_you_mean
 from optimizer.validation.issues import IssueList
 from optimizer.validation.tables import (
     INVALID,
     Row,
     Table,
     check_references,
+    match_sheets,
     parse_cell,
     parse_table,
 )
+from optimizer.validation.version import check_version
 
 Key2 = tuple[str, str]
 Key3 = tuple[str, str, str]
@@ -130,13 +135,32 @@ class ChainData:
 
 
 def load_data(raw: RawWorkbook, issues: IssueList) -> ChainData | None:
-    """Every check of the chain model; ChainData only when there is no error."""
-    tables = {s.name: parse_table(raw.tables.get(s.name), s, issues) for s in SHEETS}
+    """Every check of the chain model; ChainData only when there is no error.
+
+    Order: template version (migrating an older workbook), sheets and columns, cells,
+    references, then the model's own rules (models/chain/validate.py: recipes, lines and
+    sites, plausibility), the cross-sheet build below, and, on a workbook without errors,
+    reachability and pre-solve feasibility.
+    """
+    issues.sheet_order = tuple(s.name for s in sorted(SHEETS, key=lambda s: s.fill_order))
+    current = check_version(raw, issues)
+    if current is None:
+        return None
+    found = match_sheets(current, SHEETS, issues)
+    tables = {s.name: parse_table(found[s.name], s, issues, current) for s in SHEETS}
     settings = _settings(tables["Settings"], issues)
     tables = check_references(tables, issues)
-    builder = _Builder(tables, settings, issues)
-    data = builder.build()
-    return None if issues.has_errors else data
+    check_tables(tables, issues, currency=str(settings["currency"]))
+    try:
+        data = _Builder(tables, settings, issues).build()
+    except Exception:
+        if issues.has_errors:
+            return None  # a consequence of an error already reported; never a traceback
+        raise  # a bug: the caller reports it as an internal error
+    if data is None or issues.has_errors:
+        return None
+    check_data(tables, data, issues)
+    return data
 
 
 def _settings(table: Table, issues: IssueList) -> dict[str, Any]:
@@ -154,9 +178,17 @@ def _settings(table: Table, issues: IssueList) -> dict[str, Any]:
                                     "column": "value",
                                     "column_index": table.column_index("value")}
         parsed = parse_cell(row.values["value"], col, issues, where)  # type: ignore[arg-type]
+        if parsed is not INVALID and name == "case_name" and not SAFE_NAME.match(str(parsed)):
+            issues.error("case_name is used in the results file name, so it may only hold "
+                         "letters, digits, spaces, '-', '_' and '.'.", value=parsed,
+                         expected="a short name such as absheron-2025", **where)
+            parsed = INVALID
         if parsed is not INVALID:
             values[name] = parsed
     return values
+
+
+SAFE_NAME = re.compile(r"^(?!.*\.\.)[^\W_][\w .\-]{0,79}$")
 
 
 def period_weights(periods: list[str], years: dict[str, int], rate: float) -> dict[str, float]:
@@ -177,6 +209,8 @@ class _Builder:
         self.t = tables
         self.s = settings
         self.issues = issues
+        self.reported: set[int] = set()  # RecipeGroups rows already reported
+        self.broken_recipes = {str(r.values.get("applies_to")) for r in tables["Recipes"].dropped}
 
     def where(self, sheet: str, row: Row, column: str) -> dict[str, Any]:
         return {"sheet": sheet, "row": row.excel_row, "column": column,
@@ -185,7 +219,7 @@ class _Builder:
     def build(self) -> ChainData | None:
         t = self.t
         periods = [str(r["period"]) for r in t["Periods"].rows]
-        if t["Periods"].present and not periods:
+        if t["Periods"].present and not periods and t["Periods"].complete:
             self.issues.error("There is no period.", sheet="Periods",
                               expected="at least one row, e.g. 2025")
         years = {str(r["period"]): int(r["years"]) for r in t["Periods"].rows}  # type: ignore[call-overload]
@@ -194,9 +228,13 @@ class _Builder:
         mat = {str(r["material"]): r for r in t["Materials"].rows}
         sites = [str(r["site"]) for r in t["Sites"].rows]
         others = [str(r["location"]) for r in t["Locations"].rows]
-        for loc in set(sites) & set(others):
-            self.issues.error("This ID names both a site and a location.", sheet="Locations",
-                              value=loc, expected="distinct IDs")
+        for r in t["Locations"].rows:
+            if str(r["location"]) in sites:
+                self.issues.error("This ID names both a site and a location.",
+                                  value=r["location"], expected="an ID not used on Sites",
+                                  hint="A site is already a place: delete this row, or "
+                                  "give the location its own ID.",
+                                  **self.where("Locations", r, "location"))
         coords: dict[str, tuple[float, float]] = {}
         names: dict[str, str] = {}
         for sheet, key in (("Sites", "site"), ("Locations", "location")):
@@ -281,26 +319,21 @@ class _Builder:
 
     def _recipes(self, lines: dict[str, object]) -> dict[str, Any]:
         line_tech: dict[str, str] = lines["line_technology"]  # type: ignore[assignment]
-        all_lines = {str(r["line"]) for r in self.t["Lines"].rows}
-        techs = {str(r["technology"]) for r in self.t["Lines"].rows}
+        line_rows = self.t["Lines"].rows + self.t["Lines"].dropped
+        all_lines = {str(r.values.get("line")) for r in line_rows}
+        techs = {str(r.values.get("technology")) for r in line_rows}
         by_owner: dict[str, list[Row]] = defaultdict(list)
         for r in self.t["Recipes"].rows:
             owner = str(r["applies_to"])
-            if owner not in techs and owner not in all_lines:
+            if owner not in techs and owner not in all_lines and line_rows:
                 self.issues.error("applies_to names neither a technology used on the Lines "
                                   "sheet nor a line.", value=owner,
                                   expected="a technology or line ID",
+                                  hint=did_you_mean(owner, sorted(techs | all_lines)),
                                   **self.where("Recipes", r, "applies_to"))
                 continue
-            if r["role"] == "output" and r["yield"] is None:
-                self.issues.error("An output needs a yield.", value="(blank)",
-                                  expected="tonnes of output per tonne of input",
-                                  **self.where("Recipes", r, "yield"))
-            if r["role"] == "input" and float(r["share_min"]) > float(r["share_max"]):  # type: ignore[arg-type]
-                self.issues.error("share_min is above share_max.", value=r["share_min"],
-                                  expected=f"at most share_max ({r['share_max']})",
-                                  **self.where("Recipes", r, "share_min"))
             by_owner[owner].append(r)
+        broken = self.broken_recipes
         groups_by_owner: dict[tuple[str, str], list[Row]] = defaultdict(list)
         for r in self.t["RecipeGroups"].rows:
             groups_by_owner[(str(r["applies_to"]), str(r["recipe"]))].append(r)
@@ -312,11 +345,17 @@ class _Builder:
         for line, tech in line_tech.items():
             owner = line if line in by_owner else tech
             rows = by_owner.get(owner, [])
-            if not rows:
+            if not rows and not broken & {line, tech} and self.t["Recipes"].rows:
+                row = next(r for r in self.t["Lines"].rows if str(r["line"]) == line)
                 self.issues.error(f"Line {line} has no recipe: no Recipes row applies to it "
-                                  f"or to its technology {tech}.", sheet="Recipes",
-                                  value=tech, expected="rows with applies_to = "
-                                  f"{tech} or {line}")
+                                  f"or to its technology {tech}.", value=tech,
+                                  expected=f"rows with applies_to = {tech} or {line} on the "
+                                  "Recipes sheet",
+                                  hint=did_you_mean(tech, sorted(by_owner)) or
+                                  f"Add the inputs and outputs of {tech} to the Recipes sheet.",
+                                  **self.where("Lines", row, "technology"))
+                continue
+            if not rows:
                 continue
             self._line_recipes(line, owner, rows, groups_by_owner, out)
         return {k: tuple(v) if isinstance(v, list) else v for k, v in out.items()}
@@ -331,11 +370,7 @@ class _Builder:
             inputs = [r for r in krows if r["role"] == "input"]
             outputs = [r for r in krows if r["role"] == "output"]
             if not inputs or not outputs:
-                missing = "input" if not inputs else "output"
-                self.issues.error(f"Recipe {k} of {owner} has no {missing}.", sheet="Recipes",
-                                  row=krows[0].excel_row, value=owner,
-                                  expected=f"at least one {missing} row")
-                continue
+                continue  # reported by models/chain/validate.py
             out["line_recipes"].append((line, k))  # type: ignore[attr-defined]
             members: dict[str, list[str]] = defaultdict(list)
             for r in inputs:
@@ -352,6 +387,9 @@ class _Builder:
             for g in groups_by_owner.get((owner, k), []):
                 gname = str(g["share_group"])
                 if gname not in members:
+                    if g.excel_row in self.reported or owner in self.broken_recipes:
+                        continue
+                    self.reported.add(g.excel_row)
                     self.issues.error(f"No input of recipe {k} of {owner} belongs to group "
                                       f"{gname}.", value=gname,
                                       expected="a share_group used on the Recipes sheet",
@@ -504,11 +542,15 @@ class _Builder:
             line, name = str(r["line"]), str(r["resource"])
             if line not in line_site:
                 continue  # excluded line
-            if (line_site[line], name) not in res:
+            if (line_site[line], name) not in res and self.t["Resources"].complete:
+                known = [n for s, n in res if s == line_site[line]]
                 self.issues.error(f"Site {line_site[line]} of line {line} has no resource "
                                   f"{name} on the Resources sheet.", value=name,
                                   expected=f"a resource of site {line_site[line]}",
+                                  hint=did_you_mean(name, known),
                                   **self.where("ResourceUse", r, "resource"))
+                continue
+            if (line_site[line], name) not in res:
                 continue
             use[(line, name)] = float(r["amount"])  # type: ignore[arg-type]
         return {

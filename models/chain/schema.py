@@ -11,7 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
+"""Template version, MAJOR.MINOR. A minor step only adds optional columns or sheets (an
+older workbook still reads, see MIGRATIONS); a major step changes what a column means."""
+
+VERSION_NAME = "chainopt_template_version"
+"""Workbook-level defined name holding the template version the workbook was made from."""
 
 
 class ColType(StrEnum):
@@ -41,6 +46,16 @@ class Column:
     refs: tuple[str, ...] = ()  # sheets whose key this column must name
     symbol: str = ""  # LaTeX symbol in the formulation, if the column is a model parameter
     example: str = ""
+    # Allowed-value metadata for templates and hints (never changes what is valid):
+    suggest: tuple[str, ...] = ()  # "Sheet.column" lists offered in the drop-down
+    accepts_percent: bool | None = None  # "45%" allowed; None: only for fraction columns
+
+    @property
+    def percent_ok(self) -> bool:
+        """Whether a value typed as a percentage ("45%") fits this column."""
+        if self.accepts_percent is not None:
+            return self.accepts_percent
+        return self.unit == "fraction"
 
     @property
     def optional_blank_means(self) -> str:
@@ -49,7 +64,12 @@ class Column:
             return "required"
         if self.default is None:
             return "optional; blank means none / no limit"
-        return f"optional; blank means {self.default}"
+        shown = self.default
+        if isinstance(shown, bool):
+            shown = "yes" if shown else "no"
+        elif isinstance(shown, float) and shown.is_integer():
+            shown = int(shown)
+        return f"optional; blank means {shown}"
 
 
 @dataclass(frozen=True)
@@ -220,7 +240,8 @@ RESOURCE_USE = Sheet(
     "How much of a site resource each line takes while it operates.",
     (
         C("line", T.ID, "Line that uses the resource.", required=True, refs=("Lines",)),
-        C("resource", T.ID, "Resource name, as on the Resources sheet.", required=True),
+        C("resource", T.ID, "Resource name, as on the Resources sheet.", required=True,
+          suggest=("Resources.resource",)),
         C("amount", T.NUMBER, "Amount the line takes.", required=True, minimum=0.0,
           symbol=r"u_{l,r}"),
     ),
@@ -295,7 +316,7 @@ RECIPES = Sheet(
     "technology.",
     (
         C("applies_to", T.ID, "A technology, or a line ID for a line-specific recipe.",
-          required=True, example="T01"),
+          required=True, example="T01", suggest=("Lines.technology", "Lines.line")),
         C("recipe", T.ID, "Operating mode name; one mode if the technology has one.",
           default="main"),
         C("material", T.ID, "Input or output material.", required=True, refs=("Materials",)),
@@ -310,6 +331,9 @@ RECIPES = Sheet(
           unit="t/t", minimum=0.0, symbol=r"y_{l,k,m}"),
         C("share_group", T.ID, "Input group whose combined share is limited on the "
           "RecipeGroups sheet (e.g. all recyclate inputs)."),
+        C("mass_gain", T.BOOL, "yes on an output row: this recipe's outputs may weigh more "
+          "than its inputs (water, filler or air taken up). Otherwise the output yields of "
+          "a recipe add up to at most 1 t per t of input.", default=False),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
     ),
     key=("applies_to", "recipe", "material", "role"),
@@ -321,9 +345,11 @@ RECIPE_GROUPS = Sheet(
     "Limits on the combined share of a group of inputs in a mode's input mix, e.g. "
     "'total recyclate at most 30 %'. Inputs join a group through Recipes.share_group.",
     (
-        C("applies_to", T.ID, "Technology or line, as on the Recipes sheet.", required=True),
+        C("applies_to", T.ID, "Technology or line, as on the Recipes sheet.", required=True,
+          suggest=("Lines.technology", "Lines.line")),
         C("recipe", T.ID, "Operating mode, as on the Recipes sheet.", default="main"),
-        C("share_group", T.ID, "Group name, as in Recipes.share_group.", required=True),
+        C("share_group", T.ID, "Group name, as in Recipes.share_group.", required=True,
+          suggest=("Recipes.share_group",)),
         C("share_min", T.NUMBER, "Least combined share of the group's inputs.",
           unit="fraction", default=0.0, minimum=0.0, maximum=1.0,
           symbol=r"\underline{s}_{l,k,g}"),
@@ -412,7 +438,7 @@ POLICY = Sheet(
     (
         C("policy", T.ENUM, "Which limit.", required=True, choices=POLICY_KINDS),
         C("value", T.NUMBER, "The limit (currency, count, tonnes or fraction).",
-          required=True, minimum=0.0),
+          required=True, minimum=0.0, accepts_percent=True),
         C("active", T.BOOL, "no: keep the row but leave the limit out of this run.",
           default=True),
         C("period", T.ID, "Period it applies to. Blank: every period (budget_period, "
@@ -471,3 +497,26 @@ SHEETS: tuple[Sheet, ...] = (
 )
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+
+AUXILIARY_SHEETS = ("Guide", "Lists")
+"""Sheets the template adds for people (the guide, the hidden drop-down lists); not read."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """How a workbook made from an older template version is read as the next version."""
+
+    from_version: str
+    to_version: str
+    note: str  # what changed, in words, for the info note
+    renamed_sheets: tuple[tuple[str, str], ...] = ()  # (old, new)
+    renamed_columns: tuple[tuple[str, str, str], ...] = ()  # (sheet, old, new)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
+)
+"""Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
+
+OLDEST_READABLE_VERSION = MIGRATIONS[0].from_version if MIGRATIONS else SCHEMA_VERSION

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -67,12 +68,15 @@ def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.dat
     if outcome.data is None:
         typer.echo(outcome.issues.report(), err=True)
         fail(outcome.exit_code, f"{path.name} cannot be solved: fix the problems listed above.")
-    for issue in outcome.issues:
-        log.info(issue.format())
+    for issue in outcome.issues:  # warnings stay visible under --quiet
+        log.log(logging.WARNING if issue.severity.value != "info" else logging.INFO,
+                issue.format())
     assert outcome.solve is not None and outcome.data is not None
     solve = outcome.solve
     if not solve.status.has_plan:
-        fail(outcome.exit_code, f"{solve.describe()} {EXIT_CODE_HELP[outcome.exit_code]}.")
+        warned = any(i.severity.value == "warning" for i in outcome.issues)
+        see = " See the warnings above." if warned else ""
+        fail(outcome.exit_code, f"{solve.describe()} {EXIT_CODE_HELP[outcome.exit_code]}.{see}")
     folder = output or default_results_dir()
     stamp = started.strftime("%Y%m%d-%H%M%S")
     target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"

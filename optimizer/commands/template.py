@@ -7,24 +7,43 @@ from typing import Annotated
 
 import typer
 
-from optimizer.commands._app import app
+from optimizer.commands._app import app, fail
+from optimizer.errors import ExitCode
 from optimizer.paths import bundled_case
 
 
 @app.command()
 def template(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the workbook.")]
-    = Path("chainopt-template.xlsx"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the workbook "
+                                         "(.xlsx).")] = Path("chainopt-template.xlsx"),
     example: Annotated[bool, typer.Option("--example", help="Write the bundled Absheron case "
                                           "instead of a blank template.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
+    = False,
 ) -> None:
-    """Write a blank input template (or, with --example, the bundled case)."""
+    """Write a blank input template (or, with --example, the bundled case).
+
+    Both are generated from the schema: a Guide sheet, one table per entity with notes on
+    every header, drop-down lists and number formats that show units. An existing file is
+    never replaced unless --force is given.
+    """
     import shutil
 
     from optimizer.excel.template import write_input_workbook
+    from optimizer.fileio import atomic_write
 
+    if output.suffix.lower() != ".xlsx":
+        fail(ExitCode.USAGE, f"{output} must end in .xlsx")
+    if output.exists() and not force:
+        fail(ExitCode.USAGE, f"{output} exists; choose another name or add --force to "
+             "replace it")
     if example:
-        shutil.copyfile(bundled_case(), output)
+        source = bundled_case()
+
+        def copy(tmp: Path) -> None:
+            shutil.copyfile(source, tmp)
+
+        atomic_write(output, copy)
     else:
         write_input_workbook(output, None)
     typer.echo(f"Wrote {output}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,18 +12,37 @@ from optimizer.commands._app import app
 from optimizer.errors import ExitCode
 
 
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 @app.command()
 def validate(
     workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) to check.")],
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: Annotated[ReportFormat, typer.Option(
+        "--format", help="text (grouped by sheet, for people) or json (a list of issues, "
+        "for scripts).", case_sensitive=False)] = ReportFormat.TEXT,
 ) -> None:
-    """Check a workbook and print every problem at once, without solving."""
+    """Check a workbook and print every problem at once, without solving.
+
+    Each issue has a severity (error, warning, info), the sheet, the cell (A1), the value
+    found, what was expected and a hint. Exit code 0 when there is no error (warnings and
+    notes allowed), 20 when the workbook has errors, 21 when it cannot be read at all.
+    The workbook is only read, never changed.
+    """
     from optimizer.pipeline import validate_workbook
 
     outcome = validate_workbook(workbook)
-    if fmt == "json":
+    code = ExitCode.OK if outcome.data is not None else outcome.exit_code
+    if fmt is ReportFormat.JSON:
         typer.echo(outcome.issues.to_json())
+    elif len(outcome.issues):
+        typer.echo(outcome.issues.report())
+        if code is ExitCode.OK:
+            typer.echo(f"{workbook.name}: no errors; chainopt can run it.")
+        else:
+            typer.echo(f"{workbook.name}: fix the errors above, then validate again.")
     else:
-        typer.echo(outcome.issues.report() if len(outcome.issues) else
-                   f"{workbook.name}: no problems found.")
-    raise typer.Exit(int(ExitCode.OK if outcome.data is not None else outcome.exit_code))
+        typer.echo(f"{workbook.name}: no problems found.")
+    raise typer.Exit(int(code))

@@ -1,17 +1,51 @@
-"""Workbook -> raw tables, as typed in Excel. No domain knowledge lives here."""
+"""Workbook -> raw tables, as typed in Excel. No domain knowledge lives here.
+
+Values come from python-calamine (fast, read-only). Two things calamine cannot tell
+apart from a blank cell are found in the sheet XML instead, so they are never read as
+blank: a formula cell without a cached value (a workbook written by a program and never
+opened in Excel or LibreOffice) and a cell holding an Excel error such as ``#DIV/0!``.
+The XML is only parsed (with defusedxml) for sheets whose bytes contain a formula or an
+error cell at all, so the common case costs one byte scan per sheet.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from defusedxml import ElementTree as SafeET
+from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
 from optimizer.excel.safety import check_workbook_file
 from optimizer.validation.issues import IssueList
 
-CellValue = str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | None
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_HAS_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+_CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+
+
+@dataclass(frozen=True)
+class UnreadableCell:
+    """A cell whose value cannot be used: a formula with no saved value, or an error."""
+
+    kind: str  # "formula" (no cached value) or "error" (e.g. #DIV/0!, #REF!)
+    text: str  # the formula (without '=') or the error code
+
+    def __str__(self) -> str:
+        return f"={self.text}" if self.kind == "formula" else self.text
+
+
+CellValue = (
+    str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | UnreadableCell
+    | None
+)
 
 
 @dataclass(frozen=True)
@@ -28,14 +62,16 @@ class RawTable:
 
     sheet: str
     header_row: int
-    columns: dict[str, int]  # header text -> 1-based column number
+    columns: dict[str, int]  # header text -> 1-based column number (first one if repeated)
     rows: tuple[RawRow, ...]
+    repeated_headers: tuple[tuple[str, int], ...] = ()  # later copies of a header: (text, col)
 
 
 @dataclass(frozen=True)
 class RawWorkbook:
     file: str
     tables: dict[str, RawTable]
+    defined_names: dict[str, str] = field(default_factory=dict)  # workbook-level names
 
 
 def _is_blank(value: CellValue) -> bool:
@@ -49,49 +85,88 @@ def _header_text(value: CellValue) -> str:
 def read_workbook(path: Path, issues: IssueList) -> RawWorkbook | None:
     """Read every sheet of a workbook into raw tables; None if it cannot be read at all.
 
-    The first non-blank row of a sheet is its header row; blank rows are skipped.
+    The first non-blank row of a sheet is its header row; blank rows are skipped. The
+    file is opened read-only and never written.
     """
     if not check_workbook_file(path, issues):
+        return None
+    try:
+        package = _read_package(path)
+    except Exception as exc:  # damaged XML, missing parts: all mean "not a usable workbook"
+        issues.error("The workbook cannot be read; it is damaged or not a real .xlsx file.",
+                     value=_short(exc), expected="an .xlsx workbook",
+                     hint="Open it in Excel or LibreOffice and save it as .xlsx.")
         return None
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own types and ValueError, all mean "bad file"
         issues.error("The workbook cannot be read; it is damaged or not a real .xlsx file.",
-                     value=str(exc)[:200], expected="an .xlsx workbook",
+                     value=_short(exc), expected="an .xlsx workbook",
                      hint="Open it in Excel or LibreOffice and save it as .xlsx.")
         return None
     tables: dict[str, RawTable] = {}
     try:
         for name in workbook.sheet_names:
-            tables[name.strip()] = _read_sheet(workbook, name)
+            special = package.unreadable.get(name, {})
+            table = _read_sheet(workbook, name, special)
+            key = name.strip()
+            if key in tables:  # "Lines" and "Lines " are two sheets to Excel, one to us
+                issues.error("Two sheets have the same name once spaces are trimmed.",
+                             sheet=key, value=name, expected="one sheet per name",
+                             hint="Delete or rename one of them.")
+                continue
+            tables[key] = table
     except Exception as exc:
-        issues.error("The workbook cannot be read; it is damaged.", value=str(exc)[:200],
-                     expected="an .xlsx workbook")
+        issues.error("The workbook cannot be read; it is damaged.", value=_short(exc),
+                     expected="an .xlsx workbook",
+                     hint="Open it in Excel or LibreOffice and save it as .xlsx.")
         return None
     finally:
         workbook.close()
-    return RawWorkbook(file=path.name, tables=tables)
+    return RawWorkbook(file=path.name, tables=tables, defined_names=package.defined_names)
 
 
-def _read_sheet(workbook: CalamineWorkbook, name: str) -> RawTable:
+def _short(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__)[:200]
+
+
+# --- sheets, through calamine ----------------------------------------------------------
+
+
+def _read_sheet(workbook: CalamineWorkbook, name: str,
+                special: dict[tuple[int, int], UnreadableCell]) -> RawTable:
     sheet = workbook.get_sheet_by_name(name)
     start = sheet.start or (0, 0)
     first_row, first_col = start[0] + 1, start[1] + 1
-    rows = sheet.to_python(skip_empty_area=False)
+    grid: list[list[CellValue]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    for (row, col), cell in special.items():  # formulas without values, error cells
+        r, c = row - first_row, col - first_col
+        if r < 0 or c < 0:
+            continue
+        while len(grid) <= r:
+            grid.append([])
+        while len(grid[r]) <= c:
+            grid[r].append(None)
+        grid[r][c] = cell
     header_index = next(
-        (i for i, r in enumerate(rows) if not all(_is_blank(v) for v in r)), None
+        (i for i, r in enumerate(grid) if not all(_is_blank(v) for v in r)), None
     )
     if header_index is None:
         return RawTable(name.strip(), first_row, {}, ())
-    header = rows[header_index]
+    header = grid[header_index]
     columns: dict[str, int] = {}
+    repeated: list[tuple[str, int]] = []
     for offset, value in enumerate(header):
         text = _header_text(value)
-        if text and text not in columns:
+        if not text:
+            continue
+        if text in columns:
+            repeated.append((text, first_col + offset))
+        else:
             columns[text] = first_col + offset
     raw_rows: list[RawRow] = []
-    for i in range(header_index + 1, len(rows)):
-        values = rows[i]
+    for i in range(header_index + 1, len(grid)):
+        values = grid[i]
         if all(_is_blank(v) for v in values):
             continue
         cells = {
@@ -99,4 +174,99 @@ def _read_sheet(workbook: CalamineWorkbook, name: str) -> RawTable:
             for col, idx in columns.items()
         }
         raw_rows.append(RawRow(first_row + i, cells))
-    return RawTable(name.strip(), first_row + header_index, columns, tuple(raw_rows))
+    return RawTable(name.strip(), first_row + header_index, columns, tuple(raw_rows),
+                    tuple(repeated))
+
+
+# --- the package XML: defined names, formulas without values, error cells ---------------
+
+
+@dataclass
+class _Package:
+    defined_names: dict[str, str] = field(default_factory=dict)
+    unreadable: dict[str, dict[tuple[int, int], UnreadableCell]] = field(default_factory=dict)
+
+
+def _read_package(path: Path) -> _Package:
+    out = _Package()
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        root = SafeET.fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+        targets: dict[str, str] = {}
+        rels_name = "xl/_rels/workbook.xml.rels"
+        if rels_name in names:
+            rels = SafeET.fromstring(archive.read(rels_name), forbid_dtd=True)
+            for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+                target = rel.get("Target", "")
+                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                    posixpath.join("xl", target))
+                targets[rel.get("Id", "")] = part
+        for name_el in root.iter(f"{{{_MAIN_NS}}}definedName"):
+            if name_el.get("localSheetId") is None and name_el.get("name"):
+                out.defined_names[name_el.get("name", "")] = (name_el.text or "").strip()
+        for sheet_el in root.iter(f"{{{_MAIN_NS}}}sheet"):
+            part = targets.get(sheet_el.get(f"{{{_REL_NS}}}id", ""), "")
+            if part in names:
+                cells = _unreadable_cells(archive, part)
+                if cells:
+                    out.unreadable[sheet_el.get("name", "")] = cells
+    return out
+
+
+def _unreadable_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, int],
+                                                                     UnreadableCell]:
+    """(row, column) -> cell, for formulas without a cached value and error cells."""
+    if not _may_hold_formulas(archive, part):
+        return {}
+    found: dict[tuple[int, int], UnreadableCell] = {}
+    row_number, col_number = 0, 0
+    with archive.open(part) as handle:
+        for event, el in SafeET.iterparse(handle, events=("start", "end"), forbid_dtd=True):
+            tag = el.tag.rsplit("}", 1)[-1]
+            if event == "start":
+                if tag == "row":
+                    row_number = int(el.get("r") or row_number + 1)
+                    col_number = 0
+                continue
+            if tag != "c":
+                if tag == "row":
+                    el.clear()
+                continue
+            ref = el.get("r")
+            match = _CELL_REF.match(ref or "")
+            if match:
+                col_number = column_index_from_string(match.group(1))
+                row_number = int(match.group(2))
+            else:
+                col_number += 1
+            formula = value = None
+            has_value = False
+            for child in el:
+                child_tag = child.tag.rsplit("}", 1)[-1]
+                if child_tag == "f":
+                    formula = child.text or ""
+                elif child_tag == "v":
+                    has_value, value = True, child.text or ""
+            cell_type = el.get("t", "n")
+            if cell_type == "e":
+                found[(row_number, col_number)] = UnreadableCell("error", (value or "").strip()
+                                                                 or "#ERROR")
+            elif formula is not None and (
+                not has_value or (value == "" and cell_type != "str")  # "str": cached ""
+            ):
+                found[(row_number, col_number)] = UnreadableCell("formula", formula.strip())
+            el.clear()
+    return found
+
+
+def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """Cheap byte scan: does the sheet XML contain a formula or an error cell at all?"""
+    tail = b""
+    with archive.open(part) as handle:
+        while True:
+            block = handle.read(1 << 20)
+            if not block:
+                return False
+            if _HAS_FORMULA_OR_ERROR.search(tail + block):
+                return True
+            tail = block[-16:]

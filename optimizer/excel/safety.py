@@ -7,6 +7,7 @@ listing alone (see ../shared/design/tech-notes.md, "Security of workbook input")
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,9 @@ MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # all parts inflated
 MAX_PART_BYTES = 200 * 1024 * 1024  # one part inflated
 MAX_RATIO = 200  # inflated / compressed, for parts over 1 MB
 MAX_PARTS = 10_000
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # encrypted .xlsx, or a real .xls
+_DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
+_MACRO_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX", b"macrosheet")
 
 OTHER_FORMATS = {
     ".xls": "This is an old Excel 97-2003 file. Open it in Excel or LibreOffice and save it "
@@ -53,6 +57,14 @@ def check_workbook_file(path: Path, issues: IssueList) -> bool:
         issues.error("The file is too large.", value=f"{size:,} bytes",
                      expected=f"at most {MAX_FILE_BYTES:,} bytes")
         return False
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    if head == OLE_SIGNATURE:
+        issues.error("This file is password-protected (encrypted), or an old Excel 97-2003 "
+                     "file renamed to .xlsx.", value=path.name, expected="an .xlsx workbook",
+                     hint="Open it in Excel, remove the password (File > Info > Protect "
+                     "Workbook) and save it as 'Excel Workbook (.xlsx)'.")
+        return False
     if not zipfile.is_zipfile(path):
         issues.error("This is not an Excel workbook (.xlsx) or it is damaged.", value=path.name,
                      expected="an .xlsx workbook",
@@ -61,10 +73,15 @@ def check_workbook_file(path: Path, issues: IssueList) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        issues.error("The workbook is damaged and cannot be opened.", value=str(exc))
+            if not _check_members(members, issues):
+                return False
+            return _check_contents(archive, members, issues)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, RuntimeError) as exc:
+        issues.error("The workbook is damaged and cannot be opened.", value=str(exc)[:200],
+                     expected="an .xlsx workbook",
+                     hint="Open it in Excel or LibreOffice and save it as .xlsx.")
         return False
-    return _check_members(members, issues)
 
 
 def _check_members(members: list[zipfile.ZipInfo], issues: IssueList) -> bool:
@@ -87,24 +104,111 @@ def _check_members(members: list[zipfile.ZipInfo], issues: IssueList) -> bool:
                          "bomb).", value=f"{m.filename}: {m.file_size:,} bytes",
                          expected=f"at most {MAX_PART_BYTES:,} bytes and ratio {MAX_RATIO}")
             ok = False
-    if "xl/workbook.xml" not in names:
-        issues.error("This is not an Excel workbook (no xl/workbook.xml inside).",
-                     expected="an .xlsx workbook")
+    if not ok:
         return False
-    if any(n.lower().endswith("vbaproject.bin") for n in names):
+    if any(m.flag_bits & 0x1 for m in members):
+        issues.error("Parts of the workbook are encrypted.", expected="an .xlsx workbook",
+                     hint="Remove the password in Excel and save it as .xlsx.")
+        return False
+    if "xl/workbook.xml" not in names:
+        if "mimetype" in names or "content.xml" in names:
+            issues.error("This is an OpenDocument spreadsheet (.ods) with an .xlsx name.",
+                         expected="an .xlsx workbook",
+                         hint="Open it in LibreOffice and save it as 'Excel 2007-365 (.xlsx)'.")
+        else:
+            issues.error("This is not an Excel workbook (no xl/workbook.xml inside).",
+                         expected="an .xlsx workbook",
+                         hint="Open it in Excel or LibreOffice and save it as .xlsx.")
+        return False
+    lower = [n.lower() for n in names]
+    if any(n.endswith("vbaproject.bin") or n.startswith("xl/macrosheets/")
+           or n.startswith("xl/dialogsheets/") for n in lower):
         issues.error("The workbook contains macros, which are never run or accepted.",
                      hint="Save a copy as 'Excel Workbook (.xlsx)' without macros.")
         ok = False
-    if any(n.startswith("xl/externalLinks/") for n in names):
+    if any(n.startswith("xl/externallinks/") for n in lower):
         issues.error("The workbook links to other files (external links); their values may "
                      "be stale.", hint="In Excel: Data > Edit Links > Break Link, then save.")
         ok = False
-    if any(n.startswith("xl/embeddings/") for n in names):
-        issues.error("The workbook contains embedded objects.",
+    if any(n.startswith(("xl/embeddings/", "xl/activex/")) for n in lower):
+        issues.error("The workbook contains embedded objects (OLE or ActiveX).",
                      hint="Delete the embedded objects and save.")
         ok = False
-    if "xl/connections.xml" in names:
-        issues.error("The workbook contains data connections.",
-                     hint="Remove the connections (Data > Queries & Connections) and save.")
+    if any(n == "xl/connections.xml" or n.startswith(("xl/querytables/", "xl/model/"))
+           for n in lower):
+        issues.error("The workbook contains data connections (queries, external data or a "
+                     "data model).", hint="Remove the connections (Data > Queries & "
+                     "Connections) and save, or copy the values into a fresh template.")
         ok = False
     return ok
+
+
+def _check_contents(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
+                    issues: IssueList) -> bool:
+    """Content types that declare macros, and XML parts that declare a DTD or entities.
+
+    XML in a workbook never needs a DTD; a declared entity is how 'billion laughs' and
+    external-entity attacks start, so any DOCTYPE or ENTITY declaration is refused. A
+    literal '<!DOCTYPE' cannot occur in text or attributes (it would be escaped).
+    """
+    ok = True
+    names = {m.filename for m in members}
+    if "[Content_Types].xml" in names:
+        types = archive.read("[Content_Types].xml")
+        if any(word in types for word in _MACRO_TYPES):
+            issues.error("The workbook declares macros or ActiveX controls, which are never "
+                         "run or accepted.", hint="Save a copy as 'Excel Workbook (.xlsx)'.")
+            ok = False
+    for m in members:
+        if not m.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        if _declares_dtd(archive, m):
+            issues.error("The workbook contains an XML document type declaration (DTD), "
+                         "which real workbooks never need; it is refused for safety.",
+                         value=m.filename, expected="an .xlsx workbook saved by Excel or "
+                         "LibreOffice", hint="Open it in Excel or LibreOffice and save it as "
+                         ".xlsx.")
+            return False
+    return ok
+
+
+def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """Whether the XML prolog (everything before the root element) declares a DTD.
+
+    Reads only as far as the root element: whitespace, the XML declaration, processing
+    instructions and comments are skipped; a declaration can only appear among them.
+    """
+    buffer = b""
+    pos = 0
+    with archive.open(member) as handle:
+        while True:
+            if len(buffer) - pos < 64:
+                block = handle.read(1 << 16)
+                buffer = buffer[pos:] + block
+                pos = 0
+                if not block and not buffer:
+                    return False
+            rest = buffer[pos:]
+            stripped = rest.lstrip()
+            pos += len(rest) - len(stripped)
+            if not stripped:
+                if not block:
+                    return False
+                continue
+            if _DTD.match(stripped):
+                return True
+            for start, end in ((b"<?", b"?>"), (b"<!--", b"-->")):
+                if stripped.startswith(start):
+                    close = buffer.find(end, pos + len(start))
+                    while close < 0:
+                        block = handle.read(1 << 16)
+                        if not block:
+                            return False
+                        buffer += block
+                        close = buffer.find(end, pos + len(start))
+                    pos = close + len(end)
+                    break
+            else:
+                if len(stripped) < 10 and block:
+                    continue  # too short to tell; read more
+                return False  # the root element (or garbage the parser will reject)

@@ -78,6 +78,7 @@ class IssueList:
     def __init__(self, file: str = "") -> None:
         self.file = file
         self._items: list[Issue] = []
+        self.sheet_order: tuple[str, ...] = ()  # sheets in this order first in report()
 
     def add(
         self,
@@ -126,16 +127,28 @@ class IssueList:
     def __len__(self) -> int:
         return len(self._items)
 
-    def report(self) -> str:
-        """Every issue, grouped by sheet, errors first within a sheet."""
+    def by_sheet(self) -> dict[str, list[Issue]]:
+        """Issues grouped by sheet: the workbook first, then ``sheet_order``, then the rest
+        in order of appearance; within a sheet errors, warnings, notes, each by cell."""
         order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
-        lines: list[str] = []
-        sheets: dict[str, list[Issue]] = {}
+        sheets: dict[str, list[Issue]] = {"(workbook)": []}
+        sheets.update({name: [] for name in self.sheet_order})
         for issue in self._items:
             sheets.setdefault(issue.sheet or "(workbook)", []).append(issue)
-        for sheet, issues in sheets.items():
-            lines.append(f"{sheet}:")
-            for issue in sorted(issues, key=lambda i: (order[i.severity], i.row or 0)):
+        return {
+            sheet: sorted(issues, key=lambda i: (order[i.severity], i.row or 0,
+                                                  i.column_index or 0))
+            for sheet, issues in sheets.items() if issues
+        }
+
+    def report(self) -> str:
+        """Every issue, grouped by sheet, errors first within a sheet."""
+        lines: list[str] = []
+        for sheet, issues in self.by_sheet().items():
+            counts = {s: sum(1 for i in issues if i.severity is s) for s in Severity}
+            parts = [f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
+            lines.append(f"{sheet} ({', '.join(parts)}):")
+            for issue in issues:
                 lines.append(f"  {issue.format()}")
         counts = {s: sum(1 for i in self._items if i.severity is s) for s in Severity}
         lines.append(

@@ -2,21 +2,38 @@
 
 This knows nothing of the model: it applies the column declarations (type, required,
 range, allowed values, references, unique keys) of models/<m>/schema.py to what the
-reader found.
+reader found, and reads values the way people type them (see numbers.py): numbers as
+text, thousands separators, a decimal comma, percentages decided by the column's unit,
+headers with a different case or a unit after them, sheets in any order.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models.chain.schema import ColType, Column, Sheet
-from optimizer.excel.read import CellValue, RawTable
+from models.chain.schema import AUXILIARY_SHEETS, ColType, Column, Sheet
+from optimizer.excel.read import CellValue, RawTable, RawWorkbook, UnreadableCell
+from optimizer.validation.hints import closest, did_you_mean, loose
 from optimizer.validation.issues import IssueList
+from optimizer.validation.numbers import parse_number, read_number
 
-TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "bəli", "да"}
-FALSE_WORDS = {"no", "n", "false", "0", "", "xeyr", "нет"}
+__all__ = [
+    "INVALID", "Row", "Table", "check_references", "match_sheets", "parse_cell",
+    "parse_number", "parse_table",
+]
+
+TRUE_WORDS = {"yes", "y", "true", "1", "x", "ja", "bəli", "да", "wahr", "vrai", "oui"}
+FALSE_WORDS = {"no", "n", "false", "0", "", "xeyr", "нет", "nein", "faux", "non", "falsch"}
+_INVISIBLE = "\u200b\u200c\u200d\ufeff"
+_UNIT_SUFFIX = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")  # "capacity (t/yr)", "price [USD/t]"
+_FREE_COLUMN = re.compile(r"^(notes?|comments?|remarks?|memo)\b", re.IGNORECASE)
+SMALL_UNITS = {"fraction", "t/t", "deg", "currency/t/km"}
+FREE_TEXT = {"name", "description", "reference", "citation", "url", "unit"}  # read by no rule
+FORMULA_HINT = ("Open the workbook in Excel or LibreOffice and save it (that stores the "
+                "formula's result), or type the number instead of the formula.")
 
 
 @dataclass(frozen=True)
@@ -33,16 +50,25 @@ class Row:
 @dataclass(frozen=True)
 class Table:
     sheet: Sheet
-    columns: dict[str, int]  # header -> Excel column number (as found)
+    columns: dict[str, int]  # schema column name -> Excel column number (as found)
     rows: tuple[Row, ...]
     present: bool
+    dropped: tuple[Row, ...] = ()  # rows left out after an error; values may be INVALID
 
     def column_index(self, name: str) -> int | None:
         return self.columns.get(name)
 
+    @property
+    def complete(self) -> bool:
+        """No row was left out: checks that look for what is missing may trust it."""
+        return not self.dropped
+
 
 class _Invalid:
     """Marker for a cell that failed to parse (its issue is already recorded)."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
 
 
 INVALID = _Invalid()
@@ -57,91 +83,127 @@ def _expected(col: Column) -> str:
         ColType.BOOL: "yes or no",
         ColType.ENUM: "one of " + ", ".join(col.choices),
     }[col.type]
+    if col.type is ColType.ID and col.choices:
+        what = "one of " + ", ".join(col.choices)
     if col.type in (ColType.NUMBER, ColType.INTEGER):
         if col.minimum is not None and col.maximum is not None:
             what += f" from {col.minimum:g} to {col.maximum:g}"
         elif col.minimum is not None:
             what += f" of at least {col.minimum:g}"
-    if col.unit:
+    if col.unit == "fraction":
+        what += " (a fraction: 45 % is 0.45 or 45%)"
+    elif col.unit:
         what += f" ({col.unit})"
     return what
 
 
-def parse_number(value: CellValue, fraction: bool) -> float | None:
-    """A number from what people type; None if it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if not isinstance(value, str):
-        return None
-    text = value.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    percent = text.endswith("%")
-    if percent:
-        text = text[:-1]
-    if "," in text and "." not in text:
-        parts = text.split(",")
-        if len(parts) == 2 and len(parts[1]) != 3:
-            text = parts[0] + "." + parts[1]  # decimal comma: 1,5
-        elif all(len(p) == 3 for p in parts[1:]):
-            text = "".join(parts)  # thousands: 1,200,000
-        else:
-            return None
-    elif "," in text:
-        text = text.replace(",", "")  # 1,200.5
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
-        return None
-    if percent:
-        number /= 100.0
-    return number
+def _small(col: Column) -> bool:
+    """Values are small, so '1,200' may mean 1.2 as well as 1200."""
+    return col.unit in SMALL_UNITS or col.percent_ok or (
+        col.maximum is not None and col.maximum <= 1000)
+
+
+def _clean_text(value: CellValue) -> str:
+    text = str(value)
+    for ch in _INVISIBLE:
+        text = text.replace(ch, "")
+    return text.strip()
 
 
 def _id_text(value: CellValue) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date().isoformat()
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    return str(value).strip()
+    return _clean_text(value)
+
+
+def _is_blank(value: CellValue) -> bool:
+    return value is None or (isinstance(value, str) and _clean_text(value) == "")
 
 
 def parse_cell(
     value: CellValue, col: Column, issues: IssueList, where: dict[str, object]
 ) -> object:
     """Typed value, None for blank, or INVALID (after recording the issue)."""
-    blank = value is None or (isinstance(value, str) and value.strip() == "")
-    if blank:
+    if isinstance(value, UnreadableCell):
+        return _unreadable(value, col, issues, where)
+    if _is_blank(value):
         if col.required:
             issues.error("A required value is missing.", value="(blank)",
                          expected=_expected(col), **where)
             return INVALID
         return col.default
     if col.type in (ColType.ID, ColType.TEXT):
-        return _id_text(value) if col.type is ColType.ID else str(value).strip()
+        if col.type is ColType.TEXT:
+            return _clean_text(value)
+        text = _id_text(value)
+        if col.choices and text not in col.choices:
+            issues.error(f"Unknown {col.name}.", value=text, expected=_expected(col),
+                         hint=did_you_mean(text, col.choices, cutoff=0.6), **where)
+            return INVALID
+        return text
     if col.type is ColType.ENUM:
-        text = str(value).strip().lower()
+        text = _clean_text(value).lower()
         if text not in col.choices:
             issues.error("This value is not one of the allowed words.", value=value,
-                         expected=_expected(col), **where)
+                         expected=_expected(col),
+                         hint=did_you_mean(text, col.choices, cutoff=0.6), **where)
             return INVALID
         return text
     if col.type is ColType.BOOL:
-        text = _id_text(value).lower() if not isinstance(value, bool) else str(value).lower()
         if isinstance(value, bool):
             return value
+        text = _id_text(value).lower()
         if text in TRUE_WORDS:
             return True
         if text in FALSE_WORDS:
             return False
         issues.error("This is not yes or no.", value=value, expected="yes or no", **where)
         return INVALID
-    number = parse_number(value, fraction=col.unit == "fraction")
-    if number is None:
-        issues.error("This is not a number.", value=value, expected=_expected(col), **where)
+    return _number(value, col, issues, where)
+
+
+def _unreadable(value: UnreadableCell, col: Column, issues: IssueList,
+                where: dict[str, object]) -> object:
+    severity_error = col.type is not ColType.TEXT or col.name not in FREE_TEXT
+    if value.kind == "formula":
+        message = "This cell holds a formula with no saved result, so its value is unknown."
+        hint = FORMULA_HINT
+    else:
+        message = f"This cell shows the Excel error {value.text}."
+        hint = "Fix the formula, or type the value."
+    if not severity_error:
+        issues.warning(message + " It is read as blank.", value=str(value),
+                       expected=_expected(col), hint=hint, **where)
+        return col.default
+    issues.error(message, value=str(value), expected=_expected(col), hint=hint, **where)
+    return INVALID
+
+
+def _number(value: CellValue, col: Column, issues: IssueList,
+            where: dict[str, object]) -> object:
+    reading = read_number(value, small=_small(col))
+    if reading.ambiguous:
+        first, second = reading.readings
+        issues.error(f"This number is ambiguous: it could be {first:g} or {second:g}.",
+                     value=value, expected=_expected(col),
+                     hint="Type it without a thousands separator and with a point for "
+                     f"decimals: {first:g} or {second:g}.", **where)
         return INVALID
+    if reading.value is None:
+        issues.error("This is not a number.", value=value, expected=_expected(col),
+                     hint=_not_a_number_hint(value, col), **where)
+        return INVALID
+    if reading.percent and not col.percent_ok:
+        issues.error("A percentage does not fit this column.", value=value,
+                     expected=_expected(col),
+                     hint=f"Type the amount{' in ' + col.unit if col.unit else ''}, "
+                     "without %.", **where)
+        return INVALID
+    number: float | int = reading.value
     if col.type is ColType.INTEGER:
         if not float(number).is_integer():
             issues.error("This must be a whole number.", value=value,
@@ -154,103 +216,252 @@ def parse_cell(
         issues.error(message, value=value, expected=_expected(col), **where)
         return INVALID
     if col.maximum is not None and number > col.maximum:
+        hint = ""
+        if col.percent_ok and not reading.percent and number <= 100:
+            hint = (f"This column takes a fraction from 0 to 1: {number:g} % is typed "
+                    f"{number / 100:g} or {number:g}%.")
         issues.error("The value is above the allowed range.", value=value,
-                     expected=_expected(col), **where)
+                     expected=_expected(col), hint=hint, **where)
         return INVALID
     return number
 
 
-def parse_table(raw: RawTable | None, sheet: Sheet, issues: IssueList) -> Table:
+def _not_a_number_hint(value: CellValue, col: Column) -> str:
+    if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
+        return ("The cell is formatted as a date or time: format it as Number and type "
+                "the value again.")
+    if isinstance(value, str) and re.search(r"\d", value):
+        unit = f" ({col.unit})" if col.unit else ""
+        return (f"Type only the number{unit}: no unit, currency sign or words; thousands "
+                "may be separated by spaces or commas.")
+    return ""
+
+
+# --- sheets and headers ------------------------------------------------------------------
+
+
+def match_sheets(raw: RawWorkbook, sheets: tuple[Sheet, ...],
+                 issues: IssueList) -> dict[str, RawTable | None]:
+    """Each schema sheet's raw table, found by name in any order.
+
+    An exact name wins; otherwise a name differing only in case or spacing is used with
+    an info note. Sheets chainopt does not read are noted (the template's own Guide and
+    Lists sheets are not).
+    """
+    found: dict[str, RawTable | None] = {}
+    used: set[str] = set()
+    for sheet in sheets:
+        table = raw.tables.get(sheet.name)
+        if table is None:
+            near = [n for n in raw.tables if loose(n) == loose(sheet.name) and n not in used
+                    and n not in {s.name for s in sheets}]
+            if near:
+                table = raw.tables[near[0]]
+                issues.info(f"The sheet '{near[0]}' is read as '{sheet.name}'.",
+                            sheet=sheet.name, value=near[0], expected=sheet.name)
+                used.add(near[0])
+        else:
+            used.add(sheet.name)
+        found[sheet.name] = table
+    known = {s.name for s in sheets}
+    for name in raw.tables:
+        if name in used or name in AUXILIARY_SHEETS:
+            continue
+        missing = [s.name for s in sheets if found[s.name] is None]
+        best = closest(name, missing, cutoff=0.75)
+        if best is not None:
+            continue  # reported with the missing sheet, as its hint
+        if name not in known:
+            issues.info("This sheet is not used by chainopt and is ignored.", sheet=name)
+    return found
+
+
+def _missing_sheet_hint(raw: RawWorkbook | None, name: str) -> str:
+    if raw is None:
+        return ""
+    best = closest(name, [n for n in raw.tables if n not in AUXILIARY_SHEETS], cutoff=0.75)
+    if best is not None:
+        return f"Did you mean the sheet '{best}'? Rename it to '{name}'."
+    return ""
+
+
+def _header_key(text: str) -> str:
+    return loose(_UNIT_SUFFIX.sub("", text))
+
+
+def _map_headers(raw: RawTable, sheet: Sheet, issues: IssueList) -> dict[str, tuple[str, int]]:
+    """Schema column -> (header as typed, Excel column number); extra and repeated headers
+    are reported."""
+    by_key = {_header_key(c.name): c.name for c in sheet.columns}
+    mapping: dict[str, tuple[str, int]] = {}
+    loose_hits: list[tuple[str, str, int]] = []
+    unknown: list[tuple[str, int]] = []
+    for text, index in raw.columns.items():
+        if text in by_key.values():
+            mapping[text] = (text, index)
+        elif _header_key(text) in by_key:
+            loose_hits.append((text, by_key[_header_key(text)], index))
+        else:
+            unknown.append((text, index))
+    for text, name, index in loose_hits:
+        if name in mapping:
+            issues.warning(f"This column repeats the column '{name}' and is ignored.",
+                           sheet=sheet.name, row=raw.header_row, column=text,
+                           column_index=index, value=text)
+            continue
+        mapping[name] = (text, index)
+        issues.info(f"The header '{text}' is read as '{name}'.", sheet=sheet.name,
+                    row=raw.header_row, column=name, column_index=index, value=text,
+                    expected=name)
+    for text, index in raw.repeated_headers:
+        issues.warning(f"The header '{text}' appears twice; this copy is ignored.",
+                       sheet=sheet.name, row=raw.header_row, column=text, column_index=index,
+                       value=text, hint="Delete or rename one of the two columns.")
+    names = [c.name for c in sheet.columns if c.name not in mapping]
+    for text, index in unknown:
+        if _FREE_COLUMN.match(text):
+            continue  # free notes columns are welcome and read by nobody
+        best = closest(_header_key(text), names, cutoff=0.75)
+        if best is not None:
+            issues.warning("This column is not used by chainopt and is ignored.",
+                           sheet=sheet.name, row=raw.header_row, column=text,
+                           column_index=index, value=text,
+                           hint=f"Did you mean '{best}'? Rename the header.")
+        else:
+            issues.info("This column is not used by chainopt and is ignored.",
+                        sheet=sheet.name, row=raw.header_row, column=text, column_index=index)
+    return mapping
+
+
+def parse_table(raw: RawTable | None, sheet: Sheet, issues: IssueList,
+                workbook: RawWorkbook | None = None) -> Table:
     """Typed rows of one sheet; rows with an invalid cell are dropped after reporting."""
     if raw is None:
         if sheet.required:
+            hint = _missing_sheet_hint(workbook, sheet.name) or \
+                "Start from 'chainopt template' to get every sheet."
             issues.error("A required sheet is missing.", sheet=sheet.name,
-                         expected=f"a sheet named '{sheet.name}'",
-                         hint="Start from 'chainopt template' to get every sheet.")
+                         expected=f"a sheet named '{sheet.name}'", hint=hint)
         return Table(sheet, {}, (), present=False)
-    known = {c.name for c in sheet.columns}
-    missing = [c.name for c in sheet.required_columns if c.name not in raw.columns]
+    mapping = _map_headers(raw, sheet, issues)
+    columns = {name: index for name, (_text, index) in mapping.items()}
+    missing = [c.name for c in sheet.required_columns if c.name not in columns]
+    known_keys = {_header_key(c.name) for c in sheet.columns}
+    unknown = [t for t in raw.columns if _header_key(t) not in known_keys]
     for name in missing:
         issues.error("A required column is missing.", sheet=sheet.name, row=raw.header_row,
-                     column=name, expected=f"a header '{name}' in row {raw.header_row}")
-    for name, index in raw.columns.items():
-        if name not in known:
-            issues.info("This column is not used by chainopt and is ignored.",
-                        sheet=sheet.name, row=raw.header_row, column=name, column_index=index)
+                     column=name, expected=f"a header '{name}' in row {raw.header_row}",
+                     hint=did_you_mean(name, unknown, cutoff=0.75))
     if missing:
-        return Table(sheet, raw.columns, (), present=True)
+        return Table(sheet, columns, (), present=True)
     rows: list[Row] = []
+    dropped: list[Row] = []
     for raw_row in raw.rows:
+        cells = {name: raw_row.cells.get(text) for name, (text, _i) in mapping.items()}
+        if all(_is_blank(v) for v in cells.values()):
+            issues.info("This row has values only in columns chainopt does not read; it is "
+                        "ignored.", sheet=sheet.name, row=raw_row.excel_row)
+            continue
         values: dict[str, object] = {}
         ok = True
         for col in sheet.columns:
             where: dict[str, object] = {
                 "sheet": sheet.name, "row": raw_row.excel_row, "column": col.name,
-                "column_index": raw.columns.get(col.name),
+                "column_index": columns.get(col.name),
             }
-            parsed = parse_cell(raw_row.cells.get(col.name), col, issues, where)
+            parsed = parse_cell(cells.get(col.name), col, issues, where)
             if parsed is INVALID:
                 ok = False
             values[col.name] = parsed
-        if ok:
-            rows.append(Row(raw_row.excel_row, values))
-    table = Table(sheet, raw.columns, tuple(rows), present=True)
-    _check_unique_keys(table, issues)
-    return table
+        (rows if ok else dropped).append(Row(raw_row.excel_row, values))
+    return _check_unique_keys(Table(sheet, columns, tuple(rows), True, tuple(dropped)), issues)
 
 
-def _check_unique_keys(table: Table, issues: IssueList) -> None:
+def _check_unique_keys(table: Table, issues: IssueList) -> Table:
+    """The table without repeated keys (each reported); near-repeats get a warning."""
     seen: dict[tuple[object, ...], int] = {}
+    seen_loose: dict[tuple[str, ...], tuple[int, tuple[object, ...]]] = {}
     key_col = table.sheet.key[0]
+    kept: list[Row] = []
     for row in table.rows:
         key = tuple(row.values[k] for k in table.sheet.key)
+        shown = ", ".join("(blank)" if v is None else str(v) for v in key)
+        where = {"sheet": table.sheet.name, "row": row.excel_row, "column": key_col,
+                 "column_index": table.column_index(key_col)}
         if key in seen:
-            shown = ", ".join("(blank)" if v is None else str(v) for v in key)
             issues.error(f"Duplicate row: {', '.join(table.sheet.key)} = {shown} already "
-                         f"appears in row {seen[key]}.", sheet=table.sheet.name,
-                         row=row.excel_row, column=key_col,
-                         column_index=table.column_index(key_col), value=shown,
-                         expected="a unique identifier")
+                         f"appears in row {seen[key]}.", value=shown,
+                         expected="a unique identifier",
+                         hint="Delete one of the two rows, or give this one its own ID.",
+                         **where)
+            continue
+        seen[key] = row.excel_row
+        loose_key = tuple(loose(v) for v in key)
+        if loose_key in seen_loose:
+            first_row, first_key = seen_loose[loose_key]
+            first = ", ".join("(blank)" if v is None else str(v) for v in first_key)
+            issues.warning(f"This ID differs only in case or spacing from '{first}' in row "
+                           f"{first_row}; they are treated as different.", value=shown,
+                           expected="clearly different IDs",
+                           hint="If they are meant to be the same, spell them the same.",
+                           **where)
         else:
-            seen[key] = row.excel_row
+            seen_loose[loose_key] = (row.excel_row, key)
+        kept.append(row)
+    return Table(table.sheet, table.columns, tuple(kept), table.present, table.dropped)
+
+
+def _keys(tables: Mapping[str, Table]) -> tuple[dict[str, set[object]], dict[str, set[object]]]:
+    """Per single-key sheet: the valid keys, and the keys of rows left out after an error."""
+    valid: dict[str, set[object]] = {}
+    dropped: dict[str, set[object]] = {}
+    for name, t in tables.items():
+        if len(t.sheet.key) != 1:
+            continue
+        k = t.sheet.key[0]
+        valid[name] = {row.values[k] for row in t.rows}
+        dropped[name] = {row.values[k] for row in t.dropped
+                         if row.values.get(k) not in (None, INVALID)}
+    return valid, dropped
 
 
 def check_references(tables: dict[str, Table], issues: IssueList) -> dict[str, Table]:
-    """Report every reference to an unknown ID; return the tables without those rows."""
-    keys: dict[str, set[object]] = {
-        name: {row.values[t.sheet.key[0]] for row in t.rows}
-        for name, t in tables.items()
-        if len(t.sheet.key) == 1
-    }
+    """Report every reference to an unknown ID; return the tables without those rows.
+
+    A reference to a row that was itself left out after an error is not reported again
+    (its cause is); the referencing row is left out silently.
+    """
+    keys, dropped_keys = _keys(tables)
     cleaned: dict[str, Table] = {}
     for name, table in tables.items():
         kept: list[Row] = []
-        for row in table.rows:
-            ok = True
+        lost: list[Row] = []
+        checked = [(r, True) for r in table.rows] + [(r, False) for r in table.dropped]
+        for row, ok in checked:  # a dropped row is still checked, and never kept
             for col in table.sheet.columns:
                 value = row.values[col.name]
-                if not col.refs or value is None:
+                if not col.refs or value is None or value is INVALID:
                     continue
-                if not any(value in keys.get(ref, set()) for ref in col.refs):
-                    ok = False
-                    issues.error(
-                        f"Unknown {col.name}: it is not listed on the "
-                        f"{' or '.join(col.refs)} sheet.",
-                        sheet=name, row=row.excel_row, column=col.name,
-                        column_index=table.column_index(col.name), value=value,
-                        expected=f"an ID from {' or '.join(col.refs)}",
-                        hint=_did_you_mean(value, col.refs, keys),
-                    )
-            if ok:
-                kept.append(row)
-        cleaned[name] = Table(table.sheet, table.columns, tuple(kept), table.present)
+                if any(value in keys.get(ref, set()) for ref in col.refs):
+                    continue
+                ok = False
+                if any(value in dropped_keys.get(ref, set()) for ref in col.refs):
+                    continue
+                sheets = " or ".join(col.refs)
+                absent = [r for r in col.refs if not tables[r].present] if all(
+                    r in tables for r in col.refs) else []
+                hint = did_you_mean(value, [k for r in col.refs for k in keys.get(r, set())])
+                if not hint and len(absent) == len(col.refs):
+                    hint = f"Add the {sheets} sheet and list {value} there."
+                elif not hint:
+                    hint = f"Add {value} to the {col.refs[0]} sheet, or correct the spelling."
+                issues.error(
+                    f"Unknown {col.name}: it is not listed on the {sheets} sheet.",
+                    sheet=name, row=row.excel_row, column=col.name,
+                    column_index=table.column_index(col.name), value=value,
+                    expected=f"an ID from {sheets}", hint=hint,
+                )
+            (kept if ok else lost).append(row)
+        cleaned[name] = Table(table.sheet, table.columns, tuple(kept), table.present,
+                              tuple(lost))
     return cleaned
-
-
-def _did_you_mean(value: object, refs: tuple[str, ...], keys: dict[str, set[object]]) -> str:
-    text = str(value).strip().lower().replace(" ", "").replace("-", "_")
-    for ref in refs:
-        for known in keys.get(ref, set()):
-            if str(known).lower().replace(" ", "").replace("-", "_") == text:
-                return f"Did you mean '{known}'?"
-    return ""
