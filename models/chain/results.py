@@ -428,6 +428,27 @@ BUILD_LIMITS = ("group", "site_lines", "resource", "budget_total", "budget_perio
                 "lines_min")
 
 
+def _bound_rows(rows: list[dict[str, Any]], kinds: tuple[str, str], item: str, period: str,
+                used: float, top: float | None, bottom: float, rc: float,
+                detail: str) -> float:
+    """Rows for a variable's upper and lower limit (availability and offtake, demand
+    maximum and minimum), valued by its reduced cost per year ``rc``; returns the value of
+    one more unit of the upper limit (0 unless it binds)."""
+    limited = top is not None and top == top  # NaN: no limit
+    binding = limited and _binding(used, float(top), "max")  # type: ignore[arg-type]
+    value = max(rc, 0.0) if binding else 0.0
+    if limited:
+        rows.append({"kind": kinds[0], "item": item, "period": period, "sense": "max",
+                     "limit": float(top), "used": used, "unit": "t",  # type: ignore[arg-type]
+                     "binding": binding, "value": value, "detail": detail})
+    if bottom > 0:
+        at_min = _binding(used, bottom, "min")
+        rows.append({"kind": kinds[1], "item": item, "period": period, "sense": "min",
+                     "limit": bottom, "used": used, "unit": "t", "binding": at_min,
+                     "value": max(-rc, 0.0) if at_min else 0.0, "detail": detail})
+    return value
+
+
 def _binding(used: float, limit: float, sense: str) -> bool:
     tol = 1e-4 + 1e-6 * abs(limit)
     return used >= limit - tol if sense == "max" else used <= limit + tol
@@ -491,41 +512,15 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
             # the input links of lines bounded by the supply of this material move with it
             rc += via_supply.get((r.material, r.period), 0.0)
         rc /= w[r.period]
-        avail = r.availability
-        limited = avail is not None and avail == avail
-        binding = limited and _binding(r.tonnes, float(avail), "max")
-        value = max(rc, 0.0) if binding else 0.0
-        values.append(value)
-        if limited:
-            rows.append({"kind": "feedstock", "item": r.source, "period": r.period,
-                         "sense": "max", "limit": float(avail), "used": r.tonnes, "unit": "t",
-                         "binding": binding, "value": value, "detail": r.material})
-        if r.offtake_min > 0:
-            at_min = _binding(r.tonnes, r.offtake_min, "min")
-            rows.append({"kind": "offtake_min", "item": r.source, "period": r.period,
-                         "sense": "min", "limit": r.offtake_min, "used": r.tonnes, "unit": "t",
-                         "binding": at_min, "value": max(-rc, 0.0) if at_min else 0.0,
-                         "detail": r.material})
+        values.append(_bound_rows(rows, ("feedstock", "offtake_min"), r.source, r.period,
+                                  r.tonnes, r.availability, r.offtake_min, rc, r.material))
     res.purchases["marginal_value"] = values
     rc_sell = reduced.get("sales", {})
     values = []
     for r in res.sales.itertuples(index=False):
         rc = rc_sell.get((r.market, r.material, r.period), 0.0) / w[r.period]
-        top = r.sales_max
-        limited = top is not None and top == top
-        binding = limited and _binding(r.tonnes, float(top), "max")
-        value = max(rc, 0.0) if binding else 0.0
-        values.append(value)
-        if limited:
-            rows.append({"kind": "demand_max", "item": r.market, "period": r.period,
-                         "sense": "max", "limit": float(top), "used": r.tonnes, "unit": "t",
-                         "binding": binding, "value": value, "detail": r.material})
-        if r.sales_min > 0:
-            at_min = _binding(r.tonnes, r.sales_min, "min")
-            rows.append({"kind": "demand_min", "item": r.market, "period": r.period,
-                         "sense": "min", "limit": r.sales_min, "used": r.tonnes, "unit": "t",
-                         "binding": at_min, "value": max(-rc, 0.0) if at_min else 0.0,
-                         "detail": r.material})
+        values.append(_bound_rows(rows, ("demand_max", "demand_min"), r.market, r.period,
+                                  r.tonnes, r.sales_max, r.sales_min, rc, r.material))
     res.sales["marginal_value"] = values
     cap = duals.get("capacity_limit", {})
     floor = duals.get("utilisation_floor", {})
