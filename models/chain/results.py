@@ -106,7 +106,7 @@ def extract_results(m: pyo.ConcreteModel, d: ChainData,
     allocation, transport = trace_flows(d, purchases, flows, recipe_inputs, production, sales,
                                         disposals)
     balance = (duals or {}).get("material_balance", {})
-    line_periods, lines = _line_tables(m, d, z, balance)
+    line_periods, lines = _line_tables(m, d, z)
     pnl, unattributed = _line_accounts(d, allocation, transport, balance, sales)
     line_periods = line_periods.merge(pnl, on=["line", "period"], how="left")
     for col in LINE_ACCOUNTS:
@@ -131,51 +131,36 @@ def extract_results(m: pyo.ConcreteModel, d: ChainData,
     return res
 
 
-def _line_tables(m: pyo.ConcreteModel, d: ChainData, z: dict[tuple[str, str, str], float],
-                 balance: dict[object, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    build = _values(m.build)
-    built_in: dict[str, str] = {}
-    for (line, p), b in build.items():
-        if b > 0.5:
-            built_in[line] = p
+def _line_tables(m: pyo.ConcreteModel, d: ChainData,
+                 z: dict[tuple[str, str, str], float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per line and period, and per line (last period). Linear in the number of lines."""
+    built_in = {line: p for (line, p), b in _values(m.build).items() if b > 0.5}
     order = {p: i for i, p in enumerate(d.periods)}
-    x = _values(m.recipe_input)
-    rows = []
+    throughput: dict[tuple[str, str], float] = defaultdict(float)
+    for (line, _k, p), v in z.items():
+        throughput[line, p] += v
+    rows: list[dict[str, Any]] = []
     for line in d.lines:
         existing = line in d.lines_existing
         for p in d.periods:
             is_open = existing or (line in built_in and order[built_in[line]] <= order[p])
-            tput = sum(v for (ln, _k, q), v in z.items() if ln == line and q == p)
-            site = d.line_site[line]
-            margin = None
-            if balance and is_open:
-                # material_balance is supply - use == 0: value of a tonne = -dual
-                value_out = -sum(d.yield_[line, k, mat] * z.get((line, k, p), 0.0)
-                                 * balance.get((site, mat, p), 0.0)
-                                 for ln, k, mat in d.recipe_outputs if ln == line)
-                value_in = -sum(v * balance.get((site, mat, p), 0.0)
-                               for (ln, k, mat, q), v in x.items()
-                               if ln == line and q == p)
-                margin = (value_out - value_in) / d.period_weight[p] \
-                    - d.cost_variable[line] * tput - d.cost_fixed[line]
+            tput = throughput.get((line, p), 0.0)
             rows.append({
                 "line": line, "period": p, "open": bool(is_open), "throughput": tput,
                 "utilisation": tput / d.capacity[line] if d.capacity[line] else 0.0,
                 "cost_variable": d.cost_variable[line] * tput,
                 "cost_fixed": d.cost_fixed[line] if is_open else 0.0,
                 "jobs": d.jobs[line] if is_open else 0.0,
-                "margin": margin,
             })
     lp = pd.DataFrame(rows, columns=["line", "period", "open", "throughput", "utilisation",
-                                     "cost_variable", "cost_fixed", "jobs", "margin"])
-    last = d.last_period
+                                     "cost_variable", "cost_fixed", "jobs"])
+    last = {r["line"]: r for r in rows if r["period"] == d.last_period}
     summary = []
     for line in list(d.lines) + list(d.lines_excluded):
-        rec = lp[(lp.line == line) & (lp.period == last)]
+        rec = last.get(line)
         status = ("excluded" if line in d.lines_excluded
                   else "existing" if line in d.lines_existing else "candidate")
         built = line in built_in or line in d.lines_existing
-        first = rec.iloc[0] if len(rec) else None
         summary.append({
             "line": line,
             "site": d.line_site.get(line, ""),
@@ -184,10 +169,9 @@ def _line_tables(m: pyo.ConcreteModel, d: ChainData, z: dict[tuple[str, str, str
             "built": built,
             "build_period": built_in.get(line, "existing" if line in d.lines_existing else ""),
             "capacity": d.capacity.get(line),
-            "throughput": float(first["throughput"]) if first is not None else 0.0,
-            "utilisation": float(first["utilisation"]) if first is not None else 0.0,
+            "throughput": float(rec["throughput"]) if rec else 0.0,
+            "utilisation": float(rec["utilisation"]) if rec else 0.0,
             "jobs": d.jobs.get(line, 0.0) if built else 0.0,
-            "margin": first["margin"] if first is not None else None,
         })
     return lp, pd.DataFrame(summary)
 
