@@ -114,14 +114,17 @@ def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveS
     )
 
 
-def validate_workbook(path: Path) -> RunOutcome:
-    """Read and validate only."""
+def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
+    """Read and validate only: ``outcome.data`` is set when the workbook has no error."""
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
-    raw = read_workbook(path, outcome.issues)
-    if raw is not None:
-        outcome.readable = True
-        outcome.input_sha256 = sha256_of(path)
-        outcome.data = load_data(raw, outcome.issues)
+    with _phase(outcome, "read", progress):
+        outcome.raw = read_workbook(path, outcome.issues)
+    if outcome.raw is None:
+        return outcome
+    outcome.readable = True
+    outcome.input_sha256 = sha256_of(path)
+    with _phase(outcome, "validate", progress):
+        outcome.data = load_data(outcome.raw, outcome.issues)
     return outcome
 
 
@@ -134,17 +137,7 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     approved lines built and to set last night's plan as the warm start);
     ``solve_progress`` receives the solver's incumbent, bound and gap while it runs.
     """
-    outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
-    with _phase(outcome, "read", progress):
-        raw = read_workbook(path, outcome.issues)
-        if raw is not None:
-            outcome.readable = True
-            outcome.input_sha256 = sha256_of(path)
-    if raw is None:
-        return outcome
-    outcome.raw = raw
-    with _phase(outcome, "validate", progress):
-        outcome.data = load_data(raw, outcome.issues)
+    outcome = validate_workbook(path, progress)
     if outcome.data is None:
         return outcome
     data = outcome.data
