@@ -20,9 +20,12 @@ import pyomo.environ as pyo
 from models.chain.checks import Finding, check_solution
 from models.chain.data import ChainData, load_data
 from models.chain.formulation import build_model
-from models.chain.results import ChainResults, explain_plan, extract_results
+from models.chain.results import ChainResults, extract_results
+from models.validation.issues import IssueList
+from models.validation.raw import RawWorkbook
 from optimizer.errors import ExitCode
-from optimizer.excel.read import RawWorkbook, read_workbook
+from optimizer.excel.read import read_workbook
+from optimizer.explain import explain_plan
 from optimizer.solve import (
     Progress as SolveProgressCallback,
 )
@@ -33,7 +36,6 @@ from optimizer.solve import (
     marginal_values,
     solve_model,
 )
-from optimizer.validation.issues import IssueList
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
