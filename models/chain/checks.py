@@ -1,14 +1,25 @@
-"""Independent post-solve checks: from the result tables and ChainData alone.
+"""Independent post-solve checks, recomputed from the validated input rows.
 
-Nothing here reads the Pyomo model. Every balance is recomputed from the tables and
-every limit re-tested, so a formulation bug, a solver tolerance problem or an extraction
-bug shows up as a finding. Runs after every solve, in tests and in production.
+Nothing here reads the Pyomo model or the model's derived data (``ChainData``'s lane
+costs, input bounds, expanded periods, yields...): every parameter a check needs is read
+again from the input rows (``ChainData.tables``, with their Excel row numbers) by
+``Inputs`` below, and every quantity comes from the result tables. So a bug in the data
+layer that the model shares (a dropped volume factor, an ignored ``period_earliest``, a
+lane material not applied) shows up as a finding, as does a formulation bug, a solver
+tolerance problem or an extraction bug. Runs after every solve, in tests and in
+production.
+
+Adding a check: write ``def _my_check(c: Checker) -> None`` that reads ``c.inputs`` and
+``c.r`` and calls ``c.at_most`` / ``c.at_least`` / ``c.fail``, and append it to
+``CHECKS`` (or call ``register``). Each check is independent of the others.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
@@ -31,10 +42,154 @@ def _tol(scale: float) -> float:
     return ABS_TOL + REL_TOL * abs(scale)
 
 
-class _Checker:
-    def __init__(self, d: ChainData, r: ChainResults) -> None:
-        self.d, self.r = d, r
-        self.findings: list[Finding] = []
+def _f(value: object, default: float = 0.0) -> float:
+    return default if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _rows(tables: Mapping[str, Any], sheet: str) -> tuple[Any, ...]:
+    t = tables.get(sheet)
+    return tuple(t.rows) if t is not None else ()
+
+
+@dataclass
+class Inputs:
+    """The case's parameters, read again from the validated input rows.
+
+    Deliberately re-derived here (period expansion, recipe ownership, lane cost, policy
+    periods) rather than taken from ChainData, so the checker does not share the data
+    layer's derivations with the model.
+    """
+
+    periods: list[str]
+    weight: dict[str, float]
+    line: dict[str, dict[str, Any]]  # line -> its Lines row values
+    earliest: dict[str, int]  # candidate line -> index of the first period it may run
+    inputs: dict[tuple[str, str, str], tuple[float, float]]  # (line, k, m) -> share min, max
+    outputs: dict[tuple[str, str, str], float]  # (line, k, m) -> yield
+    groups: dict[tuple[str, str, str], tuple[tuple[str, ...], float, float]]
+    offer: dict[tuple[str, str], dict[str, Any]]  # (source, period) -> row values
+    market: dict[tuple[str, str, str], dict[str, Any]]  # (market, material, period)
+    lane: dict[str, dict[str, Any]]
+    lane_cost: dict[tuple[str, str], float]  # (lane, material) -> per tonne, as typed
+    material: dict[str, dict[str, Any]]
+    site_lines_max: dict[str, int]
+    resources: dict[tuple[str, str], float]
+    resource_use: dict[tuple[str, str], float]  # (line, resource)
+    policy: dict[str, dict[str, float]]  # kind -> period ("" for budget_total) -> value
+
+    @classmethod
+    def from_tables(cls, tables: Mapping[str, Any], rate: float) -> Inputs:
+        periods = [str(r["period"]) for r in _rows(tables, "Periods")]
+        weight: dict[str, float] = {}
+        elapsed = 0
+        for r in _rows(tables, "Periods"):
+            n = int(r["years"])
+            weight[str(r["period"])] = sum((1.0 + rate) ** -(elapsed + k) for k in range(n))
+            elapsed += n
+        line = {str(r["line"]): dict(r.values) for r in _rows(tables, "Lines")}
+        earliest = {ln: (periods.index(str(v["period_earliest"]))
+                         if v["period_earliest"] and str(v["period_earliest"]) in periods
+                         else 0) for ln, v in line.items()}
+        inputs, outputs, groups = _recipes(tables, line)
+        mats = {str(r["material"]): dict(r.values) for r in _rows(tables, "Materials")}
+        lanes = {str(r["lane"]): dict(r.values) for r in _rows(tables, "Lanes")}
+        modes = {str(r["mode"]): r for r in _rows(tables, "Modes")}
+        lane_cost: dict[tuple[str, str], float] = {}
+        for a, v in lanes.items():
+            if v["cost"] is not None:
+                freight = _f(v["cost"])
+            else:
+                mode = modes.get(str(v["mode"]))
+                freight = (_f(mode["cost_fixed"]) + _f(mode["cost_per_km"])
+                           * _f(v["distance_km"])) if mode is not None else 0.0
+            for m, mv in mats.items():
+                lane_cost[a, m] = _f(mv["volume_factor"], 1.0) * freight + _f(v["surcharge"])
+        return cls(
+            periods=periods, weight=weight, line=line, earliest=earliest, inputs=inputs,
+            outputs=outputs, groups=groups,
+            offer=_expand(_rows(tables, "Sources"), ("source",), periods),  # type: ignore[arg-type]
+            market=_expand(_rows(tables, "Markets"), ("market", "material"), periods),  # type: ignore[arg-type]
+            lane=lanes, lane_cost=lane_cost, material=mats,
+            site_lines_max={str(r["site"]): int(r["lines_max"]) for r in _rows(tables, "Sites")
+                            if r["lines_max"] is not None},
+            resources={(str(r["site"]), str(r["resource"])): _f(r["available"])
+                       for r in _rows(tables, "Resources")},
+            resource_use={(str(r["line"]), str(r["resource"])): _f(r["amount"])
+                          for r in _rows(tables, "ResourceUse")},
+            policy=_policy(tables, periods),
+        )
+
+    def is_running(self, line: str) -> bool:
+        return str(self.line[line]["status"]) != "excluded"
+
+
+def _expand(rows: Iterable[Any], key: tuple[str, ...], periods: list[str],
+            ) -> dict[tuple[str, ...], dict[str, Any]]:
+    """A row with a blank period applies to every period a row of the same key does not name."""
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    rows = list(rows)
+    for r in rows:
+        if r["period"] is not None:
+            out[(*(str(r[k]) for k in key), str(r["period"]))] = dict(r.values)
+    for r in rows:
+        if r["period"] is None:
+            for p in periods:
+                out.setdefault((*(str(r[k]) for k in key), p), dict(r.values))
+    return out
+
+
+def _recipes(tables: Mapping[str, Any], line: dict[str, dict[str, Any]]) -> tuple[
+        dict[tuple[str, str, str], tuple[float, float]], dict[tuple[str, str, str], float],
+        dict[tuple[str, str, str], tuple[tuple[str, ...], float, float]]]:
+    by_owner: dict[str, list[Any]] = defaultdict(list)
+    for r in _rows(tables, "Recipes"):
+        by_owner[str(r["applies_to"])].append(r)
+    group_rows = {(str(r["applies_to"]), str(r["recipe"]), str(r["share_group"])): r
+                  for r in _rows(tables, "RecipeGroups")}
+    inputs: dict[tuple[str, str, str], tuple[float, float]] = {}
+    outputs: dict[tuple[str, str, str], float] = {}
+    groups: dict[tuple[str, str, str], tuple[tuple[str, ...], float, float]] = {}
+    for ln, v in line.items():
+        owner = ln if ln in by_owner else str(v["technology"])
+        members: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for r in by_owner.get(owner, []):
+            key = (ln, str(r["recipe"]), str(r["material"]))
+            if r["role"] == "input":
+                inputs[key] = (_f(r["share_min"]), _f(r["share_max"], 1.0))
+                if r["share_group"]:
+                    members[str(r["recipe"]), str(r["share_group"])].append(key[2])
+            else:
+                outputs[key] = _f(r["yield"])
+        for (k, g), mats in members.items():
+            gr = group_rows.get((owner, k, g))
+            if gr is not None:
+                groups[ln, k, g] = (tuple(mats), _f(gr["share_min"]), _f(gr["share_max"], 1.0))
+    return inputs, outputs, groups
+
+
+def _policy(tables: Mapping[str, Any], periods: list[str]) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    for r in _rows(tables, "Policy"):
+        if not r["active"]:
+            continue
+        kind = str(r["policy"])
+        if kind == "budget_total":
+            out[kind][""] = _f(r["value"])
+        elif r["period"] is not None:
+            out[kind][str(r["period"])] = _f(r["value"])
+        else:
+            # lines and jobs minimums without a period apply to the last period only
+            for p in (periods[-1:] if kind in ("lines_min", "jobs_min") else periods):
+                out[kind][p] = _f(r["value"])
+    return out
+
+
+@dataclass
+class Checker:
+    d: ChainData
+    r: ChainResults
+    inputs: Inputs
+    findings: list[Finding] = field(default_factory=list)
 
     def fail(self, check: str, message: str, excess: float) -> None:
         self.findings.append(Finding(check, message, excess))
@@ -47,15 +202,44 @@ class _Checker:
         if value < limit - _tol(limit):
             self.fail(check, f"{what}: {value:.6g} < {limit:.6g}", limit - value)
 
+    # quantities the checks share, recomputed from the result tables
+    def throughput(self) -> dict[tuple[str, str, str], float]:
+        z: dict[tuple[str, str, str], float] = defaultdict(float)
+        for row in self.r.recipe_inputs.itertuples(index=False):
+            z[row.line, row.recipe, row.period] += float(row.tonnes)
+        return z
+
+    def open_lines(self) -> dict[str, set[str]]:
+        """period -> lines operating, from the result's build decisions (Lines table)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        periods = self.inputs.periods
+        for row in self.r.lines.itertuples(index=False):
+            if row.line not in self.inputs.line:
+                continue
+            if str(self.inputs.line[row.line]["status"]) == "existing":
+                for p in periods:
+                    out[p].add(row.line)
+            elif bool(row.built) and row.build_period in periods:
+                for p in periods[periods.index(row.build_period):]:
+                    out[p].add(row.line)
+        return out
+
+
+Check = Callable[[Checker], None]
+CHECKS: list[Check] = []
+
+
+def register(check: Check) -> Check:
+    """Add a check (usable as a decorator); it runs on every solved plan."""
+    CHECKS.append(check)
+    return check
+
 
 def check_solution(d: ChainData, r: ChainResults, objective: float | None = None) -> list[Finding]:
     """Every violated balance or limit, or an empty list."""
-    c = _Checker(d, r)
-    _balances(c)
-    _lines(c)
-    _recipes(c)
-    _supply_and_demand(c)
-    _policy(c)
+    c = Checker(d, r, Inputs.from_tables(d.tables, d.discount_rate))
+    for check in CHECKS:
+        check(c)
     _objective(c, objective)
     return c.findings
 
@@ -67,19 +251,40 @@ def _sum_by(df, keys: list[str], col: str = "tonnes") -> dict[tuple, float]:  # 
     return out
 
 
-def _balances(c: _Checker) -> None:
-    d, r = c.d, c.r
+@register
+def _non_negative(c: Checker) -> None:
+    r = c.r
+    for name, df in (("purchases", r.purchases), ("flows", r.flows),
+                     ("recipe_inputs", r.recipe_inputs), ("production", r.production),
+                     ("sales", r.sales), ("disposals", r.disposals)):
+        for i, t in enumerate(df.tonnes):
+            c.at_least("non_negative", f"{name} row {i}", float(t), 0.0)
+
+
+@register
+def _balances(c: Checker) -> None:
+    """Every material balance closes, with production recomputed as yield (from the
+    Recipes rows) x recipe throughput (from the inputs in the result)."""
+    inp, r = c.inputs, c.r
+    site = {ln: str(v["site"]) for ln, v in inp.line.items()}
+    offer_place = {o: (str(v["location"]), str(v["material"])) for (o, _p), v in inp.offer.items()}
     supply: dict[tuple, float] = defaultdict(float)
     use: dict[tuple, float] = defaultdict(float)
     for row in r.purchases.itertuples(index=False):
-        supply[row.location, row.material, row.period] += row.tonnes
+        n, m = offer_place.get(row.source, (row.location, row.material))
+        supply[n, m, row.period] += row.tonnes
     for row in r.flows.itertuples(index=False):
-        supply[row.destination, row.material, row.period] += row.tonnes
-        use[row.origin, row.material, row.period] += row.tonnes
-    for row in r.production.itertuples(index=False):
-        supply[d.line_site[row.line], row.material, row.period] += row.tonnes
+        lane = inp.lane.get(row.lane)
+        o, dst = (str(lane["origin"]), str(lane["destination"])) if lane else (
+            row.origin, row.destination)
+        supply[dst, row.material, row.period] += row.tonnes
+        use[o, row.material, row.period] += row.tonnes
+    for (line, k, p), z in c.throughput().items():
+        for (ln, kk, m), y in inp.outputs.items():
+            if ln == line and kk == k:
+                supply[site[line], m, p] += y * z
     for row in r.recipe_inputs.itertuples(index=False):
-        use[d.line_site[row.line], row.material, row.period] += row.tonnes
+        use[site[row.line], row.material, row.period] += row.tonnes
     for row in r.sales.itertuples(index=False):
         use[row.market, row.material, row.period] += row.tonnes
     for row in r.disposals.itertuples(index=False):
@@ -89,150 +294,209 @@ def _balances(c: _Checker) -> None:
         if abs(s - u) > _tol(max(s, u)):
             c.fail("material_balance", f"{key[1]} at {key[0]} in {key[2]}: in {s:.6g}, "
                    f"out {u:.6g}", abs(s - u))
-    for row in r.disposals.itertuples(index=False):
-        if row.material not in d.disposal_cost:
+
+
+@register
+def _disposal(c: Checker) -> None:
+    """Only a material with a disposal cost is disposed of, and only at a site where a line
+    whose recipe makes it stands."""
+    inp = c.inputs
+    makes: set[tuple[str, str]] = {(str(inp.line[ln]["site"]), m)
+                                   for ln, _k, m in inp.outputs if inp.is_running(ln)}
+    for row in c.r.disposals.itertuples(index=False):
+        if inp.material.get(row.material, {}).get("disposal_cost") is None:
             c.fail("disposal", f"{row.material} disposed of at {row.site} but it has no "
                    "disposal cost", row.tonnes)
+        if (row.site, row.material) not in makes:
+            c.fail("disposal_location", f"{row.material} disposed of at {row.site}, where no "
+                   "line makes it", row.tonnes)
 
 
-def _lines(c: _Checker) -> None:
-    d, r = c.d, c.r
-    opened = {(row.line, row.period): row.open for row in r.line_periods.itertuples(index=False)}
-    tput = _sum_by(r.recipe_inputs, ["line", "period"])
-    for line in d.lines:
-        for p in d.periods:
-            t = tput.get((line, p), 0.0)
-            is_open = bool(opened.get((line, p), False))
-            limit = d.capacity[line] if is_open else 0.0
-            c.at_most("capacity_limit", f"{line} in {p} processes", t, limit)
+@register
+def _lines(c: Checker) -> None:
+    inp, r = c.inputs, c.r
+    running = c.open_lines()
+    z = _sum_by(r.recipe_inputs, ["line", "period"])
+    reported = {(row.line, row.period): bool(row.open)
+                for row in r.line_periods.itertuples(index=False)}
+    for line, v in inp.line.items():
+        status = str(v["status"])
+        for i, p in enumerate(inp.periods):
+            t = z.get((line, p), 0.0)
+            is_open = line in running[p]
+            if reported.get((line, p), False) != is_open:
+                c.fail("line_open", f"{line} in {p}: the plan's build decision says "
+                       f"{'open' if is_open else 'closed'}, the period table the opposite", 1.0)
+            c.at_most("capacity_limit", f"{line} in {p} processes", t,
+                      _f(v["capacity"]) if is_open else 0.0)
             if is_open:
                 c.at_least("utilisation_floor", f"{line} in {p} processes", t,
-                           d.utilisation_min[line] * d.capacity[line])
-            if line in d.lines_existing and not is_open:
+                           _f(v["utilisation_min"]) * _f(v["capacity"]))
+            if status == "candidate" and is_open and i < inp.earliest[line]:
+                c.fail("period_earliest", f"{line} operates in {p}, before its earliest "
+                       f"period {v['period_earliest']}", 1.0)
+            if status == "existing" and not is_open:
                 c.fail("existing", f"existing line {line} is not operating in {p}", 1.0)
-    built = r.lines[r.lines.built]
-    for line in built.line:
-        if line in d.lines_excluded:
-            c.fail("excluded", f"excluded line {line} is built", 1.0)
-    last = d.last_period
-    open_last = {line for (line, p), o in opened.items() if o and p == last}
-    for g in d.groups:
-        members = [ln for ln in d.lines if d.line_group.get(ln) == g]
+            if status == "excluded" and (is_open or t > _tol(0)):
+                c.fail("excluded", f"excluded line {line} operates in {p}", max(t, 1.0))
+    last = inp.periods[-1]
+    groups: dict[str, list[str]] = defaultdict(list)
+    for line, v in inp.line.items():
+        if v["group"] and inp.is_running(line):
+            groups[str(v["group"])].append(line)
+    for g, members in groups.items():
         c.at_most("exclusive_group_limit", f"lines of group {g} built",
-                  sum(1 for ln in members if ln in open_last), 1)
-    for p in d.periods:
-        open_p = {line for (line, q), o in opened.items() if o and q == p}
-        for s, most in d.site_lines_max.items():
+                  sum(1 for ln in members if ln in running[last]), 1)
+    for p in inp.periods:
+        for s, most in inp.site_lines_max.items():
             c.at_most("site_lines_limit", f"lines at {s} in {p}",
-                      sum(1 for ln in open_p if d.line_site[ln] == s), most)
-        for (s, res), avail in d.resource_available.items():
+                      sum(1 for ln in running[p] if str(inp.line[ln]["site"]) == s), most)
+        for (s, res), avail in inp.resources.items():
             c.at_most("site_resource_limit", f"{res} at {s} in {p}",
-                      sum(d.resource_use.get((ln, res), 0.0) for ln in open_p
-                          if d.line_site[ln] == s), avail)
+                      sum(inp.resource_use.get((ln, res), 0.0) for ln in running[p]
+                          if str(inp.line[ln]["site"]) == s), avail)
 
 
-def _recipes(c: _Checker) -> None:
-    d, r = c.d, c.r
+@register
+def _recipes_check(c: Checker) -> None:
+    inp, r = c.inputs, c.r
     x = _sum_by(r.recipe_inputs, ["line", "recipe", "material", "period"])
-    z: dict[tuple, float] = defaultdict(float)
-    for (line, k, _mat, p), v in x.items():
-        z[line, k, p] += v
+    z = c.throughput()
     for (line, k, mat, _p), v in x.items():
-        if (line, k, mat) not in d.share_min:
+        if (line, k, mat) not in inp.inputs:
             c.fail("recipe", f"{line} recipe {k} takes {mat}, which it does not allow", v)
-    for line, k, mat in d.recipe_inputs:
-        for p in d.periods:
+    for (line, k, mat), (lo, hi) in inp.inputs.items():
+        for p in inp.periods:
             total, v = z.get((line, k, p), 0.0), x.get((line, k, mat, p), 0.0)
             what = f"{mat} in {line}/{k} in {p}"
-            c.at_least("share_floor", what, v, d.share_min[line, k, mat] * total)
-            c.at_most("share_ceiling", what, v, d.share_max[line, k, mat] * total)
-    for g in d.share_groups:
-        line, k, name = g
-        for p in d.periods:
+            c.at_least("share_floor", what, v, lo * total)
+            c.at_most("share_ceiling", what, v, hi * total)
+    for (line, k, name), (mats, lo, hi) in inp.groups.items():
+        for p in inp.periods:
             total = z.get((line, k, p), 0.0)
-            v = sum(x.get((line, k, mat, p), 0.0) for mat in d.group_members[g])
+            v = sum(x.get((line, k, mat, p), 0.0) for mat in mats)
             what = f"group {name} in {line}/{k} in {p}"
-            c.at_least("group_share_floor", what, v, d.group_share_min[g] * total)
-            c.at_most("group_share_ceiling", what, v, d.group_share_max[g] * total)
+            c.at_least("group_share_floor", what, v, lo * total)
+            c.at_most("group_share_ceiling", what, v, hi * total)
     made = _sum_by(r.production, ["line", "recipe", "material", "period"])
-    for (line, k, mat, p), v in made.items():
-        expected = d.yield_.get((line, k, mat), 0.0) * z.get((line, k, p), 0.0)
+    expected_made = {(line, k, m, p): y * t for (line, k, m), y in inp.outputs.items()
+                     for (ln, kk, p), t in z.items() if ln == line and kk == k}
+    for key in set(made) | {k for k, v in expected_made.items() if v > _tol(0)}:
+        v, expected = made.get(key, 0.0), expected_made.get(key, 0.0)
         if abs(v - expected) > _tol(expected):
+            line, k, mat, p = key
             c.fail("recipe_yield", f"{line}/{k} makes {v:.6g} t of {mat} in {p}, yield says "
                    f"{expected:.6g}", abs(v - expected))
 
 
-def _supply_and_demand(c: _Checker) -> None:
-    r = c.r
+@register
+def _supply_and_demand(c: Checker) -> None:
+    inp, r = c.inputs, c.r
     for row in r.purchases.itertuples(index=False):
         what = f"{row.source} in {row.period} buys"
-        c.at_least("offtake_min", what, row.tonnes, row.offtake_min)
-        if row.availability is not None and row.availability == row.availability:
-            c.at_most("availability", what, row.tonnes, row.availability)
-        c.at_least("non_negative", what, row.tonnes, 0.0)
+        offer = inp.offer.get((row.source, row.period))
+        if offer is None:
+            if row.tonnes > _tol(0):
+                c.fail("offer", f"{what} from an offer the workbook does not make", row.tonnes)
+            continue
+        c.at_least("offtake_min", what, row.tonnes, _f(offer["offtake_min"]))
+        if offer["availability"] is not None:
+            c.at_most("availability", what, row.tonnes, _f(offer["availability"]))
     for row in r.sales.itertuples(index=False):
         what = f"{row.material} at {row.market} in {row.period} sells"
-        c.at_least("sales_min", what, row.tonnes, row.sales_min)
-        if row.sales_max is not None and row.sales_max == row.sales_max:
-            c.at_most("sales_max", what, row.tonnes, row.sales_max)
+        market = inp.market.get((row.market, row.material, row.period))
+        if market is None:
+            if row.tonnes > _tol(0):
+                c.fail("market", f"{what} where the workbook has no market", row.tonnes)
+            continue
+        c.at_least("sales_min", what, row.tonnes, _f(market["sales_min"]))
+        if market["sales_max"] is not None:
+            c.at_most("sales_max", what, row.tonnes, _f(market["sales_max"]))
+    for (mkt, mat, p), v in inp.market.items():  # a minimum on a market the plan skipped
+        if _f(v["sales_min"]) > 0 and not ((r.sales.market == mkt) & (r.sales.material == mat)
+                                           & (r.sales.period == p)).any():
+            c.fail("sales_min", f"{mat} at {mkt} in {p}: nothing sold, minimum "
+                   f"{_f(v['sales_min']):g}", _f(v["sales_min"]))
+
+
+@register
+def _lanes(c: Checker) -> None:
+    inp, r = c.inputs, c.r
     for row in r.flows.itertuples(index=False):
-        c.at_least("non_negative", f"{row.lane} {row.material}", row.tonnes, 0.0)
-    lane = _sum_by(r.flows, ["lane", "period"])
-    for (a, p), t in lane.items():
-        cap = c.d.lane_capacity.get(a)
-        if cap is not None:
-            c.at_most("lane_capacity_limit", f"{a} in {p} carries", t, cap)
+        lane = inp.lane.get(row.lane)
+        if lane is None:
+            c.fail("lane", f"{row.lane} is not a lane of the workbook", row.tonnes)
+            continue
+        only = lane["material"]
+        if only is not None and str(only) != row.material and row.tonnes > _tol(0):
+            c.fail("lane_material", f"{row.lane} carries {row.material} in {row.period}; it "
+                   f"allows only {only}", row.tonnes)
+    for (a, p), t in _sum_by(r.flows, ["lane", "period"]).items():
+        lane = inp.lane.get(a)
+        if lane is not None and lane["capacity"] is not None:
+            c.at_most("lane_capacity_limit", f"{a} in {p} carries", t, _f(lane["capacity"]))
 
 
-def _policy(c: _Checker) -> None:
-    d, r = c.d, c.r
-    built = r.lines[r.lines.built & (r.lines.status == "candidate")]
-    capex_by_period: dict[str, float] = defaultdict(float)
-    for row in built.itertuples(index=False):
-        capex_by_period[row.build_period] += d.capex[row.line]
-    if d.budget_total is not None:
-        c.at_most("budget_total_limit", "capex", sum(capex_by_period.values()), d.budget_total)
-    for p, limit in d.budget_period.items():
-        c.at_most("budget_period_limit", f"capex in {p}", capex_by_period.get(p, 0.0), limit)
-    lp = r.line_periods
-    for p, n in d.lines_min.items():
-        c.at_least("lines_min_floor", f"lines operating in {p}",
-                   float(lp[(lp.period == p) & lp.open].shape[0]), n)
-    for p, j in d.jobs_min.items():
-        c.at_least("jobs_min_floor", f"jobs in {p}", float(lp[lp.period == p].jobs.sum()), j)
-    rec = r.recipe_inputs[r.recipe_inputs.material.isin(list(d.recovered))]
-    for p, t in d.recovered_min.items():
+@register
+def _policy_check(c: Checker) -> None:
+    inp, r = c.inputs, c.r
+    capex: dict[str, float] = defaultdict(float)
+    for row in r.lines.itertuples(index=False):
+        v = inp.line.get(row.line)
+        if v is not None and str(v["status"]) == "candidate" and bool(row.built):
+            capex[row.build_period] += _f(v["capex"])
+    running = c.open_lines()
+    pol = inp.policy
+    if "" in pol.get("budget_total", {}):
+        c.at_most("budget_total_limit", "capex", sum(capex.values()), pol["budget_total"][""])
+    for p, limit in pol.get("budget_period", {}).items():
+        c.at_most("budget_period_limit", f"capex in {p}", capex.get(p, 0.0), limit)
+    for p, n in pol.get("lines_min", {}).items():
+        c.at_least("lines_min_floor", f"lines operating in {p}", float(len(running[p])), n)
+    for p, j in pol.get("jobs_min", {}).items():
+        c.at_least("jobs_min_floor", f"jobs in {p}",
+                   sum(_f(inp.line[ln]["jobs"]) for ln in running[p]), j)
+    recovered = {m for m, v in inp.material.items() if v["recovered"]}
+    rec = _sum_by(r.recipe_inputs[r.recipe_inputs.material.isin(list(recovered))], ["period"])
+    for p, t in pol.get("recovered_min", {}).items():
         c.at_least("recovered_min_floor", f"recovered feedstock processed in {p}",
-                   float(rec[rec.period == p].tonnes.sum()), t)
-    for p, share in d.local_share_min.items():
-        pp = r.purchases[r.purchases.period == p]
-        total = float(pp.cost.sum())
-        local = float(pp[pp.local.astype(bool)].cost.sum())
+                   rec.get((p,), 0.0), t)
+    for p, share in pol.get("local_share_min", {}).items():
+        local = total = 0.0
+        for row in r.purchases[r.purchases.period == p].itertuples(index=False):
+            offer = inp.offer.get((row.source, p), {})
+            cost = row.tonnes * _f(offer.get("price"))
+            total += cost
+            local += cost if offer.get("local") else 0.0
         c.at_least("local_share_floor", f"local feedstock value in {p}", local, share * total)
 
 
-def _objective(c: _Checker, objective: float | None) -> None:
-    d, r = c.d, c.r
-    w = d.period_weight
-
-    def weighted(df, col: str) -> float:  # type: ignore[no-untyped-def]
-        return float(sum(w[p] * v for p, v in zip(df.period, df[col], strict=True)))
-
-    lp = r.line_periods
-    recomputed = {
-        "revenue": weighted(r.sales, "revenue"),
-        "cost_feedstock": weighted(r.purchases, "cost"),
-        "cost_variable": weighted(lp, "cost_variable"),
-        "cost_transport": weighted(r.flows, "cost"),
-        "cost_disposal": weighted(r.disposals, "cost"),
-        "cost_fixed": weighted(lp, "cost_fixed"),
-    }
+def _objective(c: Checker, objective: float | None) -> None:
+    """Each part of the net value, priced from the input rows, against the model's parts
+    and the solver's objective."""
+    inp, r = c.inputs, c.r
+    w = inp.weight
+    revenue = sum(w[row.period] * row.tonnes * _f(inp.market.get(
+        (row.market, row.material, row.period), {}).get("price"))
+        for row in r.sales.itertuples(index=False))
+    feedstock = sum(w[row.period] * row.tonnes * _f(inp.offer.get(
+        (row.source, row.period), {}).get("price")) for row in r.purchases.itertuples(index=False))
+    variable = sum(w[row.period] * row.tonnes * _f(inp.line[row.line]["cost_variable"])
+                   for row in r.recipe_inputs.itertuples(index=False))
+    transport = sum(w[row.period] * row.tonnes * inp.lane_cost.get((row.lane, row.material), 0.0)
+                    for row in r.flows.itertuples(index=False))
+    disposal = sum(w[row.period] * row.tonnes * _f(inp.material.get(row.material, {}).get(
+        "disposal_cost")) for row in r.disposals.itertuples(index=False))
+    running = c.open_lines()
+    fixed = sum(w[p] * _f(inp.line[ln]["cost_fixed"]) for p in inp.periods for ln in running[p])
+    recomputed = {"revenue": revenue, "cost_feedstock": feedstock, "cost_variable": variable,
+                  "cost_transport": transport, "cost_disposal": disposal, "cost_fixed": fixed}
     for name, value in recomputed.items():
-        reported = r.objective_parts[name]
-        if abs(value - reported) > _tol(value) * 10:
-            c.fail("objective_part", f"{name}: tables give {value:.6g}, model {reported:.6g}",
-                   abs(value - reported))
-    net = recomputed["revenue"] - sum(v for k, v in recomputed.items() if k != "revenue")
+        reported = r.objective_parts.get(name)
+        if reported is not None and abs(value - reported) > _tol(value) * 10:
+            c.fail("objective_part", f"{name}: input rows give {value:.6g}, model "
+                   f"{reported:.6g}", abs(value - reported))
+    net = revenue - feedstock - variable - transport - disposal - fixed
     if objective is not None and abs(net - objective) > _tol(objective) * 10:
-        c.fail("objective", f"parts sum to {net:.6g}, solver reports {objective:.6g}",
-               abs(net - objective))
+        c.fail("objective", f"parts priced from the input rows sum to {net:.6g}, solver "
+               f"reports {objective:.6g}", abs(net - objective))

@@ -128,6 +128,9 @@ class ChainData:
     local_share_min: dict[str, float]
     # node-material pairs that get a balance
     balances: tuple[Key2, ...] = field(default=())
+    # the validated input rows by sheet (with their Excel row numbers): the independent
+    # checker recomputes from these, and diagnoses name the rows they suggest changing
+    tables: Mapping[str, Table] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def last_period(self) -> str:
@@ -159,6 +162,9 @@ def load_data(raw: RawWorkbook, issues: IssueList) -> ChainData | None:
         raise  # a bug: the caller reports it as an internal error
     if data is None or issues.has_errors:
         return None
+    import dataclasses
+
+    data = dataclasses.replace(data, tables=tables)
     check_data(tables, data, issues)
     return data
 
