@@ -474,6 +474,66 @@ def check_data(tables: Mapping[str, Table], data: ChainData, issues: IssueList) 
     _market_minimums(tables, data, graph, issues, where)
     _offtake_minimums(tables, data, graph, issues, where)
     _policy_minimums(tables, data, graph, issues, where)
+    _outlets(tables, data, graph, issues, where)
+
+
+def materials_without_outlet(data: ChainData) -> dict[str, list[str]]:
+    """Lines that can never run because a recipe output has nowhere to go.
+
+    A material a recipe makes (yield > 0) must leave the site: sold at a market it can
+    reach by lane, taken by a line at a place it can reach, or disposed of (a disposal
+    cost). A material with none of the three stops every recipe that makes it, since the
+    balance cannot close. Returns line -> the materials that stop it (every recipe of the
+    line blocked); lines with at least one recipe free are not listed.
+    """
+    graph = _Graph(data)
+    markets = _markets_of(data)
+    users: dict[str, set[str]] = defaultdict(set)
+    for line, _k, m in data.recipe_inputs:
+        users[m].add(data.line_site[line])
+    stuck: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for line, k, m in data.recipe_outputs:
+        if data.yield_[(line, k, m)] <= EPS or m in data.disposal_cost:
+            continue
+        reach = graph.reach(m, data.line_site[line])
+        if reach & markets.get(m, set()) or reach & users.get(m, set()):
+            continue
+        stuck[line, k].append(m)
+    out: dict[str, list[str]] = {}
+    for line in data.lines:
+        recipes = graph.recipes(line)
+        if recipes and all((line, k) in stuck for k in recipes):
+            out[line] = sorted({m for k in recipes for m in stuck[line, k]})
+    return out
+
+
+def _outlets(tables: Mapping[str, Table], data: ChainData, graph: _Graph,
+             issues: IssueList, where: _Where) -> None:
+    """Warn on each Recipes output row whose material has no market, no user and no
+    disposal cost: the silent trap of a residue left without an outlet."""
+    blocked = materials_without_outlet(data)
+    if not blocked:
+        return
+    by_material: dict[str, list[str]] = defaultdict(list)
+    for line, mats in blocked.items():
+        for m in mats:
+            by_material[m].append(line)
+    owners = {line: (line if any(str(r["applies_to"]) == line for r in tables["Recipes"].rows)
+                     else data.line_technology[line]) for line in blocked}
+    for m, lines in sorted(by_material.items()):
+        own = {owners[ln] for ln in lines}
+        for r in tables["Recipes"].rows:
+            if r["role"] != "output" or str(r["material"]) != m or str(r["applies_to"]) \
+                    not in own:
+                continue
+            affected = [ln for ln in lines if owners[ln] == str(r["applies_to"])]
+            issues.warning(f"Recipe {r['recipe']} of {r['applies_to']} makes {m}, which has "
+                           "no market it can reach, no line that takes it and no disposal "
+                           f"cost: {_names(affected)} cannot run.", value=m,
+                           expected="a disposal_cost, a Markets row or a line that uses it",
+                           hint=f"Give {m} a disposal_cost on the Materials sheet (0 if it "
+                           "costs nothing), or add a market or a lane to one.",
+                           **where("Recipes", r, "material"))
 
 
 def _first_rows(table: Table, key: str) -> dict[str, Row]:
