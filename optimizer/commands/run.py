@@ -73,18 +73,41 @@ def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.dat
                 issue.format())
     assert outcome.solve is not None and outcome.data is not None
     solve = outcome.solve
+    folder = output or default_results_dir()
+    stamp = started.strftime("%Y%m%d-%H%M%S")
     if not solve.status.has_plan:
         warned = any(i.severity.value == "warning" for i in outcome.issues)
         see = " See the warnings above." if warned else ""
+        if outcome.exit_code is ExitCode.INFEASIBLE:
+            see += _diagnose(outcome, folder / f"{outcome.data.case_name}-{stamp}-diagnosis",
+                             display)
         fail(outcome.exit_code, f"{solve.describe()} {EXIT_CODE_HELP[outcome.exit_code]}.{see}")
-    folder = output or default_results_dir()
-    stamp = started.strftime("%Y%m%d-%H%M%S")
     target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"
     display.phase("write")
     try:
         return write_results(target, outcome, started, lang=lang, pdf=pdf)
     except OSError as exc:
         fail(ExitCode.PUBLISH_FAILED, f"cannot write {target}: {exc}")
+
+
+def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
+    """On exit 30: the elastic diagnosis, on the terminal and as .xlsx and .json files."""
+    import json
+
+    from optimizer.diagnose import diagnose, write_diagnosis
+    from optimizer.fileio import atomic_write
+
+    assert outcome.data is not None
+    display.phase("diagnose")
+    result = diagnose(outcome.data)
+    typer.echo(result.report(), err=True)
+    try:
+        book = write_diagnosis(stem.with_suffix(".xlsx"), result, outcome.data.case_name)
+        text = json.dumps(result.as_json(), indent=2)
+        atomic_write(stem.with_suffix(".json"), lambda p: p.write_text(text, encoding="utf-8"))
+    except OSError as exc:
+        return f" (the diagnosis could not be written: {exc})"
+    return f" Diagnosis: {book} (and .json)."
 
 
 def _report(outcome: RunOutcome, written: Path, pdf: bool) -> None:
