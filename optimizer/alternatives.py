@@ -1,0 +1,215 @@
+"""Alternative plans and trade-offs: re-solves of the MILP with extra constraints.
+
+- ``alternatives``: distinct build sets within a tolerance of the best net value, found in
+  order of net value by no-good cuts: after each plan with build set S,
+
+  .. math:: \\sum_{l \\in S} (1 - y_l) + \\sum_{l \\notin S} y_l \\ge 1, \\qquad
+      y_l = \\sum_p b_{l,p}
+
+  is added (some line must change), with net value >= best - tolerance x |best|.
+- ``tradeoff``: the Pareto front of net value against a second measure (jobs, recovered
+  waste or local share) by the epsilon-constraint method: for k targets e between the
+  second measure at the best-net-value plan and its largest possible value, maximise net
+  value subject to measure >= e, then (lexicographically) the measure at that net value,
+  so each point is not dominated. Dominated or repeated points are dropped.
+
+Both go through optimizer/solve.py (solve_model), like every solve.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyomo.environ as pyo
+
+from models.chain import constraints as c
+from models.chain.data import ChainData
+from models.chain.formulation import build_model
+from optimizer.solve import SolveSettings, SolveStatus, solve_model
+
+MEASURES = ("net_value", "jobs", "recovered", "local_share")
+
+
+@dataclass
+class Plan:
+    net_value: float
+    jobs: float
+    recovered: float
+    local_share: float
+    built: list[str]
+    added: list[str] = field(default_factory=list)  # against the best plan
+    dropped: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _built(m: pyo.ConcreteModel, d: ChainData) -> set[str]:
+    out = {line for (line, _p), v in m.build.items() if (v.value or 0) > 0.5}
+    return out | set(d.lines_existing)
+
+
+def _measure(m: pyo.ConcreteModel, d: ChainData, name: str) -> Any:
+    """A measure of a plan as a Pyomo expression (local share: its numerator and
+    denominator are handled by ``_share_at_least``)."""
+    last = d.last_period
+    if name == "net_value":
+        return m.net_value.expr
+    if name == "jobs":
+        return sum(d.jobs[line] * c.is_open(m, line, last) for line in d.lines)
+    if name == "recovered":
+        return sum(m.recipe_input[line, k, mat, last] for line, k, mat in m.ix.recovered_inputs)
+    raise ValueError(name)
+
+
+def _local(m: pyo.ConcreteModel, d: ChainData) -> tuple[Any, Any]:
+    last = d.last_period
+    local = sum(d.source_price[o, last] * m.purchase[o, last] for o in m.ix.sources_in[last]
+                if d.source_local[o])
+    total = sum(d.source_price[o, last] * m.purchase[o, last] for o in m.ix.sources_in[last])
+    return local, total
+
+
+def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None) -> Plan:
+    built = _built(m, d)
+    local, total = (pyo.value(e) for e in _local(m, d))
+    rec = pyo.value(_measure(m, d, "recovered"))
+    plan = Plan(float(pyo.value(m.net_value)), float(pyo.value(_measure(m, d, "jobs"))),
+                float(rec if not isinstance(rec, int) else rec),
+                float(local / total) if total > 1e-9 else 1.0, sorted(built))
+    if best is not None:
+        plan.added, plan.dropped = sorted(built - best), sorted(best - built)
+    return plan
+
+
+def _settings(d: ChainData, time_limit: float | None) -> SolveSettings:
+    return SolveSettings(time_limit=time_limit or d.time_limit, mip_gap=1e-6)
+
+
+def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
+                 time_limit: float | None = None) -> tuple[Plan | None, list[Plan], str]:
+    """The best plan and up to n distinct build sets within ``within`` (relative) of its
+    net value, best first. Returns (best, alternatives, note)."""
+    settings = _settings(d, time_limit)
+    m = build_model(d)
+    solved = solve_model(m, settings)
+    if not solved.status.has_plan:
+        return None, [], solved.describe()
+    best_set = _built(m, d)
+    best = _plan(m, d)
+    floor = best.net_value - within * abs(best.net_value)
+    m.alt_floor = pyo.Constraint(expr=m.net_value.expr >= floor - 1e-6 * (1 + abs(floor)))
+    m.no_good = pyo.ConstraintList()
+    found: list[Plan] = []
+    current = best_set
+    candidates = [line for line in d.lines if line not in d.lines_existing
+                  and m.ix.build_periods.get(line)]
+    note = ""
+    while len(found) < n:
+        y = {line: sum(m.build[line, p] for p in m.ix.build_periods[line])
+             for line in candidates}
+        m.no_good.add(sum(1 - y[ln] for ln in candidates if ln in current)
+                      + sum(y[ln] for ln in candidates if ln not in current) >= 1)
+        solved = solve_model(m, settings)
+        if solved.status is SolveStatus.INFEASIBLE:
+            break
+        if not solved.status.has_plan:
+            note = f"stopped early: {solved.describe()}"
+            break
+        if solved.status is not SolveStatus.OPTIMAL:
+            note = "a solve stopped at its time limit: later plans may be out of order"
+        plan = _plan(m, d, best_set)
+        found.append(plan)
+        current = set(plan.built)
+    return best, found, note
+
+
+@dataclass
+class FrontPoint:
+    target: float
+    plan: Plan
+
+
+def tradeoff(d: ChainData, measure: str, k: int = 5,
+             time_limit: float | None = None) -> tuple[list[FrontPoint], str]:
+    """Pareto front of net value against ``measure`` (jobs, recovered, local_share)."""
+    if measure not in MEASURES[1:]:
+        raise ValueError(f"measure must be one of {', '.join(MEASURES[1:])}")
+    settings = _settings(d, time_limit)
+    m = build_model(d)
+    solved = solve_model(m, settings)
+    if not solved.status.has_plan:
+        return [], solved.describe()
+    start = getattr(_plan(m, d), measure)
+    if measure == "local_share":
+        top = 1.0
+    else:
+        m.net_value.deactivate()
+        m.measure_obj = pyo.Objective(expr=_measure(m, d, measure), sense=pyo.maximize)
+        solved = solve_model(m, settings)
+        top = float(pyo.value(_measure(m, d, measure))) if solved.status.has_plan else start
+        m.measure_obj.deactivate()
+        m.net_value.activate()
+    targets = [start + (top - start) * i / (k - 1) for i in range(k)] if k > 1 else [start]
+    points: list[FrontPoint] = []
+    note = ""
+    for e in targets:
+        plan = _point(m, d, measure, e, settings)
+        if plan is None:
+            continue
+        if plan == "timeout":
+            note = "a solve stopped at its time limit: points may be below the front"
+            continue
+        points.append(FrontPoint(e, plan))  # type: ignore[arg-type]
+    return _pareto(points, measure), note
+
+
+def _point(m: pyo.ConcreteModel, d: ChainData, measure: str, e: float,
+           settings: SolveSettings) -> Plan | str | None:
+    """max net value s.t. measure >= e, then max measure s.t. net value >= that optimum."""
+    slack = 1e-7 * (1 + abs(e))
+    if measure == "local_share":
+        local, total = _local(m, d)
+        m.eps = pyo.Constraint(expr=local - (e - slack) * total >= 0)
+    else:
+        m.eps = pyo.Constraint(expr=_measure(m, d, measure) >= e - slack)
+    try:
+        solved = solve_model(m, settings)
+        if solved.status is SolveStatus.INFEASIBLE:
+            return None
+        if not solved.status.has_plan:
+            return "timeout"
+        value = float(pyo.value(m.net_value))
+        if measure == "local_share":
+            return _plan(m, d)
+        m.lex = pyo.Constraint(expr=m.net_value.expr >= value - 1e-7 * (1 + abs(value)))
+        m.net_value.deactivate()
+        m.lex_obj = pyo.Objective(expr=_measure(m, d, measure), sense=pyo.maximize)
+        try:
+            again = solve_model(m, settings)
+            return _plan(m, d) if again.status.has_plan else "timeout"
+        finally:
+            m.del_component(m.lex_obj)
+            m.del_component(m.lex)
+            m.net_value.activate()
+    finally:
+        m.del_component(m.eps)
+
+
+def _pareto(points: list[FrontPoint], measure: str) -> list[FrontPoint]:
+    out: list[FrontPoint] = []
+    for p in points:
+        a = (p.plan.net_value, getattr(p.plan, measure))
+        dominated = any(
+            q is not p and (q.plan.net_value >= a[0] - 1e-6 * (1 + abs(a[0])))
+            and getattr(q.plan, measure) >= a[1] - 1e-9
+            and (q.plan.net_value > a[0] + 1e-6 * (1 + abs(a[0]))
+                 or getattr(q.plan, measure) > a[1] + 1e-6) for q in points)
+        repeated = any(math.isclose(q.plan.net_value, a[0], rel_tol=1e-9, abs_tol=1e-6)
+                       and math.isclose(getattr(q.plan, measure), a[1], abs_tol=1e-6)
+                       for q in out)
+        if not dominated and not repeated:
+            out.append(p)
+    return sorted(out, key=lambda p: getattr(p.plan, measure))
