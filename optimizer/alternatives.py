@@ -77,7 +77,7 @@ def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None) -> P
     local, total = (pyo.value(e) for e in _local(m, d))
     rec = pyo.value(_measure(m, d, "recovered"))
     plan = Plan(float(pyo.value(m.net_value)), float(pyo.value(_measure(m, d, "jobs"))),
-                float(rec if not isinstance(rec, int) else rec),
+                float(rec),
                 float(local / total) if total > 1e-9 else 1.0, sorted(built))
     if best is not None:
         plan.added, plan.dropped = sorted(built - best), sorted(best - built)

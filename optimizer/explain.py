@@ -9,6 +9,7 @@ and the ``marginal`` table onto them.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections import defaultdict
 from typing import Any
@@ -18,7 +19,7 @@ import pyomo.environ as pyo
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
-from optimizer.solve import SolveStatus, marginal_values
+from optimizer.solve import SolveStatus, marginal_values, refresh_session, solve_model
 
 # ---- marginal values and what it would take -----------------------------------------------
 
@@ -88,6 +89,7 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
         _entry(m, d, res, settings, float(lp.objective), started, budget)
         _build_limit_rows(d, res)
+        _replanned(m, d, res, settings, float(lp.objective), saved, started + budget)
     finally:
         for var, value in saved:
             var.set_value(value, skip_validation=True)
@@ -448,3 +450,110 @@ def _build_limit_rows(d: ChainData, res: ChainResults) -> None:
         extra = pd.DataFrame(rows, columns=MARGINAL_COLUMNS)
         res.marginal = extra if res.marginal.empty else pd.concat(
             [res.marginal, extra], ignore_index=True)
+
+
+# ---- MILP re-solves: what re-planning without (or with) a line changes ----------------------
+
+REPLAN_COLUMNS = ("replan_change", "replan_exact")
+
+
+def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
+    """Candidate lines in the order their MILP figure matters most to a reader: built
+    lines called needed, built lines that trace as loss-makers, built lines whose group
+    has another line, then lines not built by their LP entry loss (closest first), then
+    the rest."""
+    lines = res.lines
+    cand = lines[lines.status == "candidate"]
+    built = cand[cand.built.astype(bool)]
+    unbuilt = cand[~cand.built.astype(bool)]
+
+    def rank(r: Any) -> tuple[int, float]:
+        if r.entry_status == "required":
+            return 0, 0.0
+        if float(r.net_value) < 0:
+            return 1, float(r.net_value)
+        if d.line_group.get(r.line):
+            return 2, 0.0
+        return 4, 0.0
+
+    order = sorted(built.itertuples(index=False), key=rank)
+    near = sorted(unbuilt.itertuples(index=False),
+                  key=lambda r: -(r.change_if_built if r.change_if_built == r.change_if_built
+                                  and r.change_if_built is not None else -1e18))
+    first = [r.line for r in order if rank(r)[0] < 4]
+    return first + [r.line for r in near] + [r.line for r in order if rank(r)[0] >= 4]
+
+
+def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
+               base_lp: float, saved: list[tuple[Any, Any]], deadline: float) -> None:
+    """Re-solve the MILP without each built line (closing it, everything else free to
+    change) and with each line not built forced in, as far as the deadline allows.
+
+    ``replan_change``: change in net value per year (negative: a loss); ``replan_exact``
+    True when the re-solve finished (optimal within the gap), False when it stopped at
+    the deadline (then the loss is at most the figure: a better plan may exist). Lines
+    not reached keep NaN and their sentences give the held-plan figure as a bound. A
+    built line whose MILP without it has no plan is marked needed (``entry_status``
+    "required"); an LP-"required" line that the MILP can do without becomes "closed".
+    """
+    lines = res.lines
+    lines["replan_change"] = [math.nan] * len(lines)
+    lines["replan_exact"] = [False] * len(lines)
+    base = float(res.net_value)
+    build = m.build
+    periods_of: dict[str, list[str]] = defaultdict(list)
+    for line, p in d.build_options:
+        periods_of[line].append(p)
+    index = {ln: i for i, ln in enumerate(lines.line)}
+    skipped = 0
+    touched = False
+    for line in _replan_order(d, res):
+        left = deadline - time.perf_counter()
+        if left < 1.0:
+            skipped += 1
+            continue
+        i = index[line]
+        built = bool(lines.built.iloc[i])
+        limited = dataclasses.replace(settings, time_limit=min(float(settings.time_limit), left),
+                                      warm_start=False)
+        touched = True
+        old = {p: (build[line, p].lb, build[line, p].ub) for p in periods_of[line]}
+        if built:
+            for p in periods_of[line]:
+                build[line, p].setub(0)
+        else:
+            m._chainopt_force = pyo.Constraint(
+                expr=sum(build[line, p] for p in periods_of[line]) >= 1)
+        try:
+            out = solve_model(m, limited)
+            start = next((p for p in periods_of[line] if (build[line, p].value or 0) > 0.5),
+                         periods_of[line][0] if periods_of[line] else d.last_period)
+        finally:
+            for p, (lb, ub) in old.items():
+                build[line, p].setlb(lb)
+                build[line, p].setub(ub)
+            if not built:
+                m.del_component(m._chainopt_force)
+            for var, value in saved:
+                var.set_value(value, skip_validation=True)
+        if out.status is SolveStatus.INFEASIBLE:
+            if built:
+                lines.at[lines.index[i], "entry_status"] = "required"
+                lines.at[lines.index[i], "replan_exact"] = True
+            else:
+                lines.at[lines.index[i], "entry_status"] = "infeasible"
+            continue
+        if not out.status.has_plan or out.objective is None:
+            skipped += 1
+            continue
+        if built:
+            start = str(lines.build_period.iloc[i])
+        years = sum(d.period_weight[p] for p in _open_periods(d, start))
+        lines.at[lines.index[i], "replan_change"] = (float(out.objective) - base) / years
+        lines.at[lines.index[i], "replan_exact"] = out.status is SolveStatus.OPTIMAL
+        if built and lines.entry_status.iloc[i] == "required":
+            lines.at[lines.index[i], "entry_status"] = "closed"
+    if touched:
+        refresh_session(m)
+    if skipped:
+        res.explain_notes.append(f"replan_skipped:{skipped}")

@@ -462,3 +462,8 @@ def write_model_file(model: pyo.ConcreteModel, path: Path) -> Path:
     """Write exactly the model HiGHS solves (MPS or LP, by suffix), for HiGHS-alone benchmarks."""
     _session(model).highs.writeModel(str(path))
     return path
+
+
+def refresh_session(model: pyo.ConcreteModel) -> None:
+    """Compile the model anew for later LP re-solves (after bounds or constraints changed)."""
+    _session(model, fresh=True)

@@ -20,7 +20,7 @@ import pytest
 
 from optimizer.diagnose import Diagnosis, apply, diagnose
 from optimizer.pipeline import solve_workbook, validate_workbook
-from optimizer.solve import SolveSettings, SolveStatus
+from optimizer.solve import SolveSettings
 from tests.workbook_edits import example, row_of, write_tables
 
 pytestmark = [pytest.mark.solver, pytest.mark.slow]
@@ -57,8 +57,8 @@ VARIANTS: dict[str, tuple[Callable[[Tables], None], list[tuple[str, str, dict[st
     "jobs_min_with_budget": (lambda t: (_policy(t, "jobs_min", 900),
                                         _policy(t, "budget_total", 30_000_000)),
                              [("Policy", "value", {"policy": "jobs_min"})], 1.0),
-    "local_share": (lambda t: _policy(t, "local_share_min", 0.999),
-                    [("Policy", "value", {"policy": "local_share_min"})], None),
+    "budget_period_with_lines_min": (lambda t: _policy(t, "budget_period", 2_000_000),
+                                     [("Policy", "value", {"policy": "lines_min"})], 1.0),
     "recovered_min": (lambda t: _policy(t, "recovered_min", 500_000),
                       [("Policy", "value", {"policy": "recovered_min"})], 1.0),
     "budget_with_lines_min": (lambda t: _policy(t, "budget_total", 3_000_000),
