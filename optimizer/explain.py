@@ -19,6 +19,7 @@ import pyomo.environ as pyo
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.validate import materials_without_outlet
 from optimizer.solve import SolveStatus, marginal_values, refresh_session, solve_model
 
 # ---- marginal values and what it would take -----------------------------------------------
@@ -58,7 +59,8 @@ def _binding(used: float, limit: float, sense: str) -> bool:
 
 
 def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
-                 lp: Any = None, time_budget: float | None = None) -> ChainResults:
+                 lp: Any = None, time_budget: float | None = None,
+                 replan_only: tuple[str, ...] | None = None) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
     Everything comes from the LP with every build decision held at the plan (solve.py's
@@ -89,7 +91,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
         _entry(m, d, res, settings, float(lp.objective), started, budget)
         _build_limit_rows(d, res)
-        _replanned(m, d, res, settings, float(lp.objective), saved, started + budget)
+        _no_outlet(d, res)
+        _replanned(m, d, res, settings, saved, started + budget, replan_only)
     finally:
         for var, value in saved:
             var.set_value(value, skip_validation=True)
@@ -452,6 +455,16 @@ def _build_limit_rows(d: ChainData, res: ChainResults) -> None:
             [res.marginal, extra], ignore_index=True)
 
 
+def _no_outlet(d: ChainData, res: ChainResults) -> None:
+    """Lines not built because a recipe output has no market, user or disposal cost."""
+    stuck = materials_without_outlet(d)
+    lines = res.lines
+    lines["no_outlet"] = [", ".join(stuck.get(ln, [])) for ln in lines.line]
+    mask = lines.line.isin(list(stuck)) & ~lines.built.astype(bool) & (
+        lines.status == "candidate")
+    lines.loc[mask, "entry_status"] = "no_outlet"
+
+
 # ---- MILP re-solves: what re-planning without (or with) a line changes ----------------------
 
 REPLAN_COLUMNS = ("replan_change", "replan_exact")
@@ -465,7 +478,7 @@ def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
     lines = res.lines
     cand = lines[lines.status == "candidate"]
     built = cand[cand.built.astype(bool)]
-    unbuilt = cand[~cand.built.astype(bool)]
+    unbuilt = cand[~cand.built.astype(bool) & (cand.entry_status != "no_outlet")]
 
     def rank(r: Any) -> tuple[int, float]:
         if r.entry_status == "required":
@@ -485,9 +498,13 @@ def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
 
 
 def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
-               base_lp: float, saved: list[tuple[Any, Any]], deadline: float) -> None:
+               saved: list[tuple[Any, Any]], deadline: float,
+               only: tuple[str, ...] | None = None) -> None:
     """Re-solve the MILP without each built line (closing it, everything else free to
     change) and with each line not built forced in, as far as the deadline allows.
+
+    ``only``: re-solve for these lines alone (tests and tools); others are skipped
+    without counting as out of time.
 
     ``replan_change``: change in net value per year (negative: a loss); ``replan_exact``
     True when the re-solve finished (optimal within the gap), False when it stopped at
@@ -508,6 +525,8 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     skipped = 0
     touched = False
     for line in _replan_order(d, res):
+        if only is not None and line not in only:
+            continue
         left = deadline - time.perf_counter()
         if left < 1.0:
             skipped += 1

@@ -365,7 +365,9 @@ def _lane_use(d: ChainData, flows: pd.DataFrame) -> pd.DataFrame:
 
 def _site_use(d: ChainData, line_periods: pd.DataFrame) -> pd.DataFrame:
     """Line slots and shared resources used at each site against their limits."""
-    open_lp = line_periods[line_periods.open]
+    # a case whose every line is excluded has an empty table without columns
+    open_lp = line_periods[line_periods.open] if len(line_periods) else pd.DataFrame(
+        columns=["line", "period"])
     rows = []
     for s in d.sites:
         for p in d.periods:

@@ -577,6 +577,8 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
             row["change"] = -float(value_to_plan)
         elif not built:
             row["change"] = getattr(rec, "change_if_built", None)
+        replan = getattr(rec, "replan_change", None)
+        row["replan"] = replan if replan is not None and replan == replan else None
         row["what"] = story.entry_text(rec, data, lang)
         if not built:
             for key in (*money, "throughput", "utilisation", "capacity_value"):
@@ -602,12 +604,14 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
         Col("disposal", w.tr("col.disposal"), "money_k", 12),
         Col("cost_variable", w.tr("col.cost_variable"), "money_k", 12),
         Col("cost_fixed", w.tr("col.cost_fixed"), "money_k", 12),
-        Col("net_value", w.tr("col.net_value"), "money_k", 12, w.tr("note.net_value")),
+        Col("net_value", w.tr("col.net_value"), "money_k", 12,
+            w.tr("note.net_value") + " " + w.tr("note.transfers")),
         Col("jobs", w.tr("col.jobs"), "int", 7),
         Col("capex", w.tr("col.capex"), "money_k", 12),
         Col("capacity_value", w.tr("col.capacity_value"), "mv", 11,
             w.tr("note.capacity_value")),
         Col("change", w.tr("col.change"), "money_k", 12, w.tr("note.change")),
+        Col("replan", w.tr("col.replan"), "money_k", 12, w.tr("note.replan")),
         Col("what", w.tr("col.what_it_takes"), "wrap", 52),
     ]
     built = lines[lines.built.astype(bool)]

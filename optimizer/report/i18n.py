@@ -476,7 +476,7 @@ T: dict[str, tuple[str, str, str]] = {
         "{value} в год при этом плане: разница в пределах допуска решателя.",
     ),
     "entry.blocked": (
-        "Not built: {why} leave(s) no room, and giving up one built line does not make "
+        "Not built: there is no room ({why}), and giving up one built line does not make "
         "room.",
         "Tikilmir: {why} yer qoymur və tikilmiş bir xəttdən imtina yer açmır.",
         "Не строится: {why} не оставляет места, и отказ от одной построенной линии места "
@@ -878,6 +878,123 @@ T: dict[str, tuple[str, str, str]] = {
     "chart.other_lines": ("{n} other lines", "digər {n} xətt", "другие линии ({n})"),
     "chart.other": ("Not attributable to a line", "Xəttə aid edilməyən",
                     "Не относится к линиям"),
+    # ---- issue 9: figures from re-planning (MILP re-solves) -----------------------------
+    "col.replan": ("Change in net value, re-planned", "Xalis gəlirin dəyişməsi, yenidən "
+                   "planlaşdırılmış", "Изменение чистого дохода, с пересчётом плана"),
+    "note.replan": (
+        "Built lines: the change in net value per year if the line is closed and the rest "
+        "of the plan is re-optimised (a full re-solve). Lines not built: the change if it "
+        "must be built, everything else re-optimised. Blank: not computed in time (the "
+        "sentence then gives a bound).",
+        "Tikilən xətlər: xətt bağlanıb planın qalanı yenidən optimallaşdırılsa xalis "
+        "gəlirin illik dəyişməsi (tam yenidən həll). Tikilməyən xətlər: tikilməsi məcburi "
+        "olsa dəyişiklik. Boş: vaxtında hesablanmayıb (cümlə onda həddi göstərir).",
+        "Построенные линии: изменение чистого дохода в год, если линию закрыть и "
+        "пересчитать остальной план (полное решение заново). Непостроенные: изменение, "
+        "если её обязательно построить. Пусто: не рассчитано вовремя (тогда в тексте "
+        "дана оценка).",
+    ),
+    "note.transfers": (
+        "Sales to and purchases from other lines are valued at internal (marginal) prices, "
+        "so a line that supplies others can show a negative net value while closing it "
+        "lowers the total: read the column 'Change in net value, re-planned' before "
+        "closing a line.",
+        "Digər xətlərə satış və onlardan alış daxili (marjinal) qiymətlərlə "
+        "qiymətləndirilir; ona görə digərlərini təchiz edən xəttin xalis gəliri mənfi "
+        "görünə bilər, halbuki onu bağlamaq ümumi gəliri azaldır: xətti bağlamazdan əvvəl "
+        "'Xalis gəlirin dəyişməsi, yenidən planlaşdırılmış' sütununa baxın.",
+        "Поставки другим линиям и закупки у них оценены по внутренним (маржинальным) ценам, "
+        "поэтому линия, снабжающая другие, может показывать отрицательный чистый доход, "
+        "хотя её закрытие снижает итог: перед закрытием линии смотрите столбец "
+        "«Изменение чистого дохода, с пересчётом плана».",
+    ),
+    "entry.closed_replan": (
+        "Built. Closing it would lower net value by {value} per year, with the rest of the "
+        "plan re-optimised without it.",
+        "Tikilir. Bağlansa, planın qalanı onsuz yenidən optimallaşdırılmaqla xalis gəlir "
+        "ildə {value} azalardı.",
+        "Строится. Её закрытие снизило бы чистый доход на {value} в год, с пересчётом "
+        "остального плана без неё.",
+    ),
+    "entry.closed_replan_bound": (
+        "Built. Closing it would lower net value by at most {value} per year: the re-solve "
+        "without it stopped at the time limit, so a better plan without it may exist.",
+        "Tikilir. Bağlansa, xalis gəlir ildə ən çoxu {value} azalardı: onsuz yenidən həll "
+        "vaxt həddində dayandı, daha yaxşı plan ola bilər.",
+        "Строится. Её закрытие снизило бы чистый доход не более чем на {value} в год: "
+        "пересчёт без неё остановлен по времени, лучший план без неё возможен.",
+    ),
+    "entry.closed_held_bound": (
+        "Built. Closing it would lower net value by at most {value} per year (the figure "
+        "with every other line held; re-planning without it was not computed in time and "
+        "can only lose less).",
+        "Tikilir. Bağlansa, xalis gəlir ildə ən çoxu {value} azalardı (digər xətlər "
+        "saxlanılmaqla; onsuz yenidən planlaşdırma vaxtında hesablanmadı və yalnız daha az "
+        "itki verə bilər).",
+        "Строится. Её закрытие снизило бы чистый доход не более чем на {value} в год (при "
+        "неизменных остальных линиях; пересчёт плана без неё не успел и может дать только "
+        "меньшую потерю).",
+    ),
+    "entry.closed_replan_gain": (
+        "Built. Closing it and re-planning would raise net value by {value} per year, "
+        "within the solver's gap tolerance.",
+        "Tikilir. Bağlayıb yenidən planlaşdırmaq xalis gəliri ildə {value} artırardı, həllin "
+        "icazə verilən fərqi daxilində.",
+        "Строится. Закрытие с пересчётом плана повысило бы чистый доход на {value} в год, "
+        "в пределах допуска решателя.",
+    ),
+    "entry.required_held": (
+        "Built. With every other line held, the plan cannot do without it; whether a "
+        "re-planned set of lines could was not computed in time.",
+        "Tikilir. Digər xətlər saxlanılsa, plan onsuz keçinə bilməz; yenidən "
+        "planlaşdırılmış xətlər dəstinin keçinə biləcəyi vaxtında hesablanmadı.",
+        "Строится. При неизменных остальных линиях план без неё невозможен; может ли "
+        "обойтись пересчитанный набор линий, не успели рассчитать.",
+    ),
+    "entry.added_replan": (
+        "Not built: the best plan that includes it is worth {value} per year less (the "
+        "rest of the plan re-optimised{swap}). Its fixed cost would need to fall by more "
+        "than {value} per year (from {fixed} to below {newfixed}) for it to enter.",
+        "Tikilmir: onu daxil edən ən yaxşı plan ildə {value} az gəlir verir (planın qalanı "
+        "yenidən optimallaşdırılıb{swap}). Plana daxil olması üçün sabit xərci ildə {value} "
+        "məbləğindən çox azalmalıdır ({fixed} əvəzinə {newfixed} məbləğindən aşağı).",
+        "Не строится: лучший план с ней дает на {value} в год меньше (остальной план "
+        "пересчитан{swap}). Чтобы она вошла в план, её постоянные затраты должны снизиться "
+        "более чем на {value} в год (с {fixed} до менее {newfixed}).",
+    ),
+    "entry.added_replan_margin": (
+        "Not built: the best plan that includes it is worth {value} per year less (the "
+        "rest of the plan re-optimised{swap}), more than its fixed cost of {fixed}: it "
+        "would need better prices, not just lower fixed cost.",
+        "Tikilmir: onu daxil edən ən yaxşı plan ildə {value} az gəlir verir (planın qalanı "
+        "yenidən optimallaşdırılıb{swap}), bu onun {fixed} sabit xərcindən çoxdur: daha "
+        "yaxşı qiymətlər lazımdır.",
+        "Не строится: лучший план с ней дает на {value} в год меньше (остальной план "
+        "пересчитан{swap}), больше её постоянных затрат {fixed}: нужны лучшие цены, а не "
+        "только меньшие постоянные затраты.",
+    ),
+    "entry.added_bound": (
+        "Not built: a plan that includes it is worth at most {value} per year less{swap}; "
+        "the best such plan was not found in the time allowed, so its fixed cost would need "
+        "to fall by at most {value} per year for it to enter.",
+        "Tikilmir: onu daxil edən plan ildə ən çoxu {value} az gəlir verir{swap}; ən yaxşı "
+        "belə plan ayrılmış vaxtda tapılmadı, ona görə sabit xərci ildə ən çoxu {value} "
+        "azalmalıdır.",
+        "Не строится: план с ней дает не более чем на {value} в год меньше{swap}; лучший "
+        "такой план не найден за отведённое время, поэтому её постоянные затраты должны "
+        "снизиться не более чем на {value} в год.",
+    ),
+    "entry.swap_note": (", giving up {other}", ", {other} əvəzinə", ", вместо {other}"),
+    "entry.no_outlet": (
+        "Not built: it makes {materials}, which has no market, no line that takes it and "
+        "no disposal cost, so it cannot run (see the warning on the Issues sheet).",
+        "Tikilmir: {materials} istehsal edir, onun nə bazarı, nə onu alan xətti, nə də "
+        "utilizasiya xərci var, ona görə işləyə bilməz (Problemlər vərəqindəki xəbərdarlığa "
+        "baxın).",
+        "Не строится: она производит {materials}, для которого нет ни рынка, ни линии-"
+        "потребителя, ни стоимости утилизации, поэтому работать не может (см. "
+        "предупреждение на листе «Замечания»).",
+    ),
     # ---- PDF ------------------------------------------------------------------------
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }

@@ -251,22 +251,26 @@ def binding_limits(d: ChainData, res: ChainResults, lang: str,
 
 
 def closest_line(d: ChainData, res: ChainResults, lang: str) -> str:
+    """The line not built whose best plan (re-planned, exact) loses least; nothing when no
+    such figure was computed in time (a held-plan figure is only a bound)."""
     lines = res.lines
-    if "change_if_built" not in lines:
+    if "replan_change" not in lines:
         return ""
-    cand = lines[~lines.built.astype(bool) & lines.change_if_built.notna()]
+    cand = lines[~lines.built.astype(bool) & lines.replan_change.notna()
+                 & lines.replan_exact.astype(bool) & (lines.entry_status != "infeasible")]
     if cand.empty:
         return ""
-    best = cand.loc[cand.change_if_built.astype(float).idxmax()]
-    loss = -float(best.change_if_built)
+    best = cand.loc[cand.replan_change.astype(float).idxmax()]
+    loss = -float(best.replan_change)
     if loss <= 0:
         return ""
     value = fmt.money(loss, d.currency, lang)
     line = str(best.line)
     common = {"line": line, "tech": main_products(d).get(line, d.line_technology.get(line, "")),
               "site": d.line_site.get(line, ""), "value": value}
-    if best.swap_with:
-        return tr("limit.closest", lang, other=best.swap_with, **common)
+    other = str(best.swap_with or "")
+    if other and d.line_group.get(other) and d.line_group.get(other) == d.line_group.get(line):
+        return tr("limit.closest", lang, other=other, **common)  # the group forces the swap
     return tr("limit.closest_add", lang, **common)
 
 
@@ -286,6 +290,12 @@ def _why(code: str, lang: str) -> str:
     return tr("why.budget_total", lang)
 
 
+def _number(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
 def entry_text(row: Any, d: ChainData, lang: str) -> str:
     """What it would take for a line to enter (or leave) the plan, in words."""
     status = getattr(row, "status", "candidate")
@@ -297,38 +307,42 @@ def entry_text(row: Any, d: ChainData, lang: str) -> str:
     if not state:  # no explanation computed (the LP at the plan did not solve)
         return ""
     cur = d.currency
+    replan = _number(getattr(row, "replan_change", None))
+    exact = bool(getattr(row, "replan_exact", False))
+    if state == "no_outlet":
+        return tr("entry.no_outlet", lang, materials=str(getattr(row, "no_outlet", "")))
     if state == "closed":
+        if replan is not None:
+            if replan > 0.5:
+                return tr("entry.closed_replan_gain", lang, value=fmt.money(replan, cur, lang))
+            key = "entry.closed_replan" if exact else "entry.closed_replan_bound"
+            return tr(key, lang, value=fmt.money(-replan, cur, lang))
         value = float(row.value_to_plan)
-        key = "entry.closed" if value >= -0.5 else "entry.closed_gain"
-        return tr(key, lang, value=fmt.money(abs(value), cur, lang))
+        if value < -0.5:
+            return tr("entry.closed_gain", lang, value=fmt.money(abs(value), cur, lang))
+        return tr("entry.closed_held_bound", lang, value=fmt.money(value, cur, lang))
     if state == "required":
-        return tr("entry.required", lang)
-    if state == "not_analysed":
-        return tr("entry.not_analysed", lang)
-    if state == "infeasible":
-        return tr("entry.infeasible", lang)
+        return tr("entry.required" if exact else "entry.required_held", lang)
     why = "; ".join(_why(c, lang) for c in str(getattr(row, "blocked_by", "") or "").split(";")
                     if c)
     if state == "blocked":
         return tr("entry.blocked", lang, why=why)
-    change = getattr(row, "change_if_built", None)
-    if change is None or (isinstance(change, float) and math.isnan(change)):
-        return ""
-    change = float(change)
     fixed = d.cost_fixed.get(str(row.line), 0.0)
+    held = _number(getattr(row, "change_if_built", None))
+    change = replan if replan is not None else held
+    if change is None or state not in ("added", "swapped"):
+        return ""
+    # Without the re-planned figure, the held-plan loss (other lines as planned) is an
+    # upper bound on the loss of the best plan with the line: said as "at most".
+    exact = exact and replan is not None
     loss = -change
-    values = {"value": fmt.money(abs(change), cur, lang), "fixed": fmt.money(fixed, cur, lang),
-              "newfixed": fmt.money(max(fixed - loss, 0.0), cur, lang)}
-    if state == "swapped":
-        values.update(other=getattr(row, "swap_with", ""), why=why)
-        if loss <= 0.5:
-            return tr("entry.swapped_gain", lang, **values)
-        key = "entry.swapped_loss" if loss <= fixed else "entry.swapped_loss_margin"
-        return tr(key, lang, **values)
+    other = str(getattr(row, "swap_with", "") or "")
+    swap = tr("entry.swap_note", lang, other=other) if state == "swapped" and other else ""
+    values = {"value": fmt.money(abs(loss), cur, lang), "fixed": fmt.money(fixed, cur, lang),
+              "newfixed": fmt.money(max(fixed - loss, 0.0), cur, lang), "swap": swap}
     if loss <= 0.5:
         return tr("entry.added_gain", lang, **values)
-    if loss <= fixed:
-        return tr("entry.added_loss", lang, **values)
-    cap = d.capacity.get(str(row.line), 0.0) or 1.0
-    return tr("entry.added_loss_margin", lang, gap=fmt.money((loss - fixed) / cap, cur, lang),
-              **values)
+    if not exact:
+        return tr("entry.added_bound", lang, **values)
+    key = "entry.added_replan" if loss <= fixed else "entry.added_replan_margin"
+    return tr(key, lang, **values)
