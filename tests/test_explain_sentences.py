@@ -10,9 +10,9 @@ C25's traced loss, C02 called needed).
 from __future__ import annotations
 
 import re
-from unittest import mock
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
