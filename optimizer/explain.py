@@ -20,7 +20,14 @@ import pyomo.environ as pyo
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
 from models.chain.validate import materials_without_outlet
-from optimizer.solve import SolveStatus, marginal_values, refresh_session, solve_model
+from optimizer.solve import (
+    Shift,
+    SolveStatus,
+    marginal_values,
+    one_sided_changes,
+    refresh_session,
+    solve_model,
+)
 
 # ---- marginal values and what it would take -----------------------------------------------
 
@@ -89,6 +96,7 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             res.explained = True
             return res
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
+        _two_sided(m, d, res, settings, started + budget / 3)
         _entry(m, d, res, settings, float(lp.objective), started, budget)
         _build_limit_rows(d, res)
         _no_outlet(d, res)
@@ -184,6 +192,84 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
                      "limit": share, "used": used, "unit": "share", "binding": binding,
                      "value": value, "detail": ""})
     res.marginal = pd.DataFrame(rows, columns=MARGINAL_COLUMNS)
+
+
+# kinds whose limit is loosened by raising it (+1) or by lowering it (-1)
+LOOSEN = {"feedstock": 1.0, "demand_max": 1.0, "line_capacity": 1.0, "lane_capacity": 1.0,
+          "offtake_min": -1.0, "demand_min": -1.0, "recovered_min": -1.0}
+TWO_SIDED_COLUMNS = ("value_tighter", "range_looser", "range_tighter", "sides")
+
+
+def _shifts(m: pyo.ConcreteModel, d: ChainData, r: Any) -> list[Shift]:
+    """The bounds that move when the limit of marginal row ``r`` moves by one unit."""
+    kind, p = r.kind, r.period
+    if kind in ("feedstock", "offtake_min"):
+        return [Shift(m.purchase[r.item, p], "upper" if kind == "feedstock" else "lower")]
+    if kind in ("demand_max", "demand_min"):
+        return [Shift(m.sales[r.item, r.detail, p],
+                      "upper" if kind == "demand_max" else "lower")]
+    if kind == "line_capacity":
+        out = [Shift(m.capacity_limit[r.item, p], "upper")]
+        if (r.item, p) in getattr(m, "utilisation_floor", {}):
+            out.append(Shift(m.utilisation_floor[r.item, p], "lower",
+                             d.utilisation_min[r.item]))
+        return out
+    if kind == "lane_capacity":
+        return [Shift(m.lane_capacity_limit[r.item, p], "upper")]
+    if kind == "recovered_min":
+        return [Shift(m.recovered_min_floor[p], "lower")]
+    return []
+
+
+def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
+               deadline: float) -> None:
+    """Re-solve the held LP with each binding limit one unit looser and one unit tighter.
+
+    ``value`` becomes the change for one unit looser (per year), ``value_tighter`` the
+    loss for one unit tighter (NaN: no plan at this build set), ``range_*`` how far each
+    rate holds (tested by doubling), and ``sides`` "same", "tie" (the two differ: another
+    limit binds at the same point) or "" (not computed in time). The input-link rows are
+    lifted during these solves: with the build decisions held they are implied by the
+    capacity and share rows, and they would otherwise have to move with capacity.
+    """
+    mv = res.marginal
+    for col in TWO_SIDED_COLUMNS:
+        mv[col] = [math.nan] * len(mv) if col != "sides" else [""] * len(mv)
+    todo = {i: _shifts(m, d, r) for i, r in zip(mv.index, mv.itertuples(index=False),
+                                               strict=True)
+            if r.kind in LOOSEN and bool(r.binding)}
+    todo = {i: s for i, s in todo.items() if s}
+    if not todo:
+        return
+    base, changes = one_sided_changes(m, settings, todo, deadline=deadline,
+                                      relax=("input_link",))
+    if base is None:
+        return
+    w = d.period_weight
+    tol = 1e-6
+    for i, ch in changes.items():
+        r = mv.loc[i]
+        loosen = LOOSEN[r.kind]
+        gain, loss_side = (ch.plus, ch.minus) if loosen > 0 else (ch.minus, ch.plus)
+        reach_l, reach_t = (ch.plus_range, ch.minus_range) if loosen > 0 else (
+            ch.minus_range, ch.plus_range)
+        weight = w[r.period]
+        if gain is not None:
+            mv.at[i, "value"] = max(gain / weight, 0.0)
+        mv.at[i, "range_looser"] = reach_l
+        mv.at[i, "range_tighter"] = reach_t
+        if loss_side is None:
+            mv.at[i, "sides"] = "no_tighter"
+            continue
+        lost = -loss_side / weight
+        mv.at[i, "value_tighter"] = lost
+        g = float(mv.at[i, "value"])
+        mv.at[i, "sides"] = "same" if abs(g - lost) <= tol * (1 + abs(g)) + 1e-6 else "tie"
+    by_line = {r.item: r.value for r in mv[(mv.kind == "line_capacity")
+                                           & (mv.period == d.last_period)].itertuples()
+               if bool(r.binding)}
+    res.lines["capacity_value"] = [by_line.get(ln, v) for ln, v in
+                                   zip(res.lines.line, res.lines.capacity_value, strict=True)]
 
 
 def _supply_limited(d: ChainData, line: str, k: str, mat: str) -> bool:

@@ -467,3 +467,126 @@ def write_model_file(model: pyo.ConcreteModel, path: Path) -> Path:
 def refresh_session(model: pyo.ConcreteModel) -> None:
     """Compile the model anew for later LP re-solves (after bounds or constraints changed)."""
     _session(model, fresh=True)
+
+
+@dataclass(frozen=True)
+class Shift:
+    """One bound of a row (a Pyomo constraint) or column (a variable) moved by
+    ``factor`` x the step; a limit may move several bounds at once."""
+
+    target: Any  # a ConstraintData or VarData of the model
+    side: str  # "lower" or "upper"
+    factor: float = 1.0
+
+
+@dataclass
+class OneSided:
+    """Change in the objective of the held LP when a limit moves by +step and -step."""
+
+    plus: float | None  # objective(+step) - objective; None: no plan
+    minus: float | None  # objective(-step) - objective; None: no plan
+    plus_range: float = 0.0  # largest tested move up over which the rate stays plus/step
+    minus_range: float = 0.0
+
+
+def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
+                      limits: dict[Any, list[Shift]], step: float = 1.0,
+                      ranges: int = 12, deadline: float | None = None,
+                      relax: tuple[str, ...] = ()) -> tuple[float | None, dict[Any, OneSided]]:
+    """Re-solve the LP with every integer column held at its plan value, moving each
+    limit one step up and one step down (one warm Highs instance, bounds restored after
+    each solve). Where a side's rate holds, the move is doubled (up to ``ranges`` times)
+    while the average rate stays the same: the objective is concave piecewise linear in
+    a bound, so an unchanged average rate means an unchanged rate all the way.
+
+    ``relax``: names of constraints whose rows are lifted during these solves because
+    they are implied by others once the integer columns are fixed (their bounds would
+    otherwise have to move too). Returns the held LP's objective and the changes.
+    """
+    session = _session(model)
+    h = session.highs
+    h.clearSolver()
+    ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
+    plan = np.array([round(session.columns[i].value or 0.0) for i in ints], dtype=float)
+    col_of = {id(v): i for i, v in enumerate(session.columns)}
+    rows_of: dict[int, list[int]] = {}
+    for i, (con, _sense) in enumerate(session.rows):
+        rows_of.setdefault(id(con), []).append(i)
+    lifted = [i for i, (con, _s) in enumerate(session.rows)
+              if con.parent_component().name in relax]
+    arr = session.arrays
+    inf = highspy.kHighsInf
+    cont = highspy.HighsVarType.kContinuous
+    if len(ints):
+        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
+        h.changeColsBounds(len(ints), ints, plan, plan)
+    for i in lifted:
+        h.changeRowBounds(i, -inf, inf)
+    for key, value in _options(settings).items():
+        h.setOptionValue(key, value)
+    def original(kind: str, i: int) -> tuple[float, float]:
+        if kind == "col":
+            return float(arr.col_lower[i]), float(arr.col_upper[i])
+        return float(arr.row_lower[i]), float(arr.row_upper[i])
+
+    def solve_with(moves: list[tuple[str, int, str, float]]) -> float | None:
+        changed: dict[tuple[str, int], tuple[float, float]] = {}
+        for kind, i, side, delta in moves:
+            lo, up = changed.get((kind, i), original(kind, i))
+            changed[kind, i] = (lo + delta, up) if side == "lower" else (lo, up + delta)
+        for (kind, i), (lo, up) in changed.items():
+            (h.changeColBounds if kind == "col" else h.changeRowBounds)(i, lo, up)
+        try:
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            return float(h.getInfo().objective_function_value)
+        finally:
+            for kind, i in changed:
+                (h.changeColBounds if kind == "col" else h.changeRowBounds)(
+                    i, *original(kind, i))
+
+    out: dict[Any, OneSided] = {}
+    try:
+        base = solve_with([])
+        if base is None:
+            return None, out
+        for key, shifts in limits.items():
+            if deadline is not None and time.perf_counter() > deadline:
+                break
+            moves: list[tuple[str, int, float, str]] = []
+            for s in shifts:
+                if id(s.target) in col_of:
+                    moves.append(("col", col_of[id(s.target)], s.factor, s.side))
+                for i in rows_of.get(id(s.target), []):
+                    moves.append(("row", i, s.factor, s.side))
+            if not moves:
+                continue
+            sides: list[tuple[float | None, float]] = []
+            for direction in (1.0, -1.0):
+                def by(size: float, d: float = direction, mv: list[tuple[str, int, float, str]]
+                       = moves) -> list[tuple[str, int, str, float]]:
+                    return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
+
+                first = solve_with(by(step))
+                if first is None:
+                    sides.append((None, 0.0))
+                    continue
+                rate = first - base
+                reach = step
+                for _ in range(ranges):
+                    further = solve_with(by(2 * reach))
+                    if further is None or abs((further - base) - rate * 2 * reach / step) \
+                            > 1e-6 * (1 + abs(rate * 2 * reach / step)):
+                        break
+                    reach *= 2
+                sides.append((rate, reach))
+            out[key] = OneSided(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
+        return base, out
+    finally:
+        for i in lifted:
+            h.changeRowBounds(i, arr.row_lower[i], arr.row_upper[i])
+        if len(ints):
+            integer = highspy.HighsVarType.kInteger
+            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
+            h.changeColsBounds(len(ints), ints, arr.col_lower[ints], arr.col_upper[ints])

@@ -9,6 +9,7 @@ C25's traced loss, C02 called needed).
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import Any
@@ -136,3 +137,38 @@ def test_bundled_case_sentences_hold(tmp_path: Path) -> None:
     stays = run(set_line(example(), "C24", cost_fixed=fixed - value + unit),
                 tmp_path / "out.xlsx", only=())
     assert not bool(stays.results.lines.set_index("line").built["C24"])
+
+
+def limit_text(outcome: Any, kind: str, item: str) -> tuple[str, Any]:
+    mv = outcome.results.marginal
+    row = next(mv[(mv.kind == kind) & (mv.item == item)].itertuples(index=False))
+    return story.limit_sentence(row, outcome.data, outcome.results, "en"), row
+
+
+def test_a_limit_binding_alone_has_the_same_value_both_ways(tmp_path: Path) -> None:
+    """Capacity binds alone (feedstock unlimited): a tonne more adds 35, a tonne less
+    loses 35, as the sentence says."""
+    base = run(base_case(), tmp_path / "a.xlsx", only=())
+    text, row = limit_text(base, "line_capacity", "L1")
+    assert row.sides == "same" and "would lose the same" in text
+    value, unit = stated(text, "would add")
+    more = run(set_line(base_case(), "L1", capacity=101), tmp_path / "b.xlsx", only=())
+    less = run(set_line(base_case(), "L1", capacity=99), tmp_path / "c.xlsx", only=())
+    assert more.objective - base.objective == pytest.approx(value, abs=unit)
+    assert base.objective - less.objective == pytest.approx(value, abs=unit)
+
+
+def test_a_tie_is_said_in_words(tmp_path: Path) -> None:
+    """Supply (100 t) equals L1's capacity (100 t): one more tonne of capacity adds
+    nothing, one tonne less loses 35; the same for the supply. The review found the old
+    sentence giving 35 to one side."""
+    t = update_rows(base_case(), "Sources", {"source": "SRC_F"}, availability=100)
+    base = run(t, tmp_path / "a.xlsx", only=())
+    text, row = limit_text(base, "line_capacity", "L1")
+    assert row.sides == "tie" and "adds nothing unless" in text
+    lost, unit = stated(text, "tighter would lose")
+    more = run(set_line(copy.deepcopy(t), "L1", capacity=101), tmp_path / "b.xlsx", only=())
+    less = run(set_line(copy.deepcopy(t), "L1", capacity=99), tmp_path / "c.xlsx", only=())
+    assert more.objective == pytest.approx(base.objective, abs=1e-6)
+    assert base.objective - less.objective == pytest.approx(lost, abs=unit)
+    assert base.results.lines.set_index("line").capacity_value["L1"] == pytest.approx(0.0)

@@ -932,6 +932,7 @@ def _marginal(w: _Writer, outcome: Any) -> None:
                 "money" else str(r.unit),
                 "binding": bool(r.binding),
                 "value": float(r.value) if per_unit and r.value is not None else None,
+                "value_tighter": _num(getattr(r, "value_tighter", None)) if per_unit else None,
                 "per": (w.tr("unit.per_point") if r.kind == "local_share" else
                         w.tr("unit.per_t")) if per_unit else w.tr("marginal.per_build"),
                 "explanation": story.marginal_explanation(r, data, res, w.lang),
@@ -944,7 +945,8 @@ def _marginal(w: _Writer, outcome: Any) -> None:
         Col("used", w.tr("col.used"), "num0", 12),
         Col("used_share", w.tr("col.used") + " (%)", "pct", 9),
         Col("unit", w.tr("col.unit"), width=7), Col("binding", w.tr("col.binding"), "bool", 9),
-        Col("value", w.tr("col.value_unit"), "mv", 14),
+        Col("value", w.tr("col.value_unit"), "mv", 14, w.tr("note.value_looser")),
+        Col("value_tighter", w.tr("col.value_tighter"), "mv", 14, w.tr("note.value_tighter")),
         Col("per", w.tr("col.per"), "wrap", 14),
         Col("explanation", w.tr("col.explanation"), "wrap", 70),
     ]
@@ -1181,3 +1183,10 @@ def _plain(value: object) -> object:
         return value
     return str(value)
 
+
+def _num(value: object) -> float | None:
+    """A float, or None for a missing value (None or NaN)."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if number != number else number

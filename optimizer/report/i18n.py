@@ -995,6 +995,55 @@ T: dict[str, tuple[str, str, str]] = {
         "потребителя, ни стоимости утилизации, поэтому работать не может (см. "
         "предупреждение на листе «Замечания»).",
     ),
+    "col.value_tighter": ("Loss for one unit tighter", "Bir vahid sərt olduqda itki",
+                          "Потеря при ужесточении на единицу"),
+    "note.value_looser": (
+        "Change in net value per year if the limit is loosened by one unit, every line "
+        "kept as planned (a re-solve).",
+        "Hədd bir vahid yumşaldılsa, xətlər plandakı kimi qalmaqla xalis gəlirin illik "
+        "dəyişməsi (yenidən həll).",
+        "Изменение чистого дохода в год при ослаблении ограничения на единицу, линии как в "
+        "плане (пересчёт).",
+    ),
+    "note.value_tighter": (
+        "Loss of net value per year if the limit is tightened by one unit (a re-solve). "
+        "When it differs from the value of one unit looser, another limit binds at the "
+        "same point (a tie).",
+        "Hədd bir vahid sərtləşdirilsə xalis gəlirin illik itkisi (yenidən həll). Bir "
+        "vahid yumşaldılmanın dəyərindən fərqlidirsə, eyni nöqtədə başqa hədd də "
+        "məhdudlaşdırır.",
+        "Потеря чистого дохода в год при ужесточении ограничения на единицу (пересчёт). "
+        "Если отличается от ценности ослабления на единицу, в той же точке действует "
+        "другое ограничение.",
+    ),
+    "twosided.same": (
+        " A tonne tighter would lose the same; both hold for at least {looser} looser and "
+        "{tighter} tighter.",
+        " Bir ton sərt olsa eyni qədər itirərdi; hər ikisi ən azı {looser} yumşaltma və "
+        "{tighter} sərtləşdirmə üçün keçərlidir.",
+        " На тонну жёстче потеря та же; обе оценки верны как минимум для ослабления на "
+        "{looser} и ужесточения на {tighter}.",
+    ),
+    "twosided.tie_zero": (
+        " But that adds nothing unless another limit binding at the same point grows too; "
+        "a tonne tighter would lose {value}.",
+        " Lakin eyni nöqtədə məhdudlaşdıran digər hədd də artmasa, bu heç nə qazandırmır; "
+        "bir ton sərt olsa {value} itirərdi.",
+        " Но это ничего не даёт, если не растёт и другое ограничение, действующее в той же "
+        "точке; на тонну жёстче потеря составила бы {value}.",
+    ),
+    "twosided.tie": (
+        " A tonne tighter would lose {value}, more: another limit binds at the same point.",
+        " Bir ton sərt olsa {value} itirərdi, daha çox: eyni nöqtədə başqa hədd də "
+        "məhdudlaşdırır.",
+        " На тонну жёстче потеря составила бы {value}, больше: в той же точке действует "
+        "другое ограничение.",
+    ),
+    "twosided.no_tighter": (
+        " It cannot be tightened by a tonne without changing which lines are built.",
+        " Tikilən xətləri dəyişmədən onu bir ton sərtləşdirmək mümkün deyil.",
+        " Ужесточить его на тонну нельзя, не меняя состав строящихся линий.",
+    ),
     # ---- PDF ------------------------------------------------------------------------
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }

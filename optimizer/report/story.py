@@ -148,6 +148,27 @@ def limit_amount(row: Any, d: ChainData, lang: str, which: str = "limit") -> str
 
 
 def limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str:
+    """One binding limit in words, with its value at this plan for a unit looser and, where
+    computed, a unit tighter (said apart when they differ: a tie)."""
+    text = _limit_sentence(row, d, res, lang)
+    return text + _two_sided_text(row, d, lang) if text else text
+
+
+def _two_sided_text(row: Any, d: ChainData, lang: str) -> str:
+    sides = str(getattr(row, "sides", "") or "")
+    if row.kind not in PER_UNIT_KINDS or not sides:
+        return ""
+    if sides == "no_tighter":
+        return tr("twosided.no_tighter", lang)
+    tighter = float(row.value_tighter)
+    if sides == "same":
+        return tr("twosided.same", lang, looser=fmt.tonnes(float(row.range_looser), lang),
+                  tighter=fmt.tonnes(float(row.range_tighter), lang))
+    key = "twosided.tie_zero" if float(row.value) <= 0.005 else "twosided.tie"
+    return tr(key, lang, value=fmt.money(tighter, d.currency, lang))
+
+
+def _limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str:
     """One binding limit in words, with its value at this plan."""
     kind = row.kind
     limit = limit_amount(row, d, lang)
@@ -227,10 +248,15 @@ def binding_limits(d: ChainData, res: ChainResults, lang: str,
     per_unit = mv[mv.kind.isin(PER_UNIT_KINDS) & mv.binding.astype(bool)].copy()
     per_unit = per_unit[per_unit.period == d.last_period]
     per_unit["value"] = per_unit["value"].astype(float)
-    per_unit = per_unit[per_unit.value > 0.005]
+    # a tie (nothing for a unit looser, a loss for a unit tighter) still limits the plan
+    tighter = per_unit["value_tighter"].astype(float).fillna(0.0) \
+        if "value_tighter" in per_unit else 0.0 * per_unit.value
+    strength = pd.concat([per_unit.value, tighter], axis=1).max(axis=1)
+    per_unit = per_unit[strength > 0.005]
+    strength = strength[per_unit.index]
     scale = per_unit.limit.astype(float).abs()
     scale = scale.where(per_unit.kind != "local_share", 10.0)  # ten points for a share
-    per_unit["impact"] = per_unit.value * 0.1 * scale
+    per_unit["impact"] = strength * 0.1 * scale
     per_unit = per_unit.sort_values("impact", ascending=False)
     per_unit = per_unit.groupby("kind", sort=False).head(3)  # at most three of a kind
     first = per_unit.drop_duplicates("kind")
