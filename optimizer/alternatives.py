@@ -19,6 +19,7 @@ Both go through optimizer/solve.py (solve_model), like every solve.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,15 +85,30 @@ def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None) -> P
     return plan
 
 
-def _settings(d: ChainData, time_limit: float | None) -> SolveSettings:
-    return SolveSettings(time_limit=time_limit or d.time_limit, mip_gap=1e-6)
+class _Clock:
+    """The whole command's time limit: each solve gets what is left (less the solver
+    process's start-up), and none starts when less than a second is left."""
+
+    def __init__(self, d: ChainData, time_limit: float | None) -> None:
+        self.deadline = time.perf_counter() + float(time_limit or d.time_limit)
+
+    def settings(self) -> SolveSettings | None:
+        left = self.deadline - time.perf_counter() - 1.0
+        if left < 1.0:
+            return None
+        return SolveSettings(time_limit=left, mip_gap=1e-6, grace=0.5)
+
+
+OUT_OF_TIME = "the time limit ran out: the list may be incomplete"
 
 
 def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
                  time_limit: float | None = None) -> tuple[Plan | None, list[Plan], str]:
     """The best plan and up to n distinct build sets within ``within`` (relative) of its
     net value, best first. Returns (best, alternatives, note)."""
-    settings = _settings(d, time_limit)
+    clock = _Clock(d, time_limit)
+    settings = clock.settings()
+    assert settings is not None
     m = build_model(d)
     solved = solve_model(m, settings)
     if not solved.status.has_plan:
@@ -112,7 +128,11 @@ def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
              for line in candidates}
         m.no_good.add(sum(1 - y[ln] for ln in candidates if ln in current)
                       + sum(y[ln] for ln in candidates if ln not in current) >= 1)
-        solved = solve_model(m, settings)
+        step = clock.settings()
+        if step is None:
+            note = OUT_OF_TIME
+            break
+        solved = solve_model(m, step)
         if solved.status is SolveStatus.INFEASIBLE:
             break
         if not solved.status.has_plan:
@@ -137,7 +157,9 @@ def tradeoff(d: ChainData, measure: str, k: int = 5,
     """Pareto front of net value against ``measure`` (jobs, recovered, local_share)."""
     if measure not in MEASURES[1:]:
         raise ValueError(f"measure must be one of {', '.join(MEASURES[1:])}")
-    settings = _settings(d, time_limit)
+    clock = _Clock(d, time_limit)
+    settings = clock.settings()
+    assert settings is not None
     m = build_model(d)
     solved = solve_model(m, settings)
     if not solved.status.has_plan:
@@ -148,7 +170,7 @@ def tradeoff(d: ChainData, measure: str, k: int = 5,
     else:
         m.net_value.deactivate()
         m.measure_obj = pyo.Objective(expr=_measure(m, d, measure), sense=pyo.maximize)
-        solved = solve_model(m, settings)
+        solved = solve_model(m, clock.settings() or settings)
         top = float(pyo.value(_measure(m, d, measure))) if solved.status.has_plan else start
         m.measure_obj.deactivate()
         m.net_value.activate()
@@ -156,7 +178,10 @@ def tradeoff(d: ChainData, measure: str, k: int = 5,
     points: list[FrontPoint] = []
     note = ""
     for e in targets:
-        plan = _point(m, d, measure, e, settings)
+        if clock.settings() is None:
+            note = OUT_OF_TIME
+            break
+        plan = _point(m, d, measure, e, clock)
         if plan is None:
             continue
         if plan == "timeout":
@@ -167,7 +192,7 @@ def tradeoff(d: ChainData, measure: str, k: int = 5,
 
 
 def _point(m: pyo.ConcreteModel, d: ChainData, measure: str, e: float,
-           settings: SolveSettings) -> Plan | str | None:
+           clock: _Clock) -> Plan | str | None:
     """max net value s.t. measure >= e, then max measure s.t. net value >= that optimum."""
     slack = 1e-7 * (1 + abs(e))
     if measure == "local_share":
@@ -176,6 +201,9 @@ def _point(m: pyo.ConcreteModel, d: ChainData, measure: str, e: float,
     else:
         m.eps = pyo.Constraint(expr=_measure(m, d, measure) >= e - slack)
     try:
+        settings = clock.settings()
+        if settings is None:
+            return "timeout"
         solved = solve_model(m, settings)
         if solved.status is SolveStatus.INFEASIBLE:
             return None
@@ -188,7 +216,7 @@ def _point(m: pyo.ConcreteModel, d: ChainData, measure: str, e: float,
         m.net_value.deactivate()
         m.lex_obj = pyo.Objective(expr=_measure(m, d, measure), sense=pyo.maximize)
         try:
-            again = solve_model(m, settings)
+            again = solve_model(m, clock.settings() or settings)
             return _plan(m, d) if again.status.has_plan else "timeout"
         finally:
             m.del_component(m.lex_obj)

@@ -554,6 +554,7 @@ def _no_outlet(d: ChainData, res: ChainResults) -> None:
 # ---- MILP re-solves: what re-planning without (or with) a line changes ----------------------
 
 REPLAN_COLUMNS = ("replan_change", "replan_exact")
+REPLAN_OVERHEAD = 1.5  # seconds kept for starting the solver process and the grace period
 
 
 def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
@@ -613,14 +614,16 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     for line in _replan_order(d, res):
         if only is not None and line not in only:
             continue
-        left = deadline - time.perf_counter()
+        # the solver process needs ~1 s to start and hand back; the watchdog's grace is
+        # kept short so the deadline holds
+        left = deadline - time.perf_counter() - REPLAN_OVERHEAD
         if left < 1.0:
             skipped += 1
             continue
         i = index[line]
         built = bool(lines.built.iloc[i])
         limited = dataclasses.replace(settings, time_limit=min(float(settings.time_limit), left),
-                                      warm_start=False)
+                                      warm_start=False, grace=0.5)
         touched = True
         old = {p: (build[line, p].lb, build[line, p].ub) for p in periods_of[line]}
         if built:

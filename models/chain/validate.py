@@ -264,6 +264,15 @@ def _lines_and_sites(tables: Mapping[str, Table], issues: IssueList, where: _Whe
                                    expected="a group without an existing line",
                                    **where("Lines", r, "group"))
         if len(rows) == 1:
+            excluded = [str(r["line"]) for r in tables["Lines"].rows
+                        if r["status"] == "excluded" and str(r["group"] or "") == group]
+            if excluded:  # the group is real; its other lines are only left out this run
+                issues.info(f"Exclusive group {group} has only this line in this run: "
+                            f"{_names(excluded)} {'is' if len(excluded) == 1 else 'are'} "
+                            "excluded, so the group limits nothing.", value=group,
+                            expected="two or more lines per group",
+                            **where("Lines", rows[0], "group"))
+                continue
             others = [g for g in by_group if g != group]
             hint = did_you_mean(group, others) or "Leave group blank, or give the " \
                 "alternative lines the same group."

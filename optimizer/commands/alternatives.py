@@ -31,7 +31,7 @@ def alternatives(
     fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False,
                                               help="text or json.")] = ReportFormat.TEXT,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=1, help="Seconds per solve [default: Settings].")] = None,
+        "--time-limit", min=1, help="Seconds for the whole command [default: Settings].")] = None,
 ) -> None:
     """List distinct build sets whose net value is within --within of the best, best
     first, each with what it gains and gives up: net value, jobs, recovered waste, local

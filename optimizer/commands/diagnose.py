@@ -41,7 +41,7 @@ def diagnose(
              "listed above.")
     data = outcome.data
     settings = SolveSettings(time_limit=time_limit or min(data.time_limit, 120.0),
-                             mip_gap=1e-6)
+                             mip_gap=1e-6, grace=0.5)
     result = run_diagnosis(data, settings)
     if fmt is ReportFormat.JSON:
         typer.echo(json.dumps(result.as_json(), indent=2))

@@ -58,7 +58,7 @@ def run(
             None if quiet else lambda phase: log.info("%s ...", phase),
             solve_progress=display.solver if live else None)
         written = _write(outcome, path, output, started, lang, pdf, display)
-    _report(outcome, written, pdf)
+    _report(outcome, written, pdf, lang)
 
 
 def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
@@ -98,8 +98,12 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     from optimizer.fileio import atomic_write
 
     assert outcome.data is not None
+    from optimizer.solve import SolveSettings
+
     display.phase("diagnose")
-    result = diagnose(outcome.data)
+    # the diagnosis solve gets the run's time limit (at most 120 s) and no long grace
+    limit = min(outcome.settings.time_limit if outcome.settings else 120.0, 120.0)
+    result = diagnose(outcome.data, SolveSettings(time_limit=limit, mip_gap=1e-6, grace=0.5))
     typer.echo(result.report(), err=True)
     try:
         book = write_diagnosis(stem.with_suffix(".xlsx"), result, outcome.data.case_name)
@@ -110,14 +114,26 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     return f" Diagnosis: {book} (and .json)."
 
 
-def _report(outcome: RunOutcome, written: Path, pdf: bool) -> None:
+def _report(outcome: RunOutcome, written: Path, pdf: bool, lang: str = "en") -> None:
     assert outcome.solve is not None and outcome.data is not None
     solve = outcome.solve
     k = outcome.results.kpis if outcome.results else {}
-    typer.echo(f"{solve.describe()} Net value {k.get('net_value', 0):,.0f} "
-               f"{outcome.data.currency}; {k.get('lines_built')} of "
-               f"{k.get('lines_candidates')} lines built; {k.get('jobs', 0):,.0f} jobs.")
-    typer.echo(f"Results: {written}")
+    if lang == "en":
+        typer.echo(f"{solve.describe()} Net value {k.get('net_value', 0):,.0f} "
+                   f"{outcome.data.currency}; {k.get('lines_built')} of "
+                   f"{k.get('lines_candidates')} lines built; {k.get('jobs', 0):,.0f} jobs.")
+        typer.echo(f"Results: {written}")
+    else:  # the status line in the language of the workbook
+        from optimizer.report import numbers as fmt
+        from optimizer.report.i18n import tr
+        from optimizer.report.story import status_words
+
+        words = status_words(solve, outcome.settings, lang)
+        typer.echo(words + " " + tr(
+            "terminal.status", lang, net=fmt.integer(float(k.get("net_value", 0)), lang),
+            cur=outcome.data.currency, built=k.get("lines_built"),
+            cand=k.get("lines_candidates"), jobs=fmt.integer(float(k.get("jobs", 0)), lang)))
+        typer.echo(tr("terminal.results", lang, path=written))
     if pdf:
         made = written.with_suffix(".pdf")
         typer.echo(f"PDF: {made}" if made.exists() else

@@ -27,7 +27,7 @@ def tradeoff(
     fmt: Annotated[ReportFormat, typer.Option("--format", case_sensitive=False,
                                               help="text or json.")] = ReportFormat.TEXT,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=1, help="Seconds per solve [default: Settings].")] = None,
+        "--time-limit", min=1, help="Seconds for the whole command [default: Settings].")] = None,
 ) -> None:
     """Plans that trade net value against jobs, recovered waste or local share, by the
     epsilon-constraint method at k targets: each point is the best net value with the

@@ -269,7 +269,7 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     missing = figures.missing_coordinates(data, res, period)
     if missing:
         report.warnings.append(tr("chain.map_missing", lang, places=", ".join(missing)))
-        log.warning("map left out: no coordinates for %s", ", ".join(missing))
+        log.info("map left out: no coordinates for %s", ", ".join(missing))  # noted in the workbook
     elif len(report.map_lines) or res.kpis.get("lines_built"):
         report.images["map"] = figures.draw_map(data, res, report.map_lines, lang, period)
     return report

@@ -1044,6 +1044,12 @@ T: dict[str, tuple[str, str, str]] = {
         " Tikilən xətləri dəyişmədən onu bir ton sərtləşdirmək mümkün deyil.",
         " Ужесточить его на тонну нельзя, не меняя состав строящихся линий.",
     ),
+    "terminal.status": (
+        "Net value {net} {cur}; {built} of {cand} lines built; {jobs} jobs.",
+        "Xalis gəlir {net} {cur}; {cand} xəttdən {built} tikilir; {jobs} iş yeri.",
+        "Чистый доход {net} {cur}; построено {built} из {cand} линий; {jobs} рабочих мест.",
+    ),
+    "terminal.results": ("Results: {path}", "Nəticələr: {path}", "Результаты: {path}"),
     # ---- PDF ------------------------------------------------------------------------
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }
