@@ -108,7 +108,10 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     try:
         book = write_diagnosis(stem.with_suffix(".xlsx"), result, outcome.data.case_name)
         text = json.dumps(result.as_json(), indent=2)
-        atomic_write(stem.with_suffix(".json"), lambda p: p.write_text(text, encoding="utf-8"))
+        def write_json(p: Path) -> None:
+            p.write_text(text, encoding="utf-8")
+
+        atomic_write(stem.with_suffix(".json"), write_json)
     except OSError as exc:
         return f" (the diagnosis could not be written: {exc})"
     return f" Diagnosis: {book} (and .json)."
