@@ -101,7 +101,7 @@ def test_not_a_workbook_exits_21(tmp_path: Path) -> None:
 
 
 @pytest.mark.solver
-def test_infeasible_case_exits_30_and_writes_nothing(tmp_path: Path) -> None:
+def test_infeasible_case_exits_30_and_writes_only_the_diagnosis(tmp_path: Path) -> None:
     tables = copy.deepcopy(absheron_tables())
     tables["Policy"] = [{"policy": "lines_min", "value": 40}]  # only 36 candidates
     path = tmp_path / "too-many.xlsx"
@@ -109,7 +109,10 @@ def test_infeasible_case_exits_30_and_writes_nothing(tmp_path: Path) -> None:
     out = run("run", str(path), cwd=tmp_path)
     assert out.returncode == ExitCode.INFEASIBLE, out.stdout + out.stderr
     assert "infeasible" in out.stderr.lower()
-    assert not (tmp_path / "results").exists()
+    # no results workbook; the diagnosis names the Policy row to lower (40 -> at most 36)
+    written = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert len(written) == 2 and all("-diagnosis." in name for name in written), written
+    assert "Policy row 2 (lines_min" in out.stderr
 
 
 def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
