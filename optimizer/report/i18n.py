@@ -1044,6 +1044,14 @@ T: dict[str, tuple[str, str, str]] = {
         " Tikilən xətləri dəyişmədən onu bir ton sərtləşdirmək mümkün deyil.",
         " Ужесточить его на тонну нельзя, не меняя состав строящихся линий.",
     ),
+    "limit.next_closest": (
+        "Next closest (change in net value per year of the best plan that includes each): "
+        "{items}. chainopt alternatives lists whole plans.",
+        "Sonrakı ən yaxın (hər birini daxil edən ən yaxşı planın xalis gəlirinin illik "
+        "dəyişməsi): {items}. chainopt alternatives bütöv planları göstərir.",
+        "Следующие ближайшие (изменение чистого дохода в год лучшего плана с каждой из "
+        "них): {items}. chainopt alternatives показывает планы целиком.",
+    ),
     "terminal.status": (
         "Net value {net} {cur}; {built} of {cand} lines built; {jobs} jobs.",
         "Xalis gəlir {net} {cur}; {cand} xəttdən {built} tikilir; {jobs} iş yeri.",

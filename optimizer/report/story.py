@@ -296,8 +296,16 @@ def closest_line(d: ChainData, res: ChainResults, lang: str) -> str:
               "site": d.line_site.get(line, ""), "value": value}
     other = str(best.swap_with or "")
     if other and d.line_group.get(other) and d.line_group.get(other) == d.line_group.get(line):
-        return tr("limit.closest", lang, other=other, **common)  # the group forces the swap
-    return tr("limit.closest_add", lang, **common)
+        text = tr("limit.closest", lang, other=other, **common)  # the group forces the swap
+    else:
+        text = tr("limit.closest_add", lang, **common)
+    # the next few, already computed (each is the best plan that includes that line)
+    rest = cand[cand.line != line].sort_values("replan_change", ascending=False).head(3)
+    items = [f"{r.line} ({fmt.money(float(r.replan_change), d.currency, lang)})"
+             for r in rest.itertuples(index=False) if float(r.replan_change) < 0]
+    if items:
+        text += " " + tr("limit.next_closest", lang, items=", ".join(items))
+    return text
 
 
 # ---- lines --------------------------------------------------------------------------------
