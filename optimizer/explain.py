@@ -70,11 +70,21 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
                  replan_only: tuple[str, ...] | None = None) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
-    Everything comes from the LP with every build decision held at the plan (solve.py's
-    ``marginal_values``): one solve gives the duals and reduced costs ("value of one more
-    unit at this plan"); then, for each line, one more solve with that line's build
-    decision flipped gives the exact change in net value at this plan if it were closed
-    (built lines) or added, or swapped for the line that blocks it (lines not built).
+    In order, each step within the time budget (``time_budget`` seconds, from the run's
+    time limit; every re-solve gets only the time left):
+
+    1. the LP with every build decision held at the plan (solve.py's ``marginal_values``)
+       gives duals and reduced costs;
+    2. ``_two_sided``: one warm Highs re-solves that LP with each binding limit one unit
+       looser and one unit tighter, so each value is stated for both sides and ties are
+       seen (``value``, ``value_tighter``, ranges, ``sides`` on ``res.marginal``);
+    3. ``_entry``: for each line, the held LP with that line's build decision flipped
+       (closing a built line, adding or swapping one not built): a bound on step 4;
+    4. ``_replanned``: the MILP re-solved without each built line and with each line not
+       built forced in (``replan_change``, ``replan_exact``): closing figures, entry
+       thresholds and "needed" (no plan without it) come from here; lines not reached
+       keep the bound of step 3, and their sentences say "at most".
+
     Results are stored on ``res`` (``marginal``, new columns of ``lines``, ``purchases``,
     ``sales`` and ``lane_use``). Idempotent; the model's variable values are restored.
     """
@@ -265,6 +275,19 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
         mv.at[i, "value_tighter"] = lost
         g = float(mv.at[i, "value"])
         mv.at[i, "sides"] = "same" if abs(g - lost) <= tol * (1 + abs(g)) + 1e-6 else "tie"
+    # the per-offer, per-market and per-lane columns of the other sheets say the same
+    done = mv[mv.sides != ""]
+    for kind, table, keys, col in (("feedstock", res.purchases, ("source", "period"),
+                                    "marginal_value"),
+                                   ("demand_max", res.sales, ("market", "material", "period"),
+                                    "marginal_value"),
+                                   ("lane_capacity", res.lane_use, ("lane", "period"), "value")):
+        if col not in table or table.empty:
+            continue
+        found = {(r.item, r.detail, r.period) if kind == "demand_max" else (r.item, r.period):
+                 float(r.value) for r in done[done.kind == kind].itertuples(index=False)}
+        table[col] = [found.get(tuple(getattr(t, k) for k in keys), v)
+                      for t, v in zip(table.itertuples(index=False), table[col], strict=True)]
     by_line = {r.item: r.value for r in mv[(mv.kind == "line_capacity")
                                            & (mv.period == d.last_period)].itertuples()
                if bool(r.binding)}
@@ -617,11 +640,19 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
         # the solver process needs ~1 s to start and hand back; the watchdog's grace is
         # kept short so the deadline holds
         left = deadline - time.perf_counter() - REPLAN_OVERHEAD
+        i = index[line]
+        built = bool(lines.built.iloc[i])
+        # cheap bound first: the re-planned loss lies between 0 (the plan is optimal) and
+        # the held-plan loss, so a held loss under half a unit of currency settles it
+        held = lines.value_to_plan.iloc[i] if built else (
+            None if lines.change_if_built.iloc[i] is None else -lines.change_if_built.iloc[i])
+        if held is not None and held == held and 0 <= float(held) < 0.5:
+            lines.at[lines.index[i], "replan_change"] = -float(held)
+            lines.at[lines.index[i], "replan_exact"] = True
+            continue
         if left < 1.0:
             skipped += 1
             continue
-        i = index[line]
-        built = bool(lines.built.iloc[i])
         limited = dataclasses.replace(settings, time_limit=min(float(settings.time_limit), left),
                                       warm_start=False, grace=0.5)
         touched = True

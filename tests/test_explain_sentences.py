@@ -41,7 +41,7 @@ def stated(sentence: str, after: str = "") -> tuple[float, float]:
 
 def run(tables: Tables, path: Path, only: tuple[str, ...] | None = None) -> Any:
     """Solve and explain one workbook, with room for every re-solve it asks for."""
-    with mock.patch("optimizer.pipeline.explain_plan", lambda *a, **_k: a[2]):
+    with mock.patch("optimizer.explain.explain_plan", lambda *a, **_k: a[2]):
         outcome = solve_workbook(write_tables(tables, path), {"time_limit": 60})
     assert outcome.data is not None, outcome.issues.report()
     if outcome.results is not None:
@@ -172,3 +172,4 @@ def test_a_tie_is_said_in_words(tmp_path: Path) -> None:
     assert more.objective == pytest.approx(base.objective, abs=1e-6)
     assert base.objective - less.objective == pytest.approx(lost, abs=unit)
     assert base.results.lines.set_index("line").capacity_value["L1"] == pytest.approx(0.0)
+    assert base.results.purchases.marginal_value.tolist() == pytest.approx([0.0])
