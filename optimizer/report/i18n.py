@@ -704,9 +704,17 @@ T: dict[str, tuple[str, str, str]] = {
     "fig.legend_market": ("Market", "Bazar", "Рынок"),
     "fig.legend_flow": ("Flow, width in proportion to t/yr", "Axın, eni t/il ilə mütənasib",
                         "Поток, толщина пропорциональна т/год"),
-    "fig.map_note": ("Positions from the workbook's coordinates; no base map.",
-                     "Mövqelər faylın koordinatlarından; əsas xəritə yoxdur.",
-                     "Положения по координатам книги; без подложки."),
+    "fig.map_note": ("Positions from the workbook's coordinates; coastlines and borders: "
+                     "Natural Earth (public domain).",
+                     "Mövqelər faylın koordinatlarından; sahil xətləri və sərhədlər: "
+                     "Natural Earth (ictimai mülkiyyət).",
+                     "Положения по координатам книги; береговые линии и границы: "
+                     "Natural Earth (общественное достояние)."),
+    "fig.map_note_none": ("Positions from the workbook's coordinates; no base map for this "
+                          "region.",
+                          "Mövqelər faylın koordinatlarından; bu region üçün əsas xəritə "
+                          "yoxdur.",
+                          "Положения по координатам книги; для этого региона подложки нет."),
     "fig.inset": ("Detail around the sites", "Meydançalar ətrafında ətraflı",
                   "Подробно вокруг площадок"),
     "fig.latitude": ("latitude", "enlik", "широта"),
