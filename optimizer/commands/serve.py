@@ -88,8 +88,9 @@ def serve(
     from optimizer.web.auth import hash_password as make_hash
 
     if hash_password:
-        name = typer.prompt("user name").strip()
-        password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        name = typer.prompt("user name", err=True).strip()
+        password = typer.prompt("password", hide_input=True, confirmation_prompt=True,
+                                err=True)
         if not name or ":" in name:
             fail(ExitCode.USAGE, "a user name must be non-empty and without ':'")
         typer.echo(f"{name}:{make_hash(password)}")

@@ -117,6 +117,7 @@ def create_app(settings: ServeSettings) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024,  # only the login form is ever posted
         SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
+    app.url_map.merge_slashes = False  # '//etc/passwd' is refused, not redirected
     archive = Archive(settings.archive_dir, settings.output_dir)
     access = settings.access
     cache = _PageCache()

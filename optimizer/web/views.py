@@ -112,13 +112,25 @@ def history_context(runs: list[Run], case: str, cases: list[str], lang: str) -> 
         for c in run.cases:
             errors = [i for i in c.issues if i.get("severity") == "error"]
             for issue in errors[:3]:
-                where = "!".join(x for x in (issue.get("sheet"), issue.get("cell")) if x)
-                reasons.append(f"{c.case}: {where} {issue.get('message', '')}".strip())
+                reasons.append(f"{c.case}: {issue_text(issue)}")
             if len(errors) > 3:
                 reasons.append(f"{c.case}: … +{len(errors) - 3}")
         rows.append({"run": run, "date": _date(run), "reasons": reasons})
     return {"figure": charts.history(points, lang, currency), "rows": rows, "case": case,
             "cases": cases, "count": len(runs)}
+
+
+def issue_text(issue: dict[str, Any]) -> str:
+    """'Markets!D2 (price) = 'about 900': This is not a number. Expected: ...'"""
+    where = "!".join(str(x) for x in (issue.get("sheet"), issue.get("cell")) if x)
+    if issue.get("column"):
+        where += f" ({issue['column']})"
+    if issue.get("value") not in (None, ""):
+        where += f" = {issue['value']!r}"
+    text = f"{where}: {issue.get('message', '')}" if where else str(issue.get("message", ""))
+    if issue.get("expected"):
+        text += f" Expected: {issue['expected']}."
+    return text
 
 
 def _date(run: Run) -> str:
