@@ -134,13 +134,15 @@ def test_run_page_shows_the_change_report_against_the_previous_run(web_archive: 
     night2, night1 = real
     html = client(web_archive).get(f"/runs/{night2.run_id}").get_data(as_text=True)
     changed = re.findall(r"<tr><td>input changed</td><td>Markets</td><td>([^<]*)</td>"
-                         r"<td>price</td><td>([^<]*)</td><td>([^<]*)</td></tr>", html)
+                         r'<td>price</td><td class="num">([^<]*)</td><td class="num">([^<]*)'
+                         r"</td></tr>", html)
     assert len(changed) == 3
     for _row, old, new in changed:
-        assert float(new) == pytest.approx(round(float(old) * 1.08, 2))
+        old_value, new_value = (float(v.replace(",", "")) for v in (old, new))
+        assert new_value == pytest.approx(round(old_value * 1.08, 2))
     delta = night2.cases[0].kpis["net_value"] - night1.cases[0].kpis["net_value"]
     assert delta > 0
-    assert f"{delta:,.0f} USD" in html
+    assert f">+{delta:,.0f} USD<" in html
     assert f'href="/runs/{night1.run_id}"' in html
 
 
@@ -167,7 +169,7 @@ def test_comparison_workbooks_are_listed_and_read_generically(web_archive: Path,
     assert "&lt;b&gt;as planned&lt;/b&gt;" in html and "<b>as planned" not in html
     assert "15,320,142" in html and "high prices" in html
     figure = json.loads(re.search(r'id="fig-comparison">(.*?)</script>', html, re.S).group(1))
-    assert [t["name"] for t in figure["data"]] == ["net value", "jobs"]
+    assert [t["name"] for t in figure["data"]] == ["net value", "jobs"]  # "note": text
     assert figure["data"][0]["y"] == [14597906.0, 15320142.0]
     bad = c.get("/scenarios/archive/20260101-000000-abcdef/bad-comparison.xlsx")
     assert bad.status_code == 200 and "cannot be shown" in bad.get_data(as_text=True)

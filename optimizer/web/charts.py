@@ -188,17 +188,34 @@ def history(points: list[dict[str, Any]], lang: str, currency: str) -> dict[str,
 
 
 def comparison(table: Any, lang: str) -> dict[str, Any] | None:
-    """Each numeric column of a comparison sheet against its first column, one panel
-    each is too many: one grouped bar chart, columns as series."""
-    cols = table.numeric_columns()
+    """Each numeric column of a comparison sheet against its first column (scenario or
+    KPI names): one small bar chart per column, side by side, each with its own axis,
+    since the columns may hold different units. At most six."""
+    cols = table.numeric_columns()[:6]
     if not cols or not table.rows:
         return None
     labels = [str(r[0]) if r[0] is not None else "" for r in table.rows]
-    data = [{"type": "bar", "name": table.header[j] or f"#{j + 1}", "x": labels,
-             "y": [r[j] for r in table.rows],
-             "customdata": [f"row-{i}" for i in range(len(table.rows))],
-             "hovertemplate": "%{x}<br>%{y:,.4~g}<extra>" + (table.header[j] or "") +
-             "</extra>"} for j in cols]
-    return {"data": data, "layout": _layout(
-        title={"text": tr("web.comparison_chart", lang), "x": 0}, height=460,
-        barmode="group", yaxis={"gridcolor": "#e5e5e5"}, legend={"orientation": "h"})}
+    n = len(cols)
+    gap = 0.06 if n > 1 else 0.0
+    width = (1.0 - gap * (n - 1)) / n
+    data: list[dict[str, Any]] = []
+    layout = _layout(title={"text": tr("web.comparison_chart", lang), "x": 0}, height=460,
+                     showlegend=False, annotations=[])
+    for k, j in enumerate(cols):
+        suffix = "" if k == 0 else str(k + 1)
+        name = table.header[j] or f"#{j + 1}"
+        data.append({"type": "bar", "name": name, "x": labels, "y": [r[j] for r in table.rows],
+                     "xaxis": f"x{suffix}", "yaxis": f"y{suffix}",
+                     "marker": {"color": ("#1f4e78", "#548235", "#c55a11", "#7030a0",
+                                          "#2e75b6", "#bf9000")[k]},
+                     "customdata": [f"row-{i}" for i in range(len(table.rows))],
+                     "hovertemplate": "%{x}<br>%{y:,.4~g}<extra>" + name + "</extra>"})
+        left = k * (width + gap)
+        layout[f"xaxis{suffix}"] = {"domain": [left, left + width], "anchor": f"y{suffix}"}
+        layout[f"yaxis{suffix}"] = {"anchor": f"x{suffix}", "gridcolor": "#e5e5e5",
+                                    "rangemode": "tozero"}
+        layout["annotations"].append({"text": name, "xref": "paper", "yref": "paper",
+                                      "x": left + width / 2, "y": 1.0, "xanchor": "center",
+                                      "yanchor": "bottom", "showarrow": False,
+                                      "font": {"size": 12}})
+    return {"data": data, "layout": layout}

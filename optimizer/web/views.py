@@ -41,6 +41,20 @@ def kpi_text(value: Any, kind: str, lang: str, currency: str) -> str:
     return fmt.number(v, 2, lang)
 
 
+def _signed(value: float | None, kind: str, lang: str, currency: str) -> str:
+    text = kpi_text(value, kind, lang, currency)
+    return f"+{text}" if value is not None and value > 0 else text
+
+
+def _cell(value: Any, lang: str) -> str:
+    """A change-report value: numbers as the language writes them, the rest as text."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "" if value is None else str(value)
+    if not math.isfinite(float(value)):
+        return ""
+    return fmt.number(float(value), 0 if float(value).is_integer() else 2, lang)
+
+
 def _number(value: Any, decimals: int, lang: str) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
@@ -60,7 +74,7 @@ def _duration(seconds: Any) -> str:
     return f"{s // 60} min {s % 60:02d} s" if s >= 60 else f"{s} s"
 
 
-FILTERS = {"num": _number, "pct": _percent, "duration": _duration, "kpi": kpi_text}
+FILTERS = {"cell": _cell, "num": _number, "pct": _percent, "duration": _duration, "kpi": kpi_text}
 
 
 def plan_context(page: dict[str, Any], lang: str, run: Run | None, result: CaseResult | None,
@@ -159,8 +173,8 @@ def run_context(archive: Archive, run: Run, lang: str) -> dict[str, Any]:
                 deltas.append({"label": tr(label, lang),
                                "before": kpi_text(a, kind, lang, currency),
                                "now": kpi_text(b, kind, lang, currency),
-                               "delta": kpi_text(None if a is None or b is None else b - a,
-                                                 kind, lang, currency),
+                               "delta": _signed(None if a is None or b is None else b - a,
+                                                kind, lang, currency),
                                "up": None if a is None or b is None else b - a})
         changes = (page or {}).get("changes") or c.changes
         files = [f"{run.run_id}/{name}" for name in run.files
