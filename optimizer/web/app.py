@@ -201,14 +201,16 @@ def create_app(settings: ServeSettings) -> Flask:
 
     @app.get("/history")
     def history() -> Any:
-        runs = archive.runs()
-        cases = sorted({c.case for r in runs for c in r.cases})
-        case = request.args.get("case")
-        if case not in cases:
-            case = cases[0] if cases else ""
-        key = (archive.signature(), g.lang, case, g.user is not None)
+        signature = archive.signature()
+        key = (hash(signature), len(signature), g.lang, request.args.get("case"),
+               g.user is not None)
         html = cache.get(key)
         if html is None:
+            runs = archive.runs(signature)
+            cases = sorted({c.case for r in runs for c in r.cases})
+            case = request.args.get("case")
+            if case not in cases:
+                case = cases[0] if cases else ""
             html = render_template("history.html", nav="history",
                                    **views.history_context(runs, case, cases, g.lang))
             cache.put(key, html)

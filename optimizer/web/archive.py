@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,7 +31,8 @@ log = logging.getLogger(__name__)
 RUN_ID = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{6}$")
 DOWNLOADABLE = (".xlsx", ".pdf", ".png", ".html")
 COMPARISON_SUFFIX = "-comparison.xlsx"
-MAX_JSON_BYTES = 20_000_000  # a run record or page data larger than this is not read
+MAX_JSON_BYTES = 20_000_000
+SIGNATURE_SECONDS = 1.0  # a run record or page data larger than this is not read
 
 
 class NotFound(Exception):
@@ -126,31 +129,42 @@ class Archive:
         self.output_dir = output_dir.resolve()
         self._lock = threading.Lock()
         self._runs: dict[str, tuple[tuple[int, int], Run]] = {}
+        self._signature: tuple[float, tuple[tuple[str, int, int], ...]] | None = None
 
     # ---- runs ---------------------------------------------------------------------------
     def signature(self) -> tuple[tuple[str, int, int], ...]:
-        """Changes whenever a run is added, removed or its record rewritten."""
-        out = []
+        """Changes whenever a run is added, removed or its record rewritten. Re-read at
+        most every SIGNATURE_SECONDS (a new run shows up that much later at worst), with
+        plain os calls: this runs on every history request."""
+        now = time.monotonic()
+        with self._lock:
+            if self._signature is not None and now - self._signature[0] < SIGNATURE_SECONDS:
+                return self._signature[1]
+        sig = self._read_signature()
+        with self._lock:
+            self._signature = (now, sig)
+        return sig
+
+    def _read_signature(self) -> tuple[tuple[str, int, int], ...]:
+        base = str(self.archive_dir)
         try:
-            entries = sorted(e for e in self._scan(self.archive_dir) if RUN_ID.match(e))
+            with os.scandir(base) as entries:
+                names = sorted(e.name for e in entries if RUN_ID.match(e.name))
         except OSError:
             return ()
-        for name in entries:
+        out = []
+        for name in names:
             try:
-                st = (self.archive_dir / name / "run.json").stat()
+                st = os.stat(f"{base}/{name}/run.json")
             except OSError:
                 continue
             out.append((name, st.st_mtime_ns, st.st_size))
         return tuple(out)
 
-    @staticmethod
-    def _scan(folder: Path) -> list[str]:
-        return [e.name for e in folder.iterdir() if e.is_dir()] if folder.is_dir() else []
-
-    def runs(self) -> list[Run]:
-        """Every run with a record, newest first."""
+    def runs(self, signature: tuple[tuple[str, int, int], ...] | None = None) -> list[Run]:
+        """Every run with a record, newest first (``signature``: one just computed)."""
         runs = []
-        for name, mtime, size in self.signature():
+        for name, mtime, size in signature if signature is not None else self.signature():
             with self._lock:
                 cached = self._runs.get(name)
             if cached and cached[0] == (mtime, size):
