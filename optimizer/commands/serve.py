@@ -23,7 +23,7 @@ def _from_config(config: Path) -> dict[str, Path]:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         fail(ExitCode.USAGE, f"{config} is not valid TOML: {exc}")
     base = config.resolve().parent
-    out = {}
+    out: dict[str, Path] = {}
     for key in ("output_dir", "archive_dir"):
         if key in data:
             path = Path(str(data[key])).expanduser()

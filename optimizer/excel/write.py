@@ -261,8 +261,10 @@ def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.da
 
     try:
         text = json.dumps(page_data(outcome, report, started), ensure_ascii=False)
-        atomic_write(written.with_name(f"{written.stem}-page.json"),
-                     lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        atomic_write(written.with_name(f"{written.stem}-page.json"), write)
     except (OSError, ValueError, KeyError, AttributeError) as exc:
         log.warning("page data not written beside %s: %s", written.name, exc)
 

@@ -11,9 +11,11 @@ loopback), so a browser that reaches the server directly cannot name itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from werkzeug.datastructures import Headers
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from optimizer.errors import ChainoptError, ExitCode
@@ -37,10 +39,11 @@ class Access:
         ok = check_password_hash(stored or _DUMMY, password)
         return ok and stored is not None
 
-    def proxy_user(self, headers: dict[str, str] | object, remote_addr: str | None) -> str | None:
+    def proxy_user(self, headers: Mapping[str, str] | Headers,
+                   remote_addr: str | None) -> str | None:
         if self.proxy_header is None or remote_addr not in self.trusted_proxies:
             return None
-        value = headers.get(self.proxy_header)  # type: ignore[attr-defined]
+        value = headers.get(self.proxy_header)
         value = (value or "").strip()
         return value or None
 

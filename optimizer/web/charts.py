@@ -36,13 +36,12 @@ def sankey(page: dict[str, Any], lang: str) -> dict[str, Any] | None:
         "type": "sankey", "arrangement": "snap", "valueformat": ",.0f", "valuesuffix": f" {t}",
         "node": {"label": [n["label"].get(lang, n["id"]) for n in nodes],
                  "color": [n["colour"] for n in nodes], "pad": 8, "thickness": 14,
-                 "x": [(0.001, 0.33, 0.66, 0.999)[min(n["col"], 3)] for n in nodes],
-                 "y": [None] * len(nodes)},
+                 "x": [(0.001, 0.33, 0.66, 0.999)[min(n["col"], 3)] for n in nodes]},
         "link": {"source": [x["source"] for x in links], "target": [x["target"] for x in links],
                  "value": [x["tonnes"] for x in links],
                  "color": [_fade(nodes[x["source"]]["colour"]) for x in links]},
     }
-    del trace["node"]["y"]  # plotly places nodes vertically; x fixes the four columns
+    # x fixes the four columns; plotly places the nodes vertically
     return {"data": [trace], "layout": _layout(
         title={"text": tr("fig.sankey_title", lang, period=page["period"]), "x": 0},
         height=max(520, 16 * len(nodes)))}

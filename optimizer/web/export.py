@@ -47,5 +47,7 @@ def write_html(workbook: Path, lang: str) -> Path:
     page_file = workbook.with_name(f"{workbook.stem}-page.json")
     page = json.loads(page_file.read_text(encoding="utf-8"))
     html = render_html(page, lang)
-    return atomic_write(workbook.with_suffix(".html"),
-                        lambda tmp: tmp.write_text(html, encoding="utf-8"))
+    def write(tmp: Path) -> None:
+        tmp.write_text(html, encoding="utf-8")
+
+    return atomic_write(workbook.with_suffix(".html"), write)
