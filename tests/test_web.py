@@ -279,6 +279,15 @@ def test_authentication_is_required_when_users_are_listed(web_archive: Path,
     assert r.status_code == 302 and "/login" in r.headers["Location"]
 
 
+def test_each_user_sees_their_own_name_on_a_cached_page(web_archive: Path) -> None:
+    """The history page is cached; the cache must not hand one user's page to another."""
+    c = client(web_archive, access=Access(proxy_header="X-Remote-User"))
+    for name in ("alice", "bob", "alice"):
+        html = c.get("/history", headers={"X-Remote-User": name}).get_data(as_text=True)
+        assert f"<span>{name}</span>" in html
+        assert f"<span>{'bob' if name == 'alice' else 'alice'}</span>" not in html
+
+
 def test_proxy_header_is_trusted_only_from_the_proxy(web_archive: Path) -> None:
     c = client(web_archive, access=Access(proxy_header="X-Remote-User"))
     assert c.get("/", headers={"X-Remote-User": "alice"}).status_code == 200

@@ -202,8 +202,8 @@ def create_app(settings: ServeSettings) -> Flask:
     @app.get("/history")
     def history() -> Any:
         signature = archive.signature()
-        key = (hash(signature), len(signature), g.lang, request.args.get("case"),
-               g.user is not None)
+        # the page names the signed-in user: one cached page per user
+        key = (hash(signature), len(signature), g.lang, request.args.get("case"), g.user)
         html = cache.get(key)
         if html is None:
             runs = archive.runs(signature)

@@ -74,7 +74,13 @@ def _duration(seconds: Any) -> str:
     return f"{s // 60} min {s % 60:02d} s" if s >= 60 else f"{s} s"
 
 
-FILTERS = {"cell": _cell, "num": _number, "pct": _percent, "duration": _duration, "kpi": kpi_text}
+def _status(value: Any, lang: str) -> str:
+    """A solver status from a run record, in words where the report has them."""
+    key = {"optimal": "solver.optimal", "feasible": "solver.feasible"}.get(str(value))
+    return tr(key, lang) if key else str(value or "")
+
+
+FILTERS = {"status": _status, "cell": _cell, "num": _number, "pct": _percent, "duration": _duration, "kpi": kpi_text}
 
 
 def plan_context(page: dict[str, Any], lang: str, run: Run | None, result: CaseResult | None,
