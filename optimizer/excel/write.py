@@ -271,7 +271,7 @@ def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.da
 
 def prepare_report(outcome: Any, lang: str) -> Report:
     """Marginal values (if the pipeline has not computed them), figures and warnings."""
-    from models.chain.results import explain_plan
+    from optimizer.explain import explain_plan
 
     data, res = outcome.data, outcome.results
     if not res.explained and getattr(outcome, "model", None) is not None:

@@ -56,7 +56,7 @@ def read_comparison(path: Path) -> Comparison:
     import openpyxl
 
     from optimizer.excel.safety import check_workbook_file
-    from optimizer.validation.issues import IssueList
+    from models.validation.issues import IssueList
 
     issues = IssueList(path.name)
     if not check_workbook_file(path, issues):
