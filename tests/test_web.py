@@ -384,18 +384,15 @@ def test_map_draws_coastline_and_borders_where_the_data_covers(web_archive: Path
 def test_results_workbook_map_draws_the_basemap(absheron_outcome: object) -> None:
     """The workbook's map (matplotlib) draws the same Natural Earth paths: more line
     artists than flows and places alone would need."""
-    import matplotlib.pyplot as plt
-
     from optimizer.report import figures
 
     o = absheron_outcome
     d, res = o.data, o.results  # type: ignore[attr-defined]
-    fig, ax = plt.subplots()
+    _fig, ax = figures._figure((8, 5))
     ax.set_xlim(44 * 0.76, 53 * 0.76)
     ax.set_ylim(39, 44)
     assert figures._draw_basemap(ax, figures._Geo(40.5))
     assert len(ax.lines) > 50 and ax.get_xlim() == (44 * 0.76, 53 * 0.76)
-    plt.close(fig)
     png = figures.draw_map(d, res, figures.map_lines(d, res), "en", d.last_period)
     assert png[:4] == b"\x89PNG"
 

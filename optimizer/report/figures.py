@@ -427,7 +427,7 @@ BASE_STYLE = {"coastline": {"color": "#5d8ab4", "linewidth": 0.9},
               "border": {"color": "#8c8c8c", "linewidth": 0.7, "linestyle": (0, (4, 2))}}
 
 
-def _draw_basemap(ax: plt.Axes, geo: _Geo) -> bool:
+def _draw_basemap(ax: Axes, geo: _Geo) -> bool:
     """Coastlines, lakes and borders inside the axes' current limits; False if the shipped
     data does not cover them. Limits are kept: the base map never widens the view."""
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()

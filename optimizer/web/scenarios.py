@@ -55,8 +55,8 @@ def _cell(value: Any) -> Any:
 def read_comparison(path: Path) -> Comparison:
     import openpyxl
 
-    from optimizer.excel.safety import check_workbook_file
     from models.validation.issues import IssueList
+    from optimizer.excel.safety import check_workbook_file
 
     issues = IssueList(path.name)
     if not check_workbook_file(path, issues):

@@ -80,7 +80,8 @@ def _status(value: Any, lang: str) -> str:
     return tr(key, lang) if key else str(value or "")
 
 
-FILTERS = {"status": _status, "cell": _cell, "num": _number, "pct": _percent, "duration": _duration, "kpi": kpi_text}
+FILTERS = {"status": _status, "cell": _cell, "num": _number, "pct": _percent,
+           "duration": _duration, "kpi": kpi_text}
 
 
 def plan_context(page: dict[str, Any], lang: str, run: Run | None, result: CaseResult | None,
