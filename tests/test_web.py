@@ -415,3 +415,14 @@ def test_run_html_writes_one_self_contained_page(tmp_path: Path) -> None:
     assert 'data-kpi="kpi.net" data-value="2500.0"' in html  # 35 x 100 - 1000, tiny_cases
     assert sorted(p.suffix for p in (tmp_path / "res").iterdir()) == [
         ".html", ".json", ".png", ".xlsx"]  # no temporary file left behind
+
+
+def test_serve_reads_the_folders_from_the_nightly_config(tmp_path: Path) -> None:
+    from optimizer.commands.serve import _from_config
+
+    config = tmp_path / "etc" / "nightly.toml"
+    config.parent.mkdir()
+    config.write_text('inputs = ["in"]\noutput_dir = "latest"\narchive_dir = "/srv/archive"\n'
+                      'log_dir = "logs"\ntime_limit = 600\n')
+    assert _from_config(config) == {"output_dir": tmp_path / "etc" / "latest",
+                                    "archive_dir": Path("/srv/archive")}

@@ -36,6 +36,9 @@ def sankey(page: dict[str, Any], lang: str) -> dict[str, Any] | None:
         "type": "sankey", "arrangement": "snap", "valueformat": ",.0f", "valuesuffix": f" {t}",
         "node": {"label": [n["label"].get(lang, n["id"]) for n in nodes],
                  "color": [n["colour"] for n in nodes], "pad": 8, "thickness": 14,
+                 # a click on a line's node finds its row in the Lines table
+                 "customdata": [f"line-{n['id'][5:]}" if n["id"].startswith("line:") else ""
+                                for n in nodes],
                  "x": [(0.001, 0.33, 0.66, 0.999)[min(n["col"], 3)] for n in nodes]},
         "link": {"source": [x["source"] for x in links], "target": [x["target"] for x in links],
                  "value": [x["tonnes"] for x in links],

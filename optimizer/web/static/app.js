@@ -30,6 +30,7 @@
       var point = event.points && event.points[0];
       if (!point || point.customdata === undefined) { return; }
       var key = String(point.customdata);
+      if (!key) { return; }
       var link = el.dataset.link;
       if (link) { window.location.href = link.replace("__KEY__", encodeURIComponent(key)); }
       else { highlight(key); }
