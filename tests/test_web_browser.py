@@ -101,6 +101,8 @@ class Page:
 
     def shot(self, name: str, tmp: Path) -> None:
         path = tmp / f"web-{name}.png"
+        self.page.evaluate("window.scrollTo(0, 0)")
+        self.page.wait_for_timeout(300)
         self.page.screenshot(path=str(path), full_page=False)
         if os.environ.get("CHAINOPT_DOCS_SCREENSHOTS"):
             shutil.copyfile(path, DOCS / path.name)
