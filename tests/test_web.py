@@ -122,6 +122,7 @@ def test_history_lists_every_night_with_failures_and_reasons(web_archive: Path) 
                                   r"</script>", html, re.S).group(1))
     ok = [r for r in reversed(runs) if r.cases and r.cases[0].objective is not None]
     assert figure["data"][0]["customdata"] == [r.run_id for r in ok]
+    assert figure["layout"]["yaxis"]["title"]["text"] == "USD"  # the case's currency
     assert figure["data"][0]["y"] == pytest.approx([r.cases[0].kpis["net_value"] for r in ok])
 
 

@@ -14,6 +14,7 @@ inline script at all.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -211,8 +212,14 @@ def create_app(settings: ServeSettings) -> Flask:
             case = request.args.get("case")
             if case not in cases:
                 case = cases[0] if cases else ""
+            latest = archive.latest().get(case)
+            currency = ""
+            if latest is not None:  # run records carry no currency; the page data does
+                with contextlib.suppress(NotFound):
+                    currency = str(archive.page(*latest).get("currency", ""))
             html = render_template("history.html", nav="history",
-                                   **views.history_context(runs, case, cases, g.lang))
+                                   **views.history_context(runs, case, cases, g.lang,
+                                                           currency))
             cache.put(key, html)
         return html
 

@@ -115,9 +115,9 @@ def _stem(name: str | None) -> str:
     return "" if not name else name.rsplit(".", 1)[0]
 
 
-def history_context(runs: list[Run], case: str, cases: list[str], lang: str) -> dict[str, Any]:
+def history_context(runs: list[Run], case: str, cases: list[str], lang: str,
+                    currency: str = "") -> dict[str, Any]:
     points = []
-    currency = "USD"
     for run in reversed(runs):  # oldest first on the chart
         for c in run.cases:
             if c.case != case or c.objective is None:
