@@ -32,6 +32,7 @@ from optimizer.fileio import atomic_write
 from optimizer.report import figures, story
 from optimizer.report import numbers as fmt
 from optimizer.report.i18n import check_lang, tr
+from optimizer.report.numbers import SECONDS
 from optimizer.versions import package_versions
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,6 @@ WORKBOOK_OPTIONS = {
 HEADER_FILL = "#1F4E78"
 TOTAL_FILL = "#DDEBF7"
 K_UNIT = {"en": "k", "az": "min", "ru": "тыс."}
-SECONDS = {"en": "s", "az": "san", "ru": "с"}
 CHART_ROWS = 30
 SANKEY_SCALE = 0.68
 MAP_SCALE = 0.62

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from werkzeug.datastructures import Headers
@@ -20,8 +21,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from optimizer.errors import ChainoptError, ExitCode
 
-# compared against when the user is unknown, so a wrong name costs the same time
-_DUMMY = generate_password_hash("chainopt-no-such-user")
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked against when the user is unknown, so a wrong name costs the same time as
+    a wrong password. Made on first use: scrypt is slow on purpose."""
+    return generate_password_hash("chainopt-no-such-user")
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class Access:
 
     def check_password(self, name: str, password: str) -> bool:
         stored = self.users.get(name)
-        ok = check_password_hash(stored or _DUMMY, password)
+        ok = check_password_hash(stored or _dummy_hash(), password)
         return ok and stored is not None
 
     def proxy_user(self, headers: Mapping[str, str] | Headers,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from optimizer.excel.write import SECONDS
 from optimizer.report import numbers as fmt
 from optimizer.report.i18n import tr
+from optimizer.report.numbers import SECONDS
 from optimizer.web import charts
 from optimizer.web.archive import Archive, CaseResult, Run
 
