@@ -21,6 +21,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from optimizer.errors import ChainoptError, ExitCode
 
+
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """Checked against when the user is unknown, so a wrong name costs the same time as
