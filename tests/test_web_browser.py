@@ -36,10 +36,11 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 class Server:
     """The app under waitress on a free loopback port, in a thread (as `chainopt serve`)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, **settings: object) -> None:
         from waitress.server import create_server
 
-        app = create_app(ServeSettings(root / "archive", root / "output"))
+        app = create_app(ServeSettings(root / "archive", root / "output",
+                                       **settings))  # type: ignore[arg-type]
         self.server = create_server(app, host="127.0.0.1", port=0, threads=4)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"  # type: ignore[union-attr]
         self.thread = threading.Thread(target=self.server.run, daemon=True)
@@ -267,3 +268,31 @@ def test_html_export_works_offline(browser: object, web_archive: Path, tmp_path:
     assert errors == []
     assert page.inner_text("h1") == tr("summary.title", "az", case="absheron")
     context.close()
+
+
+def test_sign_in_page(browser: object, web_archive: Path) -> None:
+    """With a users list the first page is the sign-in form; a wrong password says so;
+    the right one opens the page asked for, with its charts."""
+    from optimizer.web.auth import Access, hash_password
+
+    server = Server(web_archive, access=Access(users={"alice": hash_password("pw 1")}))
+    try:
+        tab = Page(browser)
+        tab.open(server.url + "/history", charts=0)
+        assert "/login" in tab.page.url
+        tab.page.fill("input[name=username]", "alice")
+        tab.page.fill("input[name=password]", "wrong")
+        tab.page.click("button[type=submit]")
+        tab.page.wait_for_selector("#login-failed")
+        tab.errors = [e for e in tab.errors if "401" not in e]  # the refused POST itself
+        tab.page.fill("input[name=username]", "alice")
+        tab.page.fill("input[name=password]", "pw 1")
+        tab.page.click("button[type=submit]")
+        tab.page.wait_for_url("**/history")
+        tab.page.wait_for_function(
+            "document.querySelectorAll('div.chart[data-rendered=\"1\"]').length >= 1")
+        assert "alice" in tab.page.inner_text("header")
+        assert tab.errors == []
+        tab.close()
+    finally:
+        server.close()
