@@ -13,7 +13,14 @@ from optimizer.excel.read import read_workbook
 from optimizer.validation.issues import IssueList, Severity
 from optimizer.validation.tables import check_references, parse_table
 from tools.absheron_case import LINES, MODE_COST, absheron_tables
-from tools.make_templates import BLANK_FILE, CASE_FILE, TEMPLATES, make_templates
+from tools.make_templates import (
+    BLANK_FILE,
+    CASE_FILE,
+    CLUSTER_FILE,
+    METALS_FILE,
+    TEMPLATES,
+    make_templates,
+)
 
 Row = dict[str, object]
 
@@ -57,7 +64,7 @@ def _fingerprint(path: Path) -> dict[str, object]:
         workbook.close()
 
 
-@pytest.mark.parametrize("name", [CASE_FILE, BLANK_FILE])
+@pytest.mark.parametrize("name", [CASE_FILE, METALS_FILE, CLUSTER_FILE, BLANK_FILE])
 def test_committed_templates_are_current(fresh: Path, name: str) -> None:
     committed = TEMPLATES / name
     assert committed.exists(), f"run: uv run python tools/make_templates.py ({name} missing)"
@@ -68,9 +75,10 @@ def test_committed_templates_are_current(fresh: Path, name: str) -> None:
     assert list(new) == list(stored)
 
 
-def test_case_passes_table_validation(fresh: Path) -> None:
+@pytest.mark.parametrize("name", [CASE_FILE, METALS_FILE, CLUSTER_FILE])
+def test_case_passes_table_validation(fresh: Path, name: str) -> None:
     issues = IssueList()
-    raw = read_workbook(fresh / CASE_FILE, issues)
+    raw = read_workbook(fresh / name, issues)
     assert raw is not None
     tables = {s.name: parse_table(raw.tables.get(s.name), s, issues)
               for s in SHEETS if s.name != "Settings"}

@@ -37,16 +37,6 @@ def _built(outcome: RunOutcome) -> set[str]:
     return set(lines[lines.built].line)
 
 
-@pytest.fixture(scope="module")
-def metals_outcome() -> RunOutcome:
-    return solve_workbook(TEMPLATES / "metals.xlsx")
-
-
-@pytest.fixture(scope="module")
-def cluster_outcome() -> RunOutcome:
-    return solve_workbook(TEMPLATES / "cluster.xlsx")
-
-
 # ---- no case names in the engine ----------------------------------------------------------
 
 # IDs of the cases that are also ordinary words of the engine's own vocabulary; the match is
