@@ -13,6 +13,7 @@ from optimizer.excel.read import read_workbook
 from optimizer.validation.issues import IssueList, Severity
 from optimizer.validation.tables import check_references, parse_table
 from tools.absheron_case import LINES, MODE_COST, absheron_tables
+from tools.cluster_case import cluster_tables
 from tools.make_templates import (
     BLANK_FILE,
     CASE_FILE,
@@ -21,6 +22,7 @@ from tools.make_templates import (
     TEMPLATES,
     make_templates,
 )
+from tools.metals_case import metals_tables
 
 Row = dict[str, object]
 
@@ -28,6 +30,13 @@ Row = dict[str, object]
 @pytest.fixture(scope="module")
 def case() -> dict[str, list[Row]]:
     return absheron_tables()
+
+
+@pytest.fixture(scope="module", params=["absheron", "metals", "cluster"])
+def any_case(request: pytest.FixtureRequest) -> dict[str, list[Row]]:
+    """Each bundled case's tables (the data checks below hold for all three)."""
+    return {"absheron": absheron_tables, "metals": metals_tables,
+            "cluster": cluster_tables}[request.param]()
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +111,8 @@ def test_counts_from_the_brief(case: dict[str, list[Row]]) -> None:
     assert [r["material"] for r in case["Materials"] if r.get("disposal_cost")] == ["RESIDUE"]
 
 
-def test_references_resolve(case: dict[str, list[Row]]) -> None:
+def test_references_resolve(any_case: dict[str, list[Row]]) -> None:
+    case = any_case
     materials = {r["material"] for r in case["Materials"]}
     places = {r["site"] for r in case["Sites"]} | {r["location"] for r in case["Locations"]}
     recipes = {r["applies_to"] for r in case["Recipes"]}
@@ -113,7 +123,8 @@ def test_references_resolve(case: dict[str, list[Row]]) -> None:
     assert {r["market"] for r in case["Markets"]} <= places
     assert {r["origin"] for r in case["Lanes"]} | {r["destination"] for r in case["Lanes"]} \
         <= places
-    groups = {(r["applies_to"], r["recipe"], r["share_group"]) for r in case["RecipeGroups"]}
+    groups = {(r["applies_to"], r["recipe"], r["share_group"])
+              for r in case.get("RecipeGroups", [])}
     used = {(r["applies_to"], r["recipe"], r["share_group"]) for r in case["Recipes"]
             if r.get("share_group")}
     assert groups == used
@@ -122,7 +133,8 @@ def test_references_resolve(case: dict[str, list[Row]]) -> None:
             assert all(r.get("reference") for r in case.get(sheet.name, [])), sheet.name
 
 
-def test_recipes_are_sound(case: dict[str, list[Row]]) -> None:
+def test_recipes_are_sound(any_case: dict[str, list[Row]]) -> None:
+    case = any_case
     yields: dict[tuple[object, object], float] = defaultdict(float)
     inputs: dict[tuple[object, object], list[Row]] = defaultdict(list)
     for row in case["Recipes"]:

@@ -69,7 +69,7 @@ def test_no_module_of_the_engine_names_a_case_id() -> None:
     assert not found, "the engine must stay generic: " + "; ".join(found)
 
 
-def test_the_id_test_can_fail(tmp_path: Path) -> None:
+def test_the_id_test_can_fail() -> None:
     """The pattern the test above uses finds an ID written in code, and not a longer word."""
     ids = {"FE_REBAR", "SCIP"}
     token = re.compile(r"(?<![A-Za-z0-9_])(" + "|".join(sorted(ids)) + r")(?![A-Za-z0-9_])")
