@@ -46,7 +46,7 @@ def _emit(result: dict[str, object]) -> None:
 
 def _data(lines: int, periods: int):  # type: ignore[no-untyped-def]
     from models.chain.data import load_data
-    from optimizer.validation.issues import IssueList
+    from models.validation.issues import IssueList
     from tools.synthetic import raw_workbook, synthetic_tables
 
     tables = synthetic_tables(lines=lines, periods=periods, sites=max(20, lines // 100),

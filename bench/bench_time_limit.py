@@ -27,7 +27,7 @@ TAG = "BENCH_RESULT "
 def _model(lines: int, periods: int):  # type: ignore[no-untyped-def]
     from models.chain.data import load_data
     from models.chain.formulation import build_model
-    from optimizer.validation.issues import IssueList
+    from models.validation.issues import IssueList
     from tools.synthetic import raw_workbook, synthetic_tables
 
     issues = IssueList()

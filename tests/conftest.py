@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 import pytest
 
 from models.chain.data import ChainData, load_data
 from models.chain.formulation import build_model
+from models.validation.issues import IssueList
 from optimizer.excel.read import read_workbook
 from optimizer.pipeline import RunOutcome, solve_workbook
-from optimizer.validation.issues import IssueList
 
 ROOT = Path(__file__).resolve().parent.parent
 ABSHERON = ROOT / "input_templates" / "absheron.xlsx"

@@ -9,9 +9,9 @@ import pytest
 from openpyxl import load_workbook
 
 from models.chain.schema import SHEETS
+from models.validation.issues import IssueList, Severity
+from models.validation.tables import check_references, parse_table
 from optimizer.excel.read import read_workbook
-from optimizer.validation.issues import IssueList, Severity
-from optimizer.validation.tables import check_references, parse_table
 from tools.absheron_case import LINES, MODE_COST, absheron_tables
 from tools.cluster_case import cluster_tables
 from tools.make_templates import (

@@ -697,10 +697,10 @@ def test_existing_lines_over_a_site_limit_are_infeasible_with_a_reason(tmp_path:
     names the limit (it is found while building, before any solve)."""
     from models.chain.data import load_data
     from models.chain.formulation import build_model
+    from models.validation.issues import IssueList
     from optimizer.excel.read import read_workbook
     from optimizer.excel.template import write_input_workbook
     from optimizer.solve import SolveSettings, solve_model
-    from optimizer.validation.issues import IssueList
 
     tables = _existing_l1()
     update_rows(tables, "Sites", {"site": "S"}, lines_max=0)

@@ -202,8 +202,8 @@ def test_tables_of_cap41() -> None:
 
 
 def test_workbook_reads_back(tmp_path: Path) -> None:
+    from models.validation.issues import IssueList
     from optimizer.excel.read import read_workbook
-    from optimizer.validation.issues import IssueList
 
     inst = parse_orlib(BENCH / "cap41.txt")
     path = write_instance_workbook(inst, tmp_path / "cap41.xlsx")

@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 
 from models.chain.data import load_data
+from models.validation.issues import IssueList, Severity
 from optimizer.excel.read import read_workbook
 from optimizer.excel.template import write_input_workbook
 from optimizer.pipeline import sha256_of, validate_workbook
-from optimizer.validation.issues import IssueList, Severity
 from tools.absheron_case import absheron_tables
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from models.chain.results import explain_plan
 from optimizer.excel.template import write_input_workbook
+from optimizer.explain import explain_plan
 from optimizer.pipeline import RunOutcome, solve_workbook
 from optimizer.solve import SolveStatus
 from tests.tiny_cases import (

@@ -18,8 +18,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
 from models.chain.schema import VERSION_NAME
+from models.validation.issues import Severity
 from optimizer.pipeline import validate_workbook
-from optimizer.validation.issues import Severity
 from tests.workbook_edits import Tables, cell, edit_workbook, example, write_tables
 
 

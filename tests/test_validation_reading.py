@@ -13,10 +13,10 @@ from openpyxl.workbook.workbook import Workbook
 
 from models.chain import schema
 from models.chain.schema import VERSION_NAME, Migration
+from models.validation.hints import did_you_mean
+from models.validation.issues import Severity
+from models.validation.numbers import read_number
 from optimizer.pipeline import validate_workbook
-from optimizer.validation.hints import did_you_mean
-from optimizer.validation.issues import Severity
-from optimizer.validation.numbers import read_number
 from tests.tiny_cases import base_case
 from tests.workbook_edits import (
     cell,
@@ -272,7 +272,7 @@ def test_unstamped_workbook_is_read_as_current(tmp_path: Path) -> None:
 def test_migration_renames_columns_of_an_older_template(tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """A made-up step 0.9 -> 1.0 that renamed Lines.size to capacity: the old header reads."""
-    from optimizer.validation import version
+    from models.validation import version
 
     steps = (Migration("0.9", "1.0", "Lines.size was renamed capacity.",
                        renamed_columns=(("Lines", "size", "capacity"),)),

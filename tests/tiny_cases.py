@@ -28,10 +28,10 @@ import pytest
 from models.chain.data import ChainData, load_data
 from models.chain.formulation import build_model
 from models.chain.results import ChainResults, extract_results
+from models.validation.issues import IssueList
 from optimizer.excel.read import read_workbook
 from optimizer.excel.template import write_input_workbook
 from optimizer.solve import SolveSettings, SolveStatus, solve_model
-from optimizer.validation.issues import IssueList
 
 Row = dict[str, Any]
 Tables = dict[str, list[Row]]

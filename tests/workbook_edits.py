@@ -18,10 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from models.chain.schema import SHEETS_BY_NAME
+from models.validation.issues import Issue, IssueList
 from optimizer.excel.read import read_workbook
 from optimizer.excel.template import write_input_workbook
 from optimizer.pipeline import validate_workbook
-from optimizer.validation.issues import Issue, IssueList
 from tools.absheron_case import absheron_tables
 
 Tables = dict[str, list[dict[str, Any]]]

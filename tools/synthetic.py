@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from models.chain.schema import SHEETS_BY_NAME
-from optimizer.excel.read import RawRow, RawTable, RawWorkbook
+from models.validation.raw import RawRow, RawTable, RawWorkbook
 
 Tables = dict[str, list[dict[str, Any]]]
 

@@ -15,10 +15,10 @@ from typing import Any
 
 from models.chain.schema import SETTINGS, SHEETS, Column, Setting
 from models.chain.validate import check_data, check_tables
-from optimizer.excel.read import RawWorkbook
-from optimizer.validation.hints import did_you_mean
-from optimizer.validation.issues import IssueList
-from optimizer.validation.tables import (
+from models.validation.hints import did_you_mean
+from models.validation.issues import IssueList
+from models.validation.raw import RawWorkbook
+from models.validation.tables import (
     INVALID,
     Row,
     Table,
@@ -27,7 +27,7 @@ from optimizer.validation.tables import (
     parse_cell,
     parse_table,
 )
-from optimizer.validation.version import check_version
+from models.validation.version import check_version
 
 Key2 = tuple[str, str]
 Key3 = tuple[str, str, str]

@@ -34,9 +34,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from optimizer.validation.hints import did_you_mean
-from optimizer.validation.issues import IssueList
-from optimizer.validation.tables import Row, Table
+from models.validation.hints import did_you_mean
+from models.validation.issues import IssueList
+from models.validation.tables import Row, Table
 
 if TYPE_CHECKING:
     from models.chain.data import ChainData

@@ -10,7 +10,6 @@ error cell at all, so the common case costs one byte scan per sheet.
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 import zipfile
@@ -18,60 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
+from models.validation.a1 import column_number
+from models.validation.issues import IssueList
+from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook, UnreadableCell
 from optimizer.excel.safety import check_workbook_file
-from optimizer.validation.issues import IssueList
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HAS_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
-
-
-@dataclass(frozen=True)
-class UnreadableCell:
-    """A cell whose value cannot be used: a formula with no saved value, or an error."""
-
-    kind: str  # "formula" (no cached value) or "error" (e.g. #DIV/0!, #REF!)
-    text: str  # the formula (without '=') or the error code
-
-    def __str__(self) -> str:
-        return f"={self.text}" if self.kind == "formula" else self.text
-
-
-CellValue = (
-    str | float | int | bool | dt.date | dt.datetime | dt.time | dt.timedelta | UnreadableCell
-    | None
-)
-
-
-@dataclass(frozen=True)
-class RawRow:
-    """One non-blank row: its Excel row number and its cells by header."""
-
-    excel_row: int
-    cells: dict[str, CellValue]
-
-
-@dataclass(frozen=True)
-class RawTable:
-    """One sheet: its headers (with their Excel column numbers) and its non-blank rows."""
-
-    sheet: str
-    header_row: int
-    columns: dict[str, int]  # header text -> 1-based column number (first one if repeated)
-    rows: tuple[RawRow, ...]
-    repeated_headers: tuple[tuple[str, int], ...] = ()  # later copies of a header: (text, col)
-
-
-@dataclass(frozen=True)
-class RawWorkbook:
-    file: str
-    tables: dict[str, RawTable]
-    defined_names: dict[str, str] = field(default_factory=dict)  # workbook-level names
 
 
 def _is_blank(value: CellValue) -> bool:
@@ -235,7 +192,7 @@ def _unreadable_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, in
             ref = el.get("r")
             match = _CELL_REF.match(ref or "")
             if match:
-                col_number = column_index_from_string(match.group(1))
+                col_number = column_number(match.group(1))
                 row_number = int(match.group(2))
             else:
                 col_number += 1

@@ -11,7 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from optimizer.validation.issues import IssueList
+from models.validation.issues import IssueList
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # 50 MB on disk
 MAX_UNPACKED_BYTES = 500 * 1024 * 1024  # all parts inflated

@@ -252,7 +252,7 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
 
 def prepare_report(outcome: Any, lang: str) -> Report:
     """Marginal values (if the pipeline has not computed them), figures and warnings."""
-    from models.chain.results import explain_plan
+    from optimizer.explain import explain_plan
 
     data, res = outcome.data, outcome.results
     if not res.explained and getattr(outcome, "model", None) is not None:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.chain.results import ChainResults
 from models.chain.schema import SHEETS_BY_NAME
-from optimizer.excel.read import RawWorkbook
+from models.validation.raw import RawWorkbook
 from optimizer.fileio import atomic_write
 
 Snapshot = dict[str, dict[str, dict[str, Any]]]

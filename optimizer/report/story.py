@@ -1,6 +1,6 @@
 """The plan in sentences: the headline, the solver status, what limits the plan, and what
 it would take for each line to enter it. Numbers come from ChainResults (after
-models.chain.results.explain_plan); words from optimizer.report.i18n.
+optimizer.explain.explain_plan); words from optimizer.report.i18n.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from models.chain.schema import (
     VERSION_NAME,
     Migration,
 )
-from optimizer.excel.read import RawRow, RawTable, RawWorkbook
-from optimizer.validation.issues import IssueList
+from models.validation.issues import IssueList
+from models.validation.raw import RawRow, RawTable, RawWorkbook
 
 _VERSION = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
 FRESH_TEMPLATE_HINT = ("Copy your data into a fresh template from 'chainopt template' "

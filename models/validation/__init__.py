@@ -10,6 +10,6 @@
 The model's own rules live with the model (models/chain/validate.py).
 """
 
-from optimizer.validation.issues import Issue, IssueList, Severity
+from models.validation.issues import Issue, IssueList, Severity
 
 __all__ = ["Issue", "IssueList", "Severity"]

@@ -15,10 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models.chain.schema import AUXILIARY_SHEETS, ColType, Column, Sheet
-from optimizer.excel.read import CellValue, RawTable, RawWorkbook, UnreadableCell
-from optimizer.validation.hints import closest, did_you_mean, loose
-from optimizer.validation.issues import IssueList
-from optimizer.validation.numbers import parse_number, read_number
+from models.validation.hints import closest, did_you_mean, loose
+from models.validation.issues import IssueList
+from models.validation.numbers import parse_number, read_number
+from models.validation.raw import CellValue, RawTable, RawWorkbook, UnreadableCell
 
 __all__ = [
     "INVALID", "Row", "Table", "check_references", "match_sheets", "parse_cell",

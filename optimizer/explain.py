@@ -1,0 +1,450 @@
+"""Explanations of a solved plan: marginal values at the chosen plan, and what it would
+take for each line to change (closing a built line, adding or swapping one not built).
+
+These re-solve the model, so they live beside the solver (optimizer/solve.py), not in the
+model layer; they read the tidy tables of ``models.chain.results`` and write new columns
+and the ``marginal`` table onto them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections import defaultdict
+from typing import Any
+
+import pandas as pd
+import pyomo.core as pyo
+
+from models.chain.data import ChainData
+from models.chain.results import ChainResults
+from optimizer.solve import SolveStatus, marginal_values
+
+# ---- marginal values and what it would take -----------------------------------------------
+
+MARGINAL_COLUMNS = ["kind", "item", "period", "sense", "limit", "used", "unit", "binding",
+                    "value", "detail"]
+# Limits whose every term is a build decision: at a fixed plan they have no per-unit value;
+# what they block is found by re-solving the LP with other build decisions (see _entry).
+BUILD_LIMITS = ("group", "site_lines", "resource", "budget_total", "budget_period", "jobs_min",
+                "lines_min")
+
+
+def _bound_rows(rows: list[dict[str, Any]], kinds: tuple[str, str], item: str, period: str,
+                used: float, top: float | None, bottom: float, rc: float,
+                detail: str) -> float:
+    """Rows for a variable's upper and lower limit (availability and offtake, demand
+    maximum and minimum), valued by its reduced cost per year ``rc``; returns the value of
+    one more unit of the upper limit (0 unless it binds)."""
+    limited = top is not None and top == top  # NaN: no limit
+    binding = limited and _binding(used, float(top), "max")  # type: ignore[arg-type]
+    value = max(rc, 0.0) if binding else 0.0
+    if limited:
+        rows.append({"kind": kinds[0], "item": item, "period": period, "sense": "max",
+                     "limit": float(top), "used": used, "unit": "t",  # type: ignore[arg-type]
+                     "binding": binding, "value": value, "detail": detail})
+    if bottom > 0:
+        at_min = _binding(used, bottom, "min")
+        rows.append({"kind": kinds[1], "item": item, "period": period, "sense": "min",
+                     "limit": bottom, "used": used, "unit": "t", "binding": at_min,
+                     "value": max(-rc, 0.0) if at_min else 0.0, "detail": detail})
+    return value
+
+
+def _binding(used: float, limit: float, sense: str) -> bool:
+    tol = 1e-4 + 1e-6 * abs(limit)
+    return used >= limit - tol if sense == "max" else used <= limit + tol
+
+
+def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
+                 lp: Any = None, time_budget: float | None = None) -> ChainResults:
+    """Marginal values at the chosen plan, and what it would take for each line to change.
+
+    Everything comes from the LP with every build decision held at the plan (solve.py's
+    ``marginal_values``): one solve gives the duals and reduced costs ("value of one more
+    unit at this plan"); then, for each line, one more solve with that line's build
+    decision flipped gives the exact change in net value at this plan if it were closed
+    (built lines) or added, or swapped for the line that blocks it (lines not built).
+    Results are stored on ``res`` (``marginal``, new columns of ``lines``, ``purchases``,
+    ``sales`` and ``lane_use``). Idempotent; the model's variable values are restored.
+    """
+    if res.explained:
+        return res
+    started = time.perf_counter()
+    budget = time_budget if time_budget is not None else min(
+        30.0, max(5.0, float(getattr(settings, "time_limit", 30.0))))
+    saved = [(v, v.value) for v in m.component_data_objects(pyo.Var, descend_into=True)]
+    try:
+        if lp is None or not getattr(lp, "duals", None):
+            # the LP is far easier than the MILP, but a run with a tight time limit must
+            # not lose its explanations to it
+            roomy = dataclasses.replace(settings, time_limit=max(
+                float(settings.time_limit), 60.0))
+            lp = marginal_values(m, roomy)
+        if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
+            res.explain_notes.append("lp_failed")
+            res.explained = True
+            return res
+        _marginal_tables(d, res, lp.duals, lp.reduced_costs)
+        _entry(m, d, res, settings, float(lp.objective), started, budget)
+        _build_limit_rows(d, res)
+    finally:
+        for var, value in saved:
+            var.set_value(value, skip_validation=True)
+    res.explained = True
+    return res
+
+
+def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any, float]],
+                     reduced: dict[str, dict[Any, float]]) -> None:
+    w = d.period_weight
+    rows: list[dict[str, object]] = []
+    rc_buy = reduced.get("purchase", {})
+    link = duals.get("input_link", {})
+    via_supply = _supply_link_values(d, res, link)
+    peak = _peak_periods(d)
+    values = []
+    for r in res.purchases.itertuples(index=False):
+        rc = rc_buy.get((r.source, r.period), 0.0)
+        if r.period in peak.get(r.material, ()):
+            # the input links of lines bounded by the supply of this material move with it
+            rc += via_supply.get((r.material, r.period), 0.0)
+        rc /= w[r.period]
+        values.append(_bound_rows(rows, ("feedstock", "offtake_min"), r.source, r.period,
+                                  r.tonnes, r.availability, r.offtake_min, rc, r.material))
+    res.purchases["marginal_value"] = values
+    rc_sell = reduced.get("sales", {})
+    values = []
+    for r in res.sales.itertuples(index=False):
+        rc = rc_sell.get((r.market, r.material, r.period), 0.0) / w[r.period]
+        values.append(_bound_rows(rows, ("demand_max", "demand_min"), r.market, r.period,
+                                  r.tonnes, r.sales_max, r.sales_min, rc, r.material))
+    res.sales["marginal_value"] = values
+    cap = duals.get("capacity_limit", {})
+    floor = duals.get("utilisation_floor", {})
+    made_by: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for ln, _k, mat in d.recipe_outputs:
+        made_by[ln][mat] += d.yield_[ln, _k, mat]
+    by_line: dict[str, float] = {}
+    for r in res.line_periods[res.line_periods.open].itertuples(index=False):
+        line, p, k_cap = r.line, r.period, d.capacity[r.line]
+        # One more tonne of capacity raises the capacity row, the input links bounded by
+        # share_max x capacity, and the utilisation floor (by utilisation_min).
+        value = cap.get((line, p), 0.0) + d.utilisation_min[line] * floor.get((line, p), 0.0)
+        for ln, k, mat in d.recipe_inputs:
+            if ln == line and abs(d.input_bound[ln, k, mat]
+                                  - d.share_max[ln, k, mat] * k_cap) <= 1e-9 * (1 + k_cap):
+                value += d.share_max[ln, k, mat] * link.get((ln, k, mat, p), 0.0)
+        # its capacity also counts in the supply that bounds the input links of its users
+        for mat, y in made_by[line].items():
+            value += y * via_supply.get((mat, p), 0.0)
+        value /= w[p]
+        binding = _binding(r.throughput, k_cap, "max")
+        if p == d.last_period:
+            by_line[line] = value if binding else 0.0
+        rows.append({"kind": "line_capacity", "item": line, "period": p, "sense": "max",
+                     "limit": k_cap, "used": r.throughput, "unit": "t", "binding": binding,
+                     "value": value if binding else 0.0, "detail": d.line_site[line]})
+    res.lines["capacity_value"] = [by_line.get(line) for line in res.lines.line]
+    lane = duals.get("lane_capacity_limit", {})
+    values = []
+    for r in res.lane_use.itertuples(index=False):
+        binding = _binding(r.tonnes, r.capacity, "max")
+        value = lane.get((r.lane, r.period), 0.0) / w[r.period] if binding else 0.0
+        values.append(value)
+        rows.append({"kind": "lane_capacity", "item": r.lane, "period": r.period,
+                     "sense": "max", "limit": r.capacity, "used": r.tonnes, "unit": "t",
+                     "binding": binding, "value": value,
+                     "detail": f"{r.origin}>{r.destination}"})
+    res.lane_use["value"] = values
+    rec = res.recipe_inputs[res.recipe_inputs.material.isin(list(d.recovered))]
+    rec_dual = duals.get("recovered_min_floor", {})
+    for p, need in d.recovered_min.items():
+        done = float(rec[rec.period == p].tonnes.sum())
+        binding = _binding(done, need, "min")
+        rows.append({"kind": "recovered_min", "item": "", "period": p, "sense": "min",
+                     "limit": need, "used": done, "unit": "t", "binding": binding,
+                     "value": max(-rec_dual.get(p, 0.0) / w[p], 0.0) if binding else 0.0,
+                     "detail": ""})
+    local_dual = duals.get("local_share_floor", {})
+    for p, share in d.local_share_min.items():
+        pp = res.purchases[res.purchases.period == p]
+        total = float(pp.cost.sum())
+        local = float(pp[pp.local.astype(bool)].cost.sum())
+        used = local / total if total > 0 else 1.0
+        binding = total > 0 and local - share * total <= 1e-4 + 1e-6 * total
+        # relaxing the share by one point lowers the row's right side by 1 % of the total
+        value = max(-local_dual.get(p, 0.0) * 0.01 * total / w[p], 0.0) if binding else 0.0
+        rows.append({"kind": "local_share", "item": "", "period": p, "sense": "min",
+                     "limit": share, "used": used, "unit": "share", "binding": binding,
+                     "value": value, "detail": ""})
+    res.marginal = pd.DataFrame(rows, columns=MARGINAL_COLUMNS)
+
+
+def _supply_limited(d: ChainData, line: str, k: str, mat: str) -> bool:
+    """Whether the input link of (line, k, mat) is bounded by the most of ``mat`` that can
+    exist (data._input_bounds) rather than by share_max x capacity."""
+    cap = d.share_max[line, k, mat] * d.capacity[line]
+    return d.input_bound[line, k, mat] < cap - 1e-9 * (1 + cap)
+
+
+def _supply_link_values(d: ChainData, res: ChainResults, link: dict[Any, float],
+                        ) -> dict[tuple[str, str], float]:
+    """Sum of the input-link duals, by material and period, of operating lines whose link
+    is bounded by the material's supply: the part of one more tonne of supply that the
+    LP may credit to these (redundant at the plan) rows instead of the supply itself."""
+    open_set = {(r.line, r.period) for r in res.line_periods.itertuples(index=False) if r.open}
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for (line, k, mat, p), dual in link.items():
+        if dual and (line, p) in open_set and _supply_limited(d, line, k, mat):
+            out[mat, p] += dual
+    return out
+
+
+def _peak_periods(d: ChainData) -> dict[str, set[str]]:
+    """Per material, the periods whose total availability sets the supply bound."""
+    total: dict[tuple[str, str], float] = defaultdict(float)
+    for (o, p), a in d.availability.items():
+        if a is not None:
+            total[d.source_material[o], p] += a
+    best: dict[str, float] = {}
+    for (mat, _p), t in total.items():
+        best[mat] = max(best.get(mat, t), t)
+    peaks: dict[str, set[str]] = defaultdict(set)
+    for (mat, p), t in total.items():
+        if t >= best[mat] - 1e-9:
+            peaks[mat].add(p)
+    return peaks
+
+
+def _open_periods(d: ChainData, start: str) -> list[str]:
+    i = d.periods.index(start)
+    return list(d.periods[i:])
+
+
+def _blockers(d: ChainData, res: ChainResults, line: str, start: str) -> list[tuple[str, str]]:
+    """The build limits that adding ``line`` (built in ``start``) would break, with the
+    built line of the same exclusive group when there is one."""
+    lp = res.line_periods
+    open_set = {(r.line, r.period) for r in lp[lp.open].itertuples(index=False)}
+    site = d.line_site[line]
+    found: list[tuple[str, str]] = []
+    g = d.line_group.get(line)
+    if g:
+        for other in d.lines:
+            if other != line and d.line_group.get(other) == g \
+                    and (other, d.last_period) in open_set:
+                found.append(("group", g))
+                break
+    periods = _open_periods(d, start)
+    most = d.site_lines_max.get(site)
+    if most is not None and any(
+            sum(1 for ln in d.lines if d.line_site[ln] == site and (ln, p) in open_set) + 1
+            > most for p in periods):
+        found.append(("site_lines", site))
+    for s, r in d.site_resources:
+        need = d.resource_use.get((line, r), 0.0)
+        if s != site or need <= 0:
+            continue
+        if any(sum(d.resource_use.get((ln, r), 0.0) for ln in d.lines
+                   if d.line_site[ln] == s and (ln, p) in open_set) + need
+               > d.resource_available[s, r] + 1e-6 for p in periods):
+            found.append(("resource", f"{s}/{r}"))
+    built = res.lines[res.lines.built & (res.lines.status == "candidate")]
+    spent = {p: float(sum(d.capex[ln] for ln in built.line[built.build_period == p]))
+             for p in d.periods}
+    if d.budget_total is not None and sum(spent.values()) + d.capex[line] \
+            > d.budget_total + 1e-6:
+        found.append(("budget_total", ""))
+    if start in d.budget_period and spent[start] + d.capex[line] \
+            > d.budget_period[start] + 1e-6:
+        found.append(("budget_period", start))
+    return found
+
+
+def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any, base: float,
+           started: float, budget: float) -> None:
+    """For each line, the exact change in net value at this plan (other lines held) if it
+    were closed (built lines) or added, or swapped for the line blocking it (not built)."""
+    build = m.build
+    plan = {k: (v.value or 0.0) for k, v in build.items()}
+    lines = res.lines
+    first_option: dict[str, str] = {}
+    for line, p in d.build_options:
+        first_option.setdefault(line, p)
+
+    def weight(start: str) -> float:
+        return sum(d.period_weight[p] for p in _open_periods(d, start))
+
+    def change(on: str | None, off: list[str]) -> float | None:
+        left = max(budget - (time.perf_counter() - started), 1.0)
+        limited = dataclasses.replace(settings, time_limit=min(float(settings.time_limit),
+                                                               left) if hasattr(
+            settings, "time_limit") else left)
+        for (line, p) in plan:
+            if line in off:
+                build[line, p].set_value(0, skip_validation=True)
+            if line == on:
+                build[line, p].set_value(1 if p == first_option[line] else 0,
+                                         skip_validation=True)
+        try:
+            out = marginal_values(m, limited)
+        finally:
+            for key, value in plan.items():
+                build[key].set_value(value, skip_validation=True)
+        if out.status is not SolveStatus.OPTIMAL or out.objective is None:
+            return None
+        return float(out.objective) - base
+
+    status: dict[str, str] = {}
+    change_per_year: dict[str, float | None] = {}
+    swap_with: dict[str, str] = {}
+    blocked: dict[str, str] = {}
+    value_to_plan: dict[str, float | None] = {}
+    built_lines = [ln for ln in lines[lines.built & (lines.status == "candidate")].line]
+    unbuilt = [ln for ln in lines[~lines.built & (lines.status == "candidate")].line
+               if ln in first_option]
+    skipped = 0
+
+    def out_of_time() -> bool:
+        return time.perf_counter() - started > budget
+
+    def enter(line: str, blocks: list[tuple[str, str]]) -> None:
+        partner = _swap_partner(d, res, line, blocks, value_to_plan)
+        delta: float | None
+        if not blocks:
+            delta = change(line, [])
+            status[line] = "added" if delta is not None else "infeasible"
+        elif partner:
+            delta = change(line, [partner])
+            status[line] = "swapped" if delta is not None else "blocked"
+            swap_with[line] = partner
+        else:
+            delta = None
+            status[line] = "blocked"
+        change_per_year[line] = None if delta is None else delta / weight(first_option[line])
+
+    # Lines not built come first (what it would take for them is what readers ask);
+    # those that must displace the least valuable built line wait for the built lines.
+    later: list[tuple[str, list[tuple[str, str]]]] = []
+    for line in unbuilt:
+        blocks = _blockers(d, res, line, first_option[line])
+        blocked[line] = ";".join(f"{k}:{v}" if v else k for k, v in blocks)
+        if {k for k, _ in blocks} - {"group"}:
+            later.append((line, blocks))
+        elif out_of_time():
+            skipped += 1
+            status[line] = "not_analysed"
+        else:
+            enter(line, blocks)
+    for line in built_lines:
+        if out_of_time():
+            skipped += 1
+            status[line] = "not_analysed"
+            continue
+        start = str(lines.loc[lines.line == line, "build_period"].iloc[0])
+        delta = change(None, [line])
+        if delta is None:
+            status[line] = "required"
+            value_to_plan[line] = None
+        else:
+            status[line] = "closed"
+            value_to_plan[line] = -delta / weight(start)
+    for line, blocks in later:
+        if out_of_time():
+            skipped += 1
+            status[line] = "not_analysed"
+        else:
+            enter(line, blocks)
+    if skipped:
+        res.explain_notes.append(f"entry_skipped:{skipped}")
+    lines["entry_status"] = [status.get(ln, "") for ln in lines.line]
+    lines["value_to_plan"] = [value_to_plan.get(ln) for ln in lines.line]
+    lines["change_if_built"] = [change_per_year.get(ln) for ln in lines.line]
+    lines["swap_with"] = [swap_with.get(ln, "") for ln in lines.line]
+    lines["blocked_by"] = [blocked.get(ln, "") for ln in lines.line]
+
+
+def _swap_partner(d: ChainData, res: ChainResults, line: str, blocks: list[tuple[str, str]],
+                  value_to_plan: dict[str, float | None]) -> str:
+    """The built line to give up so that ``line`` fits: its exclusive group's line, else the
+    built line of least value to the plan at the same site (slots, resources) or anywhere
+    (budget) that frees enough room."""
+    kinds = {k for k, _ in blocks}
+    lines = res.lines
+    built = lines[lines.built & (lines.status == "candidate")]
+    if "group" in kinds:
+        g = d.line_group[line]
+        same = [ln for ln in built.line if d.line_group.get(ln) == g]
+        return same[0] if same else ""
+    pool = list(built.line)
+    if kinds & {"site_lines", "resource"}:
+        pool = [ln for ln in pool if d.line_site[ln] == d.line_site[line]]
+    if kinds & {"budget_total", "budget_period"}:
+        pool = [ln for ln in pool if d.capex[ln] >= d.capex[line]]
+    ranked = sorted((ln for ln in pool if value_to_plan.get(ln) is not None),
+                    key=lambda ln: value_to_plan[ln])  # type: ignore[arg-type,return-value]
+    return ranked[0] if ranked else ""
+
+
+def _build_limit_rows(d: ChainData, res: ChainResults) -> None:
+    """Limits on build decisions alone: how full they are, whether they bind (no line not
+    built fits in the room left), and which lines they keep out. No per-unit value: with
+    the build decisions held, one more unit changes nothing at this plan."""
+    lines, lp = res.lines, res.line_periods
+    open_set = {(r.line, r.period) for r in lp[lp.open].itertuples(index=False)}
+    unbuilt = lines[~lines.built & (lines.status == "candidate")]
+    blocked_by = dict(zip(unbuilt.line, unbuilt.get("blocked_by", pd.Series(
+        [""] * len(unbuilt), dtype=object)), strict=True))
+
+    def kept_out(code: str) -> str:
+        return ",".join(ln for ln, b in blocked_by.items() if code in str(b).split(";"))
+
+    rows: list[dict[str, object]] = []
+    for g in d.groups:
+        members = [ln for ln in d.lines if d.line_group.get(ln) == g]
+        used = sum(1 for ln in members if (ln, d.last_period) in open_set)
+        rows.append({"kind": "group", "item": g, "period": d.last_period, "sense": "max",
+                     "limit": 1.0, "used": float(used), "unit": "lines",
+                     "binding": used >= 1 and len(members) > 1, "value": None,
+                     "detail": kept_out(f"group:{g}")})
+    for r in res.site_use.itertuples(index=False):
+        if r.available is None or r.available != r.available:
+            continue
+        code = f"site_lines:{r.site}" if not r.resource else f"resource:{r.site}/{r.resource}"
+        out = kept_out(code)
+        rows.append({"kind": "site_lines" if not r.resource else "resource",
+                     "item": r.site if not r.resource else f"{r.site}/{r.resource}",
+                     "period": r.period, "sense": "max", "limit": float(r.available),
+                     "used": r.used, "unit": r.unit or "",
+                     "binding": _binding(r.used, float(r.available), "max") or bool(out),
+                     "value": None, "detail": out})
+    built = lines[lines.built & (lines.status == "candidate")]
+    capex = {p: float(sum(d.capex[ln] for ln in built.line[built.build_period == p]))
+             for p in d.periods}
+    if d.budget_total is not None:
+        out = kept_out("budget_total")
+        rows.append({"kind": "budget_total", "item": "", "period": "", "sense": "max",
+                     "limit": d.budget_total, "used": sum(capex.values()), "unit": "money",
+                     "binding": bool(out), "value": None, "detail": out})
+    for p, limit in d.budget_period.items():
+        out = kept_out(f"budget_period:{p}")
+        rows.append({"kind": "budget_period", "item": "", "period": p, "sense": "max",
+                     "limit": limit, "used": capex[p], "unit": "money", "binding": bool(out),
+                     "value": None, "detail": out})
+    closable = {ln: d.jobs[ln] for ln in built.line}
+    for p, need in d.lines_min.items():
+        running = float(sum(1 for ln in d.lines if (ln, p) in open_set))
+        rows.append({"kind": "lines_min", "item": "", "period": p, "sense": "min",
+                     "limit": need, "used": running, "unit": "lines",
+                     "binding": running - 1 < need - 1e-9, "value": None, "detail": ""})
+    for p, need in d.jobs_min.items():
+        jobs = float(lp[lp.period == p].jobs.sum())
+        least = min(closable.values(), default=0.0)
+        rows.append({"kind": "jobs_min", "item": "", "period": p, "sense": "min",
+                     "limit": need, "used": jobs, "unit": "jobs",
+                     "binding": jobs - least < need - 1e-9, "value": None, "detail": ""})
+    if rows:
+        extra = pd.DataFrame(rows, columns=MARGINAL_COLUMNS)
+        res.marginal = extra if res.marginal.empty else pd.concat(
+            [res.marginal, extra], ignore_index=True)
