@@ -209,3 +209,46 @@ def test_cluster_is_worth_both_chains_when_nothing_shared_binds(
     # what the shared limits cost: the difference, 0.66 M USD
     cost = float(relaxed.objective) - float(cluster_outcome.objective)  # type: ignore[arg-type]
     assert cost == approx(658_163, rel=2e-3)
+
+
+# ---- the data follow the brief --------------------------------------------------------------
+
+
+def _brief_rows(prefix: str) -> list[list[str]]:
+    text = (ROOT / "docs" / "metals-brief.md").read_text(encoding="utf-8")
+    return [[c.strip() for c in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.startswith(f"| {prefix}")]
+
+
+def _num(cell: str) -> float:
+    return float(cell.replace(",", "").replace("%", "").replace("–", "0") or 0)
+
+
+def test_lines_match_the_brief_table() -> None:
+    """docs/metals-brief.md §4.3 is the table tools/metals_case.py copies, row by row; the
+    fixed cost follows the polymer brief's formula, capex x 0.217 + jobs x 8,000."""
+    from tools.metals_case import LINES
+
+    brief = {row[0]: row for row in _brief_rows("M") if len(row) == 13}
+    assert set(brief) == {line[0] for line in LINES}
+    for (line, site, tech, cap, capex_m, var, util, jobs, group, power, land,
+         _note) in LINES:
+        row = brief[line]
+        assert row[1:3] == [site, tech], line
+        assert _num(row[3]) == cap and _num(row[4]) == capex_m, line
+        assert abs(_num(row[5]) - (0.217 * capex_m * 1000 + 8 * jobs)) <= 1, line
+        assert _num(row[6]) == var and _num(row[7]) == util * 100 and _num(row[8]) == jobs
+        assert (row[9] if row[9] != "–" else "") == group, line
+        assert _num(row[10]) == power and _num(row[11]) == land, line
+
+
+def test_cluster_builder_refuses_colliding_or_differing_ids() -> None:
+    from tools.cluster_case import combine
+
+    line = {"line": "L1", "site": "A", "capacity": 1}
+    with pytest.raises(ValueError, match="in both cases"):
+        combine("Lines", [line], [dict(line)])
+    lane = {"lane": "A>B:road", "origin": "A", "destination": "B", "distance_km": 10}
+    assert combine("Lanes", [lane], [dict(lane, reference="x")], shared_ok=True) == [lane]
+    with pytest.raises(ValueError, match="differs"):
+        combine("Lanes", [lane], [dict(lane, distance_km=11)], shared_ok=True)
