@@ -37,6 +37,9 @@ def run(
         "--lang", help="Language of the results workbook: en, az or ru.")] = "en",
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also write a PDF of the results (needs LibreOffice).")] = False,
+    html: Annotated[bool, typer.Option(
+        "--html", help="Also write one self-contained HTML page of the plan beside the "
+        "workbook (for e-mail: charts work offline).")] = False,
 ) -> None:
     """Validate the workbook, solve it, check the plan and write results/<case>-<time>.xlsx.
 
@@ -58,7 +61,8 @@ def run(
             None if quiet else lambda phase: log.info("%s ...", phase),
             solve_progress=display.solver if live else None)
         written = _write(outcome, path, output, started, lang, pdf, display)
-    _report(outcome, written, pdf, lang)
+        page = _write_html(written, lang) if html else None
+    _report(outcome, written, pdf, page, lang)
 
 
 def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
@@ -108,6 +112,7 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     try:
         book = write_diagnosis(stem.with_suffix(".xlsx"), result, outcome.data.case_name)
         text = json.dumps(result.as_json(), indent=2)
+
         def write_json(p: Path) -> None:
             p.write_text(text, encoding="utf-8")
 
@@ -117,7 +122,18 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     return f" Diagnosis: {book} (and .json)."
 
 
-def _report(outcome: RunOutcome, written: Path, pdf: bool, lang: str = "en") -> None:
+def _write_html(written: Path, lang: str) -> Path | None:
+    from optimizer.web.export import write_html
+
+    try:
+        return write_html(written, lang)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("HTML page not written: %s", exc)
+        return None
+
+
+def _report(outcome: RunOutcome, written: Path, pdf: bool, page: Path | None = None,
+            lang: str = "en") -> None:
     assert outcome.solve is not None and outcome.data is not None
     solve = outcome.solve
     k = outcome.results.kpis if outcome.results else {}
@@ -141,6 +157,8 @@ def _report(outcome: RunOutcome, written: Path, pdf: bool, lang: str = "en") -> 
         made = written.with_suffix(".pdf")
         typer.echo(f"PDF: {made}" if made.exists() else
                    "PDF: not written (LibreOffice is not installed or failed; see above).")
+    if page is not None:
+        typer.echo(f"HTML: {page}")
     if outcome.check_findings:
         for finding in outcome.check_findings:
             typer.echo(f"CHECK FAILED: {finding.format()}", err=True)
