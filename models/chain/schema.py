@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Template version, MAJOR.MINOR. A minor step only adds optional columns or sheets (an
 older workbook still reads, see MIGRATIONS); a major step changes what a column means."""
 
@@ -269,6 +269,9 @@ SOURCES = Sheet(
         C("local", T.BOOL, "Produced in the country (counts toward the local-share policy).",
           default=True),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("supply_group", T.ID, "Supply group whose joint limit on purchases is set on the "
+          "SupplyGroups sheet (e.g. every offer of one supplier).",
+          suggest=("SupplyGroups.group",)),
     ),
     key=("source", "period"),
     fill_order=9,
@@ -477,6 +480,29 @@ SETTINGS_SHEET = Sheet(
     fill_order=1,
 )
 
+SUPPLY_GROUPS = Sheet(
+    "SupplyGroups",
+    "Joint limits on purchases from a group of offers, e.g. 'all SOCAR offers together at "
+    "most 21,000 t/yr'. Offers join a group through Sources.supply_group.",
+    (
+        C("group", T.ID, "Group name, as in Sources.supply_group.", required=True,
+          example="SOCAR_ALL", suggest=("Sources.supply_group",)),
+        C("period", T.ID, "Period the row applies to. Blank: every period.",
+          refs=("Periods",)),
+        C("purchases_min", T.NUMBER, "Least that must be bought from the group's offers "
+          "together per year.", unit="t/yr", default=0.0, minimum=0.0,
+          symbol=r"\underline{Q}_{g,p}"),
+        C("purchases_max", T.NUMBER, "Most that can be bought from the group's offers "
+          "together per year. Blank: no joint limit.", unit="t/yr", minimum=0.0,
+          symbol=r"\bar{Q}_{g,p}"),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("group", "period"),
+    required=False,
+    fill_order=9,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS_SHEET,
     PERIODS,
@@ -487,6 +513,7 @@ SHEETS: tuple[Sheet, ...] = (
     RESOURCES,
     RESOURCE_USE,
     SOURCES,
+    SUPPLY_GROUPS,
     RECIPES,
     RECIPE_GROUPS,
     MARKETS,
@@ -516,6 +543,8 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
+    Migration("1.1", "1.2", "Sources gained the optional column supply_group and the optional "
+              "sheets SupplyGroups, Scenarios and Sweeps were added (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 
