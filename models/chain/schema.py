@@ -522,6 +522,69 @@ SHEETS: tuple[Sheet, ...] = (
     POLICY,
     REFERENCES,
 )
+
+# --- what-if sheets: read by optimizer/scenarios, never by the model ------------------------
+CHANGES = ("set", "multiply", "add")
+DATA_SHEET_NAMES = tuple(s.name for s in SHEETS if s.name != "References")
+_ROW_HELP = ("Which rows of the sheet: blank or * = every row; an ID of the sheet's first "
+             "key column (e.g. C06 on Lines, a setting name on Settings); or filters "
+             "column=value, several joined by ';' (e.g. material=V_PPH; market=M_RUS).")
+
+SCENARIOS = Sheet(
+    "Scenarios",
+    "Named what-if scenarios, one change per row, applied to a copy of the base case "
+    "(this workbook is never changed). A scenario may start from another (parent). "
+    "`chainopt scenarios` solves them all and compares the plans. Empty: only the base case.",
+    (
+        C("scenario", T.ID, "Scenario name.", required=True, example="utilisation_85"),
+        C("parent", T.ID, "Scenario whose changes apply first. Blank: the base case.",
+          suggest=("Scenarios.scenario",)),
+        C("sheet", T.ENUM, "Sheet to change. Blank on a row that only names the parent.",
+          choices=DATA_SHEET_NAMES),
+        C("row", T.TEXT, _ROW_HELP),
+        C("column", T.ID, "Column to change, as in the sheet's header (value on Settings)."),
+        C("change", T.ENUM, "set: replace by value; multiply: multiply by value; add: add "
+          "value. Blank cells stay blank under multiply and add (unlimited stays unlimited).",
+          default="set", choices=CHANGES),
+        C("value", T.TEXT, "The new value (set, typed as on the sheet; blank clears the "
+          "cell), the factor (multiply) or the amount (add)."),
+        C("description", T.TEXT, "Free text; shown in the comparison workbook."),
+    ),
+    key=("scenario", "sheet", "row", "column"),
+    required=False,
+    fill_order=17,
+)
+
+SWEEPS = Sheet(
+    "Sweeps",
+    "Parameter sweeps: one parameter changed over a range (from, to, step) or a list of "
+    "values; two rows with the same sweep name make a grid. `chainopt sweep` solves every "
+    "point and locates, by bisection, where the set of lines built changes.",
+    (
+        C("sweep", T.ID, "Sweep name.", required=True, example="woven_price"),
+        C("scenario", T.ID, "Scenario the sweep starts from. Blank: the base case.",
+          suggest=("Scenarios.scenario",)),
+        C("sheet", T.ENUM, "Sheet of the swept parameter.", required=True,
+          choices=DATA_SHEET_NAMES),
+        C("row", T.TEXT, _ROW_HELP),
+        C("column", T.ID, "Column of the swept parameter.", required=True),
+        C("change", T.ENUM, "How each swept value is applied: set, multiply or add.",
+          default="multiply", choices=CHANGES),
+        C("from", T.NUMBER, "First swept value."),
+        C("to", T.NUMBER, "Last swept value."),
+        C("step", T.NUMBER, "Step between swept values.", minimum=0.0),
+        C("values", T.TEXT, "Instead of from/to/step: the values, separated by ';' "
+          "(e.g. 0.8; 0.9; 1.1)."),
+        C("tolerance", T.NUMBER, "Switching points are located to within this much of "
+          "the swept value. Blank: a twentieth of the step.", minimum=0.0),
+        C("description", T.TEXT, "Free text."),
+    ),
+    key=("sweep", "sheet", "row", "column"),
+    required=False,
+    fill_order=18,
+)
+
+SHEETS = (*SHEETS, SCENARIOS, SWEEPS)
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
