@@ -28,10 +28,9 @@ from models.chain.data import ChainData, load_data
 from models.chain.schema import SETTINGS_SHEET
 from models.validation.issues import IssueList
 from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook
-from optimizer.scenarios.overrides import load_scenario
+from optimizer.scenarios.overrides import check_what_if, load_scenario
 from optimizer.scenarios.runner import CaseRef, Job, OnResult, ScenarioResult, run_jobs
-from optimizer.scenarios.spec import BASE, Axis, Override, WhatIf, parse_sweep_text, \
-    read_what_if, with_values
+from optimizer.scenarios.spec import BASE, Axis, Override, WhatIf, parse_sweep_text, with_values
 
 __all__ = ["BASE", "Case", "CaseError", "Plan", "from_frames", "load", "no_regret",
            "run_scenarios", "solve", "sweep"]
@@ -143,15 +142,7 @@ def _sha256(raw: RawWorkbook) -> str:
 def _finish(raw: RawWorkbook, path: Path | None, sha: str, name: str) -> Case:
     issues = IssueList(raw.file)
     data = load_data(raw, issues)
-    what_if = read_what_if(raw, issues)
-    if data is not None:
-        for scenario in list(what_if.scenarios):
-            load_scenario(raw, what_if.chain(scenario), scenario, issues)
-        for sweep_name, sw in what_if.sweeps.items():
-            base = what_if.chain(sw.scenario) if sw.scenario else ()
-            for axis in sw.axes:
-                if axis.values:
-                    load_scenario(raw, (*base, axis.at(axis.values[0])), sweep_name, issues)
+    what_if = check_what_if(raw, issues) if data is not None else WhatIf()
     if data is None or issues.has_errors:
         raise CaseError(issues, name)
     return Case(name, raw, data, issues, what_if, path, sha)

@@ -19,7 +19,7 @@ from models.validation.issues import Issue, IssueList, Severity
 from models.validation.numbers import read_number
 from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook
 from models.validation.tables import _UNIT_SUFFIX  # the reader's own header rule
-from optimizer.scenarios.spec import Override
+from optimizer.scenarios.spec import Override, WhatIf, read_what_if
 
 Touched = dict[tuple[str, int, str], Override]  # (sheet, Excel row, column) -> its override
 
@@ -209,3 +209,23 @@ def locate(raw: RawWorkbook, issue: Issue) -> Issue:
         if _header_key(text) == _header_key(issue.column):
             return dataclasses.replace(issue, column_index=index)
     return issue
+
+
+def check_what_if(raw: RawWorkbook, issues: IssueList) -> WhatIf:
+    """Read the Scenarios and Sweeps sheets and validate every scenario and every sweep's
+    first point against the base tables (each problem located on its own row)."""
+    what_if = read_what_if(raw, issues)
+    for scenario in list(what_if.scenarios):
+        load_scenario(raw, what_if.chain(scenario), scenario, issues)
+    for name, sweep in what_if.sweeps.items():
+        if sweep.scenario and sweep.scenario not in what_if.scenarios:
+            issues.error(f"Sweep {name} starts from an unknown scenario.", value=sweep.scenario,
+                         expected="a scenario named on the Scenarios sheet", sheet="Sweeps",
+                         row=sweep.axes[0].origin[1] if sweep.axes[0].origin else None,
+                         column="scenario", hint=did_you_mean(sweep.scenario,
+                                                              sorted(what_if.scenarios)))
+            continue
+        base = what_if.chain(sweep.scenario) if sweep.scenario else ()
+        for axis in sweep.axes:
+            load_scenario(raw, (*base, axis.at(axis.values[0])), f"sweep {name}", issues)
+    return what_if
