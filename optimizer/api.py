@@ -28,7 +28,7 @@ from models.chain.data import ChainData, load_data
 from models.chain.schema import SETTINGS_SHEET
 from models.validation.issues import IssueList
 from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook
-from optimizer.scenarios.overrides import check_what_if, load_scenario
+from optimizer.scenarios.overrides import check_what_if, load_scenario, model_tables
 from optimizer.scenarios.runner import CaseRef, Job, OnResult, ScenarioResult, run_jobs
 from optimizer.scenarios.spec import BASE, Axis, Override, WhatIf, parse_sweep_text, with_values
 
@@ -141,7 +141,7 @@ def _sha256(raw: RawWorkbook) -> str:
 
 def _finish(raw: RawWorkbook, path: Path | None, sha: str, name: str) -> Case:
     issues = IssueList(raw.file)
-    data = load_data(raw, issues)
+    data = load_data(model_tables(raw), issues)
     what_if = check_what_if(raw, issues) if data is not None else WhatIf()
     if data is None or issues.has_errors:
         raise CaseError(issues, name)

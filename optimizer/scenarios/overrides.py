@@ -184,7 +184,7 @@ def load_scenario(raw: RawWorkbook, overrides: tuple[Override, ...], name: str,
     if applied.issues:
         return None
     found = IssueList(issues.file)
-    data = load_data(applied.raw, found)
+    data = load_data(model_tables(applied.raw), found)
     first = next((o for o in overrides if o.origin), None)
     for issue in found:
         if issue.severity is not Severity.ERROR:
@@ -229,3 +229,15 @@ def check_what_if(raw: RawWorkbook, issues: IssueList) -> WhatIf:
         for axis in sweep.axes:
             load_scenario(raw, (*base, axis.at(axis.values[0])), f"sweep {name}", issues)
     return what_if
+
+
+WHAT_IF_SHEETS = ("Scenarios", "Sweeps")
+
+
+def model_tables(raw: RawWorkbook) -> RawWorkbook:
+    """The tables without the Scenarios and Sweeps sheets: what the model is built from
+    (those two are checked by check_what_if, so their problems are reported once)."""
+    if not any(name in raw.tables for name in WHAT_IF_SHEETS):
+        return raw
+    return dataclasses.replace(raw, tables={k: v for k, v in raw.tables.items()
+                                            if k not in WHAT_IF_SHEETS})

@@ -125,8 +125,8 @@ def _raw_value(raw: RawWorkbook, sheet: str, excel_row: int) -> CellValue:
 def read_what_if(raw: RawWorkbook, issues: IssueList) -> WhatIf:
     """Scenarios and sweeps of the workbook, with every problem found on the two sheets."""
     out = WhatIf()
-    scen = parse_table(raw.tables.get("Scenarios"), SCENARIOS, IssueList(issues.file))
-    sweeps = parse_table(raw.tables.get("Sweeps"), SWEEPS, IssueList(issues.file))
+    scen = parse_table(raw.tables.get("Scenarios"), SCENARIOS, issues)
+    sweeps = parse_table(raw.tables.get("Sweeps"), SWEEPS, issues)
     col_index = {("Scenarios", c): scen.column_index(c) for c in scen.columns}
     col_index.update({("Sweeps", c): sweeps.column_index(c) for c in sweeps.columns})
 

@@ -178,7 +178,7 @@ def switching_frame(axes: tuple[Axis, ...], intervals: list[_Interval],
         fixed = {a.label: iv.low[j] for j, a in enumerate(axes) if j != iv.axis}
         rows.append({
             "parameter": axis.label, **fixed,
-            "switch_at": at, "from": low, "to": high, "tolerance": axis.tolerance,
+            "switch_at": at, "lower": low, "upper": high, "tolerance": axis.tolerance,
             "cell_value_at_switch": cell,
             "enter_above": ", ".join(entering), "leave_above": ", ".join(leaving),
             "no_plan_below": NO_PLAN in iv.low_key, "no_plan_above": NO_PLAN in iv.high_key,
@@ -186,7 +186,7 @@ def switching_frame(axes: tuple[Axis, ...], intervals: list[_Interval],
         })
     return pd.DataFrame(rows, columns=[
         "parameter", *[a.label for a in axes if len(axes) > 1],
-        "switch_at", "from", "to", "tolerance", "cell_value_at_switch", "enter_above",
+        "switch_at", "lower", "upper", "tolerance", "cell_value_at_switch", "enter_above",
         "leave_above", "no_plan_below", "no_plan_above", "sentence"])
 
 
