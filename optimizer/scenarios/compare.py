@@ -229,15 +229,24 @@ def _summary(w: _Writer, results: Mapping[str, ScenarioResult],
     row = 4
     w.text(ws, row, 0, word("no_regret", lang), "section")
     row += 1
-    cols = [Col("line", word("line", lang), width=10), Col("site", word("site", lang), width=10),
-            Col("technology", word("technology", lang), width=12),
-            Col("built_in", word("built_in", lang), width=12),
-            Col("scenarios", word("which", lang), "wrap", width=60)]
-    w.header(ws, row, cols)
-    records = tables["no_regret"].to_dict("records")
-    for rec in records:
+    # one grid for both tables: the KPI columns set the widths, the list of scenarios
+    # where a line is built spans the KPI columns to its right
+    for col, width in enumerate((18, 14, 16, 16, 10, 10, 10, 10, 14, 14, 16, 16, 50)):
+        ws.set_column(col, col, width)
+    cols = [Col("line", word("line", lang)), Col("site", word("site", lang)),
+            Col("technology", word("technology", lang)),
+            Col("built_in", word("built_in", lang))]
+    w.header(ws, row, cols, widths=False)
+    ws.merge_range(row, 4, row, 12, word("which", lang), w.formats["header"])
+    row += 1
+    for rec in tables["no_regret"].to_dict("records"):
+        some = rec["built_in"] == "some"
         rec["built_in"] = word(str(rec["built_in"]), lang)
-    row = w.rows(ws, row + 1, records, cols) + 2
+        w.rows(ws, row, [rec], cols)
+        text = clean_text(str(rec["scenarios"])) if some else ""
+        ws.merge_range(row, 4, row, 12, text, w.formats["text"])
+        row += 1
+    row += 2
     w.text(ws, row, 0, word("kpis", lang), "section")
     row += 1
     kcols = [Col("scenario", word("scenario", lang), width=18),
@@ -255,7 +264,6 @@ def _summary(w: _Writer, results: Mapping[str, ScenarioResult],
              Col("reason", word("reason", lang), "wrap", 50)]
     w.header(ws, row, kcols, widths=False)
     row = w.rows(ws, row + 1, tables["kpis"].to_dict("records"), kcols)
-    ws.set_column(5, 12, 14)
     ws.freeze_panes(0, 1)
     _print_setup(ws)
     return ws

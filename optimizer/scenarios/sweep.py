@@ -12,6 +12,7 @@ changes more than once inside one interval).
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -195,9 +196,12 @@ def sentence(axis: Axis, at: float, cell: float | None, entering: list[str],
     """E.g. 'Line C06 leaves the plan when Markets[material=P_WOVEN].price falls below
     1,112 (x 0.927 +/- 0.0025).'"""
     where = f"{axis.sheet}[{axis.row or '*'}].{axis.column}"
-    value = f"{cell:,.6g}" if cell is not None else _fmt(at)
-    how = f" ({axis.label}{_fmt(at)} ± {_fmt(axis.tolerance / 2)})" if axis.change != "set" \
-        else f" (± {_fmt(axis.tolerance / 2)})"
+    half = axis.tolerance / 2
+    scale = abs(cell / at) if cell is not None and at and axis.change == "multiply" else 1.0
+    value = _near(cell, half * scale) if cell is not None else _near(at, half)
+    how = {"multiply": f" (× {_near(at, half)} ± {_fmt(half)})",
+           "add": f" (+ {_near(at, half)} ± {_fmt(half)})"}.get(axis.change,
+                                                                 f" (± {_fmt(half)})")
     parts = []
     if entering:
         parts.append(f"{_lines(entering)} leave{'s' if len(entering) == 1 else ''} the plan "
@@ -215,3 +219,11 @@ def sentence(axis: Axis, at: float, cell: float | None, entering: list[str],
 
 def _lines(names: list[str]) -> str:
     return ("Line " if len(names) == 1 else "Lines ") + ", ".join(names)
+
+
+def _near(value: float, accuracy: float) -> str:
+    """The value with as many decimals as its accuracy warrants (1,112 or 0.927)."""
+    if accuracy <= 0 or not math.isfinite(accuracy):
+        return f"{value:,.6g}"
+    decimals = max(0, math.ceil(-math.log10(2 * accuracy)))
+    return f"{value:,.{decimals}f}"
