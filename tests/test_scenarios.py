@@ -281,7 +281,7 @@ def test_ctrl_c_keeps_what_finished(tmp_path: Path) -> None:
         if "3/41 done" in line or time.monotonic() > deadline:
             break
     proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
+    _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "interrupted" in err
     (written,) = (tmp_path / "out").glob("tiny-scenarios-*.xlsx")

@@ -28,7 +28,7 @@ def _header_key(text: str) -> str:
     return loose(_UNIT_SUFFIX.sub("", text))
 
 
-def _cell_text(value: CellValue) -> str:
+def _cell_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return "" if value is None else str(value).strip()

@@ -10,8 +10,10 @@ gets the overrides, never a model.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from models.chain.schema import DATA_SHEET_NAMES, SCENARIOS, SWEEPS
@@ -196,6 +198,7 @@ def _scenarios(raw: RawWorkbook, rows: tuple[Row, ...], out: WhatIf, issues: Iss
 
 
 def _cycles(out: WhatIf, rows: tuple[Row, ...], issues: IssueList, where) -> None:  # type: ignore[no-untyped-def]
+    current: str | None
     for name in list(out.scenarios):
         seen = [name]
         current = out.scenarios[name].parent
@@ -211,7 +214,7 @@ def _cycles(out: WhatIf, rows: tuple[Row, ...], issues: IssueList, where) -> Non
             current = out.scenarios[current].parent
     # drop every scenario whose chain is broken, so chain() never loops
     for name in list(out.scenarios):
-        current: str | None = name
+        current = name
         steps = 0
         while current is not None and current != BASE:
             if current not in out.scenarios or steps > len(out.scenarios):
@@ -225,8 +228,8 @@ def sweep_values(start: float, stop: float, step: float) -> tuple[float, ...]:
     """start, start+step, ..., stop (inclusive, rounded to the step's decimals)."""
     if step <= 0:
         return (start,)
-    count = int(math.floor((stop - start) / step + 1e-9)) + 1
-    digits = max(0, -int(math.floor(math.log10(step))) + 3)
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    digits = max(0, -math.floor(math.log10(step)) + 3)
     return tuple(round(start + i * step, digits) for i in range(max(count, 1)))
 
 
@@ -266,7 +269,7 @@ def _sweeps(rows: tuple[Row, ...], out: WhatIf, issues: IssueList, where) -> Non
                              **where("Sweeps", r, "from"))
                 continue
             ordered = tuple(sorted(set(values)))
-            gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(ordered)]
             tol = float(r["tolerance"]) if r["tolerance"] else (min(gaps) / 20 if gaps else 0.0)  # type: ignore[arg-type]
             axes.append(Axis(str(r["sheet"]), str(r["row"] or ""), str(r["column"]),
                              str(r["change"]), ordered, tol, ("Sweeps", r.excel_row)))
@@ -320,15 +323,15 @@ def parse_sweep_text(text: str, default_change: str = "multiply") -> Axis:
             if listed is None:
                 raise ValueError(f"the values in {text!r} must be numbers")
             values = tuple(sorted(set(listed)))
-    gaps = [b - a for a, b in zip(values, values[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(values)]
     return Axis(sheet, (match["row"] or "").strip(), match["column"], change, values,
                 min(gaps) / 20 if gaps else 0.0)
 
 
-def with_values(axis: Axis, values: list[float] | tuple[float, ...],
+def with_values(axis: Axis, values: Sequence[float],
                 tolerance: float | None = None) -> Axis:
     ordered = tuple(sorted({float(v) for v in values}))
-    gaps = [b - a for a, b in zip(ordered, ordered[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ordered)]
     tol = tolerance if tolerance is not None else (min(gaps) / 20 if gaps else 0.0)
     return Axis(axis.sheet, axis.row, axis.column, axis.change, ordered, tol, axis.origin)
 

@@ -144,7 +144,7 @@ def _drop(point: tuple[float, ...], i: int) -> tuple[float, ...]:
 
 
 def _with(rest: tuple[float, ...], i: int, value: float) -> tuple[float, ...]:
-    return rest[:i] + (value,) + rest[i:]
+    return (*rest[:i], value, *rest[i:])
 
 
 def kpi_frame(axes: tuple[Axis, ...], results: list[ScenarioResult], currency: str
