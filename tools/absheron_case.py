@@ -769,7 +769,7 @@ def scenario_rows() -> list[Row]:
 
 def sweep_rows() -> list[Row]:
     return [{"sweep": "woven_price", "sheet": "Markets", "row": "material=P_WOVEN",
-             "column": "price", "change": "multiply", "from": 0.8, "to": 1.2, "step": 0.05,
+             "column": "price", "change": "multiply", "from": 0.5, "to": 1.2, "step": 0.1,
              "description": "How low can the woven-sack price go before the line leaves "
                             "the plan?"}]
 

@@ -259,7 +259,10 @@ def sweep(
     if base_scenario and base_scenario not in case.what_if.scenarios:
         fail(ExitCode.USAGE, f"--scenario: no scenario {base_scenario}.")
     folder, stem = _folder(output, case, "sweep")
-    with BatchProgress(0, live, label="sweep") as bar:
+    points = 1
+    for axis in axes:
+        points *= len(axis.values)  # type: ignore[union-attr]
+    with BatchProgress(points, live, label="sweep") as bar:
         try:
             frame = api.sweep(case, axes, scenario=base_scenario, tolerance=tolerance,
                               workers=workers, dask=_dask(dask), time_limit=time_limit,
@@ -273,6 +276,9 @@ def sweep(
             fail(ExitCode.INVALID_INPUT, "the sweep's changes make the case invalid.")
     results = frame.attrs["results"]
     _write(case, results, folder / f"{stem}.xlsx", lang, sweep=frame)
-    for text in frame.attrs["switching_points"].get("sentence", []):
+    sentences = list(frame.attrs["switching_points"].get("sentence", []))
+    for text in sentences:
         typer.echo(f"  {text}")
+    if not sentences:
+        typer.echo("  No switching point: the same lines are built at every point.")
     raise typer.Exit(int(exit_code(results)))
