@@ -20,6 +20,7 @@ from models.validation.issues import IssueList
 from optimizer import api
 from optimizer.excel.read import read_workbook
 from optimizer.excel.template import write_input_workbook
+from optimizer.scenarios.compare import write_comparison
 from optimizer.scenarios.overrides import load_scenario
 from optimizer.scenarios.spec import Override, parse_sweep_text
 from tests.tiny_cases import Tables, add_line, add_rows, base_case, update_rows
@@ -209,8 +210,16 @@ def test_a_failing_scenario_does_not_stop_the_others(tmp_path: Path) -> None:
     assert plans["base"].net_value == pytest.approx(180 * 35 - 1500)
     # small: L1 at 40 t: 120 * 35 - 1500 = 2700
     assert plans["small"].net_value == pytest.approx(120 * 35 - 1500)
-    table = api.no_regret(plans)
-    assert set(table.built_in) <= {"all", "some", "none"}
+    table = api.no_regret(plans).set_index("line")
+    # L1 and L2 are built wherever there is a plan ('stuck' has none and does not count)
+    assert table.loc["L1", "built_in"] == "all" and table.loc["L2", "built_in"] == "all"
+    # the comparison in Russian: sheet names and the yes/no words of the results workbook
+    written = write_comparison(tmp_path / "ru.xlsx", {n: p.result for n, p in plans.items()},
+                               "tiny", "USD", lang="ru")
+    book = openpyxl.load_workbook(written)
+    assert book.sheetnames == ["Сводка", "Матрица строительства", "Различия", "Диаграммы",
+                               "Overrides"]
+    assert book["Матрица строительства"]["C3"].value == "да"
 
 
 @pytest.mark.solver

@@ -768,7 +768,11 @@ def scenario_rows() -> list[Row]:
 
 
 def sweep_rows() -> list[Row]:
-    return [{"sweep": "woven_price", "sheet": "Markets", "row": "material=P_WOVEN",
+    return [{"sweep": "resin_price", "sheet": "Sources", "row": "material=V_PPH",
+             "column": "price", "change": "multiply", "from": 1.0, "to": 1.5, "step": 0.1,
+             "description": "How high can the PP homopolymer price go before PP lines "
+                            "leave the plan?"},
+            {"sweep": "woven_price", "sheet": "Markets", "row": "material=P_WOVEN",
              "column": "price", "change": "multiply", "from": 0.5, "to": 1.2, "step": 0.1,
              "description": "How low can the woven-sack price go before the line leaves "
                             "the plan?"}]
