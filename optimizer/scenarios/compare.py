@@ -350,10 +350,17 @@ def _sweep(w: _Writer, frame: pd.DataFrame) -> None:
     w.text(ws, row, 0, word("switching", w.lang), "section")
     scols = [Col("parameter", word("what", w.lang), width=30),
              Col("switch_at", word("switch_at", w.lang), "num", 14),
-             Col("cell_value_at_switch", word("cell_value", w.lang), "num", 14),
-             Col("sentence", word("sentence", w.lang), "wrap", 90)]
+             Col("cell_value_at_switch", word("cell_value", w.lang), "num", 14)]
+    last = max(len(cols) - 1, 4)
     w.header(ws, row + 1, scols, widths=False)
-    srow = w.rows(ws, row + 2, switches.to_dict("records"), scols)
+    ws.merge_range(row + 1, 3, row + 1, last, word("sentence", w.lang), w.formats["header"])
+    srow = row + 2
+    for rec in switches.to_dict("records"):  # the sentence spans the columns to the right
+        w.rows(ws, srow, [rec], scols)
+        ws.merge_range(srow, 3, srow, last, clean_text(str(rec["sentence"])),
+                       w.formats["wrap"])
+        ws.set_row(srow, 30)
+        srow += 1
     if len(axes) == 1 and end > 2 and money:
         net_col = len(labels) + 1
         chart = _chart(w, "scatter", "straight_with_markers", word("chart.sweep", w.lang))
@@ -363,6 +370,7 @@ def _sweep(w: _Writer, frame: pd.DataFrame) -> None:
         if len(switches):
             # the switching points as a second series: x = switch, y = net value just below
             helper = srow + 2
+            w.text(ws, helper - 1, 0, word("chart.sweep", w.lang), "note1")
             for i, rec in enumerate(switches.itertuples(index=False)):
                 ws.write_number(helper + i, 0, float(rec.switch_at))
                 below = frame[frame[labels[0]] <= rec.switch_at][money[0]].dropna()
@@ -375,7 +383,8 @@ def _sweep(w: _Writer, frame: pd.DataFrame) -> None:
                                          "fill": {"color": "#C00000"}}})
         chart.set_x_axis({"name": labels[0]})
         chart.set_size({"width": 720, "height": 360})
-        ws.insert_chart(row, len(scols) + 1, chart)
+        chart_row = srow + 4 + len(switches)
+        ws.insert_chart(chart_row, 0, chart)
         jobs = _chart(w, "scatter", "straight_with_markers", word("chart.sweep_jobs", w.lang))
         for key, col in (("jobs", net_col + len(money)), ("lines_built", net_col + len(money) + 1)):
             jobs.add_series({"name": word(key, w.lang), "categories": [name, 2, 0, end - 1, 0],
@@ -383,7 +392,7 @@ def _sweep(w: _Writer, frame: pd.DataFrame) -> None:
                              **({"y2_axis": True} if key == "lines_built" else {})})
         jobs.set_x_axis({"name": labels[0]})
         jobs.set_size({"width": 720, "height": 320})
-        ws.insert_chart(row + 19, len(scols) + 1, jobs)
+        ws.insert_chart(chart_row, 6, jobs)
     ws.freeze_panes(2, 0)
     _print_setup(ws, header_row=1)
 
