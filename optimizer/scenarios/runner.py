@@ -16,6 +16,7 @@ share a thread setting, and the parallelism is across scenarios).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import logging
 import multiprocessing
 import os
@@ -229,6 +230,25 @@ def init_worker() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.getLogger("pyomo").setLevel(logging.WARNING)
     _warm_up()
+    _freeze()
+
+
+def _freeze() -> None:
+    """Move everything imported so far out of the garbage collector's sight.
+
+    Each scenario's Pyomo model dies as a web of reference cycles, which only a full
+    collection frees; such a collection also walks every object the imports made
+    (~140,000), which took 0.28 s of the ~0.3 s it cost per scenario. Frozen, the walk
+    covers the new objects only (0.01 s). Only in worker processes: objects frozen here
+    are never freed, which is right for modules and wrong for a user's notebook.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def _warm_dask_worker() -> None:
+    _warm_up()
+    _freeze()
 
 
 def _warm_up() -> None:
@@ -349,7 +369,7 @@ class Runner:
                 self._client = Client(self._cluster)
             else:
                 self._client = Client(str(self.dask))
-            self._client.run(_warm_up)
+            self._client.run(_warm_dask_worker)
         futures = self._client.map(solve_one, jobs, pure=False, retries=1)
         index = {f.key: i for i, f in enumerate(futures)}
         for future in as_completed(futures):
