@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 import pickle
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,7 +200,8 @@ def _jobs(case: Case, names: Sequence[str], time_limit: float | None, gap: float
         if name != BASE and name not in case.what_if.scenarios:
             raise KeyError(f"no scenario {name!r}; the case has: "
                            f"{', '.join([BASE, *case.scenarios])}")
-        target = str(write_dir / f"{name}.xlsx") if write_dir else None
+        safe = re.sub(r"[^\w.\-]+", "_", name).strip("._") or "scenario"  # a file name
+        target = str(write_dir / f"{safe}.xlsx") if write_dir else None
         jobs.append(Job(case.ref(), name, case.what_if.chain(name), time_limit, gap,
                         target, lang))
     return jobs
