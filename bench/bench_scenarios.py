@@ -92,7 +92,8 @@ def main() -> None:
     }
     print(f"{len(jobs)} scenarios of the bundled case, {args.workers} workers on "
           f"{os.cpu_count()} cores (load average {figures['load_average'][0]:.1f})")
-    print(f"  serial (one warm process)    {t_serial:7.2f} s   (HiGHS itself {solver_serial:.2f} s)")
+    print(f"  serial (one warm process)    {t_serial:7.2f} s   "
+          f"(HiGHS itself {solver_serial:.2f} s)")
     print(f"  pool, start-up               {t_start:7.2f} s")
     print(f"  pool, warm workers           {t_pool_warm:7.2f} s   "
           f"= {figures['ratio_warm']:.2f} x serial")

@@ -54,14 +54,14 @@ def supply_group_fields(tables: Mapping[str, Table], periods: list[str], issues:
     low: dict[Key2, float] = {}
     high: dict[Key2, float | None] = {}
     specific = {(str(r["group"]), str(r["period"])) for r in rows if r["period"] is not None}
-    sources = tables["Sources"]
+    offers = tables["Sources"]
     # groups named on rows left out after an error, or on a sheet that could not be read:
     # their "no offer" would only repeat that error
-    unsure = {str(r.values.get("supply_group")) for r in sources.dropped}
+    unsure = {str(r.values.get("supply_group")) for r in offers.dropped}
     for r in rows:
         group = str(r["group"])
         if group not in members:
-            if group in unsure or not sources.complete or not sources.rows:
+            if group in unsure or not offers.complete or not offers.rows:
                 continue
             issues.error(f"No offer on the Sources sheet belongs to supply group {group}.",
                          value=group, expected="a supply_group used on the Sources sheet",

@@ -252,7 +252,7 @@ def _warm_dask_worker() -> None:
 
 
 def _warm_up() -> None:
-    import pyomo.environ as pyo
+    import pyomo.core as pyo
 
     from models.chain import checks, formulation, results  # noqa: F401
     from optimizer.solve import SolveSettings, solve_in_process
@@ -271,7 +271,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         # pyomo defers scipy.sparse to the compiler's first use: import it here, once
-        ctx.set_forkserver_preload(["optimizer.scenarios.runner", "pyomo.environ",
+        ctx.set_forkserver_preload(["optimizer.scenarios.runner", "pyomo.core",
                                     "scipy.sparse", "optimizer.solve",
                                     "models.chain.formulation", "models.chain.results",
                                     "models.chain.checks"])
