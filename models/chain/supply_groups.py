@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from models.validation.hints import did_you_mean
 from models.validation.issues import IssueList
 from models.validation.tables import Row, Table
+
+if TYPE_CHECKING:  # validation alone must not import pandas (tests/test_startup.py)
+    import pandas as pd
 
 Key2 = tuple[str, str]
 Where = Callable[[str, Row, str], dict[str, Any]]
