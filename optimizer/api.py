@@ -6,7 +6,7 @@ layer over these functions. See docs/api.md.
     case = api.load("input_templates/absheron.xlsx")    # validated, or raises CaseError
     plan = api.solve(case)                               # .status, .net_value, .lines, ...
     plans = api.run_scenarios(case, ["nameplate", "utilisation_85"], workers=2)
-    kpis = api.sweep(case, "Markets[material=P_WOVEN].price", [0.8, 0.9, 1.0, 1.1])
+    kpis = api.sweep(case, "Markets[material=MAT_02].price", [0.8, 0.9, 1.0, 1.1])
 
 Results are tidy pandas DataFrames; money is in the case's currency (``case.currency``),
 quantities in tonnes per year of the last period, as the column names say.
@@ -268,7 +268,7 @@ def sweep(case: Case, parameter: str | Axis | Sequence[str | Axis],
     """KPIs at every point of a sweep (one parameter, or two for a grid), tidy.
 
     ``parameter``: "Sheet[row].column" (values multiply it unless ``change`` is "set"
-    or "add"), or with its range, "Markets[material=P_WOVEN].price*0.8:1.2:0.05".
+    or "add"), or with its range, "Markets[material=MAT_02].price*0.8:1.2:0.05".
     The switching points (where the set of lines built changes, located by bisection to
     ``tolerance``) are in ``df.attrs["switching_points"]``, a DataFrame.
     """

@@ -482,11 +482,11 @@ SETTINGS_SHEET = Sheet(
 
 SUPPLY_GROUPS = Sheet(
     "SupplyGroups",
-    "Joint limits on purchases from a group of offers, e.g. 'all SOCAR offers together at "
-    "most 21,000 t/yr'. Offers join a group through Sources.supply_group.",
+    "Joint limits on purchases from a group of offers, e.g. 'all offers of one supplier "
+    "together at most 21,000 t/yr'. Offers join a group through Sources.supply_group.",
     (
         C("group", T.ID, "Group name, as in Sources.supply_group.", required=True,
-          example="SOCAR_ALL", suggest=("Sources.supply_group",)),
+          example="SUPPLIER_1", suggest=("Sources.supply_group",)),
         C("period", T.ID, "Period the row applies to. Blank: every period.",
           refs=("Periods",)),
         C("purchases_min", T.NUMBER, "Least that must be bought from the group's offers "
@@ -527,8 +527,8 @@ SHEETS: tuple[Sheet, ...] = (
 CHANGES = ("set", "multiply", "add")
 DATA_SHEET_NAMES = tuple(s.name for s in SHEETS if s.name != "References")
 _ROW_HELP = ("Which rows of the sheet: blank or * = every row; an ID of the sheet's first "
-             "key column (e.g. C06 on Lines, a setting name on Settings); or filters "
-             "column=value, several joined by ';' (e.g. material=V_PPH; market=M_RUS).")
+             "key column (e.g. L01 on Lines, a setting name on Settings); or filters "
+             "column=value, several joined by ';' (e.g. material=MAT_01; market=MARKET_2).")
 
 SCENARIOS = Sheet(
     "Scenarios",

@@ -2,7 +2,7 @@ r"""Supply groups: a joint floor and cap on the purchases from a named set of of
 
 Offers join a group through ``Sources.supply_group``; the ``SupplyGroups`` sheet gives the
 group's limits per period (a blank period: every period, a row naming one overrides it),
-like RecipeGroups does for recipe inputs. Used, for instance, for "SOCAR Polymer sells at
+like RecipeGroups does for recipe inputs. Used, for instance, for "the polymer plant sells at
 most 21 kt a year to the cluster, whatever the grade":
 
 .. math:: \underline{Q}_{g,p} \le \sum_{o \in O_g} q_{o,p} \le \bar{Q}_{g,p}

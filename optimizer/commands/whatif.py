@@ -210,7 +210,7 @@ def sweep(
         "--name", help="A sweep of the Sweeps sheet [default: the first one].")] = None,
     parameter: Annotated[list[str] | None, typer.Option(
         "--sweep", help="Instead of the Sweeps sheet: Sheet[row].column*from:to:step, e.g. "
-        "'Markets[material=P_WOVEN].price*0.80:1.20:0.05' (* multiplies, + adds, = sets; "
+        "'Markets[material=MAT_02].price*0.80:1.20:0.05' (* multiplies, + adds, = sets; "
         "a list a,b,c instead of a range). Twice for a grid.")] = None,
     scenario: Annotated[str | None, typer.Option(
         "--scenario", help="Sweep from this scenario instead of the base case.")] = None,

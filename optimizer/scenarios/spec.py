@@ -291,7 +291,7 @@ _SWEEP_TEXT = re.compile(
 
 
 def parse_sweep_text(text: str, default_change: str = "multiply") -> Axis:
-    """``Markets[material=P_WOVEN].price*0.80:1.20:0.05`` (or ``+a:b:s``, ``=v1,v2,...``).
+    """``Markets[material=MAT_02].price*0.80:1.20:0.05`` (or ``+a:b:s``, ``=v1,v2,...``).
 
     Without an operator and values (the API passes values apart) the change is
     ``default_change`` and the values are empty. Raises ValueError with the reason.
@@ -299,7 +299,7 @@ def parse_sweep_text(text: str, default_change: str = "multiply") -> Axis:
     match = _SWEEP_TEXT.match(text)
     if match is None:
         raise ValueError(f"cannot read the sweep {text!r}: write Sheet[row].column*from:to:step, "
-                         "e.g. Markets[material=P_WOVEN].price*0.80:1.20:0.05")
+                         "e.g. Markets[material=MAT_02].price*0.80:1.20:0.05")
     sheet = next((s for s in DATA_SHEET_NAMES if s.lower() == match["sheet"].lower()), None)
     if sheet is None:
         raise ValueError(f"unknown sheet {match['sheet']!r} in {text!r}"

@@ -193,7 +193,7 @@ def switching_frame(axes: tuple[Axis, ...], intervals: list[_Interval],
 
 def sentence(axis: Axis, at: float, cell: float | None, entering: list[str],
              leaving: list[str], iv: _Interval, currency: str) -> str:
-    """E.g. 'Line C06 leaves the plan when Markets[material=P_WOVEN].price falls below
+    """E.g. 'Line L01 leaves the plan when Markets[material=MAT_02].price falls below
     1,112 (x 0.927 +/- 0.0025).'"""
     where = f"{axis.sheet}[{axis.row or '*'}].{axis.column}"
     half = axis.tolerance / 2
