@@ -23,6 +23,7 @@ from typing import Any
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.supply_groups import group_purchases
 
 ABS_TOL = 1e-4  # tonnes or currency; solver feasibility tolerance is ~1e-7 relative
 REL_TOL = 1e-6
@@ -500,3 +501,17 @@ def _objective(c: Checker, objective: float | None) -> None:
     if objective is not None and abs(net - objective) > _tol(objective) * 10:
         c.fail("objective", f"parts priced from the input rows sum to {net:.6g}, solver "
                f"reports {objective:.6g}", abs(net - objective))
+
+
+@register
+def _supply_groups(c: Checker) -> None:
+    """Joint purchases of each supply group, re-summed from the purchases table."""
+    d = c.d
+    bought = group_purchases(c.r.purchases, d.supply_group_members)
+    for g, p in d.supply_groups:
+        total = bought.get((g, p), 0.0)
+        what = f"supply group {g} in {p} sells"
+        c.at_least("supply_group_floor", what, total, d.supply_group_min[g, p])
+        top = d.supply_group_max[g, p]
+        if top is not None:
+            c.at_most("supply_group_ceiling", what, total, top)
