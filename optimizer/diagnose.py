@@ -2,8 +2,9 @@
 
 Every limit a user sets gets a penalised slack (``LIMITS`` below): minimum and maximum
 sales (Markets), minimum offtake and availability (Sources), policy floors and budgets
-(Policy), lane capacities (Lanes), shared resources (Resources), lines per site (Sites)
-and existing lines' minimum use (Lines). The elastic model keeps every other constraint
+(Policy), supply-group minimums and maximums (SupplyGroups), lane capacities (Lanes),
+shared resources (Resources), lines per site (Sites) and existing lines' minimum use
+(Lines). The elastic model keeps every other constraint
 (recipes, balances, build decisions) and minimises the weighted total slack:
 
     minimise  sum over limits of  weight(unit of the cell) x |change of the cell|
@@ -196,6 +197,14 @@ def _elastic(d: ChainData) -> tuple[pyo.ConcreteModel, list[tuple[_Slack, Any]]]
             sense = "ceiling" if kind.startswith("budget") else "floor"
             _relax(m, con, add(_Slack("Policy", row, "value", sense, column_unit, p,
                                       describe=kind)))
+    groups = _expanded_rows(d, "SupplyGroups", ("group",))
+    for name, column, sense in (("supply_group_floor", "purchases_min", "floor"),
+                                ("supply_group_ceiling", "purchases_max", "ceiling")):
+        for (g, p), con in getattr(m, name, {}).items():
+            row = groups.get((g, p))
+            if row is not None:
+                _relax(m, con, add(_Slack("SupplyGroups", row, column, sense, "t", p,
+                                          describe=f"supply group {g}")))
     for (a, p), con in getattr(m, "lane_capacity_limit", {}).items():
         row = _first_row(d, "Lanes", lane=a)
         if row is not None:
@@ -300,7 +309,8 @@ def _sentence(spec: _Slack, found: float, new: float, periods: list[str], many: 
     label = {"sales_min": "minimum", "sales_max": "maximum", "offtake_min": "minimum offtake",
              "availability": "availability", "value": "", "capacity": "capacity",
              "available": "available", "lines_max": "lines_max",
-             "utilisation_min": "utilisation_min"}[spec.column]
+             "utilisation_min": "utilisation_min", "purchases_min": "minimum purchases",
+             "purchases_max": "maximum purchases"}[spec.column]
     head = f"{where} ({what}, {label} {_fmt(found)}{unit})" if label else \
         f"{where} ({what} {_fmt(found)}{unit})"
     if spec.sense == "floor":

@@ -78,3 +78,19 @@ def test_alternatives_and_tradeoff_commands(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert "jobs 0: net value 2,500" in out.stdout and "jobs 30: net value 2,300" in out.stdout
     assert list((tmp_path / "t").glob("*-tradeoff-jobs.xlsx"))
+
+
+def test_diagnosis_covers_supply_groups(tmp_path: Path) -> None:
+    """SRC_F is in supply group G, which must buy at least 150 t; L1 can use only 100 t
+    and F has no other outlet: the diagnosis lowers SupplyGroups row 2 to 100."""
+    from optimizer.diagnose import diagnose
+    from optimizer.pipeline import validate_workbook
+    from tests.tiny_cases import add_rows
+
+    t = update_rows(base_case(), "Sources", {"source": "SRC_F"}, supply_group="G")
+    add_rows(t, "SupplyGroups", {"group": "G", "purchases_min": 150})
+    data = validate_workbook(write_tables(t, tmp_path / "group.xlsx")).data
+    assert data is not None
+    (fix,) = diagnose(data).relaxations
+    assert (fix.sheet, fix.row, fix.column, fix.found, fix.suggested) == (
+        "SupplyGroups", 2, "purchases_min", 150, 100)
