@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from models.validation.issues import IssueList
 from optimizer.errors import ExitCode
 from optimizer.excel import safety
 from optimizer.pipeline import validate_workbook
@@ -253,3 +254,37 @@ def test_text_longer_than_excel_allows_is_an_error_at_its_cell(tmp_path: Path) -
     found = at(issues, "Lines", "M9")
     assert found and "more text than Excel allows" in found[0].message, issues.report()
     assert len(found[0].value) < 100
+
+
+DTD_HIDDEN = [
+    ("byte-order mark", "xl/sharedStrings.xml", b"\xef\xbb\xbf" + BILLION_LAUGHS),
+    ("not named .xml", "xl/strings.bin", BILLION_LAUGHS),
+    ("no extension at all", "customXml/item1", XXE_AFTER_COMMENT),
+    ("UTF-16 with a mark", "docProps/custom.xml",
+     BILLION_LAUGHS.decode().replace('?xml version="1.0"?', '?xml version="1.0" '
+                                     'encoding="UTF-16"?').encode("utf-16")),
+]
+
+
+@pytest.mark.parametrize(("name", "part", "data"), DTD_HIDDEN, ids=[d[0] for d in DTD_HIDDEN])
+def test_dtd_pre_check_sees_through_marks_names_and_encodings(tmp_path: Path, name: str,
+                                                             part: str, data: bytes) -> None:
+    """Before, a BOM or a part name not ending in .xml skipped the DTD pre-check (the
+    parser still refused, later); now the pre-check itself refuses every one."""
+    path = _valid(tmp_path / "dtd.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    path = (_replace_part(path, part, data) if part in names else
+            _add_parts(path, {part: data}))
+    issues = IssueList(path.name)
+    assert not safety.check_workbook_file(path, issues)
+    assert any("document type declaration" in e.message and e.value == part
+               for e in issues.errors), issues.report()
+
+
+def test_binary_parts_do_not_trip_the_dtd_pre_check(tmp_path: Path) -> None:
+    path = _add_parts(_valid(tmp_path / "img.xlsx"),
+                      {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+                       "xl/media/image2.bin": b"<\0x\0"})
+    issues = IssueList(path.name)
+    assert safety.check_workbook_file(path, issues), issues.report()
