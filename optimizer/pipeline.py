@@ -17,7 +17,7 @@ from typing import Any
 
 import pyomo.environ as pyo
 
-from models.chain.checks import Finding, check_solution
+from models.chain.checks import Finding, check_finite, check_solution
 from models.chain.data import ChainData, load_data
 from models.chain.formulation import build_model
 from models.chain.results import ChainResults, extract_results
@@ -150,13 +150,16 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             prepare(model, data)
     with _phase(outcome, "solve", progress):
         outcome.solve = solve_model(model, settings, solve_progress)
+    for text in outcome.solve.warnings:  # badly scaled numbers: in the report and the log
+        outcome.issues.warning(text, hint="See 'Numbers chainopt accepts' in the user guide.")
     if not outcome.solve.status.has_plan:
         return outcome
     with _phase(outcome, "marginal values", progress):
         lp = marginal_values(model, settings)
     with _phase(outcome, "check", progress):
         outcome.results = extract_results(model, data, lp.duals)
-        outcome.check_findings = check_solution(data, outcome.results, outcome.objective)
+        outcome.check_findings = check_finite(outcome.results, outcome.objective)
+        outcome.check_findings += check_solution(data, outcome.results, outcome.objective)
     with _phase(outcome, "explain", progress):
         # marginal values and what each line would change; up to 3x the solve, 5 s to 60 s
         budget = min(60.0, max(5.0, 3 * outcome.solve.seconds))

@@ -10,6 +10,7 @@ headers with a different case or a unit after them, sheets in any order.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -204,6 +205,13 @@ def _number(value: CellValue, col: Column, issues: IssueList,
                      "without %.", **where)
         return INVALID
     number: float | int = reading.value
+    if not math.isfinite(number) or abs(number) > col.max_magnitude:
+        issues.error("The value is far beyond any plausible size for this column (a typo or "
+                     "a unit mistake?).", value=value,
+                     expected=f"{_expected(col)}, at most {col.max_magnitude:,.6g} in size",
+                     hint="Check the unit in the column's header note; type the number in "
+                     "that unit.", **where)
+        return INVALID
     if col.type is ColType.INTEGER:
         if not float(number).is_integer():
             issues.error("This must be a whole number.", value=value,

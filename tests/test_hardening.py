@@ -1,0 +1,120 @@
+"""Issue 10: absurd numbers, unbounded cases named, non-finite plans, look-alike IDs,
+bounded reports and literal chart text. Subprocess tests where the behaviour is the CLI's."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pyomo.environ as pyo
+import pytest
+
+from models.chain.checks import check_finite
+from optimizer.errors import ExitCode
+from optimizer.pipeline import solve_workbook
+from optimizer.solve import SolveSettings, SolveStatus, solve_model
+from tests.tiny_cases import add_rows, base_case, update_rows
+from tests.workbook_edits import at, cell, write_tables
+
+CHAINOPT = str(Path(sys.executable).parent / "chainopt")
+
+
+def _cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CHAINOPT, *args], capture_output=True, text=True, timeout=timeout,
+                          check=False, cwd=cwd)
+
+
+# --- absurd magnitudes ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sheet", "match", "column", "value"), [
+    ("Markets", {"market": "M"}, "price", 1e308),  # was exit 0 "Optimal", net value inf
+    ("Lines", {"line": "L1"}, "capacity", 1e15),  # was exit 1 "internal error"
+    ("Sources", {"source": "SRC_F"}, "price", -1e300),
+])
+def test_absurd_magnitudes_are_located_errors_not_optimal_plans(
+        tmp_path: Path, sheet: str, match: dict[str, str], column: str, value: float) -> None:
+    tables = update_rows(base_case(), sheet, match, **{column: value})
+    path = write_tables(tables, tmp_path / "absurd.xlsx")
+    out = _cli("run", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    text = out.stdout + out.stderr
+    assert out.returncode == ExitCode.INVALID_INPUT, text
+    assert f"{sheet}!{cell(sheet, column, 2)}" in text, text
+    assert "far beyond any plausible size" in text and "Traceback" not in text
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.xlsx"))
+
+
+def test_sanity_ranges_are_documented_in_the_guide() -> None:
+    guide = (Path(__file__).parents[1] / "docs" / "user-guide.md").read_text()
+    assert "Numbers chainopt accepts" in guide and "5,000,000 cells" in guide
+
+
+def test_a_badly_scaled_model_is_solved_with_a_warning(tmp_path: Path) -> None:
+    """Capacity 1e9 t/yr is inside its sanity range but puts 1e9 in the constraint
+    matrix (capacity x build), HiGHS's own 'large' territory: the plan is still exact,
+    35 USD/t margin x 1e9 t - 1000 fixed = 34,999,999,000, and a warning says why the
+    solver may struggle."""
+    tables = update_rows(base_case(), "Lines", {"line": "L1"}, capacity=1e9)
+    outcome = solve_workbook(write_tables(tables, tmp_path / "scaled.xlsx"))
+    assert outcome.status is SolveStatus.OPTIMAL
+    assert outcome.objective == pytest.approx(35 * 1e9 - 1000, rel=1e-9)
+    warned = [i for i in outcome.issues if "badly scaled" in i.message]
+    assert warned and "1e+09" in warned[0].message
+
+
+def test_a_non_finite_objective_is_never_reported_optimal() -> None:
+    """max 1e307 x + y, x <= 10 y, x in [0, 10], y binary: the optimum 1e308 overflows to
+    infinity once evaluated; the solve must say so (solver error), not 'optimal'."""
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(bounds=(0, 10))
+    m.y = pyo.Var(domain=pyo.Binary)
+    m.c = pyo.Constraint(expr=m.x <= 10 * m.y)
+    m.o = pyo.Objective(expr=1e307 * m.x + m.y, sense=pyo.maximize)
+    result = solve_model(m, SolveSettings(time_limit=30))
+    assert result.status is SolveStatus.ERROR and result.objective is None
+    assert "infinite or undefined" in result.describe()
+
+
+def test_the_checker_fails_a_non_finite_plan(tmp_path: Path) -> None:
+    outcome = solve_workbook(write_tables(base_case(), tmp_path / "ok.xlsx"))
+    assert outcome.results is not None and not outcome.check_findings
+    assert check_finite(outcome.results, outcome.objective) == []
+    sales = outcome.results.sales.copy()
+    sales.loc[sales.index[0], "tonnes"] = math.inf
+    broken = dataclasses.replace(outcome.results, sales=sales, net_value=math.nan)
+    findings = check_finite(broken, math.inf)
+    texts = [f.message for f in findings]
+    assert any("objective" in t and "inf" in t for t in texts), texts
+    assert any(t.startswith("sales row 0 column tonnes") for t in texts), texts
+    assert any("net value" in t and "nan" in t for t in texts), texts
+
+
+# --- unbounded: which offer or market ------------------------------------------------------
+
+
+def test_unbounded_names_the_offer_and_market(tmp_path: Path) -> None:
+    """Market M also buys the feedstock F at 50/t; the offer SRC_F sells it at 10/t
+    without limit, and a lane S-M-F carries it at 5/t: each tonne earns 35 with no limit
+    anywhere, so net value is unbounded. Exit 31 must name the offer and the market."""
+    tables = add_rows(base_case(), "Markets", {"market": "M", "material": "F", "price": 50})
+    add_rows(tables, "Lanes", {"lane": "S-M-F", "origin": "S", "destination": "M",
+                               "material": "F", "cost": 5})
+    path = write_tables(tables, tmp_path / "unbounded.xlsx")
+    out = _cli("run", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    text = out.stdout + out.stderr
+    assert out.returncode == ExitCode.UNBOUNDED, text
+    assert "offer SRC_F" in text and "market M" in text, text
+
+
+def test_every_unit_range_in_the_schema_is_in_the_guide() -> None:
+    from models.chain.schema import DEFAULT_MAGNITUDE, MAGNITUDE_BY_UNIT
+    guide = (Path(__file__).parents[1] / "docs" / "user-guide.md").read_text()
+    for unit, largest in MAGNITUDE_BY_UNIT.items():
+        if unit in ("fraction", "deg"):
+            continue  # bounded by their own ranges (0..1, -180..360)
+        assert f"| {unit}" in guide and f"{largest:.0e}".replace("+0", "").replace("+", "") \
+            in guide, unit
+    assert f"{DEFAULT_MAGNITUDE:.0e}".replace("+", "") in guide
