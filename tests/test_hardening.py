@@ -118,3 +118,23 @@ def test_every_unit_range_in_the_schema_is_in_the_guide() -> None:
         assert f"| {unit}" in guide and f"{largest:.0e}".replace("+0", "").replace("+", "") \
             in guide, unit
     assert f"{DEFAULT_MAGNITUDE:.0e}".replace("+", "") in guide
+
+
+# --- look-alike IDs --------------------------------------------------------------------------
+
+
+def test_an_nfd_look_alike_id_gets_an_honest_hint(tmp_path: Path) -> None:
+    """The site is 'Göy_site' with 'ö' as one character (NFC); a line names it with 'o'
+    plus a combining diaeresis (NFD). They look the same, so 'did you mean Göy_site' named
+    the same-looking text; now the hint says what differs and what to do."""
+    import unicodedata
+    nfc = unicodedata.normalize("NFC", "Göy_site")
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfc != nfd
+    tables = base_case()
+    tables["Sites"] = [{"site": "S"}, {"site": nfc}]
+    add_rows(tables, "Lines", {"line": "L2", "site": nfd, "technology": "T",
+                               "capacity": 10, "cost_fixed": 1})
+    issues = solve_workbook(write_tables(tables, tmp_path / "nfd.xlsx")).issues
+    (issue,) = at(issues, "Lines", cell("Lines", "site", 3))
+    assert "different Unicode characters" in issue.hint and "Did you mean" not in issue.hint
