@@ -138,3 +138,64 @@ def test_an_nfd_look_alike_id_gets_an_honest_hint(tmp_path: Path) -> None:
     issues = solve_workbook(write_tables(tables, tmp_path / "nfd.xlsx")).issues
     (issue,) = at(issues, "Lines", cell("Lines", "site", 3))
     assert "different Unicode characters" in issue.hint and "Did you mean" not in issue.hint
+
+
+# --- literal, bounded text in charts and pictures -------------------------------------------
+
+
+def _chart_xml(path: Path) -> list[str]:
+    import zipfile
+    with zipfile.ZipFile(path) as archive:
+        return [archive.read(n).decode("utf-8") for n in archive.namelist()
+                if n.startswith("xl/charts/chart")]
+
+
+def test_chart_titles_axis_and_series_names_stay_literal(tmp_path: Path) -> None:
+    """A currency shaped like a DDE reference and a period shaped like a cell reference:
+    xlsxwriter parses any 'Sheet!A1' title as a reference (the PDF then showed 'Chart
+    Title'). Every chart title and axis name must be literal text (c:rich), and no chart
+    formula may name anything but the workbook's own Summary sheet."""
+    import re
+
+    from tests.tiny_cases import set_periods, set_setting
+    tables = set_setting(base_case(), "currency", "cmd|' /C calc'!A0")
+    tables = set_periods(tables, ("2030!A1", 1))
+    for sheet in ("Sources", "Markets"):
+        for row in tables[sheet]:
+            row.pop("period", None)
+    path = write_tables(tables, tmp_path / "refs.xlsx")
+    out = _cli("run", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert out.returncode == ExitCode.OK, out.stdout + out.stderr
+    (result,) = (tmp_path / "out").glob("*.xlsx")
+    charts = _chart_xml(result)
+    assert charts
+    formulas = [f for xml in charts for f in re.findall(r"<c:f>([^<]*)</c:f>", xml)]
+    assert formulas and all(f.startswith("Summary!") for f in formulas), formulas
+    texts = "".join(re.findall(r"<a:t>([^<]*)</a:t>", "".join(charts))).replace("\u2060", "")
+    assert "cmd|' /C calc'!A0" in texts and "2030!A1" in texts, texts
+
+
+def test_long_names_are_shortened_in_pictures_and_charts_full_in_tables(tmp_path: Path) -> None:
+    """A 32,767-character line name made a 263,289-pixel-wide map PNG and a results file
+    LibreOffice needed 223 s to open. Pictures and chart labels now carry at most 40
+    characters with an ellipsis; the Lines table keeps the whole name."""
+    import struct
+    import zipfile
+
+    import openpyxl
+    long_name = "L" * 32_767
+    tables = update_rows(base_case(), "Lines", {"line": "L1"}, line=long_name)
+    path = write_tables(tables, tmp_path / "long.xlsx")
+    out = _cli("run", str(path), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert out.returncode == ExitCode.OK, out.stdout + out.stderr
+    (result,) = (tmp_path / "out").glob("*.xlsx")
+    for png in (tmp_path / "out").glob("*.png"):
+        width, height = struct.unpack(">II", png.read_bytes()[16:24])
+        assert width < 4000 and height < 4000, (png.name, width, height)
+    with zipfile.ZipFile(result) as archive:
+        strings = archive.read("xl/sharedStrings.xml").decode()
+    assert "L" * 39 + "…" in strings
+    book = openpyxl.load_workbook(result, read_only=True)
+    lines_sheet = next(s for s in book.sheetnames if s.startswith("Lines"))
+    assert any(v == long_name for row in book[lines_sheet].iter_rows(values_only=True)
+               for v in row)

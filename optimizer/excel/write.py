@@ -27,7 +27,8 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
-from optimizer.excel.cells import clean_text
+from models.validation.issues import more_text
+from optimizer.excel.cells import chart_text, clean_text, shorten
 from optimizer.fileio import atomic_write
 from optimizer.report import figures, story
 from optimizer.report import numbers as fmt
@@ -78,7 +79,7 @@ class _Writer:
         self.currency = currency
         self.lang = lang
         t = tr("unit.t", lang)
-        cur = currency.replace('"', "")
+        cur = shorten(currency.replace('"', ""), 24)  # inside number formats
         base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
         spec: dict[str, dict[str, object]] = {
             "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL,
@@ -382,7 +383,7 @@ def _chart(w: _Writer, kind: str, subtype: str | None, title: str) -> Any:
     if subtype:
         spec["subtype"] = subtype
     chart = _explicit_axes(w.book.add_chart(spec))
-    chart.set_title({"name": clean_text(title), "name_font": {"size": 11, "bold": True}})
+    chart.set_title({"name": chart_text(title), "name_font": {"size": 11, "bold": True}})
     chart.set_chartarea({"border": {"none": True}})
     return chart
 
@@ -391,7 +392,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     """Four native charts (two rows of two) on the second page; the numbers they show in
     tables on the third page (columns D-J, never A, which holds the key figures)."""
     data, res = outcome.data, outcome.results
-    lang, cur, period = w.lang, data.currency, report.period
+    lang, cur, period = w.lang, chart_text(data.currency, 24), report.period
     chart_w = 520
     grid = {"visible": True, "line": {"color": "#D9D9D9"}}
     sheet = ws.get_name()
@@ -427,7 +428,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     first = r + 1
     for rec in lines.itertuples(index=False):
         r += 1
-        w.text(ws, r, 3, rec.line)
+        w.text(ws, r, 3, shorten(rec.line))  # the full name is on the Lines sheet
         w.cell(ws, r, 4, float(rec.net_value), "money")
     if len(rest):
         r += 1
@@ -440,7 +441,8 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     last = r
     chart = _chart(w, "bar", None, w.tr("chart.net_by_line", period=period))
     if last >= first:
-        chart.add_series({"name": w.tr("col.net_value"), "categories": ref(first, 3, last, 3),
+        chart.add_series({"name": chart_text(w.tr("col.net_value")),
+                          "categories": ref(first, 3, last, 3),
                           "values": ref(first, 4, last, 4), "fill": {"color": HEADER_FILL},
                           "invert_if_negative": False, "gap": 40,
                           "data_labels": {"value": True, "num_format": k_fmt,
@@ -493,7 +495,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     first = r + 1
     for rec in bought.itertuples(index=False):
         r += 1
-        w.text(ws, r, c0, rec.source)
+        w.text(ws, r, c0, shorten(rec.source))
         w.cell(ws, r, c0 + 1, float(rec.tonnes), "t")
         avail = rec.availability
         w.cell(ws, r, c0 + 2, None if avail is None or avail != avail else float(avail), "t")
@@ -507,7 +509,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
                               "fill": {"color": colour}, "gap": 40, "overlap": -10,
                               "data_labels": {"value": j == 1, "num_format": kt_fmt,
                                               "font": {"size": 7}}})
-    chart.set_x_axis({"num_format": "#,##0", "name": tr("unit.t", lang),
+    chart.set_x_axis({"num_format": "#,##0", "name": chart_text(tr("unit.t", lang)),
                       "major_gridlines": grid, "num_font": {"size": 8}})
     chart.set_y_axis({"reverse": True, "num_font": {"size": 7}})
     chart.set_legend({"position": "bottom"})
@@ -521,7 +523,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     first = r + 1
     for market, rec in by_market.iterrows():
         r += 1
-        w.text(ws, r, c0, story.short(data.place_name.get(str(market), str(market))))
+        w.text(ws, r, c0, shorten(story.short(data.place_name.get(str(market), str(market)))))
         w.cell(ws, r, c0 + 1, float(rec.tonnes), "t")
         w.cell(ws, r, c0 + 2, float(rec.revenue), "money")
     last = r
@@ -1138,6 +1140,13 @@ def _issues(w: _Writer, outcome: Any, report: Report) -> None:
                   issue.message + (f" {issue.hint}" if issue.hint else ""))
         for j, v in enumerate(values):
             w.text(ws, row, j, "" if v is None else v, "wrap")
+        row += 1
+    for first, extra in outcome.issues.more_like_this():  # repeats are counted, not listed
+        key = f"severity.{first.severity.value}"
+        values = (w.tr(key) if key in _SEVERITIES else first.severity.value, first.sheet, "",
+                  first.column, "", more_text(first, extra))
+        for j, v in enumerate(values):
+            w.text(ws, row, j, v, "wrap")
         row += 1
     if row == 1:
         w.text(ws, 1, 0, w.tr("none"))
