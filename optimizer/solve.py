@@ -24,7 +24,9 @@ import functools
 import json
 import logging
 import math
+import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -369,8 +371,9 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
     stopped ``grace`` seconds later (a long presolve or root cut round does not look),
     it is killed and the last incumbent it reported is the plan.
     """
-    with tempfile.TemporaryDirectory(prefix="chainopt-highs-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX) as tmp:
         folder = Path(tmp)
+        (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
         save_arrays(session.arrays, folder / "model.npz")
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
         (folder / "options.json").write_text(json.dumps(options))
@@ -383,7 +386,12 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         lines: queue.Queue[str | None] = queue.Queue()
         reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
         reader.start()
-        result = _watch(proc, lines, folder, settings, progress)
+        try:
+            result = _watch(proc, lines, folder, settings, progress)
+        except BaseException:  # a signal (optimizer/signals.py) or an error: stop the solver
+            proc.kill()
+            proc.wait(timeout=30)
+            raise
         proc.wait(timeout=30)
         reader.join(timeout=5)
         if result.model_status is None and not result.killed:
@@ -394,6 +402,52 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
             proc.stderr.read()
         _collect_values(result, folder)
     return result
+
+
+SOLVER_TEMP_PREFIX = "chainopt-highs-"
+
+
+def sweep_solver_folders(older_than: float = 3600.0) -> list[Path]:
+    """Remove solver folders that a killed run left in the temporary directory.
+
+    A folder is left alone while the process named in its ``owner`` file lives (another
+    run may be solving right now); a folder without that file is removed only once it is
+    older than ``older_than`` seconds.
+    """
+    removed: list[Path] = []
+    base = Path(tempfile.gettempdir())
+    try:
+        folders = [p for p in base.glob(SOLVER_TEMP_PREFIX + "*") if p.is_dir()]
+    except OSError:
+        return removed
+    for folder in folders:
+        try:
+            owner = int((folder / "owner").read_text().strip())
+        except (OSError, ValueError):
+            owner = None
+        try:
+            if owner is not None:
+                if _alive(owner):
+                    continue
+            elif time.time() - folder.stat().st_mtime < older_than:
+                continue
+            shutil.rmtree(folder)
+            removed.append(folder)
+        except OSError as exc:
+            log.warning("could not remove the leftover solver folder %s: %s", folder, exc)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:

@@ -49,7 +49,7 @@ def test_absurd_magnitudes_are_located_errors_not_optimal_plans(
 
 def test_sanity_ranges_are_documented_in_the_guide() -> None:
     guide = (Path(__file__).parents[1] / "docs" / "user-guide.md").read_text()
-    assert "Numbers chainopt accepts" in guide and "5,000,000 cells" in guide
+    assert "Numbers chainopt accepts" in guide and "12,000,000 cells" in guide
 
 
 def test_a_badly_scaled_model_is_solved_with_a_warning(tmp_path: Path) -> None:

@@ -222,7 +222,7 @@ def test_one_far_away_value_is_refused_by_cell_within_bounded_memory(tmp_path: P
     text = out.stdout + out.stderr
     assert out.returncode == ExitCode.INPUT_UNREADABLE, text
     assert f"Lines!{ref}" in text and "Traceback" not in text
-    assert "5,000,000 cells" in text
+    assert "12,000,000 cells" in text
 
 
 def test_formatted_empty_cells_and_a_huge_declared_dimension_are_read_normally(

@@ -241,6 +241,11 @@ def _objective(c: _Checker, objective: float | None) -> None:
                abs(net - objective))
 
 
+def _is_plan_column(name: str) -> bool:
+    return name in ("tonnes", "cost", "revenue", "net_value", "value") or name.startswith(
+        ("cost_", "revenue_", "tonnes_"))
+
+
 def check_finite(r: ChainResults, objective: float | None = None) -> list[Finding]:
     """Every infinite or undefined number in the plan: a plan holding one is not a plan.
 
@@ -262,7 +267,11 @@ def check_finite(r: ChainResults, objective: float | None = None) -> list[Findin
         numeric = df.select_dtypes("number")
         if numeric.empty:
             continue
-        bad = ~np.isfinite(numeric.to_numpy(dtype=float))
+        values = numeric.to_numpy(dtype=float)
+        # infinity is never a plan value; NaN only where an input may be blank ("no limit",
+        # e.g. availability), never in a quantity, cost or revenue of the plan
+        planned = np.array([_is_plan_column(str(c)) for c in numeric.columns], dtype=bool)
+        bad = np.isinf(values) | (np.isnan(values) & planned[np.newaxis, :])
         for row, col in zip(*np.nonzero(bad), strict=True):
             if len(findings) >= 20:  # enough to act on; the count says the rest
                 findings.append(Finding("finite", f"{int(bad.sum())} non-finite values in "

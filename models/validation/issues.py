@@ -140,6 +140,12 @@ class IssueList:
         for issue in issues:
             self._keep(issue)
 
+    def saturated(self, severity: Severity, sheet: str, column: str,
+                  column_index: int | None, message: str) -> bool:
+        """Whether such an issue would only be counted now (its hint need not be built)."""
+        key = (severity, sheet, column, column_index, message)
+        return self._counts.get(key, 0) >= REPEATS_SHOWN
+
     def more_like_this(self) -> list[tuple[Issue, int]]:
         """(the first issue of a group, how many more were counted but not kept)."""
         return [(self._first[key], count - REPEATS_SHOWN)

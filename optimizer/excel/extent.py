@@ -26,13 +26,14 @@ import re
 import zipfile
 from dataclasses import dataclass
 
+import numpy as np
 from defusedxml import ElementTree as SafeET
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 1_000  # a sheet of the schema has about 15; notes columns fit easily
-MAX_SHEET_CELLS = 5_000_000  # rows x columns of the range that holds values, per sheet
-MAX_WORKBOOK_CELLS = 10_000_000  # the same, over every sheet
+MAX_SHEET_CELLS = 12_000_000  # rows x columns of the range that holds values, per sheet
+MAX_WORKBOOK_CELLS = 20_000_000  # the same, over every sheet
 MAX_TEXT_CHARS = 32_767  # Excel's own limit for one cell
 
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
@@ -115,16 +116,16 @@ def _scan(archive: zipfile.ZipFile, part: str) -> Extent | None:
             tags += len(_CELL_TAG.findall(chunk))
             pairs = _CELL_REF.findall(chunk)
             refs += len(pairs)
-            if pairs:
-                rows.append(max(int(r) for _, r in pairs))
-                rows.append(min(int(r) for _, r in pairs))
-                letters.update(c.upper() for c, _ in pairs)
+            if pairs:  # numpy turns a million row numbers into integers in C
+                found_rows = np.array([r for _, r in pairs], dtype="S7").astype(np.int64)
+                rows += [int(found_rows.max()), int(found_rows.min())]
+                letters.update({c for c, _ in pairs})
             if not block:
                 break
     if tags != refs:
         return None
     if refs:
-        cols = [column_index_from_string(c.decode()) for c in letters]
+        cols = [column_index_from_string(c.decode().upper()) for c in letters]
         out.add(min(rows), min(cols))
         out.add(max(rows), max(cols))
     return out

@@ -14,6 +14,7 @@ text); control characters are replaced before writing.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
 import logging
 import math
@@ -26,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
 from models.validation.issues import more_text
 from optimizer.excel.cells import chart_text, clean_text, shorten
@@ -233,7 +235,7 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
     """
     lang = check_lang(lang)
     report = prepare_report(outcome, lang)
-    written = atomic_write(path, lambda tmp: _write(tmp, outcome, started, report))
+    written = atomic_write(path, lambda tmp: _write_book(tmp, path, outcome, started, report))
     for name, data in report.images.items():
         atomic_write(written.with_name(f"{written.stem}-{name}.png"),
                      lambda tmp, data=data: tmp.write_bytes(data))  # type: ignore[misc]
@@ -274,6 +276,20 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     elif len(report.map_lines) or res.kpis.get("lines_built"):
         report.images["map"] = figures.draw_map(data, res, report.map_lines, lang, period)
     return report
+
+
+def _write_book(tmp: Path, target: Path, outcome: Any, started: dt.datetime,
+                report: Report) -> None:
+    """xlsxwriter reports a failed save (disk full, folder gone) as FileCreateError, not
+    OSError: turn it back into the OSError it wraps, named by the intended file, so every
+    caller reports it as exit 41 with the path and the reason."""
+    try:
+        _write(tmp, outcome, started, report)
+    except FileCreateError as exc:
+        inner = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+        raise OSError(inner.errno if inner and inner.errno else errno.EIO,
+                      inner.strerror if inner and inner.strerror else str(exc),
+                      str(target)) from exc
 
 
 def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> None:
