@@ -483,11 +483,14 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
         kind, *fields = line[len(PREFIX):].rstrip("\n").split("\t")
         if kind == "log":
             result.log.append(fields[0] if fields else "")
-        elif kind == "progress" and progress is not None:
+        elif kind == "progress":
             seconds, primal, dual = (float(f) for f in fields)
             inc = primal if math.isfinite(primal) else None
             bnd = dual if math.isfinite(dual) else None
-            progress(SolveProgress(seconds, inc, bnd, _relative_gap(inc, bnd)))
+            if bnd is not None:  # kept: if the watchdog must kill, the gap is still known
+                result.bound = bnd
+            if progress is not None:
+                progress(SolveProgress(seconds, inc, bnd, _relative_gap(inc, bnd)))
         elif kind == "incumbent":
             result.has_plan, result.objective = True, float(fields[0])
         elif kind == "done":
@@ -496,7 +499,7 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
             result.has_plan = result.has_plan or has_plan == "1"
             if has_plan == "1":
                 result.objective = float(objective)
-            result.bound = float(bound) if math.isfinite(float(bound)) else None
+            result.bound = float(bound) if math.isfinite(float(bound)) else result.bound
             result.final = has_plan == "1"
 
 

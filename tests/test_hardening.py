@@ -199,3 +199,61 @@ def test_long_names_are_shortened_in_pictures_and_charts_full_in_tables(tmp_path
     lines_sheet = next(s for s in book.sheetnames if s.startswith("Lines"))
     assert any(v == long_name for row in book[lines_sheet].iter_rows(values_only=True)
                for v in row)
+
+
+# --- the time limit covers the whole run ---------------------------------------------------
+
+
+def test_the_solver_gets_most_of_the_limit_and_explanations_what_is_left(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--time-limit 20: the solver gets 80 % of what is left after reading and building
+    (so at most 16 s), and the explanations get what is left after the solve (so more
+    than the old fixed 5-60 s rule, and never past the deadline)."""
+    import time
+
+    import optimizer.pipeline as pipeline
+    seen: dict[str, float] = {}
+    real_solve, real_explain = pipeline.solve_model, pipeline.explain_plan
+
+    def solve(model, settings, progress=None):  # type: ignore[no-untyped-def]
+        seen["solver_limit"] = settings.time_limit
+        seen["solve_start"] = time.monotonic()
+        return real_solve(model, settings, progress)
+
+    def explain(*args, time_budget=None, **kwargs):  # type: ignore[no-untyped-def]
+        seen["budget"], seen["explain_start"] = time_budget, time.monotonic()
+        return real_explain(*args, time_budget=time_budget, **kwargs)
+
+    monkeypatch.setattr(pipeline, "solve_model", solve)
+    monkeypatch.setattr(pipeline, "explain_plan", explain)
+    path = write_tables(base_case(), tmp_path / "t.xlsx")
+    started = time.monotonic()
+    outcome = solve_workbook(path, {"time_limit": 20})
+    assert outcome.status is SolveStatus.OPTIMAL and outcome.deadline is not None
+    assert outcome.deadline == pytest.approx(started + 20, abs=1.0)
+    left_at_solve = outcome.deadline - seen["solve_start"]
+    assert seen["solver_limit"] == pytest.approx(0.8 * left_at_solve, abs=0.5)
+    left_at_explain = outcome.deadline - seen["explain_start"]
+    assert seen["budget"] == pytest.approx(left_at_explain, abs=0.5)
+    # (the old rule gave max(5, 3 x solve seconds), capped at 60, whatever was left)
+
+
+def test_explanations_cut_short_by_the_limit_say_so_in_the_workbook(tmp_path: Path) -> None:
+    """A 1 s limit on the tiny case: the solve (which gets at least 1 s) uses it up, so
+    no time is left for the per-line analysis; the plan is still optimal and written, and
+    the Issues sheet says the explanations were cut short."""
+    import datetime as dt
+
+    import openpyxl
+
+    from optimizer.excel.write import write_results
+    outcome = solve_workbook(write_tables(base_case(), tmp_path / "t.xlsx"), {"time_limit": 1})
+    assert outcome.status is SolveStatus.OPTIMAL and outcome.objective == pytest.approx(2500)
+    assert outcome.results is not None
+    assert any(n.startswith("entry_skipped") for n in outcome.results.explain_notes)
+    written = write_results(tmp_path / "out" / "r.xlsx", outcome,
+                            dt.datetime.now().astimezone())
+    book = openpyxl.load_workbook(written, read_only=True)
+    texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+             for v in row if v is not None]
+    assert any("cut short by the time limit" in t for t in texts)

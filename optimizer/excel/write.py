@@ -243,14 +243,24 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
         from optimizer.report.pdf import PdfError, export_pdf, unavailable_reason
 
         reason = unavailable_reason()
+        left = outcome.seconds_left() if hasattr(outcome, "seconds_left") else None
         if reason:
             log.warning("PDF not written: %s", reason)
+        elif left is not None and left < PDF_MIN_SECONDS:
+            log.warning("PDF not written: the run's time limit is used up (%.0f s left); "
+                        "rerun with a longer --time-limit, or convert the workbook later",
+                        left)
         else:
             try:
-                log.info("PDF: %s", export_pdf(written, written.with_suffix(".pdf")))
+                timeout = 240.0 if left is None else min(240.0, left)
+                log.info("PDF: %s", export_pdf(written, written.with_suffix(".pdf"),
+                                               timeout=timeout))
             except PdfError as exc:
                 log.warning("PDF not written: %s", exc)
     return written
+
+
+PDF_MIN_SECONDS = 10.0  # LibreOffice needs a few seconds to start at all
 
 
 def prepare_report(outcome: Any, lang: str) -> Report:
@@ -267,6 +277,9 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     period = data.last_period
     report = Report(lang, period, figures.sankey_links(data, res, period),
                     figures.map_lines(data, res, period))
+    skipped = [n for n in res.explain_notes if n.startswith("entry_skipped:")]
+    if skipped:  # said on the Issues sheet too, not only in Run info
+        report.warnings.append(tr("run.explain_cut", lang, n=skipped[0].split(":")[1]))
     if len(report.sankey):
         report.images["sankey"] = figures.draw_sankey(data, report.sankey, lang, period)
     missing = figures.missing_coordinates(data, res, period)
