@@ -115,7 +115,9 @@ def describe_os_error(exc: BaseException, path: Path | str | None = None) -> str
             inner.args and isinstance(inner.args[0], BaseException))):
         inner = inner.__cause__ or inner.__context__ or inner.args[0]
     if isinstance(inner, OSError):
-        where = inner.filename if inner.filename is not None else path
+        # os.replace(tmp, target) names both: the target is what the user knows
+        where = next((f for f in (inner.filename2, inner.filename, path) if f is not None),
+                     None)
         reason = inner.strerror or str(inner) or type(inner).__name__
         return f"{where}: {reason}" if where is not None else reason
     return f"{path}: {exc}" if path is not None else str(exc)

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gc
 import io
 import logging
 import math
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -296,13 +298,30 @@ def _write_book(tmp: Path, target: Path, outcome: Any, started: dt.datetime,
     """xlsxwriter reports a failed save (disk full, folder gone) as FileCreateError, not
     OSError: turn it back into the OSError it wraps, named by the intended file, so every
     caller reports it as exit 41 with the path and the reason."""
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    # xlsxwriter leaves its half-written zip open; when the failure's traceback is dropped
+    # the zip's __del__ fails again on the full disk and Python prints "Exception
+    # ignored ... Traceback" on stderr: that second report goes to the debug log instead
+    sys.unraisablehook = _unraisable_to_debug_log
     try:
-        _write(tmp, outcome, started, report)
-    except FileCreateError as exc:
-        inner = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
-        raise OSError(inner.errno if inner and inner.errno else errno.EIO,
-                      inner.strerror if inner and inner.strerror else str(exc),
-                      str(target)) from exc
+        try:
+            _write(tmp, outcome, started, report)
+        except FileCreateError as exc:
+            inner = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            failure = OSError(inner.errno if inner and inner.errno else errno.EIO,
+                              inner.strerror if inner and inner.strerror else str(exc),
+                              str(target))
+            del inner  # its traceback holds xlsxwriter's open zip: let it go now
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise failure
+
+
+def _unraisable_to_debug_log(unraisable: Any) -> None:
+    log.debug("ignored while cleaning up a failed write: %r", unraisable.exc_value)
 
 
 def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> None:

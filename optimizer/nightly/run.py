@@ -247,7 +247,8 @@ def _guarded_workbook(config: NightlyConfig, path: Path, run_id: str, run_dir: P
         return entry, ExitCode.PUBLISH_FAILED
     except Exception as exc:  # a bug in one workbook's run: the next workbook still runs
         log.exception("%s: internal error: %s", path.name, exc)
-        entry.update(status="internal error", error=f"{type(exc).__name__}: {exc}")
+        entry.setdefault("status", "internal error")
+        entry["error"] = f"{type(exc).__name__}: {exc}"
         return entry, ExitCode.INTERNAL_ERROR
 
 
