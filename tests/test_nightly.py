@@ -346,9 +346,9 @@ def test_a_full_archive_disk_exits_41_and_leaves_no_temp_file(tmp_path: Path) ->
     night = Night(tmp_path, base_case())
     with small_tmpfs(tmp_path / "archive", size="200k"):
         filler = tmp_path / "archive" / "filler.bin"
-        with open(filler, "wb") as handle:  # leave a few kB: the run folder fits, not more
-            with suppress(OSError):
-                handle.write(b"\0" * (190 * 1024))
+        # leave a few kB: the run folder fits, the results do not
+        with open(filler, "wb") as handle, suppress(OSError):
+            handle.write(b"\0" * (190 * 1024))
         out = night.run()
         leftovers = [p for p in (tmp_path / "archive").rglob(".*.tmp")]
         assert leftovers == []
