@@ -257,3 +257,50 @@ def test_explanations_cut_short_by_the_limit_say_so_in_the_workbook(tmp_path: Pa
     texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
              for v in row if v is not None]
     assert any("cut short by the time limit" in t for t in texts)
+
+
+# --- signals through `chainopt run` ----------------------------------------------------------
+
+
+def test_sigterm_during_run_stops_the_solver_and_writes_nothing(tmp_path: Path) -> None:
+    """`chainopt run` on a case whose solve takes minutes, SIGTERM once the solver's
+    folder exists: exit 143 with one line, the solver process and its folder gone, no
+    results file and no temporary file. Before: killed with no line and the folder left."""
+    import os
+    import signal
+    import tempfile
+    import time
+
+    from optimizer.excel.template import write_input_workbook
+    from tools.synthetic import synthetic_tables
+    book = write_input_workbook(tmp_path / "big.xlsx", synthetic_tables(lines=1000, sites=20))
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen([CHAINOPT, "run", str(book), "-o", str(out_dir), "--time-limit",
+                             "300", "--gap", "0", "--quiet"], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def ours() -> list[Path]:
+        found = []
+        for p in Path(tempfile.gettempdir()).glob("chainopt-highs-*"):
+            try:
+                if (p / "owner").read_text() == str(proc.pid):
+                    found.append(p)
+            except OSError:
+                continue
+        return found
+
+    deadline = time.time() + 240
+    while not ours():
+        assert proc.poll() is None and time.time() < deadline, proc.communicate()
+        time.sleep(0.2)
+    time.sleep(2.0)
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == ExitCode.STOPPED_TERM, stdout + stderr
+    assert "stopped by SIGTERM" in stderr and "Traceback" not in stderr
+    assert not ours()
+    assert not out_dir.exists() or not [p for p in out_dir.iterdir()]
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True,
+                              check=False)
+    assert children.stdout.strip() == ""
+    assert os.path.exists(book)
