@@ -129,12 +129,15 @@ def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveS
 # workbook says so; writing always finishes (a results file is never left half-done),
 # which is what the allowance of 0.2 x limit + 5 s over the limit is for.
 SOLVE_SHARE = 0.8
-MIN_SOLVE_SECONDS = 1.0  # even past the deadline, the solver gets a moment to find a plan
+# Even when reading and building used up most of the limit (a slow or busy machine), the
+# solver gets a quarter of the limit (at least 1 s) to find some plan: a run that
+# overshoots a little with a plan serves a scheduler better than one without.
+MIN_SOLVE_SHARE = 0.25
 
 
-def solver_time_limit(seconds_left: float) -> float:
+def solver_time_limit(seconds_left: float, limit: float) -> float:
     """The solver's share of what is left of the run's time limit."""
-    return max(SOLVE_SHARE * seconds_left, MIN_SOLVE_SECONDS)
+    return max(SOLVE_SHARE * seconds_left, MIN_SOLVE_SHARE * limit, 1.0)
 
 
 def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
@@ -173,7 +176,7 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             prepare(model, data)
     with _phase(outcome, "solve", progress):
         share = dataclasses.replace(settings, time_limit=solver_time_limit(
-            outcome.seconds_left() or 0.0))
+            outcome.seconds_left() or 0.0, settings.time_limit))
         log.info("time limit %.1f s for the whole run; %.1f s of it for the solver",
                  settings.time_limit, share.time_limit)
         outcome.solve = solve_model(model, share, solve_progress)
