@@ -26,9 +26,9 @@ import re
 import zipfile
 from dataclasses import dataclass
 
-import numpy as np
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils import column_index_from_string, get_column_letter
+
+from models.validation.a1 import column_letter, column_number
 
 MAX_ROWS = 1_048_576  # Excel's own limit
 MAX_COLUMNS = 1_000  # a sheet of the schema has about 15; notes columns fit easily
@@ -70,8 +70,8 @@ class Extent:
     def range(self) -> str:
         if not self.last_row:
             return ""
-        return (f"{get_column_letter(self.first_col)}{self.first_row}:"
-                f"{get_column_letter(self.last_col)}{self.last_row}")
+        return (f"{column_letter(self.first_col)}{self.first_row}:"
+                f"{column_letter(self.last_col)}{self.last_row}")
 
     def within_limits(self) -> bool:
         return (self.cells <= MAX_SHEET_CELLS and self.columns <= MAX_COLUMNS
@@ -116,16 +116,16 @@ def _scan(archive: zipfile.ZipFile, part: str) -> Extent | None:
             tags += len(_CELL_TAG.findall(chunk))
             pairs = _CELL_REF.findall(chunk)
             refs += len(pairs)
-            if pairs:  # numpy turns a million row numbers into integers in C
-                found_rows = np.array([r for _, r in pairs], dtype="S7").astype(np.int64)
-                rows += [int(found_rows.max()), int(found_rows.min())]
+            if pairs:
+                found_rows = list(map(int, [r for _, r in pairs]))
+                rows += [max(found_rows), min(found_rows)]
                 letters.update({c for c, _ in pairs})
             if not block:
                 break
     if tags != refs:
         return None
     if refs:
-        cols = [column_index_from_string(c.decode().upper()) for c in letters]
+        cols = [column_number(c.decode().upper()) for c in letters]
         out.add(min(rows), min(cols))
         out.add(max(rows), max(cols))
     return out
@@ -149,7 +149,7 @@ def _parse(archive: zipfile.ZipFile, part: str) -> Extent:
             if tag == "c":
                 match = _REF.match(el.get("r") or "")
                 if match:
-                    col_number = column_index_from_string(match.group(1).upper())
+                    col_number = column_number(match.group(1).upper())
                     row_number = int(match.group(2))
                 else:
                     col_number += 1
@@ -162,7 +162,7 @@ def _parse(archive: zipfile.ZipFile, part: str) -> Extent:
             elif tag == "row":
                 el.clear()
     if far != (0, 0):
-        out.far_cell = f"{get_column_letter(far[1])}{far[0]}"
+        out.far_cell = f"{column_letter(far[1])}{far[0]}"
     return out
 
 
