@@ -33,7 +33,7 @@ def _cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedPro
 @pytest.mark.parametrize(("sheet", "match", "column", "value"), [
     ("Markets", {"market": "M"}, "price", 1e308),  # was exit 0 "Optimal", net value inf
     ("Lines", {"line": "L1"}, "capacity", 1e15),  # was exit 1 "internal error"
-    ("Sources", {"source": "SRC_F"}, "price", -1e300),
+    ("Sources", {"source": "SRC_F"}, "price", 1e300),
 ])
 def test_absurd_magnitudes_are_located_errors_not_optimal_plans(
         tmp_path: Path, sheet: str, match: dict[str, str], column: str, value: float) -> None:

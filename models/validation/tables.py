@@ -205,13 +205,6 @@ def _number(value: CellValue, col: Column, issues: IssueList,
                      "without %.", **where)
         return INVALID
     number: float | int = reading.value
-    if not math.isfinite(number) or abs(number) > col.max_magnitude:
-        issues.error("The value is far beyond any plausible size for this column (a typo or "
-                     "a unit mistake?).", value=value,
-                     expected=f"{_expected(col)}, at most {col.max_magnitude:,.6g} in size",
-                     hint="Check the unit in the column's header note; type the number in "
-                     "that unit.", **where)
-        return INVALID
     if col.type is ColType.INTEGER:
         if not float(number).is_integer():
             issues.error("This must be a whole number.", value=value,
@@ -230,6 +223,14 @@ def _number(value: CellValue, col: Column, issues: IssueList,
                     f"{number / 100:g} or {number:g}%.")
         issues.error("The value is above the allowed range.", value=value,
                      expected=_expected(col), hint=hint, **where)
+        return INVALID
+    # sanity range: after the column's own range, whose messages are more specific
+    if not math.isfinite(number) or abs(number) > col.max_magnitude:
+        issues.error("The value is far beyond any plausible size for this column (a typo or "
+                     "a unit mistake?).", value=value,
+                     expected=f"{_expected(col)}, at most {col.max_magnitude:,.6g} in size",
+                     hint="Check the unit in the column's header note; type the number in "
+                     "that unit.", **where)
         return INVALID
     return number
 
