@@ -135,7 +135,7 @@ MIN_SOLVE_SHARE = 0.25
 
 def solver_time_limit(seconds_left: float, limit: float) -> float:
     """The solver's share of what is left of the run's time limit."""
-    return max(SOLVE_SHARE * seconds_left, MIN_SOLVE_SHARE * limit, 1.0)
+    return max(SOLVE_SHARE * seconds_left, MIN_SOLVE_SHARE * limit, min(1.0, limit))
 
 
 def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
