@@ -40,7 +40,7 @@ def test_failed_independent_check_exits_40_and_still_writes(
     from models.chain import checks
     from models.chain.checks import Finding
 
-    # the pipeline imports the checker where it uses it: patch it at its home
+    # the pipeline imports its solve path when it runs, so patch where it is defined
     monkeypatch.setattr(checks, "check_solution", lambda *_a, **_k: [
         Finding("capacity_limit", "C02 in 2025 processes 6001 > 6000", 1.0)])
     code = _main(monkeypatch, "run", "-o", str(tmp_path), "-q")
@@ -68,7 +68,6 @@ def test_internal_error_exits_1_without_traceback(
     def bug(*_a: object, **_k: object) -> None:
         raise KeyError("simulated bug")
 
-    # the pipeline imports build_model where it uses it: patch it at its home
     monkeypatch.setattr(formulation, "build_model", bug)
     code = _main(monkeypatch, "run", "-o", str(tmp_path))
     assert code == ExitCode.INTERNAL_ERROR

@@ -15,6 +15,7 @@ import numpy as np
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.supply_groups import group_purchases
 
 ABS_TOL = 1e-4  # tonnes or currency; solver feasibility tolerance is ~1e-7 relative
 REL_TOL = 1e-6
@@ -59,6 +60,7 @@ def check_solution(d: ChainData, r: ChainResults, objective: float | None = None
     _recipes(c)
     _supply_and_demand(c)
     _policy(c)
+    _supply_groups(c)
     _objective(c, objective)
     return c.findings
 
@@ -239,6 +241,19 @@ def _objective(c: _Checker, objective: float | None) -> None:
     if objective is not None and abs(net - objective) > _tol(objective) * 10:
         c.fail("objective", f"parts sum to {net:.6g}, solver reports {objective:.6g}",
                abs(net - objective))
+
+
+def _supply_groups(c: _Checker) -> None:
+    """Joint purchases of each supply group, re-summed from the purchases table."""
+    d = c.d
+    bought = group_purchases(c.r.purchases, d.supply_group_members)
+    for g, p in d.supply_groups:
+        total = bought.get((g, p), 0.0)
+        what = f"supply group {g} in {p} sells"
+        c.at_least("supply_group_floor", what, total, d.supply_group_min[g, p])
+        top = d.supply_group_max[g, p]
+        if top is not None:
+            c.at_most("supply_group_ceiling", what, total, top)
 
 
 def _is_plan_column(name: str) -> bool:

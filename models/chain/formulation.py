@@ -43,6 +43,8 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
     "jobs_min_floor": (c.jobs_min_floor, "jobs_min_periods"),
     "recovered_min_floor": (c.recovered_min_floor, "recovered_min_periods"),
     "local_share_floor": (c.local_share_floor, "local_share_periods"),
+    "supply_group_floor": (c.supply_group_floor, "supply_floor_index"),
+    "supply_group_ceiling": (c.supply_group_ceiling, "supply_ceiling_index"),
 }
 
 # Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
@@ -186,6 +188,10 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.jobs_min_periods = pyo.Set(initialize=list(d.jobs_min))
     m.recovered_min_periods = pyo.Set(initialize=list(d.recovered_min))
     m.local_share_periods = pyo.Set(initialize=list(d.local_share_min))
+    m.supply_floor_index = pyo.Set(
+        initialize=[g for g in d.supply_groups if d.supply_group_min[g] > 0], dimen=2)
+    m.supply_ceiling_index = pyo.Set(
+        initialize=[g for g in d.supply_groups if d.supply_group_max[g] is not None], dimen=2)
 
     # ---- variables ----------------------------------------------------------------------
     m.purchase = pyo.Var(m.source_periods, domain=pyo.NonNegativeReals,
