@@ -33,6 +33,10 @@ from optimizer.solve import (
 
 MARGINAL_COLUMNS = ["kind", "item", "period", "sense", "limit", "used", "unit", "binding",
                     "value", "detail"]
+# MILP re-plans cost a full solve each: by default they get at most this many seconds
+# (and never more than is left of the run's time limit); lines not reached keep the
+# held-plan bound and their sentences say "at most". Callers may pass more.
+REPLAN_SECONDS = 15.0
 # Limits whose every term is a build decision: at a fixed plan they have no per-unit value;
 # what they block is found by re-solving the LP with other build decisions (see _entry).
 BUILD_LIMITS = ("group", "site_lines", "resource", "budget_total", "budget_period", "jobs_min",
@@ -67,7 +71,8 @@ def _binding(used: float, limit: float, sense: str) -> bool:
 
 def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
                  lp: Any = None, time_budget: float | None = None,
-                 replan_only: tuple[str, ...] | None = None) -> ChainResults:
+                 replan_only: tuple[str, ...] | None = None,
+                 replan_budget: float = REPLAN_SECONDS) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
     In order, each step within the time budget (``time_budget`` seconds, from the run's
@@ -83,7 +88,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
     4. ``_replanned``: the MILP re-solved without each built line and with each line not
        built forced in (``replan_change``, ``replan_exact``): closing figures, entry
        thresholds and "needed" (no plan without it) come from here; lines not reached
-       keep the bound of step 3, and their sentences say "at most".
+       keep the bound of step 3, and their sentences say "at most". They get at most
+       ``replan_budget`` seconds (default ``REPLAN_SECONDS``) of the budget.
 
     Results are stored on ``res`` (``marginal``, new columns of ``lines``, ``purchases``,
     ``sales`` and ``lane_use``). Idempotent; the model's variable values are restored.
@@ -110,7 +116,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
         _entry(m, d, res, settings, float(lp.objective), started, budget)
         _build_limit_rows(d, res)
         _no_outlet(d, res)
-        _replanned(m, d, res, settings, saved, started + budget, replan_only)
+        replan_end = min(started + budget, time.perf_counter() + replan_budget)
+        _replanned(m, d, res, settings, saved, replan_end, replan_only)
     finally:
         for var, value in saved:
             var.set_value(value, skip_validation=True)

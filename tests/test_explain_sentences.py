@@ -46,7 +46,7 @@ def run(tables: Tables, path: Path, only: tuple[str, ...] | None = None) -> Any:
     assert outcome.data is not None, outcome.issues.report()
     if outcome.results is not None:
         explain_plan(outcome.model, outcome.data, outcome.results, outcome.settings,
-                     time_budget=600, replan_only=only)
+                     time_budget=600, replan_only=only, replan_budget=600)
     return outcome
 
 
