@@ -268,3 +268,61 @@ def local_share_floor(m: Model, p: str) -> Any:
     total = sum(m.data.source_price[o, p] * m.purchase[o, p] for o in m.ix.sources_in[p])
     return _holds(m, "local_share_floor", p, local - m.data.local_share_min[p] * total, ">=",
                   0.0)
+
+
+# ---- optional economics (models/chain/econ.py reads their data) ---------------------------
+
+
+def ramp_up_limit(m: Model, line: str, p: str) -> Any:
+    r"""A new line uses no more of its capacity than its ramp-up allows in its year of operation.
+
+    .. math:: \sum_k z_{l,k,p} \le K_l \sum_{q \le p} \rho_{l,q,p}\, b_{l,q}, \qquad
+        \rho_{l,q,p} = \frac{1}{n_p} \sum_{t=0}^{n_p-1} U_{\tau(l)}(Y_p - Y_q + t + 1)
+
+    where :math:`U_{\tau,y}` is the RampUp limit of technology :math:`\tau` in year y of
+    operation (year 1 = the build year; a year not listed keeps the last listed value),
+    :math:`Y_p` the years before period p and :math:`n_p` its length. Linear because at
+    most one :math:`b_{l,q}` is 1 (build_once). Existing lines are already run in.
+    """
+    rhs = sum(m.data.capacity[line] * m.data.ramp_factor[line, q, p] * m.build[line, q]
+              for q in m.ix.builds_until[line, p])
+    return _holds(m, "ramp_up_limit", (line, p), line_throughput(m, line, p) - rhs, "<=", 0.0)
+
+
+def tier_step(d: Any, n: str, mat: str, p: str, t: int) -> float:
+    r"""Price drop at tier t: :math:`\pi_{d,m,p,t-1} - \pi_{d,m,p,t}` (tier 0's price is the
+    Markets price)."""
+    tiers = d.price_tiers[n, mat, p]
+    before = d.price[n, mat, p] if t == 0 else tiers[t - 1][1]
+    return float(before - tiers[t][1])
+
+
+def price_tier_excess(m: Model, n: str, mat: str, p: str, t: int) -> Any:
+    r"""Sales above the start of a price tier are counted at that tier's lower price.
+
+    .. math:: s_{d,m,p,t} \ge v_{d,m,p} - \theta_{d,m,p,t}, \qquad s_{d,m,p,t} \ge 0
+
+    Revenue is :math:`\pi_{d,m,p} v_{d,m,p} - \sum_t (\pi_{t-1}-\pi_t) s_{d,m,p,t}`; the
+    tier prices fall, so every step :math:`\pi_{t-1}-\pi_t \ge 0` and the maximisation
+    sets :math:`s_t = (v - \theta_t)^+`: a concave piecewise-linear revenue without
+    integer variables.
+    """
+    start = m.data.price_tiers[n, mat, p][t][0]
+    return m.tier_excess[n, mat, p, t] >= m.sales[n, mat, p] - start
+
+
+def emissions(m: Model, p: str) -> Any:
+    r"""Tonnes of CO2 per year of period p, from recipe inputs and lane flows.
+
+    .. math:: E_p = \sum_{(l,k,m)} e_{l,k,m}\, x_{l,k,m,p}
+        + \sum_{a,m} (\epsilon^0_a + \epsilon^{km}_a \delta_a)\, f_{a,m,p}
+
+    Lane emissions are per tonne carried (no volume factor: a hollow good fills the truck
+    sooner but weighs what it weighs).
+    """
+    d = m.data
+    total = sum(factor * m.recipe_input[line, k, mat, p]
+                for (line, k, mat), factor in d.co2_input.items())
+    total += sum(d.lane_co2[a] * m.flow[a, mat, p] for a in d.lane_co2
+                 for mat in m.ix.lane_materials.get(a, ()))
+    return total

@@ -128,6 +128,21 @@ class ChainData:
     local_share_min: dict[str, float]
     # node-material pairs that get a balance
     balances: tuple[Key2, ...] = field(default=())
+    # optional economics (models/chain/econ.py); empty means the feature is not used
+    carbon_price: float = 0.0
+    ramp_tables: dict[str, tuple[float, ...]] = field(default_factory=dict)  # tech -> U(y)
+    ramp_factor: dict[Key3, float] = field(default_factory=dict)  # (line, built in, period)
+    ramp_lines: tuple[str, ...] = ()
+    price_tiers: dict[Key3, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    tier_index: tuple[tuple[str, str, str, int], ...] = ()
+    loss_name: dict[Key2, str] = field(default_factory=dict)  # (line, recipe)
+    loss_rate: dict[Key2, float] = field(default_factory=dict)  # 1 - sum of yields, > 0
+    site_loss_cost: dict[str, float] = field(default_factory=dict)
+    co2_input: dict[Key3, float] = field(default_factory=dict)  # (line, recipe, input)
+    lane_co2_per_t: dict[str, float] = field(default_factory=dict)
+    lane_co2_per_tkm: dict[str, float] = field(default_factory=dict)
+    lane_distance: dict[str, float] = field(default_factory=dict)
+    lane_co2: dict[str, float] = field(default_factory=dict)  # t CO2 per t carried
 
     @property
     def last_period(self) -> str:
@@ -284,7 +299,9 @@ class _Builder:
             input_bound={},
             disposals=(),
         )
-        return _finish(data)
+        from models.chain.econ import apply_economics  # econ imports ChainData's module
+        data = apply_economics(self.t, self.s, _finish(data), self.issues, self.where)
+        return None if self.issues.has_errors else data
 
     # --- sheets -------------------------------------------------------------------------
 

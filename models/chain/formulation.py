@@ -43,6 +43,8 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
     "jobs_min_floor": (c.jobs_min_floor, "jobs_min_periods"),
     "recovered_min_floor": (c.recovered_min_floor, "recovered_min_periods"),
     "local_share_floor": (c.local_share_floor, "local_share_periods"),
+    "ramp_up_limit": (c.ramp_up_limit, "ramp_line_periods"),
+    "price_tier_excess": (c.price_tier_excess, "tier_index"),
 }
 
 # Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
@@ -53,6 +55,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "sales": ("v_{d,m,p}", "t/yr", "material m sold at market d"),
     "disposal": ("e_{s,m,p}", "t/yr", "residue m disposed of at site s"),
     "build": ("b_{l,p}", "0/1", "candidate line l is built in period p"),
+    "tier_excess": ("s_{d,m,p,t}", "t/yr", "sales at market (d, m) above the start of price "
+                    "tier t"),
 }
 
 # The objective's parts, each discounted with w_p = sum_{years of p} (1+r)^-t.
@@ -66,6 +70,14 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
     "cost_disposal": (r"\sum_{s,m,p} w_p\, c^{disp}_m\, e_{s,m,p}", "residue disposal"),
     "cost_fixed": (r"\sum_{l,p} w_p\, c^{fix}_l\, o_{l,p}",
                    "fixed cost of lines from their build period on"),
+    "cost_price_tiers": (r"\sum_{d,m,p,t} w_p\, (\pi_{d,m,p,t-1} - \pi_{d,m,p,t})\, "
+                         r"s_{d,m,p,t}", "revenue given up because prices fall in tiers "
+                         r"($\pi_{d,m,p,0}$ is the Markets price)"),
+    "cost_loss": (r"\sum_{l,k,p} w_p\, c^{loss}_{s(l)}\, \lambda_{l,k}\, z_{l,k,p}",
+                  r"disposal of process losses, $\lambda_{l,k} = 1 - \sum_m y_{l,k,m}$ "
+                  "when positive"),
+    "cost_carbon": (r"\sum_p w_p\, \kappa\, E_p", "carbon price on emissions "
+                    r"$E_p$ (see `emissions`)"),
 }
 
 
@@ -186,6 +198,11 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.jobs_min_periods = pyo.Set(initialize=list(d.jobs_min))
     m.recovered_min_periods = pyo.Set(initialize=list(d.recovered_min))
     m.local_share_periods = pyo.Set(initialize=list(d.local_share_min))
+    m.ramp_line_periods = pyo.Set(
+        initialize=[(line, p) for line in d.ramp_lines for p in P], dimen=2,
+        doc="candidate line with a ramp-up, period p")
+    m.tier_index = pyo.Set(initialize=d.tier_index, dimen=4,
+                           doc="market d, material m, period p, price tier t")
 
     # ---- variables ----------------------------------------------------------------------
     m.purchase = pyo.Var(m.source_periods, domain=pyo.NonNegativeReals,
@@ -201,6 +218,8 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.disposal = pyo.Var(m.disposal_index, domain=pyo.NonNegativeReals,
                          doc=VARIABLES["disposal"][2])
     m.build = pyo.Var(m.build_options, domain=pyo.Binary, doc=VARIABLES["build"][2])
+    m.tier_excess = pyo.Var(m.tier_index, domain=pyo.NonNegativeReals,
+                            doc=VARIABLES["tier_excess"][2])
 
     # ---- objective: named parts, then net value ------------------------------------------
     w = d.period_weight
@@ -217,9 +236,21 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
         w[p] * d.disposal_cost[mat] * m.disposal[s, mat, p] for s, mat, p in m.disposal_index))
     m.cost_fixed = pyo.Expression(expr=sum(
         w[p] * d.cost_fixed[line] * c.is_open(m, line, p) for line in d.lines for p in P))
+    m.cost_price_tiers = pyo.Expression(expr=sum(
+        w[p] * c.tier_step(d, n, mat, p, t) * m.tier_excess[n, mat, p, t]
+        for n, mat, p, t in m.tier_index))
+    m.cost_loss = pyo.Expression(expr=sum(
+        w[p] * d.site_loss_cost.get(d.line_site[line], 0.0) * rate
+        * c.recipe_throughput(m, line, k, p)
+        for (line, k), rate in d.loss_rate.items() if d.line_site[line] in d.site_loss_cost
+        for p in P))
+    m.emissions = pyo.Expression(m.periods, rule=c.emissions,
+                                 doc="t CO2 per year of the period")
+    m.cost_carbon = pyo.Expression(expr=sum(w[p] * d.carbon_price * m.emissions[p] for p in P)
+                                   if d.carbon_price else 0.0)
     m.net_value = pyo.Objective(
         expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
-        - m.cost_disposal - m.cost_fixed,
+        - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon,
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 """Template version, MAJOR.MINOR. A minor step only adds optional columns or sheets (an
 older workbook still reads, see MIGRATIONS); a major step changes what a column means."""
 
@@ -148,6 +148,17 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=1.0,
     ),
     Setting("threads", T.INTEGER, "Solver threads; 0 lets HiGHS choose.", 0, minimum=0),
+    Setting(
+        "carbon_price",
+        T.NUMBER,
+        "Price of one tonne of CO2 emitted by recipes and lanes (their emission factors on "
+        "Recipes.co2_per_t and Lanes.co2_per_t / co2_per_tkm). 0 or blank: emissions are "
+        "reported but cost nothing.",
+        0.0,
+        unit="currency/t CO2",
+        minimum=0.0,
+        symbol=r"\kappa",
+    ),
 )
 
 PERIODS = Sheet(
@@ -214,6 +225,10 @@ SITES = Sheet(
         C("lines_max", T.INTEGER, "Most lines that may operate at the site at once.",
           minimum=0, symbol=r"\bar{N}_s"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("loss_cost", T.NUMBER, "Cost of disposing of one tonne of process loss at the site "
+          "(what a recipe loses when its output yields add up to less than 1, e.g. fines, "
+          "off-cuts, moisture). Blank: losses leave at no cost.", unit="currency/t",
+          minimum=0.0, symbol=r"c^{loss}_s"),
     ),
     key=("site",),
     fill_order=5,
@@ -335,6 +350,12 @@ RECIPES = Sheet(
           "than its inputs (water, filler or air taken up). Otherwise the output yields of "
           "a recipe add up to at most 1 t per t of input.", default=False),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("loss_name", T.TEXT, "On any row of a recipe: what the recipe loses when its "
+          "output yields add up to less than 1 (e.g. 'fines and off-cuts'). The loss is "
+          "shown in the results and disposed of at the site's loss_cost. Blank: 'loss'."),
+        C("co2_per_t", T.NUMBER, "On an input row: tonnes of CO2 emitted per tonne of this "
+          "input processed by the recipe (process energy and direct emissions). Blank: 0.",
+          unit="t CO2/t", minimum=0.0, symbol=r"e_{l,k,m}"),
     ),
     key=("applies_to", "recipe", "material", "role"),
     fill_order=10,
@@ -424,9 +445,63 @@ LANES = Sheet(
         C("capacity", T.NUMBER, "Most tonnes per year on the lane. Blank: unlimited.",
           unit="t/yr", minimum=0.0, symbol=r"\bar{F}_a"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("co2_per_t", T.NUMBER, "Tonnes of CO2 emitted per tonne carried on the lane "
+          "(handling, a fixed trip). Blank: 0.", unit="t CO2/t", minimum=0.0,
+          symbol=r"\epsilon^{0}_a"),
+        C("co2_per_tkm", T.NUMBER, "Tonnes of CO2 emitted per tonne-kilometre (needs "
+          "distance_km). Blank: 0.", unit="t CO2/t/km", minimum=0.0,
+          symbol=r"\epsilon^{km}_a"),
     ),
     key=("lane",),
     fill_order=13,
+)
+
+RAMP_UP = Sheet(
+    "RampUp",
+    "Ramp-up: the most a line of a technology may use of its capacity in each year of "
+    "operation, counted from the line's build period (year 1 = the build year). A year not "
+    "listed keeps the value of the last year listed before it; a technology without rows "
+    "runs at full capacity from the start. Existing lines are already run in. A one-period "
+    "case of one year reads year 1 as its single planning utilisation.",
+    (
+        C("technology", T.ID, "Technology, as on the Lines sheet.", required=True,
+          suggest=("Lines.technology",), example="T01"),
+        C("year", T.INTEGER, "Year of operation (1 = the build year).", required=True,
+          minimum=1, example="1"),
+        C("utilisation_max", T.NUMBER, "Most share of capacity used in that year.",
+          unit="fraction", required=True, minimum=0.0, maximum=1.0, symbol=r"U_{\tau,y}",
+          example="0.6"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("technology", "year"),
+    required=False,
+    fill_order=6,
+)
+
+PRICE_TIERS = Sheet(
+    "PriceTiers",
+    "Prices that fall as more is sold at a market: from tonnes_from t/yr on, each further "
+    "tonne fetches this tier's price instead of the price below it (the Markets price "
+    "holds from 0 to the first tier). Prices must fall from tier to tier, so revenue is "
+    "concave and needs no extra integer variables.",
+    (
+        C("market", T.ID, "Place of sale, as on the Markets sheet.", required=True,
+          refs=("Locations", "Sites")),
+        C("material", T.ID, "Material sold, as on the Markets sheet.", required=True,
+          refs=("Materials",)),
+        C("period", T.ID, "Period the tier applies to. Blank: every period (rows naming "
+          "a period replace the blank-period tiers of that market in that period).",
+          refs=("Periods",)),
+        C("tonnes_from", T.NUMBER, "Sales per year above which this tier's price applies.",
+          unit="t/yr", required=True, minimum=0.0, symbol=r"\theta_{d,m,p,t}"),
+        C("price", T.NUMBER, "Price per tonne for sales above tonnes_from (below the price "
+          "of the tier before).", unit="currency/t", required=True, minimum=0.0,
+          symbol=r"\pi_{d,m,p,t}"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("market", "material", "period", "tonnes_from"),
+    required=False,
+    fill_order=11,
 )
 
 POLICY = Sheet(
@@ -494,6 +569,8 @@ SHEETS: tuple[Sheet, ...] = (
     LANES,
     POLICY,
     REFERENCES,
+    RAMP_UP,
+    PRICE_TIERS,
 )
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -516,6 +593,9 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
+    Migration("1.1", "1.2", "Optional economics: the RampUp and PriceTiers sheets, "
+              "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
+              "co2_per_tkm, and the carbon_price setting (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 
