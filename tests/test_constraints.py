@@ -20,6 +20,9 @@ import pytest
 from models.chain.checks import check_solution
 from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS
 from models.chain.results import ChainResults
+from models.validation.issues import Issue, Severity
+from optimizer.excel.template import write_input_workbook
+from optimizer.pipeline import validate_workbook
 from optimizer.solve import SolveStatus
 from tests.tiny_cases import (
     BASE_OPTIMUM,
@@ -505,7 +508,8 @@ def test_objective_parts(tmp_path: Path) -> None:
     assert data.lane_cost["S-M", "X"] == approx(10)
     assert objective == approx(1100)
     expected = {"revenue": 4500, "cost_feedstock": 1000, "cost_variable": 300,
-                "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000}
+                "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000,
+                "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0}
     assert set(expected) == set(OBJECTIVE_PARTS)
     for name, value in expected.items():
         assert res.objective_parts[name] == approx(value), name
@@ -712,3 +716,167 @@ def test_existing_lines_over_a_site_limit_are_infeasible_with_a_reason(tmp_path:
     result = solve_model(build_model(data), SolveSettings())
     assert result.status is SolveStatus.INFEASIBLE
     assert "site_lines_limit" in result.describe() and "1 <= 0" in result.describe()
+
+
+# --- optional economics: ramp-up, price tiers, process losses, carbon ---------------------
+
+
+def validation_issues(tables: Tables, tmp_path: Path, name: str = "invalid") -> list[Issue]:
+    """Every error and warning of a written case (validation only, no solve)."""
+    path = write_input_workbook(tmp_path / f"{name}.xlsx", tables)
+    return [i for i in validate_workbook(path).issues if i.severity is not Severity.INFO]
+
+
+def two_periods() -> Tables:
+    """Base case over P1 and P2, one year each, no discounting; L1 may be built in either."""
+    return set_periods(base_case(), ("P1", 1), ("P2", 1))
+
+
+def ramp(tables: Tables, *limits: tuple[int, float]) -> Tables:
+    return add_rows(tables, "RampUp", *({"technology": "T", "year": y, "utilisation_max": u}
+                                        for y, u in limits))
+
+
+def test_ramp_up_limit(tmp_path: Path) -> None:
+    """RampUp of T: 60 % in year 1, 90 % from year 2 on; two periods of one year.
+
+    Built in P1: 60 t in P1 (35*60 - 1000 = 1100), 90 t in P2 (35*90 - 1000 = 2150):
+    3250. Built in P2: 60 t, 1100. So build in P1: 3250. Without the limit the line runs
+    full in both periods: 2 * 2500 = 5000, and the checker flags the ramp-up.
+    """
+    tables = ramp(two_periods(), (1, 0.6), (2, 0.9))
+    res = solve_ok(tables, tmp_path, 3250)
+    assert res.lines.set_index("line").build_period["L1"] == "P1"
+    assert tonnes(res.recipe_inputs, period="P1") == approx(60)
+    lp = res.line_periods.set_index("period")
+    assert lp.utilisation_max["P1"] == approx(0.6)
+    assert lp.utilisation_max["P2"] == approx(0.9)
+    solve_without(tables, tmp_path, ("ramp_up_limit",), 5000, flagged="ramp_up_limit")
+
+
+def test_ramp_up_limit_averages_the_years_of_a_period(tmp_path: Path) -> None:
+    """One period of 3 years, RampUp 60 % (year 1), 90 % (year 2, held in year 3).
+
+    The yearly throughput may reach the mean limit (0.6 + 0.9 + 0.9) / 3 = 0.8: 80 t/yr,
+    35*80 - 1000 = 1800 a year, 3 years undiscounted: 5400 (full capacity: 7500).
+    A technology without RampUp rows is unaffected (a line of technology T2 with the same
+    recipe would run full).
+    """
+    tables = ramp(set_periods(base_case(), ("P1", 3)), (1, 0.6), (2, 0.9))
+    res = solve_ok(tables, tmp_path, 5400)
+    assert tonnes(res.recipe_inputs) == approx(80)
+    solve_without(tables, tmp_path, ("ramp_up_limit",), 7500)
+
+
+def test_ramp_up_validation(tmp_path: Path) -> None:
+    """A ramp-up without year 1, or below a line's utilisation_min, is an error at its cell."""
+    tables = ramp(base_case(), (2, 0.9))
+    hits = [i for i in validation_issues(tables, tmp_path, "no-year-1")
+            if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.cell) for i in hits] == [("RampUp", "B2")]
+    tables = ramp(base_case(), (1, 0.5), (2, 0.9))
+    update_rows(tables, "Lines", {"line": "L1"}, utilisation_min=0.7)
+    hits = [i for i in validation_issues(tables, tmp_path, "below-min")
+            if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.cell) for i in hits] == [("RampUp", "C2")]
+
+
+def tiers(tables: Tables, *steps: tuple[float, float], period: str | None = None) -> Tables:
+    return add_rows(tables, "PriceTiers", *({"market": "M", "material": "X", "period": period,
+                                            "tonnes_from": t, "price": p} for t, p in steps))
+
+
+def test_price_tier_excess(tmp_path: Path) -> None:
+    """X sells at 50 up to 60 t/yr, at 30 from 60 t, at 10 from 80 t.
+
+    Margin per tonne after feedstock and freight (15/t): 35, then 15, then -5. Sell 80 t:
+    35*60 + 15*20 - 1000 = 1400 (revenue at the Markets price 4000, tiers give up
+    (50-30)*(80-60) = 400). Without the tier rows' excess link the whole 100 t fetch 50:
+    2500, and the checker's recomputed tier loss disagrees with the model.
+    """
+    tables = tiers(base_case(), (60, 30), (80, 10))
+    res = solve_ok(tables, tmp_path, 1400)
+    assert tonnes(res.sales, market="M") == approx(80)
+    sale = res.sales.iloc[0]
+    assert sale.tier == 1 and sale.price_last_tonne == approx(30)
+    assert sale.tier_revenue_given_up == approx(400)
+    assert res.objective_parts["cost_price_tiers"] == approx(400)
+    solve_without(tables, tmp_path, ("price_tier_excess",), 2500, flagged="objective_part")
+
+
+def test_price_tiers_by_period(tmp_path: Path) -> None:
+    """A tier row naming P2 replaces the every-period tiers in P2 only.
+
+    Every period: from 60 t at 30 (sell 100: 35*60 + 15*40 - 1000 = 1700). In P2: from
+    50 t at 5 (margin -10 above 50 t: sell 50, 35*50 - 1000 = 750). Total 2450.
+    """
+    tables = tiers(two_periods(), (60, 30))
+    tiers(tables, (50, 5), period="P2")
+    update_rows(tables, "Lines", {"line": "L1"}, period_earliest="P1")
+    res = solve_ok(tables, tmp_path, 2450)
+    assert tonnes(res.sales, period="P1") == approx(100)
+    assert tonnes(res.sales, period="P2") == approx(50)
+
+
+def test_price_tier_validation(tmp_path: Path) -> None:
+    """A rising tier price and a tier of a market not on Markets are errors at their cells."""
+    tables = tiers(base_case(), (60, 55))
+    add_rows(tables, "PriceTiers", {"market": "M", "material": "F", "tonnes_from": 10,
+                                    "price": 1})
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert sorted((i.sheet, i.cell) for i in hits) == [("PriceTiers", "A3"),
+                                                       ("PriceTiers", "E2")]
+
+
+def test_process_loss_is_disposed_of_at_the_site_cost(tmp_path: Path) -> None:
+    """Recipe T yields 0.9 t of X; the other 0.1 t ('fines') is disposed of at 20/t at S.
+
+    Per tonne of input: 0.9 * (50 - 5) - 10 - 0.1 * 20 = 28.5: 2850 - 1000 = 1850
+    (without the loss cost: 30.5, 2050). The results name the loss: 10 t of fines, 200.
+    """
+    tables = base_case()
+    update_rows(tables, "Recipes", {"material": "X"}, **{"yield": 0.9}, loss_name="fines")
+    update_rows(tables, "Sites", {"site": "S"}, loss_cost=20)
+    res = solve_ok(tables, tmp_path, 1850)
+    assert res.objective_parts["cost_loss"] == approx(200)
+    loss = res.losses.iloc[0]
+    assert (loss.line, loss.loss, loss.tonnes, loss.cost) == ("L1", "fines", approx(10),
+                                                              approx(200))
+    assert res.lines.set_index("line").loss_tonnes["L1"] == approx(10)
+    update_rows(tables, "Sites", {"site": "S"}, loss_cost=None)
+    res = solve_ok(tables, tmp_path, 2050)
+    assert res.losses.iloc[0].tonnes == approx(10) and res.losses.iloc[0].cost == 0
+
+
+def carbon_case(price: float) -> Tables:
+    """F emits 0.5 t CO2 per t processed; lane S-M 0.1 t/t + 0.001 t/t/km over 100 km."""
+    tables = base_case()
+    update_rows(tables, "Recipes", {"material": "F"}, co2_per_t=0.5)
+    update_rows(tables, "Lanes", {"lane": "S-M"}, distance_km=100, co2_per_t=0.1,
+                co2_per_tkm=0.001)
+    return set_setting(tables, "carbon_price", price)
+
+
+def test_carbon_price_on_recipe_and_lane_emissions(tmp_path: Path) -> None:
+    """0.5 + 0.1 + 0.001*100 = 0.7 t CO2 per tonne of F made into X and shipped.
+
+    At 20/t CO2: margin 35 - 14 = 21, 2100 - 1000 = 1100, 70 t CO2. At 0: 2500, still
+    70 t CO2 reported. At 40: margin 35 - 28 = 7, 700 - 1000 < 0: nothing built, 0 t.
+    """
+    res = solve_ok(carbon_case(20), tmp_path, 1100)
+    assert res.kpis["emissions_t"] == approx(70)
+    assert res.objective_parts["cost_carbon"] == approx(1400)
+    by_kind = res.emissions.groupby("kind").co2.sum()
+    assert by_kind["line"] == approx(50) and by_kind["lane"] == approx(20)
+    res = solve_ok(carbon_case(0), tmp_path, 2500)
+    assert res.kpis["emissions_t"] == approx(70)
+    res = solve_ok(carbon_case(40), tmp_path, 0)
+    assert built(res) == set() and res.kpis["emissions_t"] == approx(0)
+
+
+def test_carbon_validation(tmp_path: Path) -> None:
+    """co2_per_tkm on a lane without distance_km is an error at the distance cell."""
+    tables = carbon_case(20)
+    update_rows(tables, "Lanes", {"lane": "S-M"}, distance_km=None)
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.column) for i in hits] == [("Lanes", "distance_km")]

@@ -56,6 +56,7 @@ def check_solution(d: ChainData, r: ChainResults, objective: float | None = None
     _recipes(c)
     _supply_and_demand(c)
     _policy(c)
+    _ramp_up(c)
     _objective(c, objective)
     return c.findings
 
@@ -227,6 +228,7 @@ def _objective(c: _Checker, objective: float | None) -> None:
         "cost_disposal": weighted(r.disposals, "cost"),
         "cost_fixed": weighted(lp, "cost_fixed"),
     }
+    recomputed.update(_economic_parts(c))
     for name, value in recomputed.items():
         reported = r.objective_parts[name]
         if abs(value - reported) > _tol(value) * 10:
@@ -236,3 +238,61 @@ def _objective(c: _Checker, objective: float | None) -> None:
     if objective is not None and abs(net - objective) > _tol(objective) * 10:
         c.fail("objective", f"parts sum to {net:.6g}, solver reports {objective:.6g}",
                abs(net - objective))
+
+
+# ---- optional economics: recomputed from ChainData's input parameters --------------------
+
+
+def _ramp_up(c: _Checker) -> None:
+    """Each new line's throughput against its technology's RampUp limits, year by year.
+
+    Recomputes the years of operation from Periods (not the model's rho): a line built in
+    period q, in period p of n_p years, may average the limits of its years of operation
+    Y_p - Y_q + 1 ... Y_p - Y_q + n_p.
+    """
+    d, r = c.d, c.r
+    start: dict[str, int] = {}
+    elapsed = 0
+    for p in d.periods:
+        start[p] = elapsed
+        elapsed += d.period_years[p]
+    tput = _sum_by(r.recipe_inputs, ["line", "period"])
+    for row in r.lines.itertuples(index=False):
+        table = d.ramp_tables.get(d.line_technology.get(row.line, ""))
+        if not table or not row.built or row.status != "candidate":
+            continue
+        for p in d.periods:
+            if start[p] < start[row.build_period]:
+                continue
+            years = [start[p] - start[row.build_period] + t + 1
+                     for t in range(d.period_years[p])]
+            limit = sum(table[min(y, len(table)) - 1] for y in years) / len(years)
+            c.at_most("ramp_up_limit", f"{row.line} in {p} (year {years[0]} of operation) "
+                      "processes", tput.get((row.line, p), 0.0), limit * d.capacity[row.line])
+
+
+def _economic_parts(c: _Checker) -> dict[str, float]:
+    """Discounted price-tier, loss and carbon costs, recomputed from the flow tables."""
+    d, r = c.d, c.r
+    w = d.period_weight
+    tiers = 0.0
+    for row in r.sales.itertuples(index=False):
+        steps = d.price_tiers.get((row.market, row.material, row.period), ())
+        before = d.price[row.market, row.material, row.period]
+        for start, price in steps:
+            tiers += w[row.period] * (before - price) * max(0.0, row.tonnes - start)
+            before = price
+    yields: dict[tuple[str, str], float] = defaultdict(float)
+    for line, k, mat in d.recipe_outputs:
+        yields[line, k] += d.yield_[line, k, mat]
+    loss = carbon = 0.0
+    for row in r.recipe_inputs.itertuples(index=False):
+        lost = max(0.0, 1.0 - yields[row.line, row.recipe]) * row.tonnes
+        loss += w[row.period] * d.site_loss_cost.get(d.line_site[row.line], 0.0) * lost
+        carbon += w[row.period] * d.carbon_price * d.co2_input.get(
+            (row.line, row.recipe, row.material), 0.0) * row.tonnes
+    for row in r.flows.itertuples(index=False):
+        factor = d.lane_co2_per_t.get(row.lane, 0.0) + d.lane_co2_per_tkm.get(
+            row.lane, 0.0) * d.lane_distance.get(row.lane, 0.0)
+        carbon += w[row.period] * d.carbon_price * factor * row.tonnes
+    return {"cost_price_tiers": tiers, "cost_loss": loss, "cost_carbon": carbon}

@@ -1,0 +1,130 @@
+"""Result tables of the optional economics: ramp-up limits, price tiers reached, process
+losses and emissions. Computed from the solved flows and ChainData; nothing here changes
+a table when the workbook uses none of these features (their columns are then neutral:
+tier 0, no loss cost, no emissions).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from models.chain.econ import tier_reached, tier_revenue_loss
+
+if TYPE_CHECKING:
+    from models.chain.data import ChainData
+    from models.chain.results import ChainResults
+
+TOL = 1e-6
+LOSS_COLUMNS = ["line", "recipe", "site", "loss", "period", "tonnes", "cost_per_t", "cost"]
+EMISSION_COLUMNS = ["kind", "item", "material", "period", "tonnes", "co2_per_t", "co2",
+                    "cost"]
+
+
+def add_economics(res: ChainResults, d: ChainData) -> None:
+    """Add the economics columns and tables to ``res`` (in place)."""
+    _sales_tiers(res, d)
+    res.losses = _losses(res, d)
+    res.emissions = _emissions(res, d)
+    _line_columns(res, d)
+    _unattributed(res, d)
+    last = d.last_period
+    res.kpis["emissions_t"] = float(res.emissions[res.emissions.period == last].co2.sum())
+    res.kpis["loss_tonnes"] = float(res.losses[res.losses.period == last].tonnes.sum())
+
+
+def _sales_tiers(res: ChainResults, d: ChainData) -> None:
+    tier, marginal, given_up = [], [], []
+    for row in res.sales.itertuples(index=False):
+        tiers = d.price_tiers.get((row.market, row.material, row.period), ())
+        reached = tier_reached(tiers, float(row.tonnes))
+        tier.append(reached)
+        marginal.append(tiers[reached - 1][1] if reached else float(row.price))
+        given_up.append(tier_revenue_loss(tiers, float(row.price), float(row.tonnes)))
+    res.sales["tier"] = tier
+    res.sales["price_last_tonne"] = marginal
+    res.sales["tier_revenue_given_up"] = given_up
+
+
+def _losses(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    z: dict[tuple[str, str, str], float] = defaultdict(float)
+    for row in res.recipe_inputs.itertuples(index=False):
+        z[row.line, row.recipe, row.period] += float(row.tonnes)
+    rows = []
+    for (line, k, p), tput in sorted(z.items()):
+        rate = d.loss_rate.get((line, k), 0.0)
+        if rate <= 0 or tput <= TOL:
+            continue
+        site = d.line_site[line]
+        per_t = d.site_loss_cost.get(site, 0.0)
+        rows.append({"line": line, "recipe": k, "site": site, "loss": d.loss_name[line, k],
+                     "period": p, "tonnes": rate * tput, "cost_per_t": per_t,
+                     "cost": rate * tput * per_t})
+    return pd.DataFrame(rows, columns=LOSS_COLUMNS)
+
+
+def _emissions(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    rows = []
+    for row in res.recipe_inputs.itertuples(index=False):
+        factor = d.co2_input.get((row.line, row.recipe, row.material), 0.0)
+        if factor:
+            rows.append({"kind": "line", "item": row.line, "material": row.material,
+                         "period": row.period, "tonnes": row.tonnes, "co2_per_t": factor,
+                         "co2": factor * row.tonnes,
+                         "cost": d.carbon_price * factor * row.tonnes})
+    for row in res.flows.itertuples(index=False):
+        factor = d.lane_co2.get(row.lane, 0.0)
+        if factor:
+            rows.append({"kind": "lane", "item": row.lane, "material": row.material,
+                         "period": row.period, "tonnes": row.tonnes, "co2_per_t": factor,
+                         "co2": factor * row.tonnes,
+                         "cost": d.carbon_price * factor * row.tonnes})
+    return pd.DataFrame(rows, columns=EMISSION_COLUMNS)
+
+
+def _line_columns(res: ChainResults, d: ChainData) -> None:
+    """Ramp-up limit, loss and emissions per line and period; charged to the line's net."""
+    built_in = {row.line: row.build_period for row in res.lines.itertuples(index=False)
+                if row.built and row.status == "candidate"}
+    lp = res.line_periods
+    lp["utilisation_max"] = [
+        d.ramp_factor.get((line, built_in.get(line, ""), p)) if is_open else None
+        for line, p, is_open in zip(lp.line, lp.period, lp.open, strict=True)]
+    loss = res.losses.groupby(["line", "period"]).agg(
+        {"tonnes": "sum", "cost": "sum"}) if len(res.losses) else None
+    co2 = res.emissions[res.emissions.kind == "line"].groupby(["item", "period"]).agg(
+        {"co2": "sum", "cost": "sum"}) if len(res.emissions) else None
+
+    def pick(table: pd.DataFrame | None, col: str) -> list[float]:
+        if table is None:
+            return [0.0] * len(lp)
+        values = table[col].to_dict()
+        return [float(values.get((line, p), 0.0)) for line, p in zip(lp.line, lp.period,
+                                                                     strict=True)]
+    lp["loss_tonnes"] = pick(loss, "tonnes")
+    lp["cost_loss"] = pick(loss, "cost")
+    lp["co2"] = pick(co2, "co2")
+    lp["cost_carbon"] = pick(co2, "cost")
+    lp["net_value"] = lp.net_value - lp.cost_loss - lp.cost_carbon
+    last = lp[lp.period == d.last_period].set_index("line")
+    for col in ("loss_tonnes", "cost_loss", "co2", "cost_carbon", "net_value",
+                "utilisation_max"):
+        res.lines[col] = [last[col].get(line) if line in last.index else
+                          (None if col == "utilisation_max" else 0.0)
+                          for line in res.lines.line]
+
+
+def _unattributed(res: ChainResults, d: ChainData) -> None:
+    """Price-tier revenue given up and transport emissions belong to no single line."""
+    if not len(res.unattributed):
+        return
+    tiers = res.sales.groupby("period").tier_revenue_given_up.sum().to_dict() \
+        if len(res.sales) else {}
+    lanes = res.emissions[res.emissions.kind == "lane"]
+    carbon = lanes.groupby("period").cost.sum().to_dict() if len(lanes) else {}
+    u = res.unattributed
+    u["price_tiers"] = [float(tiers.get(p, 0.0)) for p in u.period]
+    u["carbon_transport"] = [float(carbon.get(p, 0.0)) for p in u.period]
+    u["net_value"] = u.net_value - u.price_tiers - u.carbon_transport
