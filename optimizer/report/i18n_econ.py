@@ -1,0 +1,57 @@
+"""Words of the Economics sheet and the Summary rows of the optional economics (ramp-up,
+price tiers, process losses, carbon), in English, Azerbaijani and Russian. Merged into
+optimizer.report.i18n.T, so tests/test_report_i18n.py checks them with every other key.
+"""
+
+from __future__ import annotations
+
+ECON_T: dict[str, tuple[str, str, str]] = {
+    "sheet.economics": ("Economics", "İqtisadi şərtlər", "Экономика"),
+    "econ.intro": (
+        "What the optional economics of the workbook did to the plan, per year of each "
+        "period: ramp-up limits of new lines (RampUp sheet), price tiers reached "
+        "(PriceTiers sheet), process losses (recipe yields adding up to less than 1, "
+        "disposed of at the site's loss cost) and CO2 emissions (emission factors of "
+        "recipes and lanes, priced at the carbon price on Settings).",
+        "İş kitabının əlavə iqtisadi şərtlərinin plana təsiri, hər dövrün bir ili üçün: "
+        "yeni xətlərin işəsalma limitləri (RampUp vərəqi), çatılan qiymət pillələri "
+        "(PriceTiers vərəqi), emal itkiləri (reseptin çıxım əmsallarının cəmi 1-dən az "
+        "olduqda, meydançanın itki xərci ilə utilizasiya) və CO2 emissiyaları (resept və "
+        "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə).",
+        "Как дополнительные экономические условия книги повлияли на план, за год каждого "
+        "периода: ограничения освоения мощности новых линий (лист RampUp), достигнутые "
+        "ценовые ступени (лист PriceTiers), технологические потери (сумма выходов рецепта "
+        "меньше 1, утилизация по тарифу площадки) и выбросы CO2 (коэффициенты выбросов "
+        "рецептов и маршрутов по цене углерода с листа Settings).",
+    ),
+    "econ.ramp": ("Ramp-up of new lines", "Yeni xətlərin işəsalınması",
+                  "Освоение мощности новых линий"),
+    "econ.tiers": ("Price tiers", "Qiymət pillələri", "Ценовые ступени"),
+    "econ.losses": ("Process losses", "Emal itkiləri", "Технологические потери"),
+    "econ.emissions": ("CO2 emissions", "CO2 emissiyaları", "Выбросы CO2"),
+    "col.utilisation_max": ("Most utilisation allowed", "İcazə verilən ən çox yüklənmə",
+                            "Допустимая загрузка"),
+    "col.tier": ("Tier reached (0 = Markets price)", "Çatılan pillə (0 = Markets qiyməti)",
+                 "Достигнутая ступень (0 = цена Markets)"),
+    "col.price_last_tonne": ("Price of the last tonne", "Son tonun qiyməti",
+                             "Цена последней тонны"),
+    "col.revenue_given_up": ("Revenue given up to the tiers", "Pillələr üzündən itirilən gəlir",
+                             "Выручка, потерянная на ступенях"),
+    "col.loss_name": ("Loss", "İtki", "Потери"),
+    "col.source_of_co2": ("From", "Mənbə", "Источник"),
+    "col.line_or_lane": ("Line or lane", "Xətt və ya marşrut", "Линия или маршрут"),
+    "col.co2": ("t CO2", "t CO2", "т CO2"),
+    "col.co2_per_t": ("t CO2 per t", "1 t üçün t CO2", "т CO2 на 1 т"),
+    "econ.kind.line": ("line", "xətt", "линия"),
+    "econ.kind.lane": ("lane", "marşrut", "маршрут"),
+    "kpi.cost_price_tiers": ("Revenue given up to price tiers",
+                             "Qiymət pillələri üzündən itirilən gəlir",
+                             "Выручка, потерянная на ценовых ступенях"),
+    "kpi.cost_loss": ("Disposal of process losses", "Emal itkilərinin utilizasiyası",
+                      "Утилизация технологических потерь"),
+    "kpi.cost_carbon": ("Carbon cost", "Karbon xərci", "Плата за углерод"),
+    "kpi.emissions": ("CO2 emitted (t per year, last period)",
+                      "Atılan CO2 (ildə t, son dövr)", "Выбросы CO2 (т в год, последний период)"),
+    "kpi.cost_economics": ("Tiers, losses and carbon", "Pillələr, itkilər və karbon",
+                           "Ступени, потери и углерод"),
+}
