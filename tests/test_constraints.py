@@ -880,3 +880,62 @@ def test_carbon_validation(tmp_path: Path) -> None:
     update_rows(tables, "Lanes", {"lane": "S-M"}, distance_km=None)
     hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
     assert [(i.sheet, i.column) for i in hits] == [("Lanes", "distance_km")]
+
+
+def cluster_case(*policies: dict[str, object]) -> Tables:
+    """Base case plus site S2 in cluster C1 with line L2 (capacity 100, fixed 4000, 10 jobs).
+
+    F is also offered at S2 (10/t, recovered waste) and S2-M costs 5/t, so L2 earns
+    35*100 - 4000 = -500: alone the plan is L1 only, 2500 (L1 has 5 jobs).
+    """
+    tables = base_case()
+    update_rows(tables, "Materials", {"material": "F"}, recovered=True)
+    update_rows(tables, "Lines", {"line": "L1"}, jobs=5)
+    add_rows(tables, "Sites", {"site": "S2"})
+    add_line(tables, "L2", site="S2", cost_fixed=4000, jobs=10)
+    add_rows(tables, "Sources", {"source": "SRC_F2", "material": "F", "location": "S2",
+                                 "price": 10})
+    add_rows(tables, "Lanes", {"lane": "S2-M", "origin": "S2", "destination": "M", "cost": 5})
+    add_rows(tables, "Clusters", {"cluster": "C1", "site": "S2"})
+    return add_rows(tables, "Policy", *policies)
+
+
+def test_cluster_lines_min_floor(tmp_path: Path) -> None:
+    """One line must operate in cluster C1 (site S2): L2 is built at a loss of 500, 2000.
+
+    The case-wide lines_min of 1 would be met by L1 alone (2500); without the cluster
+    floor the optimum is 2500 and the checker flags the cluster rule.
+    """
+    tables = cluster_case({"policy": "lines_min", "value": 1, "cluster": "C1"},
+                          {"policy": "lines_min", "value": 1})
+    res = solve_ok(tables, tmp_path, 2000)
+    assert built(res) == {"L1", "L2"}
+    solve_without(tables, tmp_path, ("cluster_lines_min_floor",), 2500,
+                  flagged="cluster_lines_min_floor")
+
+
+def test_cluster_jobs_min_floor(tmp_path: Path) -> None:
+    """8 jobs in C1: only L2 (10 jobs) gives them: 2000; without the floor 2500."""
+    tables = cluster_case({"policy": "jobs_min", "value": 8, "cluster": "C1"})
+    res = solve_ok(tables, tmp_path, 2000)
+    assert built(res) == {"L1", "L2"}
+    solve_without(tables, tmp_path, ("cluster_jobs_min_floor",), 2500,
+                  flagged="cluster_jobs_min_floor")
+
+
+def test_cluster_recovered_min_floor(tmp_path: Path) -> None:
+    """50 t of recovered F processed in C1: L2 is built and runs full (margin 35 > 0): 2000."""
+    tables = cluster_case({"policy": "recovered_min", "value": 50, "cluster": "C1"})
+    res = solve_ok(tables, tmp_path, 2000)
+    assert tonnes(res.recipe_inputs, line="L2") == approx(100)
+    solve_without(tables, tmp_path, ("cluster_recovered_min_floor",), 2500,
+                  flagged="cluster_recovered_min_floor")
+
+
+def test_cluster_policy_validation(tmp_path: Path) -> None:
+    """A cluster not on Clusters, and a cluster on a case-wide-only policy, are errors."""
+    tables = cluster_case({"policy": "lines_min", "value": 1, "cluster": "C9"},
+                          {"policy": "budget_total", "value": 1e6, "cluster": "C1"})
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert sorted((i.sheet, i.row, i.column) for i in hits) == [
+        ("Policy", 2, "cluster"), ("Policy", 3, "cluster")]

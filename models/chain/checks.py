@@ -57,6 +57,7 @@ def check_solution(d: ChainData, r: ChainResults, objective: float | None = None
     _supply_and_demand(c)
     _policy(c)
     _ramp_up(c)
+    _clusters(c)
     _objective(c, objective)
     return c.findings
 
@@ -296,3 +297,26 @@ def _economic_parts(c: _Checker) -> dict[str, float]:
             row.lane, 0.0) * d.lane_distance.get(row.lane, 0.0)
         carbon += w[row.period] * d.carbon_price * factor * row.tonnes
     return {"cost_price_tiers": tiers, "cost_loss": loss, "cost_carbon": carbon}
+
+
+def _clusters(c: _Checker) -> None:
+    """SME-cluster rules per cluster, recounted from the line tables and the Clusters rows."""
+    d, r = c.d, c.r
+    lp = r.line_periods
+    rec = r.recipe_inputs[r.recipe_inputs.material.isin(list(d.recovered))]
+
+    def in_cluster(lines, cluster: str):  # type: ignore[no-untyped-def]
+        sites = set(d.cluster_sites[cluster])
+        return lines.map(lambda ln: d.line_site[ln] in sites)
+    for (cluster, p), need in d.cluster_lines_min.items():
+        rows = lp[(lp.period == p) & lp.open & in_cluster(lp.line, cluster)]
+        c.at_least("cluster_lines_min_floor", f"lines operating in cluster {cluster} in {p}",
+                   float(len(rows)), need)
+    for (cluster, p), need in d.cluster_jobs_min.items():
+        rows = lp[(lp.period == p) & in_cluster(lp.line, cluster)]
+        c.at_least("cluster_jobs_min_floor", f"jobs in cluster {cluster} in {p}",
+                   float(rows.jobs.sum()), need)
+    for (cluster, p), need in d.cluster_recovered_min.items():
+        rows = rec[(rec.period == p) & in_cluster(rec.line, cluster)]
+        c.at_least("cluster_recovered_min_floor", f"recovered feedstock processed in cluster "
+                   f"{cluster} in {p}", float(rows.tonnes.sum()), need)

@@ -326,3 +326,43 @@ def emissions(m: Model, p: str) -> Any:
     total += sum(d.lane_co2[a] * m.flow[a, mat, p] for a in d.lane_co2
                  for mat in m.ix.lane_materials.get(a, ()))
     return total
+
+
+def _cluster_lines(m: Model, cluster: str) -> list[str]:
+    sites = set(m.data.cluster_sites[cluster])
+    return [line for line in m.data.lines if m.data.line_site[line] in sites]
+
+
+def cluster_lines_min_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""At least the required number of lines operate at the sites of a cluster.
+
+    .. math:: \sum_{l \in L_c} o_{l,p} \ge N_{c,p}
+
+    where :math:`L_c` are the lines at the sites of cluster c (Clusters sheet); the
+    Policy row names the cluster.
+    """
+    return _holds(m, "cluster_lines_min_floor", (cluster, p),
+                  sum(is_open(m, line, p) for line in _cluster_lines(m, cluster)), ">=",
+                  m.data.cluster_lines_min[cluster, p])
+
+
+def cluster_jobs_min_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""The lines operating at the sites of a cluster employ at least the required people.
+
+    .. math:: \sum_{l \in L_c} j_l\, o_{l,p} \ge J_{c,p}
+    """
+    return _holds(m, "cluster_jobs_min_floor", (cluster, p),
+                  sum(m.data.jobs[line] * is_open(m, line, p)
+                      for line in _cluster_lines(m, cluster)), ">=",
+                  m.data.cluster_jobs_min[cluster, p])
+
+
+def cluster_recovered_min_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""The lines of a cluster process at least the required recovered-waste tonnage.
+
+    .. math:: \sum_{(l,k,m):\, l \in L_c,\, m \in M^{rec}} x_{l,k,m,p} \ge R_{c,p}
+    """
+    lines = set(_cluster_lines(m, cluster))
+    return _holds(m, "cluster_recovered_min_floor", (cluster, p),
+                  sum(m.recipe_input[line, k, mat, p] for line, k, mat in m.ix.recovered_inputs
+                      if line in lines), ">=", m.data.cluster_recovered_min[cluster, p])

@@ -143,6 +143,10 @@ class ChainData:
     lane_co2_per_tkm: dict[str, float] = field(default_factory=dict)
     lane_distance: dict[str, float] = field(default_factory=dict)
     lane_co2: dict[str, float] = field(default_factory=dict)  # t CO2 per t carried
+    cluster_sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
+    cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
+    cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)
 
     @property
     def last_period(self) -> str:
@@ -533,8 +537,8 @@ class _Builder:
         }
         last_only = {"lines_min", "jobs_min"}
         for r in self.t["Policy"].rows:
-            if not r["active"]:
-                continue
+            if not r["active"] or r["cluster"] is not None:
+                continue  # a cluster's rule: models/chain/econ.py
             kind, value = str(r["policy"]), float(r["value"])  # type: ignore[arg-type]
             if kind == "local_share_min" and value > 1:
                 self.issues.error("A share must be between 0 and 1.", value=r["value"],

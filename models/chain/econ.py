@@ -9,7 +9,8 @@ values as before (empty dicts, zero price), so the model and the answer are unch
 - price tiers (PriceTiers sheet): prices that fall as more is sold at a market;
 - mass closure (Recipes.loss_name, Sites.loss_cost): what a recipe loses when its output
   yields add up to less than 1, named and disposed of at the site's cost;
-- carbon (Recipes.co2_per_t, Lanes.co2_per_t / co2_per_tkm, Settings.carbon_price).
+- carbon (Recipes.co2_per_t, Lanes.co2_per_t / co2_per_tkm, Settings.carbon_price);
+- the SME-cluster rules per cluster (Clusters sheet, Policy.cluster).
 
 Validation problems are reported with sheet, row and column, like every other check.
 """
@@ -64,6 +65,7 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
     tiers = _price_tiers(tables, data, issues, where)
     losses = _losses(tables, data)
     carbon = _carbon(tables, data, issues, where)
+    clusters = _clusters(tables, data, issues, where)
     return dataclasses.replace(
         data,
         carbon_price=float(settings.get("carbon_price") or 0.0),  # type: ignore[arg-type]
@@ -75,6 +77,7 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
                          for t in range(len(ts))),
         **losses,
         **carbon,
+        **clusters,
     )
 
 
@@ -286,3 +289,54 @@ def _carbon(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
         "lane_co2": {a: per_t.get(a, 0.0) + per_tkm.get(a, 0.0) * distance.get(a, 0.0)
                      for a in set(per_t) | set(per_tkm)},
     }
+
+
+# ---- SME-cluster rules per cluster ---------------------------------------------------------
+
+CLUSTER_POLICIES = {"lines_min": "cluster_lines_min", "jobs_min": "cluster_jobs_min",
+                    "recovered_min": "cluster_recovered_min"}
+
+
+def _clusters(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
+              where: Where) -> dict[str, Any]:
+    """Policy rows naming a cluster: a blank period means the last period (lines_min,
+    jobs_min) or every period (recovered_min); a row naming a period replaces it there."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for r in tables["Clusters"].rows if "Clusters" in tables else ():
+        members[str(r["cluster"])].append(str(r["site"]))
+    out: dict[str, dict[tuple[str, str], float]] = {v: {} for v in CLUSTER_POLICIES.values()}
+    rows = [r for r in tables["Policy"].rows if r["active"] and r["cluster"] is not None]
+    for r in sorted(rows, key=lambda r: r["period"] is not None):  # blank rows first
+        cluster, kind = str(r["cluster"]), str(r["policy"])
+        if cluster not in members:
+            issues.error(f"Cluster {cluster} is not on the Clusters sheet.", value=cluster,
+                         expected="a cluster listed on the Clusters sheet",
+                         hint=did_you_mean(cluster, sorted(members)) or
+                         "List the cluster's sites on the Clusters sheet.",
+                         **where("Policy", r, "cluster"))
+            continue
+        if kind not in CLUSTER_POLICIES:
+            issues.error(f"{kind} applies to the whole case, not to one cluster.",
+                         value=cluster, expected="(blank), or a policy of "
+                         + ", ".join(CLUSTER_POLICIES),
+                         hint="Leave cluster blank for this policy.",
+                         **where("Policy", r, "cluster"))
+            continue
+        if r["period"] is not None:
+            applies = [str(r["period"])]
+        elif kind == "recovered_min":
+            applies = list(data.periods)
+        else:
+            applies = [data.last_period]
+        value = float(r["value"])  # type: ignore[arg-type]
+        for p in applies:
+            out[CLUSTER_POLICIES[kind]][cluster, p] = value
+        if kind == "lines_min":
+            here = sum(1 for line in data.lines if data.line_site[line] in members[cluster])
+            if value > here + EPS:
+                issues.warning(f"At least {value:g} lines must operate in cluster {cluster}, "
+                               f"but its sites have {here} lines.", value=r["value"],
+                               expected=f"at most {here}",
+                               hint="Lower lines_min, add candidate lines or sites to the "
+                               "cluster.", **where("Policy", r, "value"))
+    return {"cluster_sites": {c: tuple(s) for c, s in members.items()}, **out}

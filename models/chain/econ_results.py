@@ -28,6 +28,7 @@ def add_economics(res: ChainResults, d: ChainData) -> None:
     _sales_tiers(res, d)
     res.losses = _losses(res, d)
     res.emissions = _emissions(res, d)
+    res.clusters = _clusters(res, d)
     _line_columns(res, d)
     _unattributed(res, d)
     last = d.last_period
@@ -128,3 +129,27 @@ def _unattributed(res: ChainResults, d: ChainData) -> None:
     u["price_tiers"] = [float(tiers.get(p, 0.0)) for p in u.period]
     u["carbon_transport"] = [float(carbon.get(p, 0.0)) for p in u.period]
     u["net_value"] = u.net_value - u.price_tiers - u.carbon_transport
+
+
+CLUSTER_COLUMNS = ["cluster", "period", "lines", "lines_min", "jobs", "jobs_min",
+                   "recovered_tonnes", "recovered_min"]
+
+
+def _clusters(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    """Lines, jobs and recovered waste per cluster and period, against the cluster's rules."""
+    lp = res.line_periods
+    rec = res.recipe_inputs[res.recipe_inputs.material.isin(list(d.recovered))]
+    rows = []
+    for cluster, sites in sorted(d.cluster_sites.items()):
+        members = {line for line in d.lines if d.line_site[line] in set(sites)}
+        for p in d.periods:
+            lines = lp[(lp.period == p) & lp.line.isin(members)]
+            taken = rec[(rec.period == p) & rec.line.isin(members)]
+            rows.append({"cluster": cluster, "period": p,
+                         "lines": int(lines.open.sum()),
+                         "lines_min": d.cluster_lines_min.get((cluster, p)),
+                         "jobs": float(lines.jobs.sum()),
+                         "jobs_min": d.cluster_jobs_min.get((cluster, p)),
+                         "recovered_tonnes": float(taken.tonnes.sum()),
+                         "recovered_min": d.cluster_recovered_min.get((cluster, p))})
+    return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)

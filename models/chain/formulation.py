@@ -45,6 +45,10 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
     "local_share_floor": (c.local_share_floor, "local_share_periods"),
     "ramp_up_limit": (c.ramp_up_limit, "ramp_line_periods"),
     "price_tier_excess": (c.price_tier_excess, "tier_index"),
+    "cluster_lines_min_floor": (c.cluster_lines_min_floor, "cluster_lines_min_index"),
+    "cluster_jobs_min_floor": (c.cluster_jobs_min_floor, "cluster_jobs_min_index"),
+    "cluster_recovered_min_floor": (c.cluster_recovered_min_floor,
+                                    "cluster_recovered_min_index"),
 }
 
 # Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
@@ -203,6 +207,10 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
         doc="candidate line with a ramp-up, period p")
     m.tier_index = pyo.Set(initialize=d.tier_index, dimen=4,
                            doc="market d, material m, period p, price tier t")
+    m.cluster_lines_min_index = pyo.Set(initialize=list(d.cluster_lines_min), dimen=2)
+    m.cluster_jobs_min_index = pyo.Set(initialize=list(d.cluster_jobs_min), dimen=2)
+    m.cluster_recovered_min_index = pyo.Set(initialize=list(d.cluster_recovered_min),
+                                            dimen=2)
 
     # ---- variables ----------------------------------------------------------------------
     m.purchase = pyo.Var(m.source_periods, domain=pyo.NonNegativeReals,

@@ -53,6 +53,7 @@ class ChainResults:
     # Optional economics (models/chain/econ_results.py): process losses and emissions.
     losses: pd.DataFrame = field(default_factory=pd.DataFrame)
     emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _values(var: pyo.Var) -> dict[Any, float]:

@@ -504,6 +504,21 @@ PRICE_TIERS = Sheet(
     fill_order=11,
 )
 
+CLUSTERS = Sheet(
+    "Clusters",
+    "Groups of sites that a Policy row may name (SME-cluster rules per cluster): one row "
+    "per site of a cluster. A site may belong to several clusters.",
+    (
+        C("cluster", T.ID, "Cluster identifier.", required=True, example="SUMGAYIT"),
+        C("site", T.ID, "A site of the cluster.", required=True, refs=("Sites",)),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("cluster", "site"),
+    required=False,
+    fill_order=15,
+)
+
 POLICY = Sheet(
     "Policy",
     "Optional budget and policy limits. budget_total: capex over all periods; "
@@ -521,8 +536,11 @@ POLICY = Sheet(
           refs=("Periods",)),
         C("description", T.TEXT, "Free text."),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("cluster", T.ID, "A cluster on the Clusters sheet: lines_min, jobs_min or "
+          "recovered_min then count only the lines at that cluster's sites. Blank: the "
+          "whole case.", suggest=("Clusters.cluster",)),
     ),
-    key=("policy", "period"),
+    key=("policy", "period", "cluster"),
     required=False,
     fill_order=15,
 )
@@ -571,6 +589,7 @@ SHEETS: tuple[Sheet, ...] = (
     REFERENCES,
     RAMP_UP,
     PRICE_TIERS,
+    CLUSTERS,
 )
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -595,7 +614,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
     Migration("1.1", "1.2", "Optional economics: the RampUp and PriceTiers sheets, "
               "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
-              "co2_per_tkm, and the carbon_price setting (blank means none)."),
+              "co2_per_tkm, the carbon_price setting, the Clusters sheet and "
+              "Policy.cluster (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 

@@ -724,7 +724,7 @@ def _offtake_minimums(tables: Mapping[str, Table], data: ChainData, graph: _Grap
 def _policy_row(tables: Mapping[str, Table], kind: str, period: str) -> Row | None:
     blank = None
     for r in tables["Policy"].rows:
-        if r["policy"] != kind or not r["active"]:
+        if r["policy"] != kind or not r["active"] or r["cluster"] is not None:
             continue
         if r["period"] is not None and str(r["period"]) == period:
             return r

@@ -15,7 +15,7 @@ ECON_PARTS = ("cost_price_tiers", "cost_loss", "cost_carbon")
 
 def uses_economics(d: ChainData) -> bool:
     return bool(d.ramp_tables or d.price_tiers or d.site_loss_cost or d.co2_input
-                or d.lane_co2 or d.carbon_price)
+                or d.lane_co2 or d.carbon_price or d.cluster_sites)
 
 
 def summary_rows(d: ChainData, kpis: dict[str, Any]) -> list[tuple[str, object, str]]:
@@ -37,7 +37,7 @@ def annual_economics(res: Any, period: str) -> float:
 
 
 def write_economics(w: Any, outcome: Any) -> None:
-    """One sheet, four sections: ramp-up, price tiers, process losses, emissions."""
+    """One sheet, five sections: ramp-up, price tiers, process losses, emissions, clusters."""
     from optimizer.excel.write import Col  # write.py imports this module
 
     data, res = outcome.data, outcome.results
@@ -72,12 +72,22 @@ def write_economics(w: Any, outcome: Any) -> None:
         Col("cost", w.tr("col.cost"), "money", 14)])
     emissions = [{**rec, "kind": w.tr(f"econ.kind.{rec['kind']}")}
                  for rec in res.emissions.to_dict("records")]
-    _section(w, ws, row, "econ.emissions", emissions, [
-        Col("kind", w.tr("col.source_of_co2"), width=14), Col("item", w.tr("col.line_or_lane"), width=10),
+    row = _section(w, ws, row, "econ.emissions", emissions, [
+        Col("kind", w.tr("col.source_of_co2"), width=14),
+        Col("item", w.tr("col.line_or_lane"), width=10),
         Col("period", w.tr("col.period"), width=12),
         Col("tonnes", w.tr("col.tonnes"), "t", 12),
         Col("co2_per_t", w.tr("col.co2_per_t"), "num", 12),
         Col("co2", w.tr("col.co2"), "t", 14), Col("cost", w.tr("col.cost"), "money", 16)])
+    _section(w, ws, row, "econ.clusters", res.clusters.to_dict("records"), [
+        Col("cluster", w.tr("col.cluster"), width=14),
+        Col("period", w.tr("col.period"), width=10),
+        Col("lines", w.tr("col.cluster_lines"), "int", 12),
+        Col("lines_min", w.tr("col.minimum"), "int", 12),
+        Col("jobs", w.tr("col.cluster_jobs"), "int", 12),
+        Col("jobs_min", w.tr("col.minimum"), "int", 14),
+        Col("recovered_tonnes", w.tr("col.cluster_recovered"), "t", 14),
+        Col("recovered_min", w.tr("col.minimum"), "t", 16)])
 
 
 def _section(w: Any, ws: Any, row: int, title: str, records: list[dict[str, object]],

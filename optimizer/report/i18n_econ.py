@@ -12,17 +12,20 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "period: ramp-up limits of new lines (RampUp sheet), price tiers reached "
         "(PriceTiers sheet), process losses (recipe yields adding up to less than 1, "
         "disposed of at the site's loss cost) and CO2 emissions (emission factors of "
-        "recipes and lanes, priced at the carbon price on Settings).",
+        "recipes and lanes, priced at the carbon price on Settings), and the SME-cluster rules "
+        "of each cluster (Clusters sheet).",
         "İş kitabının əlavə iqtisadi şərtlərinin plana təsiri, hər dövrün bir ili üçün: "
         "yeni xətlərin işəsalma limitləri (RampUp vərəqi), çatılan qiymət pillələri "
         "(PriceTiers vərəqi), emal itkiləri (reseptin çıxım əmsallarının cəmi 1-dən az "
         "olduqda, meydançanın itki xərci ilə utilizasiya) və CO2 emissiyaları (resept və "
-        "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə).",
+        "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə), və hər "
+        "klasterin KOS klaster qaydaları (Clusters vərəqi).",
         "Как дополнительные экономические условия книги повлияли на план, за год каждого "
         "периода: ограничения освоения мощности новых линий (лист RampUp), достигнутые "
         "ценовые ступени (лист PriceTiers), технологические потери (сумма выходов рецепта "
         "меньше 1, утилизация по тарифу площадки) и выбросы CO2 (коэффициенты выбросов "
-        "рецептов и маршрутов по цене углерода с листа Settings).",
+        "рецептов и маршрутов по цене углерода с листа Settings), а также правила МСП-кластера "
+        "для каждого кластера (лист Clusters).",
     ),
     "econ.ramp": ("Ramp-up of new lines", "Yeni xətlərin işəsalınması",
                   "Освоение мощности новых линий"),
@@ -42,6 +45,13 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "col.line_or_lane": ("Line or lane", "Xətt və ya marşrut", "Линия или маршрут"),
     "col.co2": ("t CO2", "t CO2", "т CO2"),
     "col.co2_per_t": ("t CO2 per t", "1 t üçün t CO2", "т CO2 на 1 т"),
+    "econ.clusters": ("SME-cluster rules per cluster", "Klaster üzrə KOS klaster qaydaları",
+                      "Правила МСП-кластера по кластерам"),
+    "col.cluster": ("Cluster", "Klaster", "Кластер"),
+    "col.cluster_lines": ("Lines operating", "İşləyən xətlər", "Работающие линии"),
+    "col.cluster_jobs": ("Jobs", "İş yerləri", "Рабочие места"),
+    "col.cluster_recovered": ("Recovered waste processed", "Emal olunan bərpa edilmiş "
+                              "tullantı", "Переработано вторичного сырья"),
     "econ.kind.line": ("line", "xətt", "линия"),
     "econ.kind.lane": ("lane", "marşrut", "маршрут"),
     "kpi.cost_price_tiers": ("Revenue given up to price tiers",
