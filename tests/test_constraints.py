@@ -939,3 +939,82 @@ def test_cluster_policy_validation(tmp_path: Path) -> None:
     hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
     assert sorted((i.sheet, i.row, i.column) for i in hits) == [
         ("Policy", 2, "cluster"), ("Policy", 3, "cluster")]
+
+
+# --- format gaps ----------------------------------------------------------------------------
+
+
+def test_a_case_without_any_line_solves(tmp_path: Path) -> None:
+    """Pure trading: X bought at hub H (10/t, at most 100 t), carried to M (5/t), sold at 50.
+
+    No site, line or recipe: 100 * (50 - 10 - 5) = 3500, with a note that the case has no
+    processing line.
+    """
+    tables: Tables = {
+        "Settings": [{"setting": "case_name", "value": "trade"}],
+        "Periods": [{"period": "P1", "years": 1}],
+        "Materials": [{"material": "X", "kind": "product"}],
+        "Locations": [{"location": "H"}, {"location": "M"}],
+        "Sites": [], "Lines": [], "Recipes": [],
+        "Sources": [{"source": "SRC_X", "material": "X", "location": "H", "price": 10,
+                     "availability": 100}],
+        "Markets": [{"market": "M", "material": "X", "price": 50}],
+        "Lanes": [{"lane": "H-M", "origin": "H", "destination": "M", "cost": 5}],
+    }
+    notes = [i.message for i in validation_issues(tables, tmp_path, "trade-notes")]
+    assert notes == [], notes  # no error or warning
+    res = solve_ok(tables, tmp_path, 3500)
+    assert tonnes(res.sales, market="M") == approx(100)
+
+
+def test_a_resource_the_site_lacks_is_not_limited_there(tmp_path: Path) -> None:
+    """L1 uses 5 MW of power; site S lists only water. Power is not limited at S: the plan
+    is the base plan (2500), with an info note located at the ResourceUse cell."""
+    tables = base_case()
+    add_rows(tables, "Resources", {"site": "S", "resource": "water", "available": 1})
+    add_rows(tables, "ResourceUse", {"line": "L1", "resource": "power", "amount": 5})
+    path = write_input_workbook(tmp_path / "resource.xlsx", tables)
+    issues = list(validate_workbook(path).issues)
+    notes = [i for i in issues if i.sheet == "ResourceUse"]
+    assert [(i.severity, i.cell) for i in notes] == [(Severity.INFO, "B2")]
+    assert not [i for i in issues if i.severity is Severity.ERROR]
+    solve_ok(tables, tmp_path, BASE_OPTIMUM)
+
+
+def test_lane_capacity_limit_shared_by_the_materials_a_lane_names(tmp_path: Path) -> None:
+    """Recipe T yields 0.4 X, 0.3 Z and 0.3 W per t of F; M buys each at 50; residue W may
+    also be disposed of at S for free. Lane S-M (5/t) holds 49 t/yr and LaneMaterials
+    lets it carry X and Z only, under that one capacity.
+
+    X + Z = 0.7 z <= 49: z = 70, W disposed of: 70 * (0.7*45 - 10) - 1000 = 505.
+    Without the LaneMaterials rows the lane takes any material, W too (45/t of capacity
+    against 30.7 for X and Z): z = 49, all shipped, 49 * 35 - 1000 = 715.
+    """
+    tables = base_case()
+    add_rows(tables, "Materials", {"material": "Z", "kind": "product"},
+             {"material": "W", "kind": "residue", "disposal_cost": 0})
+    update_rows(tables, "Recipes", {"material": "X"}, **{"yield": 0.4})
+    add_rows(tables, "Recipes",
+             {"applies_to": "T", "material": "Z", "role": "output", "yield": 0.3},
+             {"applies_to": "T", "material": "W", "role": "output", "yield": 0.3})
+    add_rows(tables, "Markets", {"market": "M", "material": "Z", "price": 50},
+             {"market": "M", "material": "W", "price": 50})
+    update_rows(tables, "Lanes", {"lane": "S-M"}, capacity=49)
+    shared = copy_case(tables)
+    add_rows(shared, "LaneMaterials", {"lane": "S-M", "material": "X"},
+             {"lane": "S-M", "material": "Z"})
+    res = solve_ok(shared, tmp_path, 505)
+    assert set(res.flows.material) == {"X", "Z"}
+    assert tonnes(res.flows) == approx(49)
+    assert tonnes(res.disposals, material="W") == approx(21)
+    res = solve_ok(tables, tmp_path, 715)
+    assert "W" in set(res.flows.material)
+
+
+def test_lane_materials_validation(tmp_path: Path) -> None:
+    """LaneMaterials rows for a lane that already names one material: error at the row."""
+    tables = base_case()
+    update_rows(tables, "Lanes", {"lane": "S-M"}, material="X")
+    add_rows(tables, "LaneMaterials", {"lane": "S-M", "material": "X"})
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.cell) for i in hits] == [("LaneMaterials", "A2")]

@@ -206,7 +206,8 @@ CASES: list[Broken] = [
            "This ID names both a site and a location."),
     Broken("resource missing at the site", tables(_resource_use), "ResourceUse",
            cell("ResourceUse", "resource", 2),
-           "Site SCIP of line C01 has no resource water on the Resources sheet."),
+           "Site SCIP of line C01 has no resource water on the Resources sheet, so C01's use "
+           "of it is not limited there.", Severity.INFO),
     # --- cross-sheet rules of the model -----------------------------------------------
     Broken("offtake above availability", tables(setv("Sources", 0, offtake_min=50000)),
            "Sources", cell("Sources", "offtake_min", 2), "offtake_min is above availability."),
@@ -301,10 +302,10 @@ CASES: list[Broken] = [
     # --- template version -------------------------------------------------------------
     Broken("template too new", book(_stamp("2.0")), "", "",
            "The workbook was made for a newer chainopt (template version 2.0); this chainopt "
-           "reads template version 1.1."),
+           "reads template version 1.2."),
     Broken("template too old", book(_stamp("0.9")), "", "",
            "The workbook was made from template version 0.9, which is too old to read; this "
-           "chainopt reads template versions 1.0 to 1.1.", hint="fresh template"),
+           "chainopt reads template versions 1.0 to 1.2.", hint="fresh template"),
 ]
 
 

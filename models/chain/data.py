@@ -144,6 +144,7 @@ class ChainData:
     lane_distance: dict[str, float] = field(default_factory=dict)
     lane_co2: dict[str, float] = field(default_factory=dict)  # t CO2 per t carried
     cluster_sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lane_carries: dict[str, frozenset[str]] = field(default_factory=dict)  # LaneMaterials
     cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
     cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
     cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)
@@ -525,10 +526,28 @@ class _Builder:
             "lane_freight": freight,
             "lane_surcharge": {str(r["lane"]): float(r["surcharge"]) for r in rows},  # type: ignore[arg-type]
             "lane_material": {str(r["lane"]): str(r["material"] or "") for r in rows},
+            "lane_carries": self._lane_carries(rows),
             # lane_flows and lane_cost are set by _finish, once supply and use are known
             "lane_flows": (),
             "lane_cost": {},
         }
+
+    def _lane_carries(self, lanes: tuple[Row, ...]) -> dict[str, frozenset[str]]:
+        """LaneMaterials: the materials a lane carries, when it names several."""
+        single = {str(r["lane"]): r["material"] for r in lanes}
+        carries: dict[str, set[str]] = defaultdict(set)
+        for r in self.t["LaneMaterials"].rows:
+            a = str(r["lane"])
+            if single.get(a) is not None:
+                self.issues.error(f"Lane {a} already names one material ({single[a]}) on "
+                                  "the Lanes sheet.", value=a,
+                                  expected="a lane whose Lanes.material is blank",
+                                  hint="List all its materials here and leave Lanes.material "
+                                  "blank, or drop these rows.",
+                                  **self.where("LaneMaterials", r, "lane"))
+                continue
+            carries[a].add(str(r["material"]))
+        return {a: frozenset(ms) for a, ms in carries.items()}
 
     def _policy(self, periods: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -564,12 +583,15 @@ class _Builder:
             if line not in line_site:
                 continue  # excluded line
             if (line_site[line], name) not in res and self.t["Resources"].complete:
+                # No limit there: a site that does not list a resource does not ration it.
                 known = [n for s, n in res if s == line_site[line]]
-                self.issues.error(f"Site {line_site[line]} of line {line} has no resource "
-                                  f"{name} on the Resources sheet.", value=name,
-                                  expected=f"a resource of site {line_site[line]}",
-                                  hint=did_you_mean(name, known),
-                                  **self.where("ResourceUse", r, "resource"))
+                self.issues.info(f"Site {line_site[line]} of line {line} has no resource "
+                                 f"{name} on the Resources sheet, so {line}'s use of it is "
+                                 "not limited there.", value=name,
+                                 expected=f"a resource of site {line_site[line]}, if it "
+                                 "is limited", hint=did_you_mean(name, known) or
+                                 f"Add ({line_site[line]}, {name}) to the Resources sheet "
+                                 "to limit it.", **self.where("ResourceUse", r, "resource"))
                 continue
             if (line_site[line], name) not in res:
                 continue
@@ -605,16 +627,23 @@ def _finish(data: ChainData) -> ChainData:
         useful[data.line_site[line]].add(m)
     for d, m, _p in data.markets:
         useful[d].add(m)
+    def allowed(a: str, mats: set[str]) -> set[str]:
+        if only[a]:
+            return mats & {only[a]}
+        if a in data.lane_carries:  # LaneMaterials: several named materials
+            return mats & data.lane_carries[a]
+        return mats
+
     changed = True
     while changed:
         changed = False
         for a in data.lanes:
             o, d = data.lane_origin[a], data.lane_destination[a]
-            allowed_in = present[o] if not only[a] else present[o] & {only[a]}
+            allowed_in = allowed(a, present[o])
             if not allowed_in <= present[d]:
                 present[d] |= allowed_in
                 changed = True
-            allowed_back = useful[d] if not only[a] else useful[d] & {only[a]}
+            allowed_back = allowed(a, useful[d])
             if not allowed_back <= useful[o]:
                 useful[o] |= allowed_back
                 changed = True
@@ -622,9 +651,7 @@ def _finish(data: ChainData) -> ChainData:
     cost: dict[Key2, float] = {}
     for a in data.lanes:
         o, d = data.lane_origin[a], data.lane_destination[a]
-        mats = present[o] & useful[d]
-        if only[a]:
-            mats &= {only[a]}
+        mats = allowed(a, present[o] & useful[d])
         for m in sorted(mats):
             flows.append((a, m))
             cost[(a, m)] = data.volume_factor[m] * freight[a] + surcharge[a]

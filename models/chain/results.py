@@ -178,7 +178,9 @@ def _line_tables(m: pyo.ConcreteModel, d: ChainData,
             "utilisation": float(rec["utilisation"]) if rec else 0.0,
             "jobs": d.jobs.get(line, 0.0) if built else 0.0,
         })
-    return lp, pd.DataFrame(summary)
+    return lp, pd.DataFrame(summary, columns=[  # columns named: a case may have no line
+        "line", "site", "technology", "status", "built", "build_period", "capacity",
+        "throughput", "utilisation", "jobs"]).astype({"built": bool})
 
 
 # ---- where each tonne came from and went ------------------------------------------------

@@ -504,6 +504,23 @@ PRICE_TIERS = Sheet(
     fill_order=11,
 )
 
+LANE_MATERIALS = Sheet(
+    "LaneMaterials",
+    "Several named materials on one lane, sharing its capacity: one row per lane and "
+    "material. A lane listed here carries only these materials (leave its "
+    "Lanes.material blank); a lane not listed carries its Lanes.material, or any "
+    "material when that is blank.",
+    (
+        C("lane", T.ID, "Lane, as on the Lanes sheet.", required=True, refs=("Lanes",)),
+        C("material", T.ID, "A material the lane may carry.", required=True,
+          refs=("Materials",)),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("lane", "material"),
+    required=False,
+    fill_order=13,
+)
+
 CLUSTERS = Sheet(
     "Clusters",
     "Groups of sites that a Policy row may name (SME-cluster rules per cluster): one row "
@@ -590,6 +607,7 @@ SHEETS: tuple[Sheet, ...] = (
     RAMP_UP,
     PRICE_TIERS,
     CLUSTERS,
+    LANE_MATERIALS,
 )
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -614,8 +632,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
     Migration("1.1", "1.2", "Optional economics: the RampUp and PriceTiers sheets, "
               "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
-              "co2_per_tkm, the carbon_price setting, the Clusters sheet and "
-              "Policy.cluster (blank means none)."),
+              "co2_per_tkm, the carbon_price setting, the Clusters sheet, "
+              "Policy.cluster and the LaneMaterials sheet (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 
