@@ -15,15 +15,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pyomo.environ as pyo
 import pytest
 
 from models.chain.checks import check_solution
-from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS
+from models.chain.data import load_data
+from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS, build_model
 from models.chain.results import ChainResults
-from models.validation.issues import Issue, Severity
+from models.validation.issues import Issue, IssueList, Severity
+from optimizer.excel.read import read_workbook
 from optimizer.excel.template import write_input_workbook
 from optimizer.pipeline import validate_workbook
-from optimizer.solve import SolveStatus
+from optimizer.solve import SolveSettings, SolveStatus, solve_model
 from tests.tiny_cases import (
     BASE_OPTIMUM,
     Tables,
@@ -1018,3 +1021,34 @@ def test_lane_materials_validation(tmp_path: Path) -> None:
     add_rows(tables, "LaneMaterials", {"lane": "S-M", "material": "X"})
     hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
     assert [(i.sheet, i.cell) for i in hits] == [("LaneMaterials", "A2")]
+
+
+def lp_relaxation(tables: Tables, tmp_path: Path, deactivate: tuple[str, ...] = ()) -> float:
+    """The bound of the LP relaxation (every build variable relaxed to [0, 1])."""
+    path = write_input_workbook(tmp_path / f"lp-{'-'.join(deactivate)}.xlsx", tables)
+    issues = IssueList(path.name)
+    data = load_data(read_workbook(path, issues), issues)  # type: ignore[arg-type]
+    assert data is not None, issues.report()
+    model = build_model(data)
+    for name in deactivate:
+        getattr(model, name).deactivate()
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
+    solved = solve_model(model, SolveSettings(mip_gap=1e-9, time_limit=60))
+    assert solved.objective is not None
+    return float(solved.objective)
+
+
+def test_output_link(tmp_path: Path) -> None:
+    """X sells at most 40 t/yr and cannot be disposed of: U = 40 < yield * capacity = 100.
+
+    MIP: 35*40 - 1000 = 400 with or without the link (it is a valid inequality).
+    LP relaxation without it: z = 40 needs only o = 0.4 (capacity and input links allow
+    100 t per unit of o): 35*40 - 0.4*1000 = 1000. With it: 40 <= 40 o forces o = 1: 400,
+    the LP bound closes the gap.
+    """
+    tables = base_case()
+    update_rows(tables, "Markets", {"market": "M"}, sales_max=40)
+    solve_ok(tables, tmp_path, 400)
+    solve_without(tables, tmp_path, ("output_link",), 400)
+    assert lp_relaxation(tables, tmp_path) == approx(400)
+    assert lp_relaxation(tables, tmp_path, ("output_link",)) == approx(1000)

@@ -366,3 +366,20 @@ def cluster_recovered_min_floor(m: Model, cluster: str, p: str) -> Any:
     return _holds(m, "cluster_recovered_min_floor", (cluster, p),
                   sum(m.recipe_input[line, k, mat, p] for line, k, mat in m.ix.recovered_inputs
                       if line in lines), ">=", m.data.cluster_recovered_min[cluster, p])
+
+
+def output_link(m: Model, line: str, mat: str, p: str) -> Any:
+    r"""A new line makes no more of an output than all the outlets of that output can take.
+
+    .. math:: \sum_k y_{l,k,m}\, z_{l,k,p} \le U_{m,p}\, o_{l,p}, \qquad
+        U_{m,p} = \sum_{d} \bar{D}_{d,m,p} + \sum_{(l',k')} M_{l',k',m}
+
+    Valid because every tonne of m made goes to a sale, an input of some line or disposal
+    (lanes only move it); written only when m cannot be disposed of, every market of m has
+    a maximum, and :math:`U_{m,p}` is below the line's own
+    :math:`\max_k y_{l,k,m} K_l`. Why: the output-side twin of input_link; it tightens
+    the LP relaxation where products are capped by demand.
+    """
+    made = sum(m.data.yield_[line, k, mat] * recipe_throughput(m, line, k, p)
+               for k in m.ix.recipes_of[line] if (line, k, mat) in m.data.yield_)
+    return made <= m.data.output_bound[line, mat, p] * is_open(m, line, p)

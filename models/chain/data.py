@@ -145,6 +145,7 @@ class ChainData:
     lane_co2: dict[str, float] = field(default_factory=dict)  # t CO2 per t carried
     cluster_sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lane_carries: dict[str, frozenset[str]] = field(default_factory=dict)  # LaneMaterials
+    output_bound: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (l, m, p)
     cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
     cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
     cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)
@@ -662,7 +663,8 @@ def _finish(data: ChainData) -> ChainData:
         lane_flows=tuple(flows),
         lane_cost=cost,
         disposals=disposals,
-        input_bound=_input_bounds(data),
+        input_bound=(bounds := _input_bounds(data)),
+        output_bound=_output_bounds(data, bounds),
         balances=_balances(data, flows, disposals),
     )
 
@@ -696,6 +698,42 @@ def _input_bounds(data: ChainData) -> dict[Key3, float]:
             limit = 0.0  # nothing offers or makes m
         bound[key] = limit
     return bound
+
+
+def _output_bounds(data: ChainData, input_bound: dict[Key3, float],
+                   ) -> dict[tuple[str, str, str], float]:
+    """Most of output m a new line l can place in period p: every sink of m together.
+
+    Every tonne made goes to a sale, an input of some line, or disposal (lanes only move
+    it), so a line's output of m is at most the sum of the sales maxima of m and of the
+    input bounds of the lines that take m. Kept only where it is tighter than the line's
+    own capacity times its best yield, and where no sink of m is unlimited.
+    """
+    taken: dict[str, float] = defaultdict(float)
+    for key in data.recipe_inputs:
+        taken[key[2]] += input_bound[key]
+    sold: dict[tuple[str, str], float] = defaultdict(float)
+    unlimited: set[tuple[str, str]] = set()
+    for d, m, p in data.markets:
+        top = data.sales_max[d, m, p]
+        if top is None:
+            unlimited.add((m, p))
+        else:
+            sold[m, p] += top
+    best: dict[tuple[str, str], float] = defaultdict(float)
+    for line, k, m in data.recipe_outputs:
+        best[line, m] = max(best[line, m], data.yield_[line, k, m])
+    out: dict[tuple[str, str, str], float] = {}
+    for (line, m), y in best.items():
+        if line in data.lines_existing or m in data.disposal_cost:
+            continue
+        for p in data.periods:
+            if (m, p) in unlimited:
+                continue
+            sink = sold[m, p] + taken[m]
+            if sink < y * data.capacity[line] - 1e-9:
+                out[line, m, p] = sink
+    return out
 
 
 def _balances(data: ChainData, flows: list[Key2], disposals: tuple[Key2, ...]) -> tuple[Key2, ...]:

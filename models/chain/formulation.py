@@ -45,6 +45,7 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
     "local_share_floor": (c.local_share_floor, "local_share_periods"),
     "ramp_up_limit": (c.ramp_up_limit, "ramp_line_periods"),
     "price_tier_excess": (c.price_tier_excess, "tier_index"),
+    "output_link": (c.output_link, "output_link_index"),
     "cluster_lines_min_floor": (c.cluster_lines_min_floor, "cluster_lines_min_index"),
     "cluster_jobs_min_floor": (c.cluster_jobs_min_floor, "cluster_jobs_min_index"),
     "cluster_recovered_min_floor": (c.cluster_recovered_min_floor,
@@ -207,6 +208,8 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
         doc="candidate line with a ramp-up, period p")
     m.tier_index = pyo.Set(initialize=d.tier_index, dimen=4,
                            doc="market d, material m, period p, price tier t")
+    m.output_link_index = pyo.Set(initialize=sorted(d.output_bound), dimen=3,
+                                  doc="new line l, output m with bounded sinks, period p")
     m.cluster_lines_min_index = pyo.Set(initialize=list(d.cluster_lines_min), dimen=2)
     m.cluster_jobs_min_index = pyo.Set(initialize=list(d.cluster_jobs_min), dimen=2)
     m.cluster_recovered_min_index = pyo.Set(initialize=list(d.cluster_recovered_min),
