@@ -512,7 +512,8 @@ def test_objective_parts(tmp_path: Path) -> None:
     assert objective == approx(1100)
     expected = {"revenue": 4500, "cost_feedstock": 1000, "cost_variable": 300,
                 "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000,
-                "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0}
+                "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0,
+                "cost_working_capital": 0}
     assert set(expected) == set(OBJECTIVE_PARTS)
     for name, value in expected.items():
         assert res.objective_parts[name] == approx(value), name
@@ -1052,3 +1053,22 @@ def test_output_link(tmp_path: Path) -> None:
     solve_without(tables, tmp_path, ("output_link",), 400)
     assert lp_relaxation(tables, tmp_path) == approx(400)
     assert lp_relaxation(tables, tmp_path, ("output_link",)) == approx(1000)
+
+
+def test_working_capital_is_financed_at_the_financing_rate(tmp_path: Path) -> None:
+    """F held 73 days (0.2 yr) in stock, X 36.5 days unpaid (0.1 yr), financed at 10 %.
+
+    Per tonne: 10 * 0.2 * 0.1 + 50 * 0.1 * 0.1 = 0.2 + 0.5 = 0.7: margin 34.3,
+    3430 - 1000 = 2430. At 100 % the cost is 7/t: 2800 - 1000 = 1800. Without a
+    financing rate the days cost nothing: 2500.
+    """
+    tables = base_case()
+    update_rows(tables, "Materials", {"material": "F"}, stock_days=73)
+    update_rows(tables, "Materials", {"material": "X"}, receivable_days=36.5)
+    set_setting(tables, "financing_rate", 0.1)
+    res = solve_ok(tables, tmp_path, 2430)
+    assert res.objective_parts["cost_working_capital"] == approx(70)
+    wc = res.working_capital.set_index("material")
+    assert wc.stock_value["F"] == approx(200) and wc.receivables["X"] == approx(500)
+    solve_ok(set_setting(tables, "financing_rate", 1.0), tmp_path, 1800)
+    solve_ok(set_setting(tables, "financing_rate", 0), tmp_path, BASE_OPTIMUM)

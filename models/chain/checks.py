@@ -229,7 +229,7 @@ def _objective(c: _Checker, objective: float | None) -> None:
         "cost_disposal": weighted(r.disposals, "cost"),
         "cost_fixed": weighted(lp, "cost_fixed"),
     }
-    recomputed.update(_economic_parts(c))
+    recomputed.update(_economic_parts(c), cost_working_capital=_working_capital(c))
     for name, value in recomputed.items():
         reported = r.objective_parts[name]
         if abs(value - reported) > _tol(value) * 10:
@@ -320,3 +320,15 @@ def _clusters(c: _Checker) -> None:
         rows = rec[(rec.period == p) & in_cluster(rec.line, cluster)]
         c.at_least("cluster_recovered_min_floor", f"recovered feedstock processed in cluster "
                    f"{cluster} in {p}", float(rows.tonnes.sum()), need)
+
+
+def _working_capital(c: _Checker) -> float:
+    """Discounted financing of stock and receivables, from the purchase and sales tables."""
+    d, r = c.d, c.r
+    w, rate = d.period_weight, d.financing_rate
+    held = sum(w[row.period] * d.stock_days.get(row.material, 0.0) / 365.0 * row.cost
+               for row in r.purchases.itertuples(index=False))
+    held += sum(w[row.period] * (d.stock_days.get(row.material, 0.0)
+                                 + d.receivable_days.get(row.material, 0.0)) / 365.0
+                * row.price * row.tonnes for row in r.sales.itertuples(index=False))
+    return rate * held

@@ -383,3 +383,27 @@ def output_link(m: Model, line: str, mat: str, p: str) -> Any:
     made = sum(m.data.yield_[line, k, mat] * recipe_throughput(m, line, k, p)
                for k in m.ix.recipes_of[line] if (line, k, mat) in m.data.yield_)
     return made <= m.data.output_bound[line, mat, p] * is_open(m, line, p)
+
+
+def working_capital(m: Model) -> Any:
+    r"""Yearly cost of financing stock and receivables, discounted over the periods.
+
+    .. math:: C^{wc} = \sum_p w_p\, i^{wc} \Big(\sum_o \frac{s_{m(o)}}{365}\,
+        c^{buy}_{o,p} q_{o,p} + \sum_{d,m} \frac{s_m + r_m}{365}\, \pi_{d,m,p} v_{d,m,p}\Big)
+
+    Capital tied up = days held / 365 x yearly value: feedstock stock at its purchase
+    price, finished-goods stock and receivables at the Markets price (before any price
+    tier: a small overstatement where tiers bind). Stock inside the chain (intermediates
+    between lines) is not counted. Linear, so no integer variable is added.
+    """
+    d = m.data
+    if not d.financing_rate or not (d.stock_days or d.receivable_days):
+        return 0.0
+    w, rate = d.period_weight, d.financing_rate
+    held = sum(w[p] * d.stock_days.get(d.source_material[o], 0.0) / 365.0
+               * d.source_price[o, p] * m.purchase[o, p] for o, p in m.source_periods
+               if d.source_material[o] in d.stock_days)
+    held += sum(w[p] * (d.stock_days.get(mat, 0.0) + d.receivable_days.get(mat, 0.0)) / 365.0
+                * d.price[n, mat, p] * m.sales[n, mat, p] for n, mat, p in m.market_index
+                if mat in d.stock_days or mat in d.receivable_days)
+    return rate * held

@@ -146,6 +146,9 @@ class ChainData:
     cluster_sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
     lane_carries: dict[str, frozenset[str]] = field(default_factory=dict)  # LaneMaterials
     output_bound: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (l, m, p)
+    financing_rate: float = 0.0
+    stock_days: dict[str, float] = field(default_factory=dict)  # material -> days
+    receivable_days: dict[str, float] = field(default_factory=dict)
     cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
     cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
     cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)

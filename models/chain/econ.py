@@ -10,7 +10,8 @@ values as before (empty dicts, zero price), so the model and the answer are unch
 - mass closure (Recipes.loss_name, Sites.loss_cost): what a recipe loses when its output
   yields add up to less than 1, named and disposed of at the site's cost;
 - carbon (Recipes.co2_per_t, Lanes.co2_per_t / co2_per_tkm, Settings.carbon_price);
-- the SME-cluster rules per cluster (Clusters sheet, Policy.cluster).
+- the SME-cluster rules per cluster (Clusters sheet, Policy.cluster);
+- working capital (Materials.stock_days / receivable_days, Settings.financing_rate).
 
 Validation problems are reported with sheet, row and column, like every other check.
 """
@@ -69,6 +70,11 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
     return dataclasses.replace(
         data,
         carbon_price=float(settings.get("carbon_price") or 0.0),  # type: ignore[arg-type]
+        financing_rate=float(settings.get("financing_rate") or 0.0),  # type: ignore[arg-type]
+        stock_days={str(r["material"]): float(r["stock_days"])  # type: ignore[arg-type]
+                    for r in tables["Materials"].rows if r["stock_days"]},
+        receivable_days={str(r["material"]): float(r["receivable_days"])  # type: ignore[arg-type]
+                         for r in tables["Materials"].rows if r["receivable_days"]},
         ramp_tables=ramp_tables,
         ramp_factor=ramp,
         ramp_lines=tuple(sorted({line for line, _q, _p in ramp})),

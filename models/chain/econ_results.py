@@ -29,6 +29,7 @@ def add_economics(res: ChainResults, d: ChainData) -> None:
     res.losses = _losses(res, d)
     res.emissions = _emissions(res, d)
     res.clusters = _clusters(res, d)
+    res.working_capital = _working_capital(res, d)
     _line_columns(res, d)
     _unattributed(res, d)
     last = d.last_period
@@ -153,3 +154,26 @@ def _clusters(res: ChainResults, d: ChainData) -> pd.DataFrame:
                          "recovered_tonnes": float(taken.tonnes.sum()),
                          "recovered_min": d.cluster_recovered_min.get((cluster, p))})
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+
+
+WC_COLUMNS = ["material", "period", "stock_value", "receivables", "capital", "cost"]
+
+
+def _working_capital(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    """Capital tied up per material and period (days / 365 x yearly value) and its cost."""
+    stock: dict[tuple[str, str], float] = defaultdict(float)
+    owed: dict[tuple[str, str], float] = defaultdict(float)
+    for row in res.purchases.itertuples(index=False):
+        stock[row.material, row.period] += d.stock_days.get(row.material, 0.0) / 365 * row.cost
+    for row in res.sales.itertuples(index=False):
+        value = row.price * row.tonnes
+        stock[row.material, row.period] += d.stock_days.get(row.material, 0.0) / 365 * value
+        owed[row.material, row.period] += d.receivable_days.get(row.material, 0.0) / 365 * value
+    rows = []
+    for key in sorted(set(stock) | set(owed)):
+        total = stock.get(key, 0.0) + owed.get(key, 0.0)
+        if total > TOL:
+            rows.append({"material": key[0], "period": key[1], "stock_value": stock.get(key, 0.0),
+                         "receivables": owed.get(key, 0.0), "capital": total,
+                         "cost": d.financing_rate * total})
+    return pd.DataFrame(rows, columns=WC_COLUMNS)

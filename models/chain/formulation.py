@@ -83,6 +83,10 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
                   "when positive"),
     "cost_carbon": (r"\sum_p w_p\, \kappa\, E_p", "carbon price on emissions "
                     r"$E_p$ (see `emissions`)"),
+    "cost_working_capital": (r"\sum_p w_p\, i^{wc} \big(\sum_o \tfrac{s_{m(o)}}{365} "
+                             r"c^{buy}_{o,p} q_{o,p} + \sum_{d,m} \tfrac{s_m + r_m}{365} "
+                             r"\pi_{d,m,p} v_{d,m,p}\big)",
+                             "financing of stock and receivables (working capital)"),
 }
 
 
@@ -259,9 +263,11 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
                                  doc="t CO2 per year of the period")
     m.cost_carbon = pyo.Expression(expr=sum(w[p] * d.carbon_price * m.emissions[p] for p in P)
                                    if d.carbon_price else 0.0)
+    m.cost_working_capital = pyo.Expression(expr=c.working_capital(m))
     m.net_value = pyo.Objective(
         expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
-        - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon,
+        - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon
+        - m.cost_working_capital,
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------

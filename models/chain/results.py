@@ -54,6 +54,7 @@ class ChainResults:
     losses: pd.DataFrame = field(default_factory=pd.DataFrame)
     emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    working_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _values(var: pyo.Var) -> dict[Any, float]:

@@ -159,6 +159,17 @@ SETTINGS: tuple[Setting, ...] = (
         minimum=0.0,
         symbol=r"\kappa",
     ),
+    Setting(
+        "financing_rate",
+        T.NUMBER,
+        "Yearly cost of financing working capital (stock and receivables, see "
+        "Materials.stock_days and receivable_days), e.g. 0.12 = 12 %.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol=r"i^{wc}",
+    ),
 )
 
 PERIODS = Sheet(
@@ -191,6 +202,13 @@ MATERIALS = Sheet(
         C("recovered", T.BOOL, "Recovered-waste feedstock (counts toward the recovered-waste "
           "policy).", default=False),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("stock_days", T.NUMBER, "Days of the material's yearly purchases or sales held in "
+          "stock, valued at the offer's or market's price; financed at financing_rate "
+          "(working capital). Blank: 0.", unit="days", minimum=0.0, maximum=365.0,
+          symbol=r"s_m"),
+        C("receivable_days", T.NUMBER, "Days of the material's yearly sales not yet paid "
+          "(receivables), financed at financing_rate. Blank: 0.", unit="days",
+          minimum=0.0, maximum=365.0, symbol=r"r_m"),
     ),
     key=("material",),
     fill_order=3,
@@ -633,7 +651,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.1", "1.2", "Optional economics: the RampUp and PriceTiers sheets, "
               "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
               "co2_per_tkm, the carbon_price setting, the Clusters sheet, "
-              "Policy.cluster and the LaneMaterials sheet (blank means none)."),
+              "Policy.cluster, the LaneMaterials sheet, Materials.stock_days and "
+              "receivable_days and the financing_rate setting (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 

@@ -10,12 +10,13 @@ from typing import Any
 
 from models.chain.data import ChainData
 
-ECON_PARTS = ("cost_price_tiers", "cost_loss", "cost_carbon")
+ECON_PARTS = ("cost_price_tiers", "cost_loss", "cost_carbon", "cost_working_capital")
 
 
 def uses_economics(d: ChainData) -> bool:
     return bool(d.ramp_tables or d.price_tiers or d.site_loss_cost or d.co2_input
-                or d.lane_co2 or d.carbon_price or d.cluster_sites)
+                or d.lane_co2 or d.carbon_price or d.cluster_sites
+                or (d.financing_rate and (d.stock_days or d.receivable_days)))
 
 
 def summary_rows(d: ChainData, kpis: dict[str, Any]) -> list[tuple[str, object, str]]:
@@ -33,11 +34,12 @@ def annual_economics(res: Any, period: str) -> float:
     def total(df: Any, col: str) -> float:
         return float(df[df.period == period][col].sum()) if len(df) and col in df else 0.0
     return (total(res.sales, "tier_revenue_given_up") + total(res.losses, "cost")
-            + total(res.emissions, "cost"))
+            + total(res.emissions, "cost") + total(res.working_capital, "cost"))
 
 
 def write_economics(w: Any, outcome: Any) -> None:
-    """One sheet, five sections: ramp-up, price tiers, process losses, emissions, clusters."""
+    """One sheet, six sections: ramp-up, price tiers, process losses, emissions, working
+    capital, clusters."""
     from optimizer.excel.write import Col  # write.py imports this module
 
     data, res = outcome.data, outcome.results
@@ -79,6 +81,14 @@ def write_economics(w: Any, outcome: Any) -> None:
         Col("tonnes", w.tr("col.tonnes"), "t", 12),
         Col("co2_per_t", w.tr("col.co2_per_t"), "num", 12),
         Col("co2", w.tr("col.co2"), "t", 14), Col("cost", w.tr("col.cost"), "money", 16)])
+    row = _section(w, ws, row, "econ.working_capital",
+                   res.working_capital.to_dict("records"), [
+        Col("material", w.tr("col.material"), width=14),
+        Col("period", w.tr("col.period"), width=10),
+        Col("stock_value", w.tr("col.wc_stock"), "money", 12),
+        Col("receivables", w.tr("col.wc_receivables"), "money", 12),
+        Col("capital", w.tr("col.wc_capital"), "money", 12),
+        Col("cost", w.tr("col.cost"), "money", 14)])
     _section(w, ws, row, "econ.clusters", res.clusters.to_dict("records"), [
         Col("cluster", w.tr("col.cluster"), width=14),
         Col("period", w.tr("col.period"), width=10),

@@ -12,19 +12,22 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "period: ramp-up limits of new lines (RampUp sheet), price tiers reached "
         "(PriceTiers sheet), process losses (recipe yields adding up to less than 1, "
         "disposed of at the site's loss cost) and CO2 emissions (emission factors of "
-        "recipes and lanes, priced at the carbon price on Settings), and the SME-cluster rules "
+        "recipes and lanes, priced at the carbon price on Settings), working capital (stock "
+        "and receivables financed at the financing rate), and the SME-cluster rules "
         "of each cluster (Clusters sheet).",
         "İş kitabının əlavə iqtisadi şərtlərinin plana təsiri, hər dövrün bir ili üçün: "
         "yeni xətlərin işəsalma limitləri (RampUp vərəqi), çatılan qiymət pillələri "
         "(PriceTiers vərəqi), emal itkiləri (reseptin çıxım əmsallarının cəmi 1-dən az "
         "olduqda, meydançanın itki xərci ilə utilizasiya) və CO2 emissiyaları (resept və "
-        "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə), və hər "
+        "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə), dövriyyə "
+        "kapitalı (maliyyələşdirmə dərəcəsi ilə ehtiyat və debitor borcları) və hər "
         "klasterin KOS klaster qaydaları (Clusters vərəqi).",
         "Как дополнительные экономические условия книги повлияли на план, за год каждого "
         "периода: ограничения освоения мощности новых линий (лист RampUp), достигнутые "
         "ценовые ступени (лист PriceTiers), технологические потери (сумма выходов рецепта "
         "меньше 1, утилизация по тарифу площадки) и выбросы CO2 (коэффициенты выбросов "
-        "рецептов и маршрутов по цене углерода с листа Settings), а также правила МСП-кластера "
+        "рецептов и маршрутов по цене углерода с листа Settings), оборотный капитал (запасы "
+        "и дебиторская задолженность по ставке финансирования), а также правила МСП-кластера "
         "для каждого кластера (лист Clusters).",
     ),
     "econ.ramp": ("Ramp-up of new lines", "Yeni xətlərin işəsalınması",
@@ -52,6 +55,12 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "col.cluster_jobs": ("Jobs", "İş yerləri", "Рабочие места"),
     "col.cluster_recovered": ("Recovered waste processed", "Emal olunan bərpa edilmiş "
                               "tullantı", "Переработано вторичного сырья"),
+    "econ.working_capital": ("Working capital", "Dövriyyə kapitalı", "Оборотный капитал"),
+    "col.wc_stock": ("Stock (value held)", "Ehtiyat (dəyəri)", "Запасы (стоимость)"),
+    "col.wc_receivables": ("Receivables", "Debitor borcları", "Дебиторская задолженность"),
+    "col.wc_capital": ("Capital tied up", "Bağlanmış kapital", "Связанный капитал"),
+    "kpi.cost_working_capital": ("Financing of working capital", "Dövriyyə kapitalının "
+                                 "maliyyələşdirilməsi", "Финансирование оборотного капитала"),
     "econ.kind.line": ("line", "xətt", "линия"),
     "econ.kind.lane": ("lane", "marşrut", "маршрут"),
     "kpi.cost_price_tiers": ("Revenue given up to price tiers",
@@ -62,6 +71,7 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "kpi.cost_carbon": ("Carbon cost", "Karbon xərci", "Плата за углерод"),
     "kpi.emissions": ("CO2 emitted (t per year, last period)",
                       "Atılan CO2 (ildə t, son dövr)", "Выбросы CO2 (т в год, последний период)"),
-    "kpi.cost_economics": ("Tiers, losses and carbon", "Pillələr, itkilər və karbon",
-                           "Ступени, потери и углерод"),
+    "kpi.cost_economics": ("Tiers, losses, carbon, working capital",
+                           "Pillələr, itkilər, karbon, dövriyyə kapitalı",
+                           "Ступени, потери, углерод, оборотный капитал"),
 }
