@@ -513,7 +513,7 @@ def test_objective_parts(tmp_path: Path) -> None:
     expected = {"revenue": 4500, "cost_feedstock": 1000, "cost_variable": 300,
                 "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000,
                 "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0,
-                "cost_working_capital": 0}
+                "cost_working_capital": 0, "cost_import_duty": 0, "cost_incentives": 0}
     assert set(expected) == set(OBJECTIVE_PARTS)
     for name, value in expected.items():
         assert res.objective_parts[name] == approx(value), name
@@ -1072,3 +1072,38 @@ def test_working_capital_is_financed_at_the_financing_rate(tmp_path: Path) -> No
     assert wc.stock_value["F"] == approx(200) and wc.receivables["X"] == approx(500)
     solve_ok(set_setting(tables, "financing_rate", 1.0), tmp_path, 1800)
     solve_ok(set_setting(tables, "financing_rate", 0), tmp_path, BASE_OPTIMUM)
+
+
+def test_import_duty_and_per_tonne_incentives(tmp_path: Path) -> None:
+    """import_duty 10 % on offers that are not local; F (10/t) is imported.
+
+    Duty 1/t: margin 34, 3400 - 1000 = 2400. A subsidy of 2 per tonne of F processed
+    (incentive_per_t): margin 36, 2600. The offer's own duty_rate 50 % overrides the
+    setting: 5/t, margin 32, 2200. A local offer pays no duty by default: 2500 + 200.
+    """
+    tables = base_case()
+    set_setting(tables, "import_duty", 0.1)
+    update_rows(tables, "Sources", {"source": "SRC_F"}, local=False)
+    res = solve_ok(tables, tmp_path, 2400)
+    assert res.objective_parts["cost_import_duty"] == approx(100)
+    update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=2)
+    res = solve_ok(tables, tmp_path, 2600)
+    assert res.objective_parts["cost_incentives"] == approx(-200)
+    assert set(res.taxes.kind) == {"duty", "incentive"}
+    update_rows(tables, "Sources", {"source": "SRC_F"}, duty_rate=0.5)
+    solve_ok(tables, tmp_path, 2200)
+    update_rows(tables, "Sources", {"source": "SRC_F"}, duty_rate=None, local=True)
+    solve_ok(tables, tmp_path, 2700)
+
+
+def test_a_subsidy_per_tonne_can_bring_a_line_into_the_plan(tmp_path: Path) -> None:
+    """L1's fixed cost is 4000: 35*100 - 4000 = -500, not built (0). A recovered-waste
+    subsidy of 10 per tonne of F processed: 45*100 - 4000 = 500, built. A fee of 10
+    instead (incentive_per_t = -10): not built, 0."""
+    tables = base_case()
+    update_rows(tables, "Lines", {"line": "L1"}, cost_fixed=4000)
+    solve_ok(tables, tmp_path, 0)
+    update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=10)
+    assert built(solve_ok(tables, tmp_path, 500)) == {"L1"}
+    update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=-10)
+    assert built(solve_ok(tables, tmp_path, 0)) == set()

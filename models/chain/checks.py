@@ -229,7 +229,8 @@ def _objective(c: _Checker, objective: float | None) -> None:
         "cost_disposal": weighted(r.disposals, "cost"),
         "cost_fixed": weighted(lp, "cost_fixed"),
     }
-    recomputed.update(_economic_parts(c), cost_working_capital=_working_capital(c))
+    recomputed.update(_economic_parts(c), cost_working_capital=_working_capital(c),
+                      **_taxes_and_incentives(c))
     for name, value in recomputed.items():
         reported = r.objective_parts[name]
         if abs(value - reported) > _tol(value) * 10:
@@ -332,3 +333,15 @@ def _working_capital(c: _Checker) -> float:
                                  + d.receivable_days.get(row.material, 0.0)) / 365.0
                 * row.price * row.tonnes for row in r.sales.itertuples(index=False))
     return rate * held
+
+
+def _taxes_and_incentives(c: _Checker) -> dict[str, float]:
+    """Import duty from the purchase table and per-tonne incentives from the recipe inputs,
+    at the rates of ChainData (Sources.duty_rate, else import_duty on offers not local)."""
+    d, r = c.d, c.r
+    w = d.period_weight
+    duty = sum(w[row.period] * d.duty.get((row.source, row.period), 0.0) * row.cost
+               for row in r.purchases.itertuples(index=False))
+    paid = sum(w[row.period] * d.incentive.get(row.material, 0.0) * row.tonnes
+               for row in r.recipe_inputs.itertuples(index=False))
+    return {"cost_import_duty": duty, "cost_incentives": -paid}

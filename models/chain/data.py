@@ -149,6 +149,8 @@ class ChainData:
     financing_rate: float = 0.0
     stock_days: dict[str, float] = field(default_factory=dict)  # material -> days
     receivable_days: dict[str, float] = field(default_factory=dict)
+    duty: dict[Key2, float] = field(default_factory=dict)  # (offer, period) -> share of price
+    incentive: dict[str, float] = field(default_factory=dict)  # material -> per t processed
     cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
     cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
     cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)

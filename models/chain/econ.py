@@ -11,7 +11,8 @@ values as before (empty dicts, zero price), so the model and the answer are unch
   yields add up to less than 1, named and disposed of at the site's cost;
 - carbon (Recipes.co2_per_t, Lanes.co2_per_t / co2_per_tkm, Settings.carbon_price);
 - the SME-cluster rules per cluster (Clusters sheet, Policy.cluster);
-- working capital (Materials.stock_days / receivable_days, Settings.financing_rate).
+- working capital (Materials.stock_days / receivable_days, Settings.financing_rate);
+- taxes and incentives (Sources.duty_rate, Settings.import_duty, Materials.incentive_per_t).
 
 Validation problems are reported with sheet, row and column, like every other check.
 """
@@ -67,6 +68,7 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
     losses = _losses(tables, data)
     carbon = _carbon(tables, data, issues, where)
     clusters = _clusters(tables, data, issues, where)
+    duty = _duties(tables, settings, data)
     return dataclasses.replace(
         data,
         carbon_price=float(settings.get("carbon_price") or 0.0),  # type: ignore[arg-type]
@@ -84,6 +86,9 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
         **losses,
         **carbon,
         **clusters,
+        duty=duty,
+        incentive={str(r["material"]): float(r["incentive_per_t"])  # type: ignore[arg-type]
+                   for r in tables["Materials"].rows if r["incentive_per_t"]},
     )
 
 
@@ -346,3 +351,31 @@ def _clusters(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
                                hint="Lower lines_min, add candidate lines or sites to the "
                                "cluster.", **where("Policy", r, "value"))
     return {"cluster_sites": {c: tuple(s) for c, s in members.items()}, **out}
+
+
+# ---- taxes and incentives ----------------------------------------------------------------
+
+def _duties(tables: Mapping[str, Table], settings: Mapping[str, object],
+            data: ChainData) -> dict[tuple[str, str], float]:
+    """Duty share per (offer, period): the row's duty_rate, else import_duty when not local.
+
+    A Sources row naming a period overrides the blank-period row of the same offer there,
+    as for prices.
+    """
+    default = float(settings.get("import_duty") or 0.0)  # type: ignore[arg-type]
+    general: dict[str, float | None] = {}
+    specific: dict[tuple[str, str], float | None] = {}
+    for r in tables["Sources"].rows:
+        rate = None if r["duty_rate"] is None else float(r["duty_rate"])  # type: ignore[arg-type]
+        if r["period"] is None:
+            general[str(r["source"])] = rate
+        else:
+            specific[str(r["source"]), str(r["period"])] = rate
+    out: dict[tuple[str, str], float] = {}
+    for o, p in data.source_periods:
+        rate = specific[o, p] if (o, p) in specific else general.get(o)
+        if rate is None:
+            rate = 0.0 if data.source_local[o] else default
+        if rate:
+            out[o, p] = rate
+    return out

@@ -30,6 +30,7 @@ def add_economics(res: ChainResults, d: ChainData) -> None:
     res.emissions = _emissions(res, d)
     res.clusters = _clusters(res, d)
     res.working_capital = _working_capital(res, d)
+    res.taxes = _taxes(res, d)
     _line_columns(res, d)
     _unattributed(res, d)
     last = d.last_period
@@ -177,3 +178,25 @@ def _working_capital(res: ChainResults, d: ChainData) -> pd.DataFrame:
                          "receivables": owed.get(key, 0.0), "capital": total,
                          "cost": d.financing_rate * total})
     return pd.DataFrame(rows, columns=WC_COLUMNS)
+
+
+TAX_COLUMNS = ["kind", "item", "period", "tonnes", "rate", "amount"]
+
+
+def _taxes(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    """Import duty per offer (rate: share of price) and incentives per material processed
+    (rate: per tonne; amount negative for a subsidy received)."""
+    rows = []
+    for row in res.purchases.itertuples(index=False):
+        rate = d.duty.get((row.source, row.period), 0.0)
+        if rate and row.tonnes > TOL:
+            rows.append({"kind": "duty", "item": row.source, "period": row.period,
+                         "tonnes": row.tonnes, "rate": rate, "amount": rate * row.cost})
+    taken: dict[tuple[str, str], float] = defaultdict(float)
+    for row in res.recipe_inputs.itertuples(index=False):
+        if row.material in d.incentive:
+            taken[row.material, row.period] += row.tonnes
+    for (mat, p), t in sorted(taken.items()):
+        rows.append({"kind": "incentive", "item": mat, "period": p, "tonnes": t,
+                     "rate": d.incentive[mat], "amount": -d.incentive[mat] * t})
+    return pd.DataFrame(rows, columns=TAX_COLUMNS)

@@ -87,6 +87,11 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
                              r"c^{buy}_{o,p} q_{o,p} + \sum_{d,m} \tfrac{s_m + r_m}{365} "
                              r"\pi_{d,m,p} v_{d,m,p}\big)",
                              "financing of stock and receivables (working capital)"),
+    "cost_import_duty": (r"\sum_{o,p} w_p\, \tau_{o,p}\, c^{buy}_{o,p}\, q_{o,p}",
+                         r"import duty, $\tau_{o,p}$ = Sources.duty_rate, else import_duty "
+                         "on offers that are not local"),
+    "cost_incentives": (r"-\sum_{l,k,m,p} w_p\, \iota_m\, x_{l,k,m,p}",
+                        "per-tonne subsidies (negative) or fees on material processed"),
 }
 
 
@@ -264,10 +269,15 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.cost_carbon = pyo.Expression(expr=sum(w[p] * d.carbon_price * m.emissions[p] for p in P)
                                    if d.carbon_price else 0.0)
     m.cost_working_capital = pyo.Expression(expr=c.working_capital(m))
+    m.cost_import_duty = pyo.Expression(expr=sum(
+        w[p] * rate * d.source_price[o, p] * m.purchase[o, p] for (o, p), rate in d.duty.items()))
+    m.cost_incentives = pyo.Expression(expr=-sum(
+        w[p] * d.incentive[mat] * m.recipe_input[line, k, mat, p]
+        for line, k, mat, p in m.recipe_input_index if mat in d.incentive))
     m.net_value = pyo.Objective(
         expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
         - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon
-        - m.cost_working_capital,
+        - m.cost_working_capital - m.cost_import_duty - m.cost_incentives,
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------

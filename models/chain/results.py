@@ -55,6 +55,7 @@ class ChainResults:
     emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
     working_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
+    taxes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _values(var: pyo.Var) -> dict[Any, float]:

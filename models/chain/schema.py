@@ -170,6 +170,17 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=1.0,
         symbol=r"i^{wc}",
     ),
+    Setting(
+        "import_duty",
+        T.NUMBER,
+        "Import duty as a share of the price, on every offer marked local = no (an offer's "
+        "Sources.duty_rate overrides it), e.g. 0.05 = 5 %.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=5.0,
+        symbol=r"\bar\tau",
+    ),
 )
 
 PERIODS = Sheet(
@@ -209,6 +220,10 @@ MATERIALS = Sheet(
         C("receivable_days", T.NUMBER, "Days of the material's yearly sales not yet paid "
           "(receivables), financed at financing_rate. Blank: 0.", unit="days",
           minimum=0.0, maximum=365.0, symbol=r"r_m"),
+        C("incentive_per_t", T.NUMBER, "Paid to the plan per tonne of this material "
+          "processed by lines (a recovered-waste subsidy, a landfill gate fee avoided); a "
+          "negative value is a fee per tonne processed. Blank: 0.", unit="currency/t",
+          symbol=r"\iota_m"),
     ),
     key=("material",),
     fill_order=3,
@@ -301,6 +316,9 @@ SOURCES = Sheet(
           required=True, minimum=0.0, symbol=r"c^{buy}_{o,p}"),
         C("local", T.BOOL, "Produced in the country (counts toward the local-share policy).",
           default=True),
+        C("duty_rate", T.NUMBER, "Import duty on this offer as a share of its price. Blank: "
+          "the import_duty setting for an offer that is not local (local = no), none for a "
+          "local one.", unit="fraction", minimum=0.0, maximum=5.0, symbol=r"\tau_o"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
     ),
     key=("source", "period"),
@@ -652,7 +670,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
               "co2_per_tkm, the carbon_price setting, the Clusters sheet, "
               "Policy.cluster, the LaneMaterials sheet, Materials.stock_days and "
-              "receivable_days and the financing_rate setting (blank means none)."),
+              "receivable_days, incentive_per_t, Sources.duty_rate and the financing_rate "
+              "and import_duty settings (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 

@@ -10,13 +10,15 @@ from typing import Any
 
 from models.chain.data import ChainData
 
-ECON_PARTS = ("cost_price_tiers", "cost_loss", "cost_carbon", "cost_working_capital")
+ECON_PARTS = ("cost_price_tiers", "cost_loss", "cost_carbon", "cost_working_capital",
+              "cost_import_duty", "cost_incentives")
 
 
 def uses_economics(d: ChainData) -> bool:
     return bool(d.ramp_tables or d.price_tiers or d.site_loss_cost or d.co2_input
                 or d.lane_co2 or d.carbon_price or d.cluster_sites
-                or (d.financing_rate and (d.stock_days or d.receivable_days)))
+                or (d.financing_rate and (d.stock_days or d.receivable_days))
+                or d.duty or d.incentive)
 
 
 def summary_rows(d: ChainData, kpis: dict[str, Any]) -> list[tuple[str, object, str]]:
@@ -34,12 +36,13 @@ def annual_economics(res: Any, period: str) -> float:
     def total(df: Any, col: str) -> float:
         return float(df[df.period == period][col].sum()) if len(df) and col in df else 0.0
     return (total(res.sales, "tier_revenue_given_up") + total(res.losses, "cost")
-            + total(res.emissions, "cost") + total(res.working_capital, "cost"))
+            + total(res.emissions, "cost") + total(res.working_capital, "cost")
+            + total(res.taxes, "amount"))
 
 
 def write_economics(w: Any, outcome: Any) -> None:
-    """One sheet, six sections: ramp-up, price tiers, process losses, emissions, working
-    capital, clusters."""
+    """One sheet, seven sections: ramp-up, price tiers, process losses, emissions, working
+    capital, taxes and incentives, clusters."""
     from optimizer.excel.write import Col  # write.py imports this module
 
     data, res = outcome.data, outcome.results
@@ -89,6 +92,15 @@ def write_economics(w: Any, outcome: Any) -> None:
         Col("receivables", w.tr("col.wc_receivables"), "money", 12),
         Col("capital", w.tr("col.wc_capital"), "money", 12),
         Col("cost", w.tr("col.cost"), "money", 14)])
+    taxes = [{**rec, "kind": w.tr(f"econ.kind.{rec['kind']}")}
+             for rec in res.taxes.to_dict("records")]
+    row = _section(w, ws, row, "econ.taxes", taxes, [
+        Col("kind", w.tr("col.tax_kind"), width=14),
+        Col("item", w.tr("col.offer_or_material"), width=10),
+        Col("period", w.tr("col.period"), width=12),
+        Col("tonnes", w.tr("col.tonnes"), "t", 12),
+        Col("rate", w.tr("col.tax_rate"), "num", 12),
+        Col("amount", w.tr("col.tax_amount"), "money", 14)])
     _section(w, ws, row, "econ.clusters", res.clusters.to_dict("records"), [
         Col("cluster", w.tr("col.cluster"), width=14),
         Col("period", w.tr("col.period"), width=10),

@@ -13,21 +13,24 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "(PriceTiers sheet), process losses (recipe yields adding up to less than 1, "
         "disposed of at the site's loss cost) and CO2 emissions (emission factors of "
         "recipes and lanes, priced at the carbon price on Settings), working capital (stock "
-        "and receivables financed at the financing rate), and the SME-cluster rules "
+        "and receivables financed at the financing rate), import duty and per-tonne "
+        "incentives, and the SME-cluster rules "
         "of each cluster (Clusters sheet).",
         "İş kitabının əlavə iqtisadi şərtlərinin plana təsiri, hər dövrün bir ili üçün: "
         "yeni xətlərin işəsalma limitləri (RampUp vərəqi), çatılan qiymət pillələri "
         "(PriceTiers vərəqi), emal itkiləri (reseptin çıxım əmsallarının cəmi 1-dən az "
         "olduqda, meydançanın itki xərci ilə utilizasiya) və CO2 emissiyaları (resept və "
         "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə), dövriyyə "
-        "kapitalı (maliyyələşdirmə dərəcəsi ilə ehtiyat və debitor borcları) və hər "
+        "kapitalı (maliyyələşdirmə dərəcəsi ilə ehtiyat və debitor borcları), idxal rüsumu "
+        "və hər tona güzəştlər, və hər "
         "klasterin KOS klaster qaydaları (Clusters vərəqi).",
         "Как дополнительные экономические условия книги повлияли на план, за год каждого "
         "периода: ограничения освоения мощности новых линий (лист RampUp), достигнутые "
         "ценовые ступени (лист PriceTiers), технологические потери (сумма выходов рецепта "
         "меньше 1, утилизация по тарифу площадки) и выбросы CO2 (коэффициенты выбросов "
         "рецептов и маршрутов по цене углерода с листа Settings), оборотный капитал (запасы "
-        "и дебиторская задолженность по ставке финансирования), а также правила МСП-кластера "
+        "и дебиторская задолженность по ставке финансирования), ввозная пошлина и потонные "
+        "стимулы, а также правила МСП-кластера "
         "для каждого кластера (лист Clusters).",
     ),
     "econ.ramp": ("Ramp-up of new lines", "Yeni xətlərin işəsalınması",
@@ -61,6 +64,20 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "col.wc_capital": ("Capital tied up", "Bağlanmış kapital", "Связанный капитал"),
     "kpi.cost_working_capital": ("Financing of working capital", "Dövriyyə kapitalının "
                                  "maliyyələşdirilməsi", "Финансирование оборотного капитала"),
+    "econ.taxes": ("Import duty and per-tonne incentives", "İdxal rüsumu və hər tona "
+                   "güzəştlər", "Ввозная пошлина и потонные стимулы"),
+    "econ.kind.duty": ("import duty", "idxal rüsumu", "ввозная пошлина"),
+    "econ.kind.incentive": ("incentive or fee", "güzəşt və ya rüsum", "субсидия или сбор"),
+    "col.tax_kind": ("What", "Nə", "Что"),
+    "col.offer_or_material": ("Offer or material", "Təklif və ya material",
+                              "Предложение или материал"),
+    "col.tax_rate": ("Rate (share of price, or per t)", "Dərəcə (qiymətin payı və ya 1 t "
+                     "üçün)", "Ставка (доля цены или за 1 т)"),
+    "col.tax_amount": ("Paid (negative: received)", "Ödənilib (mənfi: alınıb)",
+                       "Уплачено (минус: получено)"),
+    "kpi.cost_import_duty": ("Import duty", "İdxal rüsumu", "Ввозная пошлина"),
+    "kpi.cost_incentives": ("Per-tonne fees less subsidies", "Hər tona rüsumlar çıxılsın "
+                            "subsidiyalar", "Потонные сборы за вычетом субсидий"),
     "econ.kind.line": ("line", "xətt", "линия"),
     "econ.kind.lane": ("lane", "marşrut", "маршрут"),
     "kpi.cost_price_tiers": ("Revenue given up to price tiers",
@@ -71,7 +88,7 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "kpi.cost_carbon": ("Carbon cost", "Karbon xərci", "Плата за углерод"),
     "kpi.emissions": ("CO2 emitted (t per year, last period)",
                       "Atılan CO2 (ildə t, son dövr)", "Выбросы CO2 (т в год, последний период)"),
-    "kpi.cost_economics": ("Tiers, losses, carbon, working capital",
-                           "Pillələr, itkilər, karbon, dövriyyə kapitalı",
-                           "Ступени, потери, углерод, оборотный капитал"),
+    "kpi.cost_economics": ("Tiers, losses, carbon, working capital, duty, incentives",
+                           "Pillələr, itkilər, karbon, dövriyyə kapitalı, rüsum, güzəştlər",
+                           "Ступени, потери, углерод, оборотный капитал, пошлина, стимулы"),
 }
