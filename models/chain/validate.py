@@ -91,13 +91,15 @@ LINELESS_OK = ("Sites", "Lines", "Recipes")  # a case without any line: transpor
 
 
 def _no_lines(tables: Mapping[str, Table], issues: IssueList) -> bool:
-    """A Lines sheet present with no rows at all: a pure transport or trading case.
-
-    Sites, Lines and Recipes may then be empty; the note says what the case can do.
+    """A Lines sheet present with no rows at all, and offers to trade: a pure transport or
+    trading case. Sites, Lines and Recipes may then be empty; the note says so. A workbook
+    without lines and without offers is an unfilled one: its empty sheets are errors.
     """
     lines = tables["Lines"]
     complete = all(c.name in lines.columns for c in lines.sheet.required_columns)
     if not (lines.present and complete and not lines.rows and not lines.dropped):
+        return False
+    if not tables["Sources"].rows:  # nothing to trade either: an unfilled workbook
         return False
     issues.info("The case has no processing line: it plans purchases, transport and sales "
                 "only (a transport or trading case).", sheet="Lines")
