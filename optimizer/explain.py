@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 import pandas as pd
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults

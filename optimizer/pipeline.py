@@ -13,33 +13,27 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyomo.environ as pyo
-
-from models.chain.checks import Finding, check_solution
 from models.chain.data import ChainData, load_data
-from models.chain.formulation import build_model
-from models.chain.results import ChainResults, extract_results
 from models.validation.issues import IssueList
 from models.validation.raw import RawWorkbook
 from optimizer.errors import ExitCode
 from optimizer.excel.read import read_workbook
-from optimizer.explain import explain_plan
-from optimizer.solve import (
-    Progress as SolveProgressCallback,
-)
-from optimizer.solve import (
-    SolveResult,
-    SolveSettings,
-    SolveStatus,
-    marginal_values,
-    solve_model,
-)
+
+if TYPE_CHECKING:
+    # The solve path (Pyomo, pandas, scipy.sparse, highspy: seconds of imports) is imported
+    # where it is used, so that `chainopt validate` pays only for reading and checking.
+    import pyomo.core as pyo
+
+    from models.chain.checks import Finding
+    from models.chain.results import ChainResults
+    from optimizer.solve import Progress as SolveProgressCallback
+    from optimizer.solve import SolveResult, SolveSettings, SolveStatus
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
-Prepare = Callable[[pyo.ConcreteModel, ChainData], None]
+Prepare = Callable[["pyo.ConcreteModel", ChainData], None]
 
 
 @dataclass
@@ -69,6 +63,8 @@ class RunOutcome:
 
     @property
     def exit_code(self) -> ExitCode:
+        from optimizer.solve import SolveStatus
+
         if self.data is None:
             return ExitCode.INVALID_INPUT if self.readable else ExitCode.INPUT_UNREADABLE
         status = self.status
@@ -107,6 +103,8 @@ def _phase(outcome: RunOutcome, name: str, progress: Progress | None) -> Iterato
 
 def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveSettings:
     """Workbook Settings, overridden by command-line options that were given."""
+    from optimizer.solve import SolveSettings
+
     given = {k: v for k, v in (overrides or {}).items() if v is not None}
     return SolveSettings(
         time_limit=float(given.get("time_limit", data.time_limit)),  # type: ignore[arg-type]
@@ -143,8 +141,15 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     if outcome.data is None:
         return outcome
     data = outcome.data
-    outcome.settings = settings = settings_for(data, overrides)
     with _phase(outcome, "build", progress):
+        # the solve path's imports (Pyomo, pandas, highspy) count as part of the build
+        from models.chain.checks import check_solution
+        from models.chain.formulation import build_model
+        from models.chain.results import extract_results
+        from optimizer.explain import explain_plan
+        from optimizer.solve import marginal_values, solve_model
+
+        outcome.settings = settings = settings_for(data, overrides)
         outcome.model = model = build_model(data)
         if prepare is not None:
             prepare(model, data)

@@ -38,11 +38,13 @@ from typing import Any
 
 import highspy
 import numpy as np
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
+from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
+from optimizer.lean_imports import unhook_pyomo_import_finalizers
 
 log = logging.getLogger(__name__)
 SOLVER_NAME = "highs"
@@ -135,6 +137,29 @@ def solver_version() -> str:
 
 def _status_text(model_status: int) -> str:
     return str(_reference_highs().modelStatusToString(highspy.HighsModelStatus(model_status)))
+
+
+def _compile_with_scipy_sparse_only() -> None:
+    """Give Pyomo's standard-form compiler the scipy.sparse array types directly.
+
+    Left alone, the compiler reaches scipy through Pyomo's deferred import, whose finalizer
+    imports scipy.stats, scipy.integrate and scipy.spatial as well (see
+    optimizer/lean_imports.py): 1.5-2.5 s on the first solve of every process, for modules
+    nothing here uses. The compiler exposes these three hooks as class attributes for
+    exactly this purpose.
+    """
+    impl = getattr(standard_form, "_LinearStandardFormCompiler_impl", None)
+    if impl is None or getattr(impl, "_to_vector", "missing") is not None:
+        return  # already set (by us or by Pyomo itself), or not the compiler we know
+    unhook_pyomo_import_finalizers()
+    import scipy.sparse
+
+    impl._to_vector = np.fromiter
+    impl._csc_matrix = scipy.sparse.csc_array
+    impl._csr_matrix = scipy.sparse.csr_array
+
+
+_compile_with_scipy_sparse_only()
 
 
 def _relative_gap(objective: float | None, bound: float | None) -> float | None:

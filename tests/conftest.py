@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 import pytest
 
 from models.chain.data import ChainData, load_data

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.chain.docs import formulation_markdown
 from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS, VARIABLES

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 
-from openpyxl.utils import get_column_letter
+from models.validation.a1 import column_letter
 
 
 class Severity(StrEnum):
@@ -38,7 +38,7 @@ class Issue:
             return ""
         if self.column_index is None:
             return f"row {self.row}"
-        return f"{get_column_letter(self.column_index)}{self.row}"
+        return f"{column_letter(self.column_index)}{self.row}"
 
     @property
     def location(self) -> str:

@@ -7,8 +7,10 @@ error cells; control characters raise. User text must always land as literal tex
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from openpyxl.cell.cell import Cell
+if TYPE_CHECKING:  # the results writer uses clean_text only: no openpyxl import (~0.5 s)
+    from openpyxl.cell.cell import Cell
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

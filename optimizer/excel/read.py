@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
-from openpyxl.utils import column_index_from_string
 from python_calamine import CalamineWorkbook
 
+from models.validation.a1 import column_number
 from models.validation.issues import IssueList
 from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook, UnreadableCell
 from optimizer.excel.safety import check_workbook_file
@@ -192,7 +192,7 @@ def _unreadable_cells(archive: zipfile.ZipFile, part: str) -> dict[tuple[int, in
             ref = el.get("r")
             match = _CELL_REF.match(ref or "")
             if match:
-                col_number = column_index_from_string(match.group(1))
+                col_number = column_number(match.group(1))
                 row_number = int(match.group(2))
             else:
                 col_number += 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 
 from models.chain.results import ChainResults
 from models.chain.schema import SHEETS_BY_NAME

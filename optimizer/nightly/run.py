@@ -29,7 +29,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import pyomo.environ as pyo
+import pyomo.core as pyo
 from filelock import FileLock, Timeout
 
 from models.chain.data import ChainData

@@ -11,13 +11,13 @@ import io
 import math
 from dataclasses import dataclass, field
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display; must precede pyplot
-import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
+from matplotlib.ticker import FuncFormatter
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
@@ -241,7 +241,7 @@ def draw_sankey(d: ChainData, links: pd.DataFrame, lang: str, period: str) -> by
             top = n.y - gap
     xs = (0.0, 1.0, 2.0, 3.25)
     width = 0.035
-    fig, ax = plt.subplots(figsize=(14, 10))
+    fig, ax = _figure(figsize=(14, 10))
     ax.set_xlim(-1.05, 4.25)
     ax.set_ylim(-0.02, 1.05)
     ax.axis("off")
@@ -366,14 +366,14 @@ def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
     ys = [v[1] for v in xy.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 0.5)
     pad = 0.06 * span + 0.2
-    fig, ax = plt.subplots(figsize=(16, 9))
+    fig, ax = _figure(figsize=(16, 9))
     ax.set_xlim(min(xs) - pad, max(xs) + pad)
     ax.set_ylim(min(ys) - pad, max(ys) + pad)
     ax.set_aspect("equal")
     ax.set_facecolor("#f4f7fa")
     ax.grid(True, color="#dde3ea", linewidth=0.6)
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v / geo.k:.1f}°"))
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.1f}°"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / geo.k:.1f}°"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.1f}°"))
     ax.set_xlabel(tr("fig.longitude", lang))
     ax.set_ylabel(tr("fig.latitude", lang))
     top = float(pairs.tonnes.max()) if len(pairs) else 1.0
@@ -397,16 +397,16 @@ def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
                     skip_labels=set())
         ax.indicate_inset_zoom(inset, edgecolor="#888888")
     handles = [
-        plt.Line2D([], [], marker=_STYLE["source"][0], color="w",
+        Line2D([], [], marker=_STYLE["source"][0], color="w",
                    markerfacecolor=_STYLE["source"][1], markersize=11,
                    label=tr("fig.legend_source", lang)),
-        plt.Line2D([], [], marker=_STYLE["site"][0], color="w",
+        Line2D([], [], marker=_STYLE["site"][0], color="w",
                    markerfacecolor=_STYLE["site"][1], markersize=10,
                    label=tr("fig.legend_site", lang)),
-        plt.Line2D([], [], marker=_STYLE["market"][0], color="w",
+        Line2D([], [], marker=_STYLE["market"][0], color="w",
                    markerfacecolor=_STYLE["market"][1], markersize=10,
                    label=tr("fig.legend_market", lang)),
-        plt.Line2D([], [], color="#3b5b92", linewidth=5, alpha=0.6,
+        Line2D([], [], color="#3b5b92", linewidth=5, alpha=0.6,
                    label=tr("fig.legend_flow", lang)),
     ]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=4,
@@ -431,7 +431,7 @@ def _crowd(d: ChainData, res: ChainResults, xy: dict[str, tuple[float, float]],
     return near if len(spots) >= 3 and len(near) < len(xy) else []
 
 
-def _free_corners(ax: plt.Axes, xy: dict[str, tuple[float, float]],
+def _free_corners(ax: Axes, xy: dict[str, tuple[float, float]],
                   ) -> list[tuple[float, float, float, float]]:
     """The four corners of the axes (x, y, width, height in axes fractions), emptiest
     first, for the inset and the legend."""
@@ -447,7 +447,7 @@ def _free_corners(ax: plt.Axes, xy: dict[str, tuple[float, float]],
     return sorted(boxes, key=crowd)
 
 
-def _draw_layer(ax: plt.Axes, d: ChainData, roles: dict[str, set[str]],
+def _draw_layer(ax: Axes, d: ChainData, roles: dict[str, set[str]],
                 xy: dict[str, tuple[float, float]], pairs: pd.DataFrame, top: float,
                 lang: str, skip_labels: set[str]) -> None:
     rad = 0.15
@@ -491,8 +491,14 @@ def _draw_layer(ax: plt.Axes, d: ChainData, roles: dict[str, set[str]],
                                     "ec": "#cccccc", "alpha": 0.9})
 
 
-def _png(fig: plt.Figure) -> bytes:
+def _figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    """A figure outside pyplot: no global state, no GUI backend, and no pyplot import
+    (about 0.4 s); savefig renders PNG with Agg."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots()
+
+
+def _png(fig: Figure) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
-    plt.close(fig)
     return buf.getvalue()

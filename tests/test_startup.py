@@ -1,0 +1,78 @@
+"""Start-up stays lean: each command imports only what it uses.
+
+Measured on the 2-core machine (docs/performance.md): Pyomo's import hooks would pull in
+scipy.stats/integrate/spatial (1.5-2.5 s) and pyplot (0.5 s) on every solve, and
+pyomo.environ costs 0.8 s more than pyomo.core. These tests fail when such an import comes
+back (a new import, or a Pyomo release that renames the hooks optimizer/lean_imports.py and
+optimizer/solve.py rely on). They check what is imported, never how long it takes.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl.utils
+import pytest
+
+from models.validation.a1 import column_letter, column_number
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pyomo", "pandas", "highspy", "scipy", "matplotlib", "openpyxl")
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"{code}\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True,
+                         text=True, check=True, timeout=300)
+    return set(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def _top_level(modules: set[str]) -> set[str]:
+    return {m.split(".")[0] for m in modules}
+
+
+def test_help_imports_no_solver_or_table_library() -> None:
+    loaded = _modules_after(
+        "from typer.testing import CliRunner\n"
+        "from optimizer.cli import app\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0")
+    assert _top_level(loaded) & set(HEAVY) == set()
+
+
+def test_validate_reads_and_checks_without_the_solve_path() -> None:
+    loaded = _modules_after(
+        "from pathlib import Path\n"
+        "from optimizer.pipeline import validate_workbook\n"
+        "assert validate_workbook(Path('input_templates/absheron.xlsx')).data is not None")
+    assert _top_level(loaded) & set(HEAVY) == set()
+
+
+@pytest.mark.solver
+@pytest.mark.slow
+def test_a_full_run_imports_no_module_it_does_not_use(tmp_path: Path) -> None:
+    loaded = _modules_after(
+        "from pathlib import Path\n"
+        "from optimizer.pipeline import solve_workbook\n"
+        "from optimizer.excel.write import write_results\n"
+        "out = solve_workbook(Path('input_templates/absheron.xlsx'))\n"
+        "import datetime as dt\n"
+        f"write_results(Path({str(tmp_path)!r}) / 'r.xlsx', out, dt.datetime.now())\n"
+        "assert out.objective and out.objective > 1e7")
+    assert "scipy.sparse" in loaded and "matplotlib.figure" in loaded  # really ran
+    unused = {"scipy.stats", "scipy.integrate", "scipy.spatial", "pyomo.environ",
+              "matplotlib.pyplot", "openpyxl"}
+    assert loaded & unused == set()
+
+
+def test_column_letters_agree_with_openpyxl() -> None:
+    for n in (*range(1, 800), 16383, 16384):
+        letters = openpyxl.utils.get_column_letter(n)
+        assert column_letter(n) == letters
+        assert column_number(letters) == n
+    with pytest.raises(ValueError):
+        column_number("A1")
+    with pytest.raises(ValueError):
+        column_letter(0)
