@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pyomo.environ as pyo
 import pytest
 
@@ -1011,6 +1012,14 @@ def test_lane_capacity_limit_shared_by_the_materials_a_lane_names(tmp_path: Path
     assert set(res.flows.material) == {"X", "Z"}
     assert tonnes(res.flows) == approx(49)
     assert tonnes(res.disposals, material="W") == approx(21)
+    # the independent checker catches W on the lane (one tonne moved from disposal)
+    _status, _objective, res, data = solve_tables(shared, tmp_path, name="moved")
+    assert res is not None
+    w_row = res.flows.iloc[[0]].assign(material="W", tonnes=1.0, cost=5.0)
+    res.flows = pd.concat([res.flows, w_row], ignore_index=True)
+    res.disposals.loc[res.disposals.material == "W", "tonnes"] -= 1.0
+    res.sales.loc[res.sales.material == "W", "tonnes"] += 1.0
+    assert "lane_material" in {f.check for f in check_solution(data, res)}
     res = solve_ok(tables, tmp_path, 715)
     assert "W" in set(res.flows.material)
 

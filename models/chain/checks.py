@@ -58,6 +58,7 @@ def check_solution(d: ChainData, r: ChainResults, objective: float | None = None
     _policy(c)
     _ramp_up(c)
     _clusters(c)
+    _lane_materials(c)
     _objective(c, objective)
     return c.findings
 
@@ -345,3 +346,14 @@ def _taxes_and_incentives(c: _Checker) -> dict[str, float]:
     paid = sum(w[row.period] * d.incentive.get(row.material, 0.0) * row.tonnes
                for row in r.recipe_inputs.itertuples(index=False))
     return {"cost_import_duty": duty, "cost_incentives": -paid}
+
+
+def _lane_materials(c: _Checker) -> None:
+    """A lane carries only its Lanes.material, or the materials its LaneMaterials rows name."""
+    d, r = c.d, c.r
+    for row in r.flows.itertuples(index=False):
+        only = d.lane_material.get(row.lane, "")
+        allowed = {only} if only else d.lane_carries.get(row.lane)
+        if allowed is not None and row.material not in allowed and row.tonnes > ABS_TOL:
+            c.fail("lane_material", f"{row.lane} carries {row.material} in {row.period}, "
+                   f"which it may not (only {', '.join(sorted(allowed))})", row.tonnes)
