@@ -1116,3 +1116,35 @@ def test_a_subsidy_per_tonne_can_bring_a_line_into_the_plan(tmp_path: Path) -> N
     assert built(solve_ok(tables, tmp_path, 500)) == {"L1"}
     update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=-10)
     assert built(solve_ok(tables, tmp_path, 0)) == set()
+
+
+def test_cluster_local_share_floor(tmp_path: Path) -> None:
+    """L2 (fixed 1000 here) in cluster C1 may buy F locally at 10 (SRC_F2) or imported at 8
+    (SRC_F3), both marked Sources.cluster = C1; L1 buys local F at S.
+
+    Without the rule L2 buys 100 imported: L1 2500 + L2 (50-5-8)*100 - 1000 = 2700: 5200.
+    C1's local share >= 50 % by value: 10 q2 >= 0.5 (10 q2 + 8 q3), q2 + q3 = 100, so
+    q2 = 400/9, q3 = 500/9, feedstock 8000/9 instead of 800: 5200 - 800/9 = 5111.11.
+    The case-wide rule at 50 % holds anyway (L1's local 1000 of 1800), so only the
+    cluster's rule binds; without it the checker flags the cluster.
+    """
+    tables = cluster_case({"policy": "local_share_min", "value": 0.5, "cluster": "C1"},
+                          {"policy": "local_share_min", "value": 0.5})
+    update_rows(tables, "Lines", {"line": "L2"}, cost_fixed=1000)
+    update_rows(tables, "Sources", {"source": "SRC_F2"}, cluster="C1")
+    add_rows(tables, "Sources", {"source": "SRC_F3", "material": "F", "location": "S2",
+                                 "price": 8, "local": False, "cluster": "C1"})
+    res = solve_ok(tables, tmp_path, 5200 - 800 / 9)
+    assert tonnes(res.purchases, source="SRC_F2") == approx(400 / 9)
+    solve_without(tables, tmp_path, ("cluster_local_share_floor",), 5200,
+                  flagged="cluster_local_share_floor")
+
+
+def test_cluster_local_share_validation(tmp_path: Path) -> None:
+    """A local_share_min for a cluster no offer names, and an offer naming an unknown
+    cluster, are errors at their cells."""
+    tables = cluster_case({"policy": "local_share_min", "value": 0.5, "cluster": "C1"})
+    update_rows(tables, "Sources", {"source": "SRC_F2"}, cluster="C7")
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert sorted((i.sheet, i.row, i.column) for i in hits) == [
+        ("Policy", 2, "cluster"), ("Sources", 3, "cluster")]

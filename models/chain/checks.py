@@ -322,6 +322,12 @@ def _clusters(c: _Checker) -> None:
         rows = rec[(rec.period == p) & in_cluster(rec.line, cluster)]
         c.at_least("cluster_recovered_min_floor", f"recovered feedstock processed in cluster "
                    f"{cluster} in {p}", float(rows.tonnes.sum()), need)
+    for (cluster, p), share in d.cluster_local_share_min.items():
+        mine = [o for o, cl in d.source_cluster.items() if cl == cluster]
+        pp = r.purchases[(r.purchases.period == p) & r.purchases.source.isin(mine)]
+        c.at_least("cluster_local_share_floor", f"local feedstock value of cluster {cluster} "
+                   f"in {p}", float(pp[pp.local.astype(bool)].cost.sum()),
+                   share * float(pp.cost.sum()))
 
 
 def _working_capital(c: _Checker) -> float:

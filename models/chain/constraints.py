@@ -407,3 +407,21 @@ def working_capital(m: Model) -> Any:
                 * d.price[n, mat, p] * m.sales[n, mat, p] for n, mat, p in m.market_index
                 if mat in d.stock_days or mat in d.receivable_days)
     return rate * held
+
+
+def cluster_local_share_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""Local offers make up at least the required share of a cluster's feedstock by value.
+
+    .. math:: \sum_{o \in O_c \cap O^{loc}} c^{buy}_{o,p} q_{o,p} \ge
+        \sigma_{c,p} \sum_{o \in O_c} c^{buy}_{o,p} q_{o,p}
+
+    where :math:`O_c` are the offers whose Sources.cluster names cluster c: the user says
+    which offers supply the cluster, because a linear model cannot trace a purchase to the
+    lines it ends up feeding.
+    """
+    d = m.data
+    mine = [o for o in m.ix.sources_in[p] if d.source_cluster.get(o) == cluster]
+    local = sum(d.source_price[o, p] * m.purchase[o, p] for o in mine if d.source_local[o])
+    total = sum(d.source_price[o, p] * m.purchase[o, p] for o in mine)
+    return _holds(m, "cluster_local_share_floor", (cluster, p),
+                  local - d.cluster_local_share_min[cluster, p] * total, ">=", 0.0)

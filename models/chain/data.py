@@ -154,6 +154,8 @@ class ChainData:
     cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
     cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
     cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)
+    cluster_local_share_min: dict[Key2, float] = field(default_factory=dict)
+    source_cluster: dict[str, str] = field(default_factory=dict)  # offer -> cluster
 
     @property
     def last_period(self) -> str:

@@ -113,7 +113,8 @@ def objective_section() -> str:
              "C^{disp} - C^{fix}$, less the parts of the optional economics (price tiers, "
              "process losses, carbon, working capital, import duty, per-tonne incentives: "
              "each 0 when the workbook leaves it blank), each part a named Pyomo expression "
-             "that the results break down:", "", "| part | code name | expression |", "|---|---|---|"]
+             "that the results break down:", "", "| part | code name | expression |",
+             "|---|---|---|"]
     for name, (expr, meaning) in OBJECTIVE_PARTS.items():
         parts.append(f"| {meaning} | `{name}` | ${expr}$ |")
     parts += ["", "Variable bounds carry the simple limits: "

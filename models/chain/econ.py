@@ -305,16 +305,32 @@ def _carbon(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
 # ---- SME-cluster rules per cluster ---------------------------------------------------------
 
 CLUSTER_POLICIES = {"lines_min": "cluster_lines_min", "jobs_min": "cluster_jobs_min",
-                    "recovered_min": "cluster_recovered_min"}
+                    "recovered_min": "cluster_recovered_min",
+                    "local_share_min": "cluster_local_share_min"}
 
 
 def _clusters(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
               where: Where) -> dict[str, Any]:
     """Policy rows naming a cluster: a blank period means the last period (lines_min,
-    jobs_min) or every period (recovered_min); a row naming a period replaces it there."""
+    jobs_min) or every period (recovered_min, local_share_min); a row naming a period
+    replaces it there. A cluster's local share counts the offers whose Sources.cluster
+    names it (a purchase cannot be traced to the lines it feeds in a linear model)."""
     members: dict[str, list[str]] = defaultdict(list)
     for r in tables["Clusters"].rows if "Clusters" in tables else ():
         members[str(r["cluster"])].append(str(r["site"]))
+    source_cluster: dict[str, str] = {}
+    for r in tables["Sources"].rows:
+        if r["cluster"] is None:
+            continue
+        if str(r["cluster"]) not in members:
+            issues.error(f"Cluster {r['cluster']} is not on the Clusters sheet.",
+                         value=r["cluster"], expected="a cluster listed on the Clusters sheet",
+                         hint=did_you_mean(str(r["cluster"]), sorted(members)) or
+                         "List the cluster's sites on the Clusters sheet.",
+                         **where("Sources", r, "cluster"))
+            continue
+        source_cluster[str(r["source"])] = str(r["cluster"])
+    tagged = set(source_cluster.values())
     out: dict[str, dict[tuple[str, str], float]] = {v: {} for v in CLUSTER_POLICIES.values()}
     rows = [r for r in tables["Policy"].rows if r["active"] and r["cluster"] is not None]
     for r in sorted(rows, key=lambda r: r["period"] is not None):  # blank rows first
@@ -335,11 +351,18 @@ def _clusters(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
             continue
         if r["period"] is not None:
             applies = [str(r["period"])]
-        elif kind == "recovered_min":
+        elif kind in ("recovered_min", "local_share_min"):
             applies = list(data.periods)
         else:
             applies = [data.last_period]
         value = float(r["value"])  # type: ignore[arg-type]
+        if kind == "local_share_min" and cluster not in tagged:
+            issues.error(f"No offer on the Sources sheet names cluster {cluster}, so its "
+                         "local share has nothing to count.", value=cluster,
+                         expected="a cluster named in Sources.cluster",
+                         hint="Write the cluster in the cluster column of the offers that "
+                         "supply it.", **where("Policy", r, "cluster"))
+            continue
         for p in applies:
             out[CLUSTER_POLICIES[kind]][cluster, p] = value
         if kind == "lines_min":
@@ -350,7 +373,8 @@ def _clusters(tables: Mapping[str, Table], data: ChainData, issues: IssueList,
                                expected=f"at most {here}",
                                hint="Lower lines_min, add candidate lines or sites to the "
                                "cluster.", **where("Policy", r, "value"))
-    return {"cluster_sites": {c: tuple(s) for c, s in members.items()}, **out}
+    return {"cluster_sites": {c: tuple(s) for c, s in members.items()},
+            "source_cluster": source_cluster, **out}
 
 
 # ---- taxes and incentives ----------------------------------------------------------------

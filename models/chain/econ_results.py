@@ -134,7 +134,7 @@ def _unattributed(res: ChainResults, d: ChainData) -> None:
 
 
 CLUSTER_COLUMNS = ["cluster", "period", "lines", "lines_min", "jobs", "jobs_min",
-                   "recovered_tonnes", "recovered_min"]
+                   "recovered_tonnes", "recovered_min", "local_share", "local_share_min"]
 
 
 def _clusters(res: ChainResults, d: ChainData) -> pd.DataFrame:
@@ -147,13 +147,20 @@ def _clusters(res: ChainResults, d: ChainData) -> pd.DataFrame:
         for p in d.periods:
             lines = lp[(lp.period == p) & lp.line.isin(members)]
             taken = rec[(rec.period == p) & rec.line.isin(members)]
+            mine = [o for o, cl in d.source_cluster.items() if cl == cluster]
+            bought = res.purchases[(res.purchases.period == p)
+                                   & res.purchases.source.isin(mine)]
+            value = float(bought.cost.sum())
             rows.append({"cluster": cluster, "period": p,
                          "lines": int(lines.open.sum()),
                          "lines_min": d.cluster_lines_min.get((cluster, p)),
                          "jobs": float(lines.jobs.sum()),
                          "jobs_min": d.cluster_jobs_min.get((cluster, p)),
                          "recovered_tonnes": float(taken.tonnes.sum()),
-                         "recovered_min": d.cluster_recovered_min.get((cluster, p))})
+                         "recovered_min": d.cluster_recovered_min.get((cluster, p)),
+                         "local_share": float(bought[bought.local.astype(bool)].cost.sum())
+                         / value if value > TOL else None,
+                         "local_share_min": d.cluster_local_share_min.get((cluster, p))})
     return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
 
 

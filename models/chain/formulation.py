@@ -50,6 +50,8 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
     "cluster_jobs_min_floor": (c.cluster_jobs_min_floor, "cluster_jobs_min_index"),
     "cluster_recovered_min_floor": (c.cluster_recovered_min_floor,
                                     "cluster_recovered_min_index"),
+    "cluster_local_share_floor": (c.cluster_local_share_floor,
+                                  "cluster_local_share_index"),
 }
 
 # Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
@@ -223,6 +225,8 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.cluster_jobs_min_index = pyo.Set(initialize=list(d.cluster_jobs_min), dimen=2)
     m.cluster_recovered_min_index = pyo.Set(initialize=list(d.cluster_recovered_min),
                                             dimen=2)
+    m.cluster_local_share_index = pyo.Set(initialize=list(d.cluster_local_share_min),
+                                          dimen=2)
 
     # ---- variables ----------------------------------------------------------------------
     m.purchase = pyo.Var(m.source_periods, domain=pyo.NonNegativeReals,

@@ -319,6 +319,10 @@ SOURCES = Sheet(
         C("duty_rate", T.NUMBER, "Import duty on this offer as a share of its price. Blank: "
           "the import_duty setting for an offer that is not local (local = no), none for a "
           "local one.", unit="fraction", minimum=0.0, maximum=5.0, symbol=r"\tau_o"),
+        C("cluster", T.ID, "The cluster (Clusters sheet) this offer supplies, for a "
+          "local_share_min rule of that cluster: its local share is taken over the offers "
+          "marked with it. Blank: the offer counts for the whole case only.",
+          suggest=("Clusters.cluster",)),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
     ),
     key=("source", "period"),
@@ -590,7 +594,8 @@ POLICY = Sheet(
         C("description", T.TEXT, "Free text."),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
         C("cluster", T.ID, "A cluster on the Clusters sheet: lines_min, jobs_min or "
-          "recovered_min then count only the lines at that cluster's sites. Blank: the "
+          "recovered_min then count only the lines at that cluster's sites, and "
+          "local_share_min only the offers whose Sources.cluster names it. Blank: the "
           "whole case.", suggest=("Clusters.cluster",)),
     ),
     key=("policy", "period", "cluster"),
@@ -670,7 +675,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
               "co2_per_tkm, the carbon_price setting, the Clusters sheet, "
               "Policy.cluster, the LaneMaterials sheet, Materials.stock_days and "
-              "receivable_days, incentive_per_t, Sources.duty_rate and the financing_rate "
+              "receivable_days, incentive_per_t, Sources.duty_rate and cluster, the "
+              "financing_rate "
               "and import_duty settings (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""

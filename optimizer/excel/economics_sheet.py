@@ -109,7 +109,9 @@ def write_economics(w: Any, outcome: Any) -> None:
         Col("jobs", w.tr("col.cluster_jobs"), "int", 12),
         Col("jobs_min", w.tr("col.minimum"), "int", 14),
         Col("recovered_tonnes", w.tr("col.cluster_recovered"), "t", 14),
-        Col("recovered_min", w.tr("col.minimum"), "t", 16)])
+        Col("recovered_min", w.tr("col.minimum"), "t", 16),
+        Col("local_share", w.tr("col.cluster_local_share"), "pct", 14),
+        Col("local_share_min", w.tr("col.minimum"), "pct", 12)])
 
 
 def _section(w: Any, ws: Any, row: int, title: str, records: list[dict[str, object]],

@@ -78,6 +78,9 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "kpi.cost_import_duty": ("Import duty", "İdxal rüsumu", "Ввозная пошлина"),
     "kpi.cost_incentives": ("Per-tonne fees less subsidies", "Hər tona rüsumlar çıxılsın "
                             "subsidiyalar", "Потонные сборы за вычетом субсидий"),
+    "col.cluster_local_share": ("Local share of its offers (value)",
+                                "Təkliflərində yerli pay (dəyərcə)",
+                                "Доля местных предложений (по стоимости)"),
     "econ.kind.line": ("line", "xətt", "линия"),
     "econ.kind.lane": ("lane", "marşrut", "маршрут"),
     "kpi.cost_price_tiers": ("Revenue given up to price tiers",
