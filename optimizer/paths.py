@@ -16,9 +16,22 @@ def templates_dir() -> Path:
     return Path(__file__).resolve().parent / "_bundled_templates"  # wheel install
 
 
-def bundled_case() -> Path:
-    path = templates_dir() / "absheron.xlsx"
-    if not path.exists():
+DEFAULT_CASE = "absheron"
+BLANK = "blank"
+
+
+def bundled_cases() -> list[str]:
+    """Names of the bundled example workbooks (every template but the blank one)."""
+    return sorted(p.stem for p in templates_dir().glob("*.xlsx") if p.stem != BLANK)
+
+
+def bundled_case(name: str = DEFAULT_CASE) -> Path:
+    """The bundled example workbook ``name`` (default: the one ``chainopt run`` solves)."""
+    path = templates_dir() / f"{name}.xlsx"
+    if name == BLANK or not path.exists():
+        if name != DEFAULT_CASE and (templates_dir() / f"{DEFAULT_CASE}.xlsx").exists():
+            raise ChainoptError(f"there is no bundled case named {name!r}; choose one of "
+                                f"{', '.join(bundled_cases())}", ExitCode.USAGE)
         raise ChainoptError(f"the bundled case is missing ({path})", ExitCode.INPUT_UNREADABLE)
     return path
 

@@ -15,6 +15,8 @@ from optimizer.pipeline import RunOutcome, solve_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 ABSHERON = ROOT / "input_templates" / "absheron.xlsx"
+METALS = ROOT / "input_templates" / "metals.xlsx"
+CLUSTER = ROOT / "input_templates" / "cluster.xlsx"
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,15 @@ def absheron_model(absheron_data: ChainData) -> pyo.ConcreteModel:
 @pytest.fixture(scope="session")
 def absheron_outcome() -> RunOutcome:
     return solve_workbook(ABSHERON)
+
+
+@pytest.fixture(scope="session")
+def metals_outcome() -> RunOutcome:
+    """The bundled metals case, solved once per session."""
+    return solve_workbook(METALS)
+
+
+@pytest.fixture(scope="session")
+def cluster_outcome() -> RunOutcome:
+    """The bundled cluster case (polymer + metals), solved once per session."""
+    return solve_workbook(CLUSTER)

@@ -13,7 +13,16 @@ from models.validation.issues import IssueList, Severity
 from models.validation.tables import check_references, parse_table
 from optimizer.excel.read import read_workbook
 from tools.absheron_case import LINES, MODE_COST, absheron_tables
-from tools.make_templates import BLANK_FILE, CASE_FILE, TEMPLATES, make_templates
+from tools.cluster_case import cluster_tables
+from tools.make_templates import (
+    BLANK_FILE,
+    CASE_FILE,
+    CLUSTER_FILE,
+    METALS_FILE,
+    TEMPLATES,
+    make_templates,
+)
+from tools.metals_case import metals_tables
 
 Row = dict[str, object]
 
@@ -21,6 +30,13 @@ Row = dict[str, object]
 @pytest.fixture(scope="module")
 def case() -> dict[str, list[Row]]:
     return absheron_tables()
+
+
+@pytest.fixture(scope="module", params=["absheron", "metals", "cluster"])
+def any_case(request: pytest.FixtureRequest) -> dict[str, list[Row]]:
+    """Each bundled case's tables (the data checks below hold for all three)."""
+    return {"absheron": absheron_tables, "metals": metals_tables,
+            "cluster": cluster_tables}[request.param]()
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +73,7 @@ def _fingerprint(path: Path) -> dict[str, object]:
         workbook.close()
 
 
-@pytest.mark.parametrize("name", [CASE_FILE, BLANK_FILE])
+@pytest.mark.parametrize("name", [CASE_FILE, METALS_FILE, CLUSTER_FILE, BLANK_FILE])
 def test_committed_templates_are_current(fresh: Path, name: str) -> None:
     committed = TEMPLATES / name
     assert committed.exists(), f"run: uv run python tools/make_templates.py ({name} missing)"
@@ -68,9 +84,10 @@ def test_committed_templates_are_current(fresh: Path, name: str) -> None:
     assert list(new) == list(stored)
 
 
-def test_case_passes_table_validation(fresh: Path) -> None:
+@pytest.mark.parametrize("name", [CASE_FILE, METALS_FILE, CLUSTER_FILE])
+def test_case_passes_table_validation(fresh: Path, name: str) -> None:
     issues = IssueList()
-    raw = read_workbook(fresh / CASE_FILE, issues)
+    raw = read_workbook(fresh / name, issues)
     assert raw is not None
     tables = {s.name: parse_table(raw.tables.get(s.name), s, issues)
               for s in SHEETS if s.name != "Settings"}
@@ -94,7 +111,8 @@ def test_counts_from_the_brief(case: dict[str, list[Row]]) -> None:
     assert [r["material"] for r in case["Materials"] if r.get("disposal_cost")] == ["RESIDUE"]
 
 
-def test_references_resolve(case: dict[str, list[Row]]) -> None:
+def test_references_resolve(any_case: dict[str, list[Row]]) -> None:
+    case = any_case
     materials = {r["material"] for r in case["Materials"]}
     places = {r["site"] for r in case["Sites"]} | {r["location"] for r in case["Locations"]}
     recipes = {r["applies_to"] for r in case["Recipes"]}
@@ -105,7 +123,8 @@ def test_references_resolve(case: dict[str, list[Row]]) -> None:
     assert {r["market"] for r in case["Markets"]} <= places
     assert {r["origin"] for r in case["Lanes"]} | {r["destination"] for r in case["Lanes"]} \
         <= places
-    groups = {(r["applies_to"], r["recipe"], r["share_group"]) for r in case["RecipeGroups"]}
+    groups = {(r["applies_to"], r["recipe"], r["share_group"])
+              for r in case.get("RecipeGroups", [])}
     used = {(r["applies_to"], r["recipe"], r["share_group"]) for r in case["Recipes"]
             if r.get("share_group")}
     assert groups == used
@@ -114,7 +133,8 @@ def test_references_resolve(case: dict[str, list[Row]]) -> None:
             assert all(r.get("reference") for r in case.get(sheet.name, [])), sheet.name
 
 
-def test_recipes_are_sound(case: dict[str, list[Row]]) -> None:
+def test_recipes_are_sound(any_case: dict[str, list[Row]]) -> None:
+    case = any_case
     yields: dict[tuple[object, object], float] = defaultdict(float)
     inputs: dict[tuple[object, object], list[Row]] = defaultdict(list)
     for row in case["Recipes"]:

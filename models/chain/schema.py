@@ -201,7 +201,7 @@ MATERIALS = Sheet(
     "Materials",
     "Every material in the chain: feedstocks, intermediates, end products and residues.",
     (
-        C("material", T.ID, "Material identifier.", required=True, example="V_PPH"),
+        C("material", T.ID, "Material identifier.", required=True, example="MAT_01"),
         C("name", T.TEXT, "Readable name."),
         C("kind", T.ENUM, "What role the material plays.", required=True,
           choices=MATERIAL_KINDS),
@@ -234,7 +234,7 @@ LOCATIONS = Sheet(
     "Places that are not sites: markets, ports, supplier hubs. Sites are listed on the "
     "Sites sheet; together they are every place a source, market or lane may name.",
     (
-        C("location", T.ID, "Location identifier.", required=True, example="M_BAKU"),
+        C("location", T.ID, "Location identifier.", required=True, example="MARKET_1"),
         C("name", T.TEXT, "Readable name."),
         C("latitude", T.NUMBER, "Latitude (for maps).", unit="deg", minimum=-90, maximum=90),
         C("longitude", T.NUMBER, "Longitude (for maps).", unit="deg", minimum=-180,
@@ -250,7 +250,7 @@ SITES = Sheet(
     "Sites",
     "Industrial parks where processing lines can be built.",
     (
-        C("site", T.ID, "Site identifier.", required=True, example="SCIP"),
+        C("site", T.ID, "Site identifier.", required=True, example="PARK_A"),
         C("name", T.TEXT, "Readable name."),
         C("latitude", T.NUMBER, "Latitude (for maps).", unit="deg", minimum=-90, maximum=90),
         C("longitude", T.NUMBER, "Longitude (for maps).", unit="deg", minimum=-180,
@@ -302,7 +302,7 @@ SOURCES = Sheet(
     "Sources",
     "Feedstock offers: a material offered at a location, per period.",
     (
-        C("source", T.ID, "Offer identifier.", required=True, example="SOCAR_PPH"),
+        C("source", T.ID, "Offer identifier.", required=True, example="OFFER_01"),
         C("material", T.ID, "Material offered.", required=True, refs=("Materials",)),
         C("location", T.ID, "Where it is offered (a site or a location).", required=True,
           refs=("Sites", "Locations")),
@@ -333,7 +333,7 @@ LINES = Sheet(
     "Lines",
     "Processing lines: candidates that may be built, existing lines that must run.",
     (
-        C("line", T.ID, "Line identifier.", required=True, example="C01"),
+        C("line", T.ID, "Line identifier.", required=True, example="L01"),
         C("site", T.ID, "Site of the line.", required=True, refs=("Sites",)),
         C("technology", T.ID, "Technology; recipes may be given per technology.",
           required=True),
@@ -371,7 +371,7 @@ RECIPES = Sheet(
     "technology.",
     (
         C("applies_to", T.ID, "A technology, or a line ID for a line-specific recipe.",
-          required=True, example="T01", suggest=("Lines.technology", "Lines.line")),
+          required=True, example="TECH_01", suggest=("Lines.technology", "Lines.line")),
         C("recipe", T.ID, "Operating mode name; one mode if the technology has one.",
           default="main"),
         C("material", T.ID, "Input or output material.", required=True, refs=("Materials",)),
@@ -469,7 +469,7 @@ LANES = Sheet(
     "distance; either way it is multiplied by the material's volume factor, then the "
     "surcharge (borders, documents) is added.",
     (
-        C("lane", T.ID, "Lane identifier.", required=True, example="SCIP-M_BAKU-road"),
+        C("lane", T.ID, "Lane identifier.", required=True, example="PARK_A>MARKET_1:road"),
         C("origin", T.ID, "Where the lane starts.", required=True,
           refs=("Sites", "Locations")),
         C("destination", T.ID, "Where the lane ends.", required=True,
