@@ -505,7 +505,7 @@ RAMP_UP = Sheet(
     "case of one year reads year 1 as its single planning utilisation.",
     (
         C("technology", T.ID, "Technology, as on the Lines sheet.", required=True,
-          suggest=("Lines.technology",), example="T01"),
+          suggest=("Lines.technology",), example="TECH_01"),
         C("year", T.INTEGER, "Year of operation (1 = the build year).", required=True,
           minimum=1, example="1"),
         C("utilisation_max", T.NUMBER, "Most share of capacity used in that year.",
@@ -566,7 +566,7 @@ CLUSTERS = Sheet(
     "Groups of sites that a Policy row may name (SME-cluster rules per cluster): one row "
     "per site of a cluster. A site may belong to several clusters.",
     (
-        C("cluster", T.ID, "Cluster identifier.", required=True, example="SUMGAYIT"),
+        C("cluster", T.ID, "Cluster identifier.", required=True, example="CLUSTER_A"),
         C("site", T.ID, "A site of the cluster.", required=True, refs=("Sites",)),
         C("description", T.TEXT, "Free text."),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
