@@ -54,6 +54,10 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
                                   "cluster_local_share_index"),
 }
 
+# Constraints that only tighten the LP relaxation (no integer plan violates them): the
+# marginal-value LP, with every build decision held, leaves them out.
+VALID_INEQUALITIES: tuple[str, ...] = ("output_link",)
+
 # Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
 VARIABLES: dict[str, tuple[str, str, str]] = {
     "purchase": ("q_{o,p}", "t/yr", "feedstock bought from offer o"),
