@@ -37,6 +37,9 @@ def run(
         "--lang", help="Language of the results workbook: en, az or ru.")] = "en",
     pdf: Annotated[bool, typer.Option(
         "--pdf", help="Also write a PDF of the results (needs LibreOffice).")] = False,
+    html: Annotated[bool, typer.Option(
+        "--html", help="Also write one self-contained HTML page of the plan beside the "
+        "workbook (for e-mail: charts work offline).")] = False,
 ) -> None:
     """Validate the workbook, solve it, check the plan and write results/<case>-<time>.xlsx.
 
@@ -58,7 +61,8 @@ def run(
             None if quiet else lambda phase: log.info("%s ...", phase),
             solve_progress=display.solver if live else None)
         written = _write(outcome, path, output, started, lang, pdf, display)
-    _report(outcome, written, pdf)
+        page = _write_html(written, lang) if html else None
+    _report(outcome, written, pdf, page)
 
 
 def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
@@ -87,7 +91,17 @@ def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.dat
         fail(ExitCode.PUBLISH_FAILED, f"cannot write {target}: {exc}")
 
 
-def _report(outcome: RunOutcome, written: Path, pdf: bool) -> None:
+def _write_html(written: Path, lang: str) -> Path | None:
+    from optimizer.web.export import write_html
+
+    try:
+        return write_html(written, lang)
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("HTML page not written: %s", exc)
+        return None
+
+
+def _report(outcome: RunOutcome, written: Path, pdf: bool, page: Path | None = None) -> None:
     assert outcome.solve is not None and outcome.data is not None
     solve = outcome.solve
     k = outcome.results.kpis if outcome.results else {}
@@ -99,6 +113,8 @@ def _report(outcome: RunOutcome, written: Path, pdf: bool) -> None:
         made = written.with_suffix(".pdf")
         typer.echo(f"PDF: {made}" if made.exists() else
                    "PDF: not written (LibreOffice is not installed or failed; see above).")
+    if page is not None:
+        typer.echo(f"HTML: {page}")
     if outcome.check_findings:
         for finding in outcome.check_findings:
             typer.echo(f"CHECK FAILED: {finding.format()}", err=True)

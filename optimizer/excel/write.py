@@ -33,6 +33,7 @@ from optimizer.fileio import atomic_write
 from optimizer.report import figures, story
 from optimizer.report import numbers as fmt
 from optimizer.report.i18n import check_lang, tr
+from optimizer.report.numbers import SECONDS
 from optimizer.versions import package_versions
 
 log = logging.getLogger(__name__)
@@ -46,7 +47,6 @@ WORKBOOK_OPTIONS = {
 HEADER_FILL = "#1F4E78"
 TOTAL_FILL = "#DDEBF7"
 K_UNIT = {"en": "k", "az": "min", "ru": "тыс."}
-SECONDS = {"en": "s", "az": "san", "ru": "с"}
 CHART_ROWS = 30
 SANKEY_SCALE = 0.68
 MAP_SCALE = 0.62
@@ -227,7 +227,8 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
                   pdf: bool = False) -> Path:
     """Write the results workbook of a solved run atomically; returns where it landed.
 
-    Also writes ``<name>-sankey.png`` and ``<name>-map.png`` next to it, and with
+    Also writes ``<name>-sankey.png``, ``<name>-map.png`` and ``<name>-page.json`` (the
+    data of the web page, optimizer/report/page.py) next to it, and with
     ``pdf`` a ``<name>.pdf`` through LibreOffice when it is installed (a warning says so
     when it is not; the workbook is written either way).
     """
@@ -237,6 +238,7 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
     for name, data in report.images.items():
         atomic_write(written.with_name(f"{written.stem}-{name}.png"),
                      lambda tmp, data=data: tmp.write_bytes(data))  # type: ignore[misc]
+    _write_page_data(written, outcome, report, started)
     if pdf:
         from optimizer.report.pdf import PdfError, export_pdf, unavailable_reason
 
@@ -249,6 +251,23 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
             except PdfError as exc:
                 log.warning("PDF not written: %s", exc)
     return written
+
+
+def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.datetime) -> None:
+    """``<name>-page.json`` beside the workbook: what `chainopt serve` and `run --html` show
+    (optimizer/report/page.py). A failure here never costs the workbook."""
+    import json
+
+    from optimizer.report.page import page_data
+
+    try:
+        text = json.dumps(page_data(outcome, report, started), ensure_ascii=False)
+        def write(tmp: Path) -> None:
+            tmp.write_text(text, encoding="utf-8")
+
+        atomic_write(written.with_name(f"{written.stem}-page.json"), write)
+    except (OSError, ValueError, KeyError, AttributeError) as exc:
+        log.warning("page data not written beside %s: %s", written.name, exc)
 
 
 def prepare_report(outcome: Any, lang: str) -> Report:
@@ -305,7 +324,6 @@ def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> No
 
 def _summary(w: _Writer, outcome: Any, report: Report) -> Any:
     data, res, solve = outcome.data, outcome.results, outcome.solve
-    k = res.kpis
     lang = w.lang
     ws = w.sheet("sheet.summary")
     ws.hide_gridlines(2)
@@ -321,31 +339,7 @@ def _summary(w: _Writer, outcome: Any, report: Report) -> Any:
                    clean_text(story.status_words(solve, outcome.settings, lang)),
                    w.formats["wrap"])
     ws.set_row(2, 18)
-    rows: list[tuple[str, object, str]] = [
-        ("kpi.status", story.status_short(solve, lang), "text"),
-        ("kpi.objective", solve.objective, "money"),
-        ("kpi.bound", solve.bound, "money"),
-        ("kpi.gap", solve.gap, "pct"),
-        ("kpi.seconds", solve.seconds, "sec"),
-        ("kpi.revenue", k["revenue"], "money"),
-        ("kpi.cost_feedstock", k["cost_feedstock"], "money"),
-        ("kpi.cost_variable", k["cost_variable"], "money"),
-        ("kpi.cost_transport", k["cost_transport"], "money"),
-        ("kpi.cost_disposal", k["cost_disposal"], "money"),
-        ("kpi.cost_fixed", k["cost_fixed"], "money"),
-        *economics_sheet.summary_rows(data, k),
-        ("kpi.net", k["net_value"], "money"),
-        ("kpi.jobs", k["jobs"], "int"),
-        ("kpi.lines_built", k["lines_built"], "int"),
-        ("kpi.candidates", k["lines_candidates"], "int"),
-        ("kpi.sites_used", k["sites_used"], "int"),
-        ("kpi.capex", k["capex"], "money"),
-        ("kpi.feedstock", k["feedstock_tonnes"], "t"),
-        ("kpi.recovered", k["recovered_tonnes"], "t"),
-        ("kpi.sales", k["sales_tonnes"], "t"),
-        ("kpi.check", w.tr("check.passed") if not outcome.check_findings else
-         w.tr("check.failed", n=len(outcome.check_findings)), "text"),
-    ]
+    rows = kpi_rows(outcome, lang)
     top = 4
     w.text(ws, top, 0, w.tr("summary.key_figures"), "header")
     w.text(ws, top, 1, w.tr("summary.value"), "header")
@@ -375,6 +369,38 @@ def _summary(w: _Writer, outcome: Any, report: Report) -> Any:
     _summary_charts(w, ws, outcome, report, row + 1)
     _print_setup(ws)
     return ws
+
+
+def kpi_rows(outcome: Any, lang: str) -> list[tuple[str, object, str]]:
+    """The key figures of the Summary sheet: (i18n key, value, format). The web pages and
+    the HTML export show the same rows (optimizer/report/page.py)."""
+    res, solve = outcome.results, outcome.solve
+    k = res.kpis
+    return [
+        ("kpi.status", story.status_short(solve, lang), "text"),
+        ("kpi.objective", solve.objective, "money"),
+        ("kpi.bound", solve.bound, "money"),
+        ("kpi.gap", solve.gap, "pct"),
+        ("kpi.seconds", solve.seconds, "sec"),
+        ("kpi.revenue", k["revenue"], "money"),
+        ("kpi.cost_feedstock", k["cost_feedstock"], "money"),
+        ("kpi.cost_variable", k["cost_variable"], "money"),
+        ("kpi.cost_transport", k["cost_transport"], "money"),
+        ("kpi.cost_disposal", k["cost_disposal"], "money"),
+        ("kpi.cost_fixed", k["cost_fixed"], "money"),
+        *economics_sheet.summary_rows(outcome.data, k),
+        ("kpi.net", k["net_value"], "money"),
+        ("kpi.jobs", k["jobs"], "int"),
+        ("kpi.lines_built", k["lines_built"], "int"),
+        ("kpi.candidates", k["lines_candidates"], "int"),
+        ("kpi.sites_used", k["sites_used"], "int"),
+        ("kpi.capex", k["capex"], "money"),
+        ("kpi.feedstock", k["feedstock_tonnes"], "t"),
+        ("kpi.recovered", k["recovered_tonnes"], "t"),
+        ("kpi.sales", k["sales_tonnes"], "t"),
+        ("kpi.check", tr("check.passed", lang) if not outcome.check_findings else
+         tr("check.failed", lang, n=len(outcome.check_findings)), "text"),
+    ]
 
 
 SUMMARY_WIDTHS = (38, 18, 3, 12, 15, 3, 26, 13, 13, 13)

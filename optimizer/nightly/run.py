@@ -239,6 +239,9 @@ def _describe(outcome: RunOutcome) -> dict[str, Any]:
         "watchdog_stopped_solver": solve.interrupted_by_watchdog if solve else None,
         "timings": outcome.timings,
         "check_findings": [f.format() for f in outcome.check_findings],
+        # the night's key figures, for the run history (chainopt serve)
+        "kpis": ({k: v for k, v in outcome.results.kpis.items() if isinstance(v, int | float)}
+                 if outcome.results is not None else {}),
     }
 
 

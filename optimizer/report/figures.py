@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
 from optimizer.excel.cells import clean_text
+from optimizer.report import basemap
 from optimizer.report import numbers as fmt
 from optimizer.report.i18n import tr
 from optimizer.report.story import short
@@ -354,9 +355,10 @@ def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
              period: str) -> bytes:
     """Sources, sites and markets at their coordinates, with flow lines by tonnes.
 
-    Drawn in an equirectangular plane (x = longitude x cos(mean latitude)), with a
-    graticule and no base map. When most places crowd around the main site, an inset
-    shows that area enlarged.
+    Drawn in an equirectangular plane (x = longitude x cos(mean latitude)), over
+    coastlines, lake shores and country borders from Natural Earth (shipped in the
+    package, optimizer/report/basemap.py) where the region is covered. When most places
+    crowd around the main site, an inset shows that area enlarged.
     """
     roles = map_places(d, res, period)
     pts = {n: d.coordinates[n] for n in roles if n in d.coordinates}
@@ -377,6 +379,7 @@ def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
     ax.set_xlabel(tr("fig.longitude", lang))
     ax.set_ylabel(tr("fig.latitude", lang))
     top = float(pairs.tonnes.max()) if len(pairs) else 1.0
+    has_base = _draw_basemap(ax, geo)
     zoom = _crowd(d, res, xy, span)
     _draw_layer(ax, d, roles, xy, pairs, top, lang, skip_labels=set(zoom))
     corners = _free_corners(ax, xy)
@@ -393,6 +396,7 @@ def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
         inset.set_xticks([])
         inset.set_yticks([])
         inset.set_title(tr("fig.inset", lang), fontsize=9)
+        _draw_basemap(inset, geo)
         _draw_layer(inset, d, roles, {n: xy[n] for n in zoom}, pairs, top, lang,
                     skip_labels=set())
         ax.indicate_inset_zoom(inset, edgecolor="#888888")
@@ -412,9 +416,31 @@ def draw_map(d: ChainData, res: ChainResults, pairs: pd.DataFrame, lang: str,
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=4,
               fontsize=9, frameon=False)
     ax.set_title(_plain(tr("fig.map_title", lang, period=period)), fontsize=14, loc="left")
-    ax.text(1.0, 1.01, tr("fig.map_note", lang), transform=ax.transAxes, ha="right",
+    ax.text(1.0, 1.01, tr("fig.map_note" if has_base else "fig.map_note_none", lang),
+            transform=ax.transAxes, ha="right",
             va="bottom", fontsize=8, color="#666666")
     return _png(fig)
+
+
+BASE_STYLE = {"coastline": {"color": "#5d8ab4", "linewidth": 0.9},
+              "lake": {"color": "#5d8ab4", "linewidth": 0.7},
+              "border": {"color": "#8c8c8c", "linewidth": 0.7, "linestyle": (0, (4, 2))}}
+
+
+def _draw_basemap(ax: Axes, geo: _Geo) -> bool:
+    """Coastlines, lakes and borders inside the axes' current limits; False if the shipped
+    data does not cover them. Limits are kept: the base map never widens the view."""
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    box = (x0 / geo.k, y0, x1 / geo.k, y1)
+    if not basemap.covers(*box):
+        return False
+    for kind, items in basemap.paths(*box).items():
+        for path in items:
+            ax.plot([x * geo.k for x, _ in path], [y for _, y in path], zorder=1,
+                    solid_capstyle="round", **BASE_STYLE[kind])  # type: ignore[arg-type]
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    return True
 
 
 def _crowd(d: ChainData, res: ChainResults, xy: dict[str, tuple[float, float]],

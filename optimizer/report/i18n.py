@@ -706,9 +706,17 @@ T: dict[str, tuple[str, str, str]] = {
     "fig.legend_market": ("Market", "Bazar", "Рынок"),
     "fig.legend_flow": ("Flow, width in proportion to t/yr", "Axın, eni t/il ilə mütənasib",
                         "Поток, толщина пропорциональна т/год"),
-    "fig.map_note": ("Positions from the workbook's coordinates; no base map.",
-                     "Mövqelər faylın koordinatlarından; əsas xəritə yoxdur.",
-                     "Положения по координатам книги; без подложки."),
+    "fig.map_note": ("Positions from the workbook's coordinates; coastlines and borders: "
+                     "Natural Earth (public domain).",
+                     "Mövqelər faylın koordinatlarından; sahil xətləri və sərhədlər: "
+                     "Natural Earth (ictimai mülkiyyət).",
+                     "Положения по координатам книги; береговые линии и границы: "
+                     "Natural Earth (общественное достояние)."),
+    "fig.map_note_none": ("Positions from the workbook's coordinates; no base map for this "
+                          "region.",
+                          "Mövqelər faylın koordinatlarından; bu region üçün əsas xəritə "
+                          "yoxdur.",
+                          "Положения по координатам книги; для этого региона подложки нет."),
     "fig.inset": ("Detail around the sites", "Meydançalar ətrafında ətraflı",
                   "Подробно вокруг площадок"),
     "fig.latitude": ("latitude", "enlik", "широта"),
@@ -880,6 +888,107 @@ T: dict[str, tuple[str, str, str]] = {
     "chart.other_lines": ("{n} other lines", "digər {n} xətt", "другие линии ({n})"),
     "chart.other": ("Not attributable to a line", "Xəttə aid edilməyən",
                     "Не относится к линиям"),
+    # ---- web pages (chainopt serve) and the HTML export -------------------------------
+    "web.title": ("chainopt: plans for the ministry", "chainopt: nazirlik üçün planlar",
+                  "chainopt: планы для министерства"),
+    "web.latest": ("Latest plan", "Son plan", "Последний план"),
+    "web.history": ("Run history", "Hesablamaların tarixçəsi", "История расчётов"),
+    "web.scenarios": ("Scenario comparisons", "Ssenari müqayisələri", "Сравнение сценариев"),
+    "web.language": ("Language", "Dil", "Язык"),
+    "web.login": ("Sign in", "Daxil olun", "Вход"),
+    "web.logout": ("Sign out", "Çıxış", "Выйти"),
+    "web.username": ("User name", "İstifadəçi adı", "Имя пользователя"),
+    "web.password": ("Password", "Şifrə", "Пароль"),
+    "web.login_failed": ("Wrong user name or password.", "İstifadəçi adı və ya şifrə yanlışdır.",
+                         "Неверное имя пользователя или пароль."),
+    "web.readonly": ("Read-only view of the nightly runs; the results workbook is the "
+                     "document of record.",
+                     "Gecə hesablamalarının yalnız oxunuş üçün görünüşü; rəsmi sənəd nəticələr "
+                     "faylıdır.",
+                     "Просмотр ночных расчётов только для чтения; официальный документ — "
+                     "книга результатов."),
+    "web.no_runs": ("No run has published a plan yet.", "Hələ heç bir hesablama plan dərc "
+                    "etməyib.", "Ни один расчёт ещё не опубликовал план."),
+    "web.case": ("Case", "Layihə", "Кейс"),
+    "web.run_of": ("Run {run} of {date}", "{date} tarixli {run} hesablaması",
+                   "Расчёт {run} от {date}"),
+    "web.sankey": ("From feedstock to markets", "Xammaldan bazarlara", "От сырья к рынкам"),
+    "web.map": ("Map", "Xəritə", "Карта"),
+    "web.lines": ("Lines", "Xətlər", "Линии"),
+    "web.flows": ("Flows", "Daşımalar", "Перевозки"),
+    "web.click_hint": ("Hover for values; click a bar or a flow to see its row in the table "
+                       "below.",
+                       "Dəyərlər üçün üzərinə gətirin; cədvəldə sətrini görmək üçün sütuna və "
+                       "ya axına klikləyin.",
+                       "Наведите курсор, чтобы увидеть значения; щёлкните столбец или поток, "
+                       "чтобы увидеть его строку в таблице ниже."),
+    "web.downloads": ("Downloads", "Yükləmələr", "Файлы"),
+    "web.download_workbook": ("Results workbook", "Nəticələr faylı", "Книга результатов"),
+    "web.published": ("Published files (latest)", "Dərc olunmuş fayllar (son)",
+                      "Опубликованные файлы (последние)"),
+    "web.run_files": ("Files of this run", "Bu hesablamanın faylları", "Файлы этого расчёта"),
+    "web.net_value": ("Net value", "Xalis gəlir", "Чистый доход"),
+    "web.history_chart": ("Net value, jobs and lines built, night by night",
+                          "Gecə-gecə xalis gəlir, iş yerləri və tikilən xətlər",
+                          "Чистый доход, рабочие места и построенные линии по ночам"),
+    "web.history_hint": ("Click a point to open that run.",
+                         "Hesablamanı açmaq üçün nöqtəyə klikləyin.",
+                         "Щёлкните точку, чтобы открыть расчёт."),
+    "web.col_run": ("Run", "Hesablama", "Расчёт"),
+    "web.col_started": ("Started", "Başlama", "Начало"),
+    "web.col_status": ("Status", "Status", "Статус"),
+    "web.col_gap": ("Gap", "Fərq (gap)", "Разрыв (gap)"),
+    "web.col_duration": ("Duration", "Müddət", "Длительность"),
+    "web.col_exit": ("Exit code", "Çıxış kodu", "Код завершения"),
+    "web.col_reason": ("Reason", "Səbəb", "Причина"),
+    "web.ok": ("ok", "uğurlu", "успешно"),
+    "web.failed": ("failed", "uğursuz", "сбой"),
+    "web.run_page": ("Run {run}", "{run} hesablaması", "Расчёт {run}"),
+    "web.run_plan": ("Plan of this run", "Bu hesablamanın planı", "План этого расчёта"),
+    "web.changes": ("What changed since the previous run", "Əvvəlki hesablamadan bəri nə "
+                    "dəyişib", "Что изменилось с предыдущего расчёта"),
+    "web.no_changes": ("No change report for this run (first run, or no result).",
+                       "Bu hesablama üçün dəyişiklik hesabatı yoxdur (ilk hesablama və ya "
+                       "nəticə yoxdur).",
+                       "Отчёта об изменениях нет (первый расчёт или нет результата)."),
+    "web.previous": ("Previous run", "Əvvəlki hesablama", "Предыдущий расчёт"),
+    "web.kpi_change": ("Key figures against the previous run", "Əsas göstəricilər əvvəlki "
+                       "hesablama ilə müqayisədə", "Основные показатели по сравнению с "
+                       "предыдущим расчётом"),
+    "web.before": ("Previous run", "Əvvəlki", "Предыдущий"),
+    "web.now": ("This run", "Bu hesablama", "Этот расчёт"),
+    "web.delta": ("Change", "Dəyişiklik", "Изменение"),
+    "web.issues": ("Problems found", "Tapılan problemlər", "Найденные проблемы"),
+    "web.no_page": ("This run has no page data (written by an older chainopt); download "
+                    "the workbook.",
+                    "Bu hesablamanın səhifə məlumatı yoxdur (köhnə chainopt); faylı yükləyin.",
+                    "Для этого расчёта нет данных страницы (старая версия chainopt); "
+                    "скачайте книгу."),
+    "web.comparison_chart": ("Scenarios compared", "Ssenarilərin müqayisəsi",
+                             "Сравнение сценариев"),
+    "web.no_comparisons": ("No scenario comparison yet: `chainopt scenarios` writes "
+                           "<name>-comparison.xlsx files into the output folder.",
+                           "Hələ ssenari müqayisəsi yoxdur: `chainopt scenarios` "
+                           "<name>-comparison.xlsx fayllarını çıxış qovluğuna yazır.",
+                           "Сравнений сценариев пока нет: `chainopt scenarios` записывает "
+                           "файлы <name>-comparison.xlsx в папку результатов."),
+    "web.comparison_sheet": ("First sheet of the workbook: {sheet}",
+                             "Faylın birinci vərəqi: {sheet}",
+                             "Первый лист книги: {sheet}"),
+    "web.truncated": ("Only the first {n} rows are shown; the workbook has them all.",
+                      "Yalnız ilk {n} sətir göstərilir; faylda hamısı var.",
+                      "Показаны только первые {n} строк; в книге есть все."),
+    "web.unreadable": ("This workbook cannot be shown: {reason}",
+                       "Bu fayl göstərilə bilməz: {reason}",
+                       "Эту книгу нельзя показать: {reason}"),
+    "web.not_found": ("Not found.", "Tapılmadı.", "Не найдено."),
+    "web.made": ("Made by chainopt from {file} on {date}.",
+                 "chainopt tərəfindən {file} faylından {date} tarixində hazırlanıb.",
+                 "Подготовлено chainopt из {file}, {date}."),
+    "web.check_failed": ("The independent check found problems:",
+                         "Müstəqil yoxlama problemlər tapdı:",
+                         "Независимая проверка нашла проблемы:"),
+    "web.nights": ("{n} runs in the archive", "Arxivdə {n} hesablama", "Расчётов в архиве: {n}"),
     # ---- PDF ------------------------------------------------------------------------
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }

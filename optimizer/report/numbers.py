@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 NBSP = "\u00a0"
+SECONDS = {"en": "s", "az": "san", "ru": "с"}  # the unit after a number of seconds
 _SCALE = {
     "en": {"M": "M", "k": "k", "kt": "kt", "t": "t"},
     "az": {"M": "mln", "k": "min", "kt": "min t", "t": "t"},
