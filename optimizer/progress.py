@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 import time
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.live import Live
@@ -87,3 +87,56 @@ class RunProgress:
 
 def interactive(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
+
+
+class BatchProgress:
+    """Progress of a batch of scenario solves: a bar with done, failed and remaining and
+    the elapsed time on a terminal; otherwise one plain log line per finished scenario."""
+
+    def __init__(self, total: int, enabled: bool, label: str = "scenarios",
+                 console: Console | None = None) -> None:
+        import logging
+
+        self.console = console or Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self.total, self.done, self.failed = total, 0, 0
+        self.label = label
+        self.started = time.perf_counter()
+        self._log = logging.getLogger("chainopt")
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> BatchProgress:
+        if self.enabled:
+            from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.completed}/{task.total} done, {task.fields[failed]} failed, "
+                           "{task.fields[left]} left"), TimeElapsedColumn(),
+                console=self.console, transient=False)
+            self._progress.__enter__()
+            self._task = self._progress.add_task(self.label, total=self.total, failed=0,
+                                                 left=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.__exit__(None, None, None)
+
+    def extend(self, more: int) -> None:
+        """More solves joined the batch (a sweep's bisection rounds)."""
+        self.total += more
+        if self._progress is not None:
+            self._progress.update(self._task, total=self.total, left=self.total - self.done)
+
+    def finished(self, name: str, ok: bool, detail: str) -> None:
+        self.done += 1
+        self.failed += 0 if ok else 1
+        self.total = max(self.total, self.done)  # a sweep's bisection adds solves as it goes
+        if self._progress is not None:
+            self._progress.update(self._task, completed=self.done, failed=self.failed,
+                                  left=max(self.total - self.done, 0))
+        else:
+            self._log.info("%s: %s (%d/%d done, %d failed, %.1f s)", name, detail, self.done,
+                           self.total, self.failed, time.perf_counter() - self.started)

@@ -498,3 +498,51 @@ def write_model_file(model: pyo.ConcreteModel, path: Path) -> Path:
     """Write exactly the model HiGHS solves (MPS or LP, by suffix), for HiGHS-alone benchmarks."""
     _session(model).highs.writeModel(str(path))
     return path
+
+
+def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResult:
+    """Solve in this process, with HiGHS's own (soft) time limit: no solver process.
+
+    For scenario workers (optimizer/scenarios/runner.py), which are already processes of
+    their own: starting a solver process per scenario would pay Python's start-up and the
+    imports again every time. Statuses, objective and bound mean what they mean in
+    solve_model; the watchdog's hard limit is not applied here.
+    """
+    violated = list(getattr(model, "constant_violations", []))
+    if violated:
+        return SolveResult(SolveStatus.INFEASIBLE, None, None, None, 0.0, SOLVER_NAME,
+                           solver_version(), "infeasible limits found while building",
+                           reasons=violated)
+    start = time.perf_counter()
+    session = _session(model, fresh=True)
+    h = make_highs(session.arrays)
+    handoff = time.perf_counter() - start
+    for key, value in _options(settings).items():
+        h.setOptionValue(key, value)
+    run_start = time.perf_counter()
+    h.run()
+    solver_seconds = time.perf_counter() - run_start
+    info = h.getInfo()
+    child = _ChildResult(model_status=int(h.getModelStatus()),
+                         has_plan=info.primal_solution_status == 2,
+                         bound=float(info.mip_dual_bound)
+                         if math.isfinite(float(info.mip_dual_bound)) else None)
+    status = _status(child)
+    if child.model_status == int(highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        n = len(session.arrays.cost)
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
+        h.clearSolver()
+        h.run()
+        feasible = h.getInfo().primal_solution_status == 2
+        status = SolveStatus.UNBOUNDED if feasible else SolveStatus.INFEASIBLE
+    objective = bound = None
+    if status.has_plan:
+        _load(session, np.asarray(h.getSolution().col_value))
+        objective = float(pyo.value(_objective(model)))
+        bound = _bound(session, status, objective, child.bound)
+    session._highs = h if status.has_plan else None  # reused for marginal values
+    return SolveResult(
+        status, objective, bound, _relative_gap(objective, bound),
+        time.perf_counter() - start, SOLVER_NAME, solver_version(),
+        str(h.modelStatusToString(h.getModelStatus())), size=session.size,
+        seconds_handoff=handoff, seconds_solver=solver_seconds)

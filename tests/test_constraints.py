@@ -484,6 +484,46 @@ def test_local_share_floor(tmp_path: Path) -> None:
     assert tonnes(relaxed.purchases, source="SRC_FL") == approx(0)
 
 
+def test_supply_group_ceiling(tmp_path: Path) -> None:
+    """SRC_F (10/t, at most 50 t) and SRC_F2 (12/t) form supply group G, at most 80 t
+    together; SRC_F3 (30/t) is outside the group. L1 processes 100 t (margin 50 - 5 - price).
+
+    With the cap: 50 t at 35 + 30 t at 33 + 20 t of SRC_F3 at 15, less 1000 fixed:
+    1750 + 990 + 300 - 1000 = 2040. Without: 50 t at 35 + 50 t at 33 - 1000 = 2400.
+    """
+    tables = base_case()
+    update_rows(tables, "Sources", {"source": "SRC_F"}, availability=50, supply_group="G")
+    add_rows(tables, "Sources",
+             {"source": "SRC_F2", "material": "F", "location": "S", "price": 12,
+              "supply_group": "G"},
+             {"source": "SRC_F3", "material": "F", "location": "S", "price": 30})
+    add_rows(tables, "SupplyGroups", {"group": "G", "purchases_max": 80})
+    res = solve_ok(tables, tmp_path, 2040)
+    assert tonnes(res.purchases, source="SRC_F2") == approx(30)
+    assert tonnes(res.purchases, source="SRC_F3") == approx(20)
+    relaxed = solve_without(tables, tmp_path, ("supply_group_ceiling",), 2400,
+                            flagged="supply_group_ceiling")
+    assert tonnes(relaxed.purchases, source="SRC_F3") == approx(0)
+
+
+def test_supply_group_floor(tmp_path: Path) -> None:
+    """SRC_F3 (48/t, a loss of 3/t after freight) is the only offer of supply group H,
+    which must sell at least 30 t; SRC_F (10/t) is unlimited.
+
+    With the floor: 70 t at 35 + 30 t at -3 - 1000 = 2450 - 90 - 1000 = 1360.
+    Without: 2500 (nothing bought from SRC_F3).
+    """
+    tables = base_case()
+    add_rows(tables, "Sources", {"source": "SRC_F3", "material": "F", "location": "S",
+                                 "price": 48, "supply_group": "H"})
+    add_rows(tables, "SupplyGroups", {"group": "H", "purchases_min": 30})
+    res = solve_ok(tables, tmp_path, 1360)
+    assert tonnes(res.purchases, source="SRC_F3") == approx(30)
+    relaxed = solve_without(tables, tmp_path, ("supply_group_floor",), 2500,
+                            flagged="supply_group_floor")
+    assert tonnes(relaxed.purchases, source="SRC_F3") == approx(0)
+
+
 # --- objective parts -----------------------------------------------------------------------
 
 

@@ -37,10 +37,11 @@ def test_no_plan_within_the_time_limit_exits_11(tmp_path: Path) -> None:
 
 def test_failed_independent_check_exits_40_and_still_writes(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from models.chain import checks
     from models.chain.checks import Finding
-    from optimizer import pipeline
 
-    monkeypatch.setattr(pipeline, "check_solution", lambda *_a, **_k: [
+    # the pipeline imports its solve path when it runs, so patch where it is defined
+    monkeypatch.setattr(checks, "check_solution", lambda *_a, **_k: [
         Finding("capacity_limit", "C02 in 2025 processes 6001 > 6000", 1.0)])
     code = _main(monkeypatch, "run", "-o", str(tmp_path), "-q")
     assert code == ExitCode.CHECK_FAILED
@@ -62,12 +63,12 @@ def test_solver_failure_exits_60(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 def test_internal_error_exits_1_without_traceback(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    from optimizer import pipeline
+    from models.chain import formulation
 
     def bug(*_a: object, **_k: object) -> None:
         raise KeyError("simulated bug")
 
-    monkeypatch.setattr(pipeline, "build_model", bug)
+    monkeypatch.setattr(formulation, "build_model", bug)
     code = _main(monkeypatch, "run", "-o", str(tmp_path))
     assert code == ExitCode.INTERNAL_ERROR
     err = capsys.readouterr().err

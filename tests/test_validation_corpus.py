@@ -17,7 +17,7 @@ import pytest
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 
-from models.chain.schema import VERSION_NAME
+from models.chain.schema import SCHEMA_VERSION, VERSION_NAME
 from models.validation.issues import Severity
 from optimizer.pipeline import validate_workbook
 from tests.workbook_edits import Tables, cell, edit_workbook, example, write_tables
@@ -302,10 +302,10 @@ CASES: list[Broken] = [
     # --- template version -------------------------------------------------------------
     Broken("template too new", book(_stamp("2.0")), "", "",
            "The workbook was made for a newer chainopt (template version 2.0); this chainopt "
-           "reads template version 1.2."),
+           f"reads template version {SCHEMA_VERSION}."),
     Broken("template too old", book(_stamp("0.9")), "", "",
            "The workbook was made from template version 0.9, which is too old to read; this "
-           "chainopt reads template versions 1.0 to 1.2.", hint="fresh template"),
+           f"chainopt reads template versions 1.0 to {SCHEMA_VERSION}.", hint="fresh template"),
 ]
 
 

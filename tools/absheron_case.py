@@ -555,6 +555,7 @@ def source_rows() -> list[Row]:
             "source": f"{SOURCE_PREFIX[kind]}_{rest}", "material": material,
             "location": location, "availability": actual, "price": price,
             "local": kind != "I", "reference": ref,
+            "supply_group": SOCAR_GROUP if kind == "V" else None,
         })
     return rows
 
@@ -724,6 +725,59 @@ def reference_rows(cited: set[int]) -> list[Row]:
     return rows
 
 
+# ---------------------------------------------------------------------------------------
+# What-if: the brief's key sensitivities (§8.2 options 1 and 2, §10) as named scenarios
+# ---------------------------------------------------------------------------------------
+
+SOCAR_GROUP = "SOCAR_POLYMER"
+SOCAR_DOMESTIC_SALES = 21_000  # t/yr sold domestically in 2025 [D] brief §2 item 1, §8.2
+
+
+def supply_group_rows() -> list[Row]:
+    return [{"group": SOCAR_GROUP,
+             "description": "Every SOCAR Polymer offer; no joint limit in the base case "
+                            "(scenario resin_cap_21kt sets one).",
+             "reference": "brief §8.2 modelling option 1"}]
+
+
+def scenario_rows() -> list[Row]:
+    nameplate = [{
+        "scenario": "nameplate", "sheet": "Sources", "row": f"SOCAR_{m.split('_', 1)[1]}",
+        "column": "availability", "change": "set", "value": plate,
+        "description": "SOCAR Polymer offers at nameplate availability (restored Azerikimya "
+                       "feedstock), brief §8.2 option 2; nameplate [S 1,2] split [E]"
+                       if i == 0 else None,
+    } for i, (m, _loc, _actual, plate, _price) in enumerate(
+        r for r in SUPPLY if r[0].startswith("V_"))]
+    return [
+        *nameplate,
+        {"scenario": "resin_cap_21kt", "sheet": "SupplyGroups", "row": SOCAR_GROUP,
+         "column": "purchases_max", "change": "set", "value": SOCAR_DOMESTIC_SALES,
+         "description": "Purchases from all SOCAR offers together at most 21,000 t/yr, its "
+                        "2025 domestic sales [D], brief §8.2 option 1"},
+        {"scenario": "utilisation_85", "sheet": "Lines", "row": "*", "column": "capacity",
+         "change": "multiply", "value": 0.85,
+         "description": "Every line runs at 85 % of its capacity"},
+        {"scenario": "prices_minus_5", "sheet": "Markets", "row": "*", "column": "price",
+         "change": "multiply", "value": 0.95,
+         "description": "Every price on the Markets sheet 5 % lower"},
+        {"scenario": "no_export_russia", "sheet": "Markets", "row": "market=M_RUS",
+         "column": "sales_max", "change": "set", "value": 0,
+         "description": "The Russian export route closes: no sales at M_RUS"},
+    ]
+
+
+def sweep_rows() -> list[Row]:
+    return [{"sweep": "resin_price", "sheet": "Sources", "row": "material=V_PPH",
+             "column": "price", "change": "multiply", "from": 1.0, "to": 1.5, "step": 0.1,
+             "description": "How high can the PP homopolymer price go before PP lines "
+                            "leave the plan?"},
+            {"sweep": "woven_price", "sheet": "Markets", "row": "material=P_WOVEN",
+             "column": "price", "change": "multiply", "from": 0.5, "to": 1.2, "step": 0.1,
+             "description": "How low can the woven-sack price go before the line leaves "
+                            "the plan?"}]
+
+
 def absheron_tables() -> Tables:
     """The whole case, sheet name -> rows, in the input workbook format."""
     tables: Tables = {
@@ -734,6 +788,7 @@ def absheron_tables() -> Tables:
         "Sites": site_rows(),
         "Lines": line_rows(),
         "Sources": source_rows(),
+        "SupplyGroups": supply_group_rows(),
         "Recipes": recipe_rows(),
         "RecipeGroups": recipe_group_rows(),
         "Markets": market_rows(),
@@ -743,4 +798,6 @@ def absheron_tables() -> Tables:
     }
     cited = cited_sources(row for rows in tables.values() for row in rows)
     tables["References"] = reference_rows(cited)
+    tables["Scenarios"] = scenario_rows()
+    tables["Sweeps"] = sweep_rows()
     return tables

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.supply_groups import group_purchases
 
 ABS_TOL = 1e-4  # tonnes or currency; solver feasibility tolerance is ~1e-7 relative
 REL_TOL = 1e-6
@@ -59,6 +60,7 @@ def check_solution(d: ChainData, r: ChainResults, objective: float | None = None
     _ramp_up(c)
     _clusters(c)
     _lane_materials(c)
+    _supply_groups(c)
     _objective(c, objective)
     return c.findings
 
@@ -363,3 +365,14 @@ def _lane_materials(c: _Checker) -> None:
         if allowed is not None and row.material not in allowed and row.tonnes > ABS_TOL:
             c.fail("lane_material", f"{row.lane} carries {row.material} in {row.period}, "
                    f"which it may not (only {', '.join(sorted(allowed))})", row.tonnes)
+def _supply_groups(c: _Checker) -> None:
+    """Joint purchases of each supply group, re-summed from the purchases table."""
+    d = c.d
+    bought = group_purchases(c.r.purchases, d.supply_group_members)
+    for g, p in d.supply_groups:
+        total = bought.get((g, p), 0.0)
+        what = f"supply group {g} in {p} sells"
+        c.at_least("supply_group_floor", what, total, d.supply_group_min[g, p])
+        top = d.supply_group_max[g, p]
+        if top is not None:
+            c.at_most("supply_group_ceiling", what, total, top)

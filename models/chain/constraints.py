@@ -425,3 +425,28 @@ def cluster_local_share_floor(m: Model, cluster: str, p: str) -> Any:
     total = sum(d.source_price[o, p] * m.purchase[o, p] for o in mine)
     return _holds(m, "cluster_local_share_floor", (cluster, p),
                   local - d.cluster_local_share_min[cluster, p] * total, ">=", 0.0)
+def _group_purchase(m: Model, g: str, p: str) -> Any:
+    return sum(m.purchase[o, p] for o in m.data.supply_group_members[g] if (o, p) in m.purchase)
+
+
+def supply_group_floor(m: Model, g: str, p: str) -> Any:
+    r"""The offers of a supply group together sell at least the group's minimum.
+
+    .. math:: \sum_{o \in O_g} q_{o,p} \ge \underline{Q}_{g,p}
+
+    where :math:`O_g` are the offers whose supply_group is g (models/chain/supply_groups.py).
+    """
+    return _holds(m, "supply_group_floor", (g, p), _group_purchase(m, g, p), ">=",
+                  m.data.supply_group_min[g, p])
+
+
+def supply_group_ceiling(m: Model, g: str, p: str) -> Any:
+    r"""The offers of a supply group together sell at most the group's maximum.
+
+    .. math:: \sum_{o \in O_g} q_{o,p} \le \bar{Q}_{g,p}
+
+    Why: a supplier's total may be scarcer than the sum of its per-grade offers (one
+    plant, one contract); the joint cap lets the model choose the grade mix under it.
+    """
+    return _holds(m, "supply_group_ceiling", (g, p), _group_purchase(m, g, p), "<=",
+                  m.data.supply_group_max[g, p])

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from models.chain.schema import SETTINGS, SHEETS, Column, Setting
+from models.chain.supply_groups import supply_group_fields
 from models.chain.validate import check_data, check_tables
 from models.validation.hints import did_you_mean
 from models.validation.issues import IssueList
@@ -156,6 +157,11 @@ class ChainData:
     cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)
     cluster_local_share_min: dict[Key2, float] = field(default_factory=dict)
     source_cluster: dict[str, str] = field(default_factory=dict)  # offer -> cluster
+    # supply groups (models/chain/supply_groups.py): (group, period) with a joint limit
+    supply_groups: tuple[Key2, ...] = field(default=())
+    supply_group_members: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    supply_group_min: dict[Key2, float] = field(default_factory=dict)
+    supply_group_max: dict[Key2, float | None] = field(default_factory=dict)
 
     @property
     def last_period(self) -> str:
@@ -277,6 +283,7 @@ class _Builder:
         lanes = self._lanes(mat)
         policy = self._policy(periods)
         resources = self._resources(lines)
+        supply_groups = supply_group_fields(t, periods, self.issues, self.where)
         if self.issues.has_errors or not periods:
             return None
         data = ChainData(
@@ -309,6 +316,7 @@ class _Builder:
             **markets,
             **lanes,
             **policy,
+            **supply_groups,
             input_bound={},
             disposals=(),
         )
@@ -451,7 +459,7 @@ class _Builder:
         for r in rows:
             o = str(r["source"])
             if o in first:
-                for col in ("material", "location", "local"):
+                for col in ("material", "location", "local", "supply_group"):
                     if r[col] != first[o][col]:
                         self.issues.error(f"Source {o} has a different {col} than in row "
                                           f"{first[o].excel_row}.", value=r[col],

@@ -34,6 +34,7 @@ per year of a period; money is in the workbook's currency.
 | $(d,m,p)$ | markets: material $m$ sold at place $d$ in period $p$ | Markets |
 | $a \\in A$ | lanes ($A^{in}_n$, $A^{out}_n$: into / out of $n$) | Lanes |
 | $G_g$ | inputs of a recipe that share a group limit | Recipes.share_group |
+| $O_g$ | offers of supply group $g$, with a joint purchase limit | Sources.supply_group |
 
 Every index set is sparse: a variable or row exists only for keys present in the data.
 A lane carries material $m$ only if $m$ can be present at its origin (offered, made or

@@ -52,6 +52,8 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
                                     "cluster_recovered_min_index"),
     "cluster_local_share_floor": (c.cluster_local_share_floor,
                                   "cluster_local_share_index"),
+    "supply_group_floor": (c.supply_group_floor, "supply_floor_index"),
+    "supply_group_ceiling": (c.supply_group_ceiling, "supply_ceiling_index"),
 }
 
 # Constraints that only tighten the LP relaxation (no integer plan violates them): the
@@ -231,6 +233,10 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
                                             dimen=2)
     m.cluster_local_share_index = pyo.Set(initialize=list(d.cluster_local_share_min),
                                           dimen=2)
+    m.supply_floor_index = pyo.Set(
+        initialize=[g for g in d.supply_groups if d.supply_group_min[g] > 0], dimen=2)
+    m.supply_ceiling_index = pyo.Set(
+        initialize=[g for g in d.supply_groups if d.supply_group_max[g] is not None], dimen=2)
 
     # ---- variables ----------------------------------------------------------------------
     m.purchase = pyo.Var(m.source_periods, domain=pyo.NonNegativeReals,

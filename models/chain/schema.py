@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """Template version, MAJOR.MINOR. A minor step only adds optional columns or sheets (an
 older workbook still reads, see MIGRATIONS); a major step changes what a column means."""
 
@@ -324,6 +324,9 @@ SOURCES = Sheet(
           "marked with it. Blank: the offer counts for the whole case only.",
           suggest=("Clusters.cluster",)),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("supply_group", T.ID, "Supply group whose joint limit on purchases is set on the "
+          "SupplyGroups sheet (e.g. every offer of one supplier).",
+          suggest=("SupplyGroups.group",)),
     ),
     key=("source", "period"),
     fill_order=9,
@@ -628,6 +631,29 @@ SETTINGS_SHEET = Sheet(
     fill_order=1,
 )
 
+SUPPLY_GROUPS = Sheet(
+    "SupplyGroups",
+    "Joint limits on purchases from a group of offers, e.g. 'all offers of one supplier "
+    "together at most 21,000 t/yr'. Offers join a group through Sources.supply_group.",
+    (
+        C("group", T.ID, "Group name, as in Sources.supply_group.", required=True,
+          example="SUPPLIER_1", suggest=("Sources.supply_group",)),
+        C("period", T.ID, "Period the row applies to. Blank: every period.",
+          refs=("Periods",)),
+        C("purchases_min", T.NUMBER, "Least that must be bought from the group's offers "
+          "together per year.", unit="t/yr", default=0.0, minimum=0.0,
+          symbol=r"\underline{Q}_{g,p}"),
+        C("purchases_max", T.NUMBER, "Most that can be bought from the group's offers "
+          "together per year. Blank: no joint limit.", unit="t/yr", minimum=0.0,
+          symbol=r"\bar{Q}_{g,p}"),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("group", "period"),
+    required=False,
+    fill_order=9,
+)
+
 SHEETS: tuple[Sheet, ...] = (
     SETTINGS_SHEET,
     PERIODS,
@@ -638,6 +664,7 @@ SHEETS: tuple[Sheet, ...] = (
     RESOURCES,
     RESOURCE_USE,
     SOURCES,
+    SUPPLY_GROUPS,
     RECIPES,
     RECIPE_GROUPS,
     MARKETS,
@@ -650,6 +677,69 @@ SHEETS: tuple[Sheet, ...] = (
     CLUSTERS,
     LANE_MATERIALS,
 )
+
+# --- what-if sheets: read by optimizer/scenarios, never by the model ------------------------
+CHANGES = ("set", "multiply", "add")
+DATA_SHEET_NAMES = tuple(s.name for s in SHEETS if s.name != "References")
+_ROW_HELP = ("Which rows of the sheet: blank or * = every row; an ID of the sheet's first "
+             "key column (e.g. L01 on Lines, a setting name on Settings); or filters "
+             "column=value, several joined by ';' (e.g. material=MAT_01; market=MARKET_2).")
+
+SCENARIOS = Sheet(
+    "Scenarios",
+    "Named what-if scenarios, one change per row, applied to a copy of the base case "
+    "(this workbook is never changed). A scenario may start from another (parent). "
+    "`chainopt scenarios` solves them all and compares the plans. Empty: only the base case.",
+    (
+        C("scenario", T.ID, "Scenario name.", required=True, example="utilisation_85"),
+        C("parent", T.ID, "Scenario whose changes apply first. Blank: the base case.",
+          suggest=("Scenarios.scenario",)),
+        C("sheet", T.ID, "Sheet to change. Blank on a row that only names the parent.",
+          choices=DATA_SHEET_NAMES),
+        C("row", T.TEXT, _ROW_HELP),
+        C("column", T.ID, "Column to change, as in the sheet's header (value on Settings)."),
+        C("change", T.ENUM, "set: replace by value; multiply: multiply by value; add: add "
+          "value. Blank cells stay blank under multiply and add (unlimited stays unlimited).",
+          default="set", choices=CHANGES),
+        C("value", T.TEXT, "The new value (set, typed as on the sheet; blank clears the "
+          "cell), the factor (multiply) or the amount (add)."),
+        C("description", T.TEXT, "Free text; shown in the comparison workbook."),
+    ),
+    key=("scenario", "sheet", "row", "column"),
+    required=False,
+    fill_order=17,
+)
+
+SWEEPS = Sheet(
+    "Sweeps",
+    "Parameter sweeps: one parameter changed over a range (from, to, step) or a list of "
+    "values; two rows with the same sweep name make a grid. `chainopt sweep` solves every "
+    "point and locates, by bisection, where the set of lines built changes.",
+    (
+        C("sweep", T.ID, "Sweep name.", required=True, example="woven_price"),
+        C("scenario", T.ID, "Scenario the sweep starts from. Blank: the base case.",
+          suggest=("Scenarios.scenario",)),
+        C("sheet", T.ID, "Sheet of the swept parameter.", required=True,
+          choices=DATA_SHEET_NAMES),
+        C("row", T.TEXT, _ROW_HELP),
+        C("column", T.ID, "Column of the swept parameter.", required=True),
+        C("change", T.ENUM, "How each swept value is applied: set, multiply or add.",
+          default="multiply", choices=CHANGES),
+        C("from", T.NUMBER, "First swept value."),
+        C("to", T.NUMBER, "Last swept value."),
+        C("step", T.NUMBER, "Step between swept values.", minimum=0.0),
+        C("values", T.TEXT, "Instead of from/to/step: the values, separated by ';' "
+          "(e.g. 0.8; 0.9; 1.1)."),
+        C("tolerance", T.NUMBER, "Switching points are located to within this much of "
+          "the swept value. Blank: a twentieth of the step.", minimum=0.0),
+        C("description", T.TEXT, "Free text."),
+    ),
+    key=("sweep", "sheet", "row", "column"),
+    required=False,
+    fill_order=18,
+)
+
+SHEETS = (*SHEETS, SCENARIOS, SWEEPS)
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -671,7 +761,9 @@ class Migration:
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
-    Migration("1.1", "1.2", "Optional economics: the RampUp and PriceTiers sheets, "
+    Migration("1.1", "1.2", "Sources gained the optional column supply_group and the optional "
+              "sheets SupplyGroups, Scenarios and Sweeps were added (blank means none)."),
+    Migration("1.2", "1.3", "Optional economics: the RampUp and PriceTiers sheets, "
               "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
               "co2_per_tkm, the carbon_price setting, the Clusters sheet, "
               "Policy.cluster, the LaneMaterials sheet, Materials.stock_days and "

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from optimizer.commands._app import app
 from optimizer.errors import ExitCode
+
+if TYPE_CHECKING:
+    from optimizer.pipeline import RunOutcome
 
 
 class ReportFormat(StrEnum):
@@ -34,6 +37,8 @@ def validate(
     from optimizer.pipeline import validate_workbook
 
     outcome = validate_workbook(workbook)
+    if outcome.data is not None and outcome.raw is not None:
+        _check_what_if(outcome)
     code = ExitCode.OK if outcome.data is not None else outcome.exit_code
     if fmt is ReportFormat.JSON:
         typer.echo(outcome.issues.to_json())
@@ -46,3 +51,18 @@ def validate(
     else:
         typer.echo(f"{workbook.name}: no problems found.")
     raise typer.Exit(int(code))
+
+
+def _check_what_if(outcome: RunOutcome) -> None:
+    """The Scenarios and Sweeps sheets, every override applied and validated; a problem
+    makes the workbook invalid (its cells were checked with the others already)."""
+    from models.validation.issues import IssueList
+    from optimizer.scenarios.overrides import check_what_if
+
+    assert outcome.raw is not None
+    found = IssueList(outcome.issues.file)
+    check_what_if(outcome.raw, found)
+    seen = {(i.sheet, i.row, i.column, i.message) for i in outcome.issues}
+    outcome.issues.extend(i for i in found if (i.sheet, i.row, i.column, i.message) not in seen)
+    if outcome.issues.has_errors:
+        outcome.data = None
