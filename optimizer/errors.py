@@ -19,6 +19,8 @@ class ExitCode(IntEnum):
     PUBLISH_FAILED = 41  # results could not be written under the intended name
     BUSY = 50  # another run holds the lock; retry later
     SOLVER_ERROR = 60  # the solver failed
+    STOPPED_INT = 130  # stopped by SIGINT (Ctrl+C): cleaned up, nothing half-written
+    STOPPED_TERM = 143  # stopped by SIGTERM (a scheduler): cleaned up, nothing half-written
 
 
 EXIT_CODE_HELP: dict[ExitCode, str] = {
@@ -28,13 +30,19 @@ EXIT_CODE_HELP: dict[ExitCode, str] = {
     ExitCode.TIME_LIMIT_PLAN: "time limit reached; best plan found written, with its gap",
     ExitCode.TIME_LIMIT_NO_PLAN: "time limit reached before any plan was found; nothing written",
     ExitCode.INVALID_INPUT: "the workbook has errors: fix the spreadsheet (report printed)",
-    ExitCode.INPUT_UNREADABLE: "input file missing, not an .xlsx workbook, or damaged",
+    ExitCode.INPUT_UNREADABLE: "input file missing, not an .xlsx workbook, damaged, or beyond "
+    "the reading limits",
     ExitCode.INFEASIBLE: "no plan meets every limit (minimums, budgets, policies): relax one",
     ExitCode.UNBOUNDED: "net value can grow without limit: a capacity or demand limit is missing",
     ExitCode.CHECK_FAILED: "results written, but the independent check found a violated limit",
-    ExitCode.PUBLISH_FAILED: "the results file could not be written",
+    ExitCode.PUBLISH_FAILED: "a results file could not be written (the path and the reason "
+    "are given: disk full, read-only or missing folder, file open elsewhere)",
     ExitCode.BUSY: "busy: another run holds the lock; retry later",
-    ExitCode.SOLVER_ERROR: "the solver failed",
+    ExitCode.SOLVER_ERROR: "the solver failed (or returned infinite or undefined values)",
+    ExitCode.STOPPED_INT: "stopped by Ctrl+C (SIGINT): solver stopped, temporary files removed, "
+    "previous results intact",
+    ExitCode.STOPPED_TERM: "stopped by SIGTERM: solver stopped, temporary files removed, "
+    "previous results intact",
 }
 
 

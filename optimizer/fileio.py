@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -75,3 +76,48 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+# Our temporary files: ".<stem>-<random><suffix>.tmp" (atomic_write, publish_latest).
+_TEMP_NAME = re.compile(r"^\..+\.tmp$")
+
+
+def sweep_temp_files(folder: Path) -> list[Path]:
+    """Remove temporary files a killed run left in ``folder`` (kill -9 skips ``finally``).
+
+    Only names of the form chainopt gives its temporary files (a dot first, '.tmp' last)
+    are removed; call it only while holding the folder's lock (the nightly run does), so
+    no other run can be writing one.
+    """
+    removed: list[Path] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if _TEMP_NAME.match(entry.name) and entry.is_file():
+            try:
+                entry.unlink()
+                removed.append(entry)
+            except OSError as exc:
+                log.warning("could not remove the leftover temporary file %s: %s", entry,
+                            exc.strerror or exc)
+    return removed
+
+
+def describe_os_error(exc: BaseException, path: Path | str | None = None) -> str:
+    """'<path>: <reason>' for a failed write, e.g. '/srv/out/x.xlsx: No space left on device'.
+
+    xlsxwriter wraps the OSError it met in FileCreateError; the original is unwrapped.
+    """
+    inner = exc
+    while not isinstance(inner, OSError) and (inner.__cause__ or inner.__context__ or (
+            inner.args and isinstance(inner.args[0], BaseException))):
+        inner = inner.__cause__ or inner.__context__ or inner.args[0]
+    if isinstance(inner, OSError):
+        # os.replace(tmp, target) names both: the target is what the user knows
+        where = next((f for f in (inner.filename2, inner.filename, path) if f is not None),
+                     None)
+        reason = inner.strerror or str(inner) or type(inner).__name__
+        return f"{where}: {reason}" if where is not None else reason
+    return f"{path}: {exc}" if path is not None else str(exc)

@@ -6,6 +6,7 @@ workbook -> raw tables -> ChainData (all issues) -> Pyomo model -> HiGHS -> resu
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -52,6 +53,11 @@ class RunOutcome:
     readable: bool = False  # the file opened as a workbook (else: missing or not .xlsx)
     raw: RawWorkbook | None = None  # the tables as read, for change reports
     changes: Any = None  # a nightly ChangeReport (rows, summary), when there is one
+    deadline: float | None = None  # time.monotonic() by which the whole run should end
+
+    def seconds_left(self) -> float | None:
+        """What is left of the run's time limit (None: no limit); never negative."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
 
     @property
     def status(self) -> SolveStatus | None:
@@ -114,6 +120,24 @@ def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveS
     )
 
 
+# The time limit covers the whole run (README, "The time limit"): reading, validating and
+# building use what they need; the solver gets SOLVE_SHARE of what is left then (its
+# watchdog adds a grace of 10 % of that, at least 2 s); marginal values, explanations,
+# the workbook and the PDF get the rest. Explanations stop at the deadline and the
+# workbook says so; writing always finishes (a results file is never left half-done),
+# which is what the allowance of 0.2 x limit + 5 s over the limit is for.
+SOLVE_SHARE = 0.8
+# Even when reading and building used up most of the limit (a slow or busy machine), the
+# solver gets a quarter of the limit (at least 1 s) to find some plan: a run that
+# overshoots a little with a plan serves a scheduler better than one without.
+MIN_SOLVE_SHARE = 0.25
+
+
+def solver_time_limit(seconds_left: float, limit: float) -> float:
+    """The solver's share of what is left of the run's time limit."""
+    return max(SOLVE_SHARE * seconds_left, MIN_SOLVE_SHARE * limit, min(1.0, limit))
+
+
 def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
     """Read and validate only: ``outcome.data`` is set when the workbook has no error."""
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
@@ -137,35 +161,52 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     approved lines built and to set last night's plan as the warm start);
     ``solve_progress`` receives the solver's incumbent, bound and gap while it runs.
     """
+    run_started = time.monotonic()
     outcome = validate_workbook(path, progress)
     if outcome.data is None:
         return outcome
     data = outcome.data
     with _phase(outcome, "build", progress):
         # the solve path's imports (Pyomo, pandas, highspy) count as part of the build
-        from models.chain.checks import check_solution
+        from models.chain.checks import check_finite, check_solution
         from models.chain.formulation import build_model
         from models.chain.results import extract_results
         from optimizer.explain import explain_plan
         from optimizer.solve import marginal_values, solve_model
 
         outcome.settings = settings = settings_for(data, overrides)
+        outcome.deadline = run_started + settings.time_limit
         outcome.model = model = build_model(data)
         if prepare is not None:
             prepare(model, data)
     with _phase(outcome, "solve", progress):
-        outcome.solve = solve_model(model, settings, solve_progress)
+        share = dataclasses.replace(settings, time_limit=solver_time_limit(
+            outcome.seconds_left() or 0.0, settings.time_limit))
+        log.info("time limit %.1f s for the whole run; %.1f s of it for the solver",
+                 settings.time_limit, share.time_limit)
+        outcome.solve = solve_model(model, share, solve_progress)
+    for text in outcome.solve.warnings:  # badly scaled numbers: in the report and the log
+        outcome.issues.warning(text, hint="See 'Numbers chainopt accepts' in the user guide.")
     if not outcome.solve.status.has_plan:
         return outcome
     with _phase(outcome, "marginal values", progress):
-        lp = marginal_values(model, settings)
+        # one LP with the plan held fixed: far easier than the MILP, so it gets at least a
+        # minute even when the run's time is up (without it nothing can be explained)
+        lp = marginal_values(model, dataclasses.replace(
+            settings, time_limit=max(outcome.seconds_left() or 0.0, 60.0)))
     with _phase(outcome, "check", progress):
         outcome.results = extract_results(model, data, lp.duals)
-        outcome.check_findings = check_solution(data, outcome.results, outcome.objective)
+        outcome.check_findings = check_finite(outcome.results, outcome.objective)
+        outcome.check_findings += check_solution(data, outcome.results, outcome.objective)
     with _phase(outcome, "explain", progress):
-        # marginal values and what each line would change; up to 3x the solve, 5 s to 60 s
-        budget = min(60.0, max(5.0, 3 * outcome.solve.seconds))
+        # what each line would change: whatever is left of the run's time limit
+        budget = outcome.seconds_left() or 0.0
         explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget)
+        if budget <= 0.0 or any(n.startswith("entry_skipped") for n in
+                                outcome.results.explain_notes):
+            log.warning("explanations cut short by the time limit (%.1f s were left for "
+                        "them); the results workbook says which lines were not analysed",
+                        budget)
     for finding in outcome.check_findings:
         log.error("check failed: %s", finding.format())
     return outcome

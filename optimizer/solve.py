@@ -24,7 +24,9 @@ import functools
 import json
 import logging
 import math
+import os
 import queue
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -106,6 +108,7 @@ class SolveResult:
     size: dict[str, int] = field(default_factory=dict)  # columns, rows, nonzeros, integers
     seconds_handoff: float = 0.0  # compiling the model and passing it to HiGHS
     seconds_solver: float = 0.0  # HiGHS itself (the time limit and the watchdog apply here)
+    warnings: list[str] = field(default_factory=list)  # badly scaled numbers, in words
 
     def describe(self) -> str:
         """The status in words, as a reader of the results needs it."""
@@ -248,6 +251,9 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
         return SolveResult(SolveStatus.ERROR, None, None, None, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), f"compile failed: {exc}")
     handoff = time.perf_counter() - start
+    warnings = scaling_warnings(session.arrays)
+    for text in warnings:
+        log.warning("%s", text)
     warm, warm_note = _warm_values(session) if settings.warm_start else (None, "")
     run_start = time.perf_counter()
     child = _run_child(session, settings, progress, warm)
@@ -256,11 +262,21 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
     if child.model_status == int(highspy.HighsModelStatus.kUnboundedOrInfeasible):
         probe = _run_child(session, settings, None, None, zero_cost=True)
         status = SolveStatus.UNBOUNDED if probe.has_plan else SolveStatus.INFEASIBLE
+    reasons: list[str] = []
     objective = bound = None
     if status.has_plan and child.values is not None:
-        _load(session, child.values)
-        objective = float(pyo.value(_objective(model)))
-        bound = _bound(session, status, objective, child.bound)
+        if not np.all(np.isfinite(child.values)) or (
+                child.objective is not None and not math.isfinite(child.objective)):
+            status, reasons = SolveStatus.ERROR, [NON_FINITE]
+        else:
+            _load(session, child.values)
+            objective = float(pyo.value(_objective(model)))
+            if not math.isfinite(objective):
+                status, reasons, objective = SolveStatus.ERROR, [NON_FINITE], None
+            else:
+                bound = _bound(session, status, objective, child.bound)
+    if status is SolveStatus.UNBOUNDED:
+        reasons = unbounded_directions(session)
     log_text = "\n".join(child.log)
     termination = ("killed by the watchdog after the time limit" if child.killed else
                    _status_text(child.model_status) if child.model_status is not None else
@@ -268,9 +284,99 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
     return SolveResult(
         status, objective, bound, _relative_gap(objective, bound),
         time.perf_counter() - start, SOLVER_NAME, solver_version(), termination, log_text,
-        interrupted_by_watchdog=child.cancelled,
+        reasons=reasons, interrupted_by_watchdog=child.cancelled, warnings=warnings,
         warm_start=_warm_start_verdict(log_text, warm_note) if warm_note else "",
         size=session.size, seconds_handoff=handoff, seconds_solver=solver_seconds)
+
+
+NON_FINITE = ("The solver returned a plan with an infinite or undefined value; it is not "
+              "reported as a plan (check the input for absurd magnitudes)")
+# Badly scaled models: HiGHS reports the ranges of its matrix, costs, bounds and
+# right-hand sides in its log and struggles when they are huge or span many orders of
+# magnitude. Past these, a warning names the range (README, "Numbers chainopt accepts").
+LARGE_VALUE = 1e9
+LARGE_COST = 1e10
+WIDE_SPAN = 1e9
+
+
+def _range(values: np.ndarray) -> tuple[float, float] | None:
+    finite = np.abs(values[np.isfinite(values)])
+    finite = finite[finite > 0]
+    return (float(finite.min()), float(finite.max())) if len(finite) else None
+
+
+def scaling_warnings(a: ModelArrays) -> list[str]:
+    """Ranges of the model's numbers that make HiGHS's work unreliable, in words."""
+    out: list[str] = []
+    parts = (("matrix coefficients", a.a_value, LARGE_VALUE),
+             ("objective coefficients (costs and prices over the periods)", a.cost,
+              LARGE_COST),
+             ("variable bounds", np.concatenate([a.col_lower, a.col_upper]), LARGE_VALUE),
+             ("limits (right-hand sides)", np.concatenate([a.row_lower, a.row_upper]),
+              LARGE_VALUE))
+    for what, values, large in parts:
+        found = _range(values)
+        if found is None:
+            continue
+        low, high = found
+        if high >= large:
+            out.append(f"The model is badly scaled: {what} reach {high:.3g} (above "
+                       f"{large:.0e}); the solver may be slow or inaccurate. Check the units "
+                       "of the largest numbers in the workbook.")
+        elif what == "matrix coefficients" and high / low >= WIDE_SPAN:
+            out.append(f"The model is badly scaled: {what} range from {low:.3g} to "
+                       f"{high:.3g} (a span above {WIDE_SPAN:.0e}); the solver may be "
+                       "inaccurate. Check yields, shares and volume factors for typos.")
+    return out
+
+
+def unbounded_directions(session: _Session, most: int = 4) -> list[str]:
+    """What lets net value grow without limit, named by offer, market, lane or line.
+
+    The LP relaxation is solved without presolve so that HiGHS can return a primal ray:
+    a direction in which every limit keeps holding and net value keeps growing. Its
+    largest components are the purchases, sales, flows or lines that need a limit.
+    """
+    h = make_highs(session.arrays, relax_integers=True)
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("allow_unbounded_or_infeasible", False)
+    try:
+        h.run()
+        _status_code, has_ray, ray = h.getPrimalRay()  # type: ignore[attr-defined]
+    except Exception:  # no ray to show: the exit code and its meaning still stand
+        log.debug("no primal ray", exc_info=True)
+        return []
+    if not has_ray:
+        return []
+    ray = np.abs(np.asarray(ray, dtype=float))
+    order = np.argsort(-ray)
+    named: list[str] = []
+    for i in order:
+        if ray[i] <= 1e-9 or len(named) >= most:
+            break
+        text = _describe_column(session.columns[i])
+        if text not in named:
+            named.append(text)
+    if not named:
+        return []
+    return ["Net value can grow without limit through " + ", ".join(named)
+            + ": give one of them a limit (availability, sales_max or capacity)"]
+
+
+def _describe_column(var: Any) -> str:
+    """A variable in the words of the workbook: offer, market, lane, line."""
+    name = var.parent_component().name
+    index = var.index()
+    key = index if isinstance(index, tuple) else (index,)
+    if name == "purchase":
+        return f"buying offer {key[0]} (Sources) in period {key[-1]}"
+    if name == "sales":
+        return f"selling {key[1]} at market {key[0]} (Markets) in period {key[-1]}"
+    if name == "flow":
+        return f"shipping {key[1]} on lane {key[0]} (Lanes) in period {key[-1]}"
+    if name == "recipe_input":
+        return f"line {key[0]} (Lines) in period {key[-1]}"
+    return var.name  # type: ignore[no-any-return]
 
 
 def _options(settings: SolveSettings) -> dict[str, Any]:
@@ -291,8 +397,9 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
     stopped ``grace`` seconds later (a long presolve or root cut round does not look),
     it is killed and the last incumbent it reported is the plan.
     """
-    with tempfile.TemporaryDirectory(prefix="chainopt-highs-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX) as tmp:
         folder = Path(tmp)
+        (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
         save_arrays(session.arrays, folder / "model.npz")
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
         (folder / "options.json").write_text(json.dumps(options))
@@ -305,7 +412,12 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         lines: queue.Queue[str | None] = queue.Queue()
         reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
         reader.start()
-        result = _watch(proc, lines, folder, settings, progress)
+        try:
+            result = _watch(proc, lines, folder, settings, progress)
+        except BaseException:  # a signal (optimizer/signals.py) or an error: stop the solver
+            proc.kill()
+            proc.wait(timeout=30)
+            raise
         proc.wait(timeout=30)
         reader.join(timeout=5)
         if result.model_status is None and not result.killed:
@@ -316,6 +428,52 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
             proc.stderr.read()
         _collect_values(result, folder)
     return result
+
+
+SOLVER_TEMP_PREFIX = "chainopt-highs-"
+
+
+def sweep_solver_folders(older_than: float = 3600.0) -> list[Path]:
+    """Remove solver folders that a killed run left in the temporary directory.
+
+    A folder is left alone while the process named in its ``owner`` file lives (another
+    run may be solving right now); a folder without that file is removed only once it is
+    older than ``older_than`` seconds.
+    """
+    removed: list[Path] = []
+    base = Path(tempfile.gettempdir())
+    try:
+        folders = [p for p in base.glob(SOLVER_TEMP_PREFIX + "*") if p.is_dir()]
+    except OSError:
+        return removed
+    for folder in folders:
+        try:
+            owner = int((folder / "owner").read_text().strip())
+        except (OSError, ValueError):
+            owner = None
+        try:
+            if owner is not None:
+                if _alive(owner):
+                    continue
+            elif time.time() - folder.stat().st_mtime < older_than:
+                continue
+            shutil.rmtree(folder)
+            removed.append(folder)
+        except OSError as exc:
+            log.warning("could not remove the leftover solver folder %s: %s", folder, exc)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _pump(stream: Any, lines: queue.Queue[str | None]) -> None:
@@ -351,11 +509,14 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
         kind, *fields = line[len(PREFIX):].rstrip("\n").split("\t")
         if kind == "log":
             result.log.append(fields[0] if fields else "")
-        elif kind == "progress" and progress is not None:
+        elif kind == "progress":
             seconds, primal, dual = (float(f) for f in fields)
             inc = primal if math.isfinite(primal) else None
             bnd = dual if math.isfinite(dual) else None
-            progress(SolveProgress(seconds, inc, bnd, _relative_gap(inc, bnd)))
+            if bnd is not None:  # kept: if the watchdog must kill, the gap is still known
+                result.bound = bnd
+            if progress is not None:
+                progress(SolveProgress(seconds, inc, bnd, _relative_gap(inc, bnd)))
         elif kind == "incumbent":
             result.has_plan, result.objective = True, float(fields[0])
         elif kind == "done":
@@ -364,7 +525,7 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
             result.has_plan = result.has_plan or has_plan == "1"
             if has_plan == "1":
                 result.objective = float(objective)
-            result.bound = float(bound) if math.isfinite(float(bound)) else None
+            result.bound = float(bound) if math.isfinite(float(bound)) else result.bound
             result.final = has_plan == "1"
 
 

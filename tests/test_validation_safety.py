@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from models.validation.issues import IssueList
 from optimizer.errors import ExitCode
 from optimizer.excel import safety
 from optimizer.pipeline import validate_workbook
@@ -185,3 +186,105 @@ def test_damaged_file_through_the_command_line(tmp_path: Path) -> None:
         assert out.returncode == ExitCode.INPUT_UNREADABLE, out.stdout + out.stderr
         assert "Traceback" not in out.stdout + out.stderr
         assert "damaged" in out.stdout + out.stderr or "not an Excel" in out.stdout + out.stderr
+
+
+# --- issue 10: bounded reading, DTD pre-check ------------------------------------------
+
+
+def _limit_memory(megabytes: int) -> Callable[[], None]:
+    def apply() -> None:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+    return apply
+
+
+def _far_cell(path: Path, ref: str, xml: str) -> Path:
+    """Add one cell (a value, or a formatted empty cell) far outside the Lines table."""
+    from tests.workbook_edits import edit_part, sheet_part
+    row = int("".join(ch for ch in ref if ch.isdigit()))
+    cell = xml.format(ref=ref)
+    return edit_part(path, sheet_part(path, "Lines"),
+                     lambda text: text.replace("</sheetData>",
+                                               f'<row r="{row}">{cell}</row></sheetData>'))
+
+
+@pytest.mark.parametrize("ref", ["XFD1048576", "CV1048576"])
+def test_one_far_away_value_is_refused_by_cell_within_bounded_memory(tmp_path: Path,
+                                                                      ref: str) -> None:
+    """Before: XFD1048576 aborted the reader (exit 134); CV1048576 needed 5.1 GB. Now the
+    sheet XML is scanned first and the far cell is named; 1.5 GB of address space is
+    plenty (the interpreter with its libraries maps about 0.9 GB)."""
+    path = _far_cell(_valid(tmp_path / "far.xlsx"), ref,
+                     '<c r="{ref}" t="inlineStr"><is><t>junk</t></is></c>')
+    out = subprocess.run([CHAINOPT, "validate", str(path)], capture_output=True, text=True,
+                         timeout=300, check=False, cwd=tmp_path,
+                         preexec_fn=_limit_memory(1536))
+    text = out.stdout + out.stderr
+    assert out.returncode == ExitCode.INPUT_UNREADABLE, text
+    assert f"Lines!{ref}" in text and "Traceback" not in text
+    assert "12,000,000 cells" in text
+
+
+def test_formatted_empty_cells_and_a_huge_declared_dimension_are_read_normally(
+        tmp_path: Path) -> None:
+    """Only cells holding values bound the read: a formatted empty cell at XFD1048576 and
+    a <dimension> declaring the whole sheet change nothing (the case still validates)."""
+    from tests.workbook_edits import edit_part, sheet_part
+    path = _far_cell(_valid(tmp_path / "styled.xlsx"), "XFD1048576", '<c r="{ref}" s="0"/>')
+    part = sheet_part(path, "Lines")
+    edit_part(path, part, lambda text: text.replace(
+        "<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>', 1)
+        if "<dimension" not in text else
+        __import__("re").sub(r'<dimension ref="[^"]*"/>', '<dimension ref="A1:XFD1048576"/>',
+                             text))
+    outcome = validate_workbook(path)
+    assert outcome.data is not None, outcome.issues.report()
+
+
+def test_text_longer_than_excel_allows_is_an_error_at_its_cell(tmp_path: Path) -> None:
+    """Excel holds at most 32,767 characters in a cell; a generated file with more gets a
+    located error (and the text is cut, so no megabyte string travels on)."""
+    from tests.workbook_edits import at, edit_part, sheet_part
+    path = _valid(tmp_path / "long.xlsx")
+    edit_part(path, sheet_part(path, "Lines"),
+              lambda text: text.replace("</sheetData>", '<row r="9"><c r="M9" t="inlineStr">'
+                                        f'<is><t>{"x" * 40_000}</t></is></c></row>'
+                                        "</sheetData>"))
+    issues = validate_workbook(path).issues
+    found = at(issues, "Lines", "M9")
+    assert found and "more text than Excel allows" in found[0].message, issues.report()
+    assert len(found[0].value) < 100
+
+
+DTD_HIDDEN = [
+    ("byte-order mark", "xl/sharedStrings.xml", b"\xef\xbb\xbf" + BILLION_LAUGHS),
+    ("not named .xml", "xl/strings.bin", BILLION_LAUGHS),
+    ("no extension at all", "customXml/item1", XXE_AFTER_COMMENT),
+    ("UTF-16 with a mark", "docProps/custom.xml",
+     BILLION_LAUGHS.decode().replace('?xml version="1.0"?', '?xml version="1.0" '
+                                     'encoding="UTF-16"?').encode("utf-16")),
+]
+
+
+@pytest.mark.parametrize(("name", "part", "data"), DTD_HIDDEN, ids=[d[0] for d in DTD_HIDDEN])
+def test_dtd_pre_check_sees_through_marks_names_and_encodings(tmp_path: Path, name: str,
+                                                             part: str, data: bytes) -> None:
+    """Before, a BOM or a part name not ending in .xml skipped the DTD pre-check (the
+    parser still refused, later); now the pre-check itself refuses every one."""
+    path = _valid(tmp_path / "dtd.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    path = (_replace_part(path, part, data) if part in names else
+            _add_parts(path, {part: data}))
+    issues = IssueList(path.name)
+    assert not safety.check_workbook_file(path, issues)
+    assert any("document type declaration" in e.message and e.value == part
+               for e in issues.errors), issues.report()
+
+
+def test_binary_parts_do_not_trip_the_dtd_pre_check(tmp_path: Path) -> None:
+    path = _add_parts(_valid(tmp_path / "img.xlsx"),
+                      {"xl/media/image1.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 100,
+                       "xl/media/image2.bin": b"<\0x\0"})
+    issues = IssueList(path.name)
+    assert safety.check_workbook_file(path, issues), issues.report()

@@ -7,8 +7,11 @@ bug shows up as a finding. Runs after every solve, in tests and in production.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
+
+import numpy as np
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
@@ -376,3 +379,45 @@ def _supply_groups(c: _Checker) -> None:
         top = d.supply_group_max[g, p]
         if top is not None:
             c.at_most("supply_group_ceiling", what, total, top)
+
+
+def _is_plan_column(name: str) -> bool:
+    return name in ("tonnes", "cost", "revenue", "net_value", "value") or name.startswith(
+        ("cost_", "revenue_", "tonnes_"))
+
+
+def check_finite(r: ChainResults, objective: float | None = None) -> list[Finding]:
+    """Every infinite or undefined number in the plan: a plan holding one is not a plan.
+
+    Kept apart from check_solution (which compares finite numbers with tolerances, and
+    where a comparison with infinity or NaN can silently pass): the objective, each part
+    of it, and every number in the result tables must be finite.
+    """
+    findings: list[Finding] = []
+    scalars = {"objective (net value reported by the solver)": objective,
+               "net value recomputed from the tables": r.net_value,
+               **{f"objective part {k}": v for k, v in r.objective_parts.items()}}
+    for what, value in scalars.items():
+        if value is not None and not math.isfinite(float(value)):
+            findings.append(Finding("finite", f"{what} is {value}", math.inf))
+    tables = {"purchases": r.purchases, "flows": r.flows, "recipe_inputs": r.recipe_inputs,
+              "production": r.production, "sales": r.sales, "disposals": r.disposals,
+              "line_periods": r.line_periods, "lines": r.lines}
+    for name, df in tables.items():
+        numeric = df.select_dtypes("number")
+        if numeric.empty:
+            continue
+        values = numeric.to_numpy(dtype=float)
+        # infinity is never a plan value; NaN only where an input may be blank ("no limit",
+        # e.g. availability), never in a quantity, cost or revenue of the plan
+        planned = np.array([_is_plan_column(str(c)) for c in numeric.columns], dtype=bool)
+        bad = np.isinf(values) | (np.isnan(values) & planned[np.newaxis, :])
+        for row, col in zip(*np.nonzero(bad), strict=True):
+            if len(findings) >= 20:  # enough to act on; the count says the rest
+                findings.append(Finding("finite", f"{int(bad.sum())} non-finite values in "
+                                        f"{name} in all", math.inf))
+                return findings
+            findings.append(Finding("finite", f"{name} row {int(row)} column "
+                                    f"{numeric.columns[col]} is {numeric.iat[row, col]}",
+                                    math.inf))
+    return findings

@@ -30,6 +30,27 @@ class ColType(StrEnum):
     ENUM = "enum"  # one of a fixed list of words
 
 
+# Sanity ranges: the largest magnitude a number may have, by the column's unit. A value
+# past it is a typo or a unit mistake (1e308, a capacity of 1e15 t/yr), and would also
+# break the solver's numerics (HiGHS treats 1e20 as infinite and warns from about 1e9);
+# each is an error located at its cell (models/validation/tables.py). A column may set
+# its own ``magnitude``; columns of other units take DEFAULT_MAGNITUDE.
+MAGNITUDE_BY_UNIT: dict[str, float] = {
+    "t/yr": 1e9,  # tonnes per year: world plastics output is about 4e8 t/yr
+    "currency/t": 1e7,  # a price or cost per tonne
+    "currency/t/km": 1e5,
+    "currency/yr": 1e12,  # a yearly cost
+    "currency": 1e13,  # an investment or a budget
+    "km": 1e5,  # the Earth's circumference is 4e4 km
+    "yr": 1e3,
+    "t/t": 1e3,
+    "fraction": 1.0,
+    "deg": 360.0,
+    "s": 1e7,  # a time limit: about four months
+}
+DEFAULT_MAGNITUDE = 1e12  # counts, jobs, resource amounts, policy values
+
+
 @dataclass(frozen=True)
 class Column:
     """One column of an input sheet."""
@@ -49,6 +70,14 @@ class Column:
     # Allowed-value metadata for templates and hints (never changes what is valid):
     suggest: tuple[str, ...] = ()  # "Sheet.column" lists offered in the drop-down
     accepts_percent: bool | None = None  # "45%" allowed; None: only for fraction columns
+    magnitude: float | None = None  # largest |value| accepted; None: by unit (see above)
+
+    @property
+    def max_magnitude(self) -> float:
+        """The sanity range of a number column: |value| at most this."""
+        if self.magnitude is not None:
+            return self.magnitude
+        return MAGNITUDE_BY_UNIT.get(self.unit, DEFAULT_MAGNITUDE)
 
     @property
     def percent_ok(self) -> bool:

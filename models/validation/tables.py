@@ -10,13 +10,14 @@ headers with a different case or a unit after them, sheets in any order.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from models.chain.schema import AUXILIARY_SHEETS, ColType, Column, Sheet
 from models.validation.hints import closest, did_you_mean, loose
-from models.validation.issues import IssueList
+from models.validation.issues import IssueList, Severity
 from models.validation.numbers import parse_number, read_number
 from models.validation.raw import CellValue, RawTable, RawWorkbook, UnreadableCell
 
@@ -222,6 +223,14 @@ def _number(value: CellValue, col: Column, issues: IssueList,
                     f"{number / 100:g} or {number:g}%.")
         issues.error("The value is above the allowed range.", value=value,
                      expected=_expected(col), hint=hint, **where)
+        return INVALID
+    # sanity range: after the column's own range, whose messages are more specific
+    if not math.isfinite(number) or abs(number) > col.max_magnitude:
+        issues.error("The value is far beyond any plausible size for this column (a typo or "
+                     "a unit mistake?).", value=value,
+                     expected=f"{_expected(col)}, at most {col.max_magnitude:,.6g} in size",
+                     hint="Check the unit in the column's header note; type the number in "
+                     "that unit.", **where)
         return INVALID
     return number
 
@@ -448,6 +457,12 @@ def check_references(tables: dict[str, Table], issues: IssueList) -> dict[str, T
                 if any(value in dropped_keys.get(ref, set()) for ref in col.refs):
                     continue
                 sheets = " or ".join(col.refs)
+                message = f"Unknown {col.name}: it is not listed on the {sheets} sheet."
+                if issues.saturated(Severity.ERROR, name, col.name,
+                                    table.column_index(col.name), message):
+                    issues.error(message, sheet=name, row=row.excel_row, column=col.name,
+                                 column_index=table.column_index(col.name))
+                    continue  # only counted from now on: no hint to compute
                 absent = [r for r in col.refs if not tables[r].present] if all(
                     r in tables for r in col.refs) else []
                 hint = did_you_mean(value, [k for r in col.refs for k in keys.get(r, set())])
@@ -456,7 +471,7 @@ def check_references(tables: dict[str, Table], issues: IssueList) -> dict[str, T
                 elif not hint:
                     hint = f"Add {value} to the {col.refs[0]} sheet, or correct the spelling."
                 issues.error(
-                    f"Unknown {col.name}: it is not listed on the {sheets} sheet.",
+                    message,
                     sheet=name, row=row.excel_row, column=col.name,
                     column_index=table.column_index(col.name), value=value,
                     expected=f"an ID from {sheets}", hint=hint,

@@ -26,7 +26,9 @@ def nightly(
     log_dir: Annotated[Path | None, typer.Option(
         "--log-dir", help="Folder of the JSON-lines log (and, by default, the lock file).")]
     = None,
-    time_limit: Annotated[float | None, typer.Option("--time-limit", min=0)] = None,
+    time_limit: Annotated[float | None, typer.Option(
+        "--time-limit", min=0, help="Seconds for each workbook's whole run (solve, explanations, "
+        "writing); the solver gets 80 % of what is left after reading.")] = None,
     gap: Annotated[float | None, typer.Option("--gap", min=0, max=1)] = None,
     threads: Annotated[int | None, typer.Option("--threads", min=0)] = None,
     archive_days: Annotated[int | None, typer.Option(

@@ -11,6 +11,7 @@ import typer
 
 from optimizer.commands._app import app, fail, log, setup_logging
 from optimizer.errors import EXIT_CODE_HELP, ExitCode
+from optimizer.fileio import describe_os_error
 from optimizer.paths import bundled_case, default_results_dir
 from optimizer.progress import RunProgress, interactive
 
@@ -25,7 +26,9 @@ def run(
     output: Annotated[Path | None, typer.Option(
         "-o", "--output", help="Folder for the results workbook [default: ./results].")] = None,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=0, help="Solver time limit in seconds (overrides Settings).")] = None,
+        "--time-limit", min=0, help="Time limit in seconds for the whole run (overrides "
+        "Settings): the solver gets 80 % of what is left after reading and building, the "
+        "explanations the rest.")] = None,
     gap: Annotated[float | None, typer.Option(
         "--gap", min=0, max=1, help="Relative MIP gap, e.g. 0.001 (overrides Settings).")]
     = None,
@@ -51,17 +54,24 @@ def run(
     if lang not in ("en", "az", "ru"):
         fail(ExitCode.USAGE, f"--lang {lang}: choose en, az or ru.")
     from optimizer.pipeline import solve_workbook
+    from optimizer.signals import Stopped, stop_on_signals
+    from optimizer.solve import sweep_solver_folders
 
     path = workbook or bundled_case()
     started = dt.datetime.now().astimezone()
-    with RunProgress(live) as display:
-        outcome = solve_workbook(
-            path, {"time_limit": time_limit, "mip_gap": gap, "threads": threads},
-            progress=display.phase if live else
-            None if quiet else lambda phase: log.info("%s ...", phase),
-            solve_progress=display.solver if live else None)
-        written = _write(outcome, path, output, started, lang, pdf, display)
-        page = _write_html(written, lang) if html else None
+    sweep_solver_folders()  # left by runs killed with kill -9
+    try:
+        with stop_on_signals(), RunProgress(live) as display:
+            outcome = solve_workbook(
+                path, {"time_limit": time_limit, "mip_gap": gap, "threads": threads},
+                progress=display.phase if live else
+                None if quiet else lambda phase: log.info("%s ...", phase),
+                solve_progress=display.solver if live else None)
+            written = _write(outcome, path, output, started, lang, pdf, display)
+            page = _write_html(written, lang) if html else None
+    except Stopped as stop:  # SIGTERM / Ctrl+C: solver stopped, temporary files removed
+        fail(stop.code, f"stopped by {stop.name}: the solver was stopped and no results "
+             "file was written (an earlier one is untouched).")
     _report(outcome, written, pdf, page)
 
 
@@ -88,7 +98,7 @@ def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.dat
     try:
         return write_results(target, outcome, started, lang=lang, pdf=pdf)
     except OSError as exc:
-        fail(ExitCode.PUBLISH_FAILED, f"cannot write {target}: {exc}")
+        fail(ExitCode.PUBLISH_FAILED, f"cannot write {describe_os_error(exc, target)}")
 
 
 def _write_html(written: Path, lang: str) -> Path | None:

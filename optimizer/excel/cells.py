@@ -23,6 +23,35 @@ def clean_text(text: str) -> str:
     return text[:MAX_CELL_TEXT]
 
 
+MAX_LABEL = 40  # a name in a chart, a picture or a sentence; the full text is in the tables
+MAX_TITLE = 120  # a chart or picture title
+# xlsxwriter's own test for "this name is a cell reference" (Chart._process_names, 3.3):
+# a title, axis name or series name shaped like Sheet!A1 becomes a formula, and a text
+# such as "cmd|' /C calc'!A0" (a currency) or "2030!A1" (a period) a broken reference.
+_LOOKS_LIKE_REFERENCE = re.compile(r"^=?[^!]+!\$?[A-Z]+\$?\d+")
+WORD_JOINER = "\u2060"  # invisible, zero-width: breaks the pattern, not the text
+
+
+def shorten(text: str, limit: int = MAX_LABEL) -> str:
+    """The text cut to ``limit`` characters with an ellipsis, control characters replaced."""
+    text = clean_text(str(text))
+    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+
+
+def chart_text(text: str, limit: int = MAX_TITLE) -> str:
+    """Text for a chart title, axis name or series name: literal and bounded.
+
+    xlsxwriter has no option to keep a name literal (set_title's 'name' is parsed; only
+    the list form [sheet, row, col] is always a reference), so a text that would match its
+    reference pattern gets a word joiner after each '!': it reads the same, and is shown
+    as text.
+    """
+    text = shorten(text, limit)
+    if _LOOKS_LIKE_REFERENCE.match(text):
+        text = text.replace("!", "!" + WORD_JOINER)
+    return text
+
+
 def set_text(cell: Cell, text: str) -> None:
     """Write ``text`` as a literal string cell, never a formula or an error value."""
     text = clean_text(text)

@@ -6,6 +6,11 @@ blank: a formula cell without a cached value (a workbook written by a program an
 opened in Excel or LibreOffice) and a cell holding an Excel error such as ``#DIV/0!``.
 The XML is only parsed (with defusedxml) for sheets whose bytes contain a formula or an
 error cell at all, so the common case costs one byte scan per sheet.
+
+Before calamine opens a sheet, its extent is measured by streaming its XML
+(optimizer/excel/extent.py): calamine allocates a dense grid over the used range, so a
+single value far away (CV1048576) would cost gigabytes. A sheet reaching beyond the
+limits is refused with the far cell named; no grid is ever built for it.
 """
 
 from __future__ import annotations
@@ -22,6 +27,14 @@ from python_calamine import CalamineWorkbook
 from models.validation.a1 import column_number
 from models.validation.issues import IssueList
 from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook, UnreadableCell
+from optimizer.excel.extent import (
+    MAX_COLUMNS,
+    MAX_SHEET_CELLS,
+    MAX_TEXT_CHARS,
+    MAX_WORKBOOK_CELLS,
+    Extent,
+    sheet_extent,
+)
 from optimizer.excel.safety import check_workbook_file
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -61,11 +74,16 @@ def read_workbook(path: Path, issues: IssueList) -> RawWorkbook | None:
                      value=_short(exc), expected="an .xlsx workbook",
                      hint="Open it in Excel or LibreOffice and save it as .xlsx.")
         return None
+    if not _within_limits(package.extents, issues):
+        workbook.close()
+        return None
     tables: dict[str, RawTable] = {}
     try:
         for name in workbook.sheet_names:
+            if name not in package.extents:  # never let calamine size a sheet we did not scan
+                raise ValueError(f"sheet {name!r} has no readable part")
             special = package.unreadable.get(name, {})
-            table = _read_sheet(workbook, name, special)
+            table = _read_sheet(workbook, name, special, issues)
             key = name.strip()
             if key in tables:  # "Lines" and "Lines " are two sheets to Excel, one to us
                 issues.error("Two sheets have the same name once spaces are trimmed.",
@@ -87,15 +105,49 @@ def _short(exc: BaseException) -> str:
     return (str(exc) or type(exc).__name__)[:200]
 
 
+LIMIT_HINT = ("Delete the contents of the rows and columns outside your table (select them, "
+              "press Delete; Ctrl+End shows where Excel thinks the sheet ends), then save.")
+
+
+def _within_limits(extents: dict[str, Extent], issues: IssueList) -> bool:
+    """Refuse sheets whose values reach beyond the reading limits, naming the far cell."""
+    ok = True
+    for name, extent in extents.items():
+        if extent.within_limits():
+            continue
+        ok = False
+        match = re.match(r"^([A-Z]+)([0-9]+)$", extent.far_cell)
+        where: dict[str, object] = {"sheet": name.strip()}
+        if match:
+            where.update(row=int(match.group(2)),
+                         column_index=column_number(match.group(1)))
+        issues.error(
+            f"This sheet holds values as far as {extent.far_cell or extent.range}, so its "
+            f"used range {extent.range} has {extent.cells:,} cells "
+            f"({extent.rows:,} rows x {extent.columns:,} columns); chainopt reads at most "
+            f"{MAX_SHEET_CELLS:,} cells and {MAX_COLUMNS:,} columns per sheet.",
+            value=extent.far_cell or extent.range,
+            expected=f"a table of at most {MAX_SHEET_CELLS:,} cells", hint=LIMIT_HINT,
+            **where)  # type: ignore[arg-type]
+    total = sum(e.cells for e in extents.values())
+    if ok and total > MAX_WORKBOOK_CELLS:
+        ok = False
+        issues.error(f"The sheets together hold {total:,} cells; chainopt reads at most "
+                     f"{MAX_WORKBOOK_CELLS:,}.", value=f"{total:,} cells",
+                     expected=f"at most {MAX_WORKBOOK_CELLS:,} cells", hint=LIMIT_HINT)
+    return ok
+
+
 # --- sheets, through calamine ----------------------------------------------------------
 
 
 def _read_sheet(workbook: CalamineWorkbook, name: str,
-                special: dict[tuple[int, int], UnreadableCell]) -> RawTable:
+                special: dict[tuple[int, int], UnreadableCell], issues: IssueList) -> RawTable:
     sheet = workbook.get_sheet_by_name(name)
     start = sheet.start or (0, 0)
     first_row, first_col = start[0] + 1, start[1] + 1
     grid: list[list[CellValue]] = [list(r) for r in sheet.to_python(skip_empty_area=False)]
+    _clip_long_text(grid, name.strip(), first_row, first_col, issues)
     for (row, col), cell in special.items():  # formulas without values, error cells
         r, c = row - first_row, col - first_col
         if r < 0 or c < 0:
@@ -135,6 +187,20 @@ def _read_sheet(workbook: CalamineWorkbook, name: str,
                     tuple(repeated))
 
 
+def _clip_long_text(grid: list[list[CellValue]], sheet: str, first_row: int, first_col: int,
+                    issues: IssueList) -> None:
+    """Text longer than Excel allows in a cell (only a generated file has it): an error at
+    the cell, and the text cut so nothing downstream carries megabytes of it."""
+    for i, values in enumerate(grid):
+        for j, value in enumerate(values):
+            if type(value) is str and len(value) > MAX_TEXT_CHARS:
+                issues.error("This cell holds more text than Excel allows in a cell.",
+                             sheet=sheet, row=first_row + i, column_index=first_col + j,
+                             value=f"{len(value):,} characters: {value[:40]}…",
+                             expected=f"at most {MAX_TEXT_CHARS:,} characters")
+                values[j] = value[:MAX_TEXT_CHARS]
+
+
 # --- the package XML: defined names, formulas without values, error cells ---------------
 
 
@@ -142,6 +208,7 @@ def _read_sheet(workbook: CalamineWorkbook, name: str,
 class _Package:
     defined_names: dict[str, str] = field(default_factory=dict)
     unreadable: dict[str, dict[tuple[int, int], UnreadableCell]] = field(default_factory=dict)
+    extents: dict[str, Extent] = field(default_factory=dict)  # range holding values, by sheet
 
 
 def _read_package(path: Path) -> _Package:
@@ -164,6 +231,7 @@ def _read_package(path: Path) -> _Package:
         for sheet_el in root.iter(f"{{{_MAIN_NS}}}sheet"):
             part = targets.get(sheet_el.get(f"{{{_REL_NS}}}id", ""), "")
             if part in names:
+                out.extents[sheet_el.get("name", "")] = sheet_extent(archive, part)
                 cells = _unreadable_cells(archive, part)
                 if cells:
                     out.unreadable[sheet_el.get("name", "")] = cells

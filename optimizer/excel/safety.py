@@ -7,9 +7,11 @@ listing alone (see ../shared/design/tech-notes.md, "Security of workbook input")
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from models.validation.issues import IssueList
 
@@ -159,8 +161,8 @@ def _check_contents(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
             issues.error("The workbook declares macros or ActiveX controls, which are never "
                          "run or accepted.", hint="Save a copy as 'Excel Workbook (.xlsx)'.")
             ok = False
-    for m in members:
-        if not m.filename.lower().endswith((".xml", ".rels", ".vml")):
+    for m in members:  # every part, whatever its name: content types can map any name to XML
+        if m.is_dir():
             continue
         if _declares_dtd(archive, m):
             issues.error("The workbook contains an XML document type declaration (DTD), "
@@ -172,15 +174,56 @@ def _check_contents(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo],
     return ok
 
 
+class _Utf8Reader:
+    """The start of a part as UTF-8 bytes, whatever it was written in.
+
+    A byte-order mark is dropped, and UTF-16 or UTF-32 (with a mark, or recognisable by
+    its zero bytes around '<') is decoded, so that '<!DOCTYPE' cannot hide behind an
+    encoding the parser accepts. Binary parts (images) pass through unchanged: their
+    first byte is not '<', so the prolog scan stops at once.
+    """
+
+    _WIDE = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+             (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+             (b"<\0\0\0", "utf-32-le"), (b"\0\0\0<", "utf-32-be"),
+             (b"<\0", "utf-16-le"), (b"\0<", "utf-16-be"))
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.decoder: Any = None
+        self.started = False
+
+    def read(self, size: int) -> bytes:
+        block = self.raw.read(size)
+        if not self.started:
+            self.started = True
+            block = self._start(block)
+        elif self.decoder is not None:
+            block = self.decoder.decode(block, final=not block).encode("utf-8")
+        return block
+
+    def _start(self, block: bytes) -> bytes:
+        if block.startswith(codecs.BOM_UTF8):
+            return block[len(codecs.BOM_UTF8):]
+        for mark, encoding in self._WIDE:
+            if block.startswith(mark):
+                self.decoder = codecs.getincrementaldecoder(encoding)("replace")
+                text = self.decoder.decode(block, final=False)
+                return text.lstrip("\ufeff").encode("utf-8")
+        return block
+
+
 def _declares_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
     """Whether the XML prolog (everything before the root element) declares a DTD.
 
-    Reads only as far as the root element: whitespace, the XML declaration, processing
-    instructions and comments are skipped; a declaration can only appear among them.
+    Reads only as far as the root element: a byte-order mark, whitespace, the XML
+    declaration, processing instructions and comments are skipped; a declaration can only
+    appear among them. Text in UTF-16 or UTF-32 is decoded first (_Utf8Reader).
     """
     buffer = b""
     pos = 0
-    with archive.open(member) as handle:
+    with archive.open(member) as raw:
+        handle = _Utf8Reader(raw)
         while True:
             if len(buffer) - pos < 64:
                 block = handle.read(1 << 16)

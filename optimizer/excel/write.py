@@ -14,9 +14,12 @@ text); control characters are replaced before writing.
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import gc
 import io
 import logging
 import math
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,9 +29,11 @@ from typing import Any
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 
+from models.validation.issues import more_text
 from optimizer.excel import economics_sheet
-from optimizer.excel.cells import clean_text
+from optimizer.excel.cells import chart_text, clean_text, shorten
 from optimizer.fileio import atomic_write
 from optimizer.report import figures, story
 from optimizer.report import numbers as fmt
@@ -79,7 +84,7 @@ class _Writer:
         self.currency = currency
         self.lang = lang
         t = tr("unit.t", lang)
-        cur = currency.replace('"', "")
+        cur = shorten(currency.replace('"', ""), 24)  # inside number formats
         base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
         spec: dict[str, dict[str, object]] = {
             "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL,
@@ -234,7 +239,7 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
     """
     lang = check_lang(lang)
     report = prepare_report(outcome, lang)
-    written = atomic_write(path, lambda tmp: _write(tmp, outcome, started, report))
+    written = atomic_write(path, lambda tmp: _write_book(tmp, path, outcome, started, report))
     for name, data in report.images.items():
         atomic_write(written.with_name(f"{written.stem}-{name}.png"),
                      lambda tmp, data=data: tmp.write_bytes(data))  # type: ignore[misc]
@@ -243,14 +248,24 @@ def write_results(path: Path, outcome: Any, started: dt.datetime, lang: str = "e
         from optimizer.report.pdf import PdfError, export_pdf, unavailable_reason
 
         reason = unavailable_reason()
+        left = outcome.seconds_left() if hasattr(outcome, "seconds_left") else None
         if reason:
             log.warning("PDF not written: %s", reason)
+        elif left is not None and left < PDF_MIN_SECONDS:
+            log.warning("PDF not written: the run's time limit is used up (%.0f s left); "
+                        "rerun with a longer --time-limit, or convert the workbook later",
+                        left)
         else:
             try:
-                log.info("PDF: %s", export_pdf(written, written.with_suffix(".pdf")))
+                timeout = 240.0 if left is None else min(240.0, left)
+                log.info("PDF: %s", export_pdf(written, written.with_suffix(".pdf"),
+                                               timeout=timeout))
             except PdfError as exc:
                 log.warning("PDF not written: %s", exc)
     return written
+
+
+PDF_MIN_SECONDS = 10.0  # LibreOffice needs a few seconds to start at all
 
 
 def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.datetime) -> None:
@@ -284,6 +299,9 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     period = data.last_period
     report = Report(lang, period, figures.sankey_links(data, res, period),
                     figures.map_lines(data, res, period))
+    skipped = [n for n in res.explain_notes if n.startswith("entry_skipped:")]
+    if skipped:  # said on the Issues sheet too, not only in Run info
+        report.warnings.append(tr("run.explain_cut", lang, n=skipped[0].split(":")[1]))
     if len(report.sankey):
         report.images["sankey"] = figures.draw_sankey(data, report.sankey, lang, period)
     missing = figures.missing_coordinates(data, res, period)
@@ -293,6 +311,37 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     elif len(report.map_lines) or res.kpis.get("lines_built"):
         report.images["map"] = figures.draw_map(data, res, report.map_lines, lang, period)
     return report
+
+
+def _write_book(tmp: Path, target: Path, outcome: Any, started: dt.datetime,
+                report: Report) -> None:
+    """xlsxwriter reports a failed save (disk full, folder gone) as FileCreateError, not
+    OSError: turn it back into the OSError it wraps, named by the intended file, so every
+    caller reports it as exit 41 with the path and the reason."""
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    # xlsxwriter leaves its half-written zip open; when the failure's traceback is dropped
+    # the zip's __del__ fails again on the full disk and Python prints "Exception
+    # ignored ... Traceback" on stderr: that second report goes to the debug log instead
+    sys.unraisablehook = _unraisable_to_debug_log
+    try:
+        try:
+            _write(tmp, outcome, started, report)
+        except FileCreateError as exc:
+            inner = exc.args[0] if exc.args and isinstance(exc.args[0], OSError) else None
+            failure = OSError(inner.errno if inner and inner.errno else errno.EIO,
+                              inner.strerror if inner and inner.strerror else str(exc),
+                              str(target))
+            del inner  # its traceback holds xlsxwriter's open zip: let it go now
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise failure
+
+
+def _unraisable_to_debug_log(unraisable: Any) -> None:
+    log.debug("ignored while cleaning up a failed write: %r", unraisable.exc_value)
 
 
 def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> None:
@@ -411,7 +460,7 @@ def _chart(w: _Writer, kind: str, subtype: str | None, title: str) -> Any:
     if subtype:
         spec["subtype"] = subtype
     chart = _explicit_axes(w.book.add_chart(spec))
-    chart.set_title({"name": clean_text(title), "name_font": {"size": 11, "bold": True}})
+    chart.set_title({"name": chart_text(title), "name_font": {"size": 11, "bold": True}})
     chart.set_chartarea({"border": {"none": True}})
     return chart
 
@@ -420,7 +469,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     """Four native charts (two rows of two) on the second page; the numbers they show in
     tables on the third page (columns D-J, never A, which holds the key figures)."""
     data, res = outcome.data, outcome.results
-    lang, cur, period = w.lang, data.currency, report.period
+    lang, cur, period = w.lang, chart_text(data.currency, 24), report.period
     chart_w = 520
     grid = {"visible": True, "line": {"color": "#D9D9D9"}}
     sheet = ws.get_name()
@@ -456,7 +505,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     first = r + 1
     for rec in lines.itertuples(index=False):
         r += 1
-        w.text(ws, r, 3, rec.line)
+        w.text(ws, r, 3, shorten(rec.line))  # the full name is on the Lines sheet
         w.cell(ws, r, 4, float(rec.net_value), "money")
     if len(rest):
         r += 1
@@ -469,7 +518,8 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     last = r
     chart = _chart(w, "bar", None, w.tr("chart.net_by_line", period=period))
     if last >= first:
-        chart.add_series({"name": w.tr("col.net_value"), "categories": ref(first, 3, last, 3),
+        chart.add_series({"name": chart_text(w.tr("col.net_value")),
+                          "categories": ref(first, 3, last, 3),
                           "values": ref(first, 4, last, 4), "fill": {"color": HEADER_FILL},
                           "invert_if_negative": False, "gap": 40,
                           "data_labels": {"value": True, "num_format": k_fmt,
@@ -527,7 +577,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     first = r + 1
     for rec in bought.itertuples(index=False):
         r += 1
-        w.text(ws, r, c0, rec.source)
+        w.text(ws, r, c0, shorten(rec.source))
         w.cell(ws, r, c0 + 1, float(rec.tonnes), "t")
         avail = rec.availability
         w.cell(ws, r, c0 + 2, None if avail is None or avail != avail else float(avail), "t")
@@ -541,7 +591,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
                               "fill": {"color": colour}, "gap": 40, "overlap": -10,
                               "data_labels": {"value": j == 1, "num_format": kt_fmt,
                                               "font": {"size": 7}}})
-    chart.set_x_axis({"num_format": "#,##0", "name": tr("unit.t", lang),
+    chart.set_x_axis({"num_format": "#,##0", "name": chart_text(tr("unit.t", lang)),
                       "major_gridlines": grid, "num_font": {"size": 8}})
     chart.set_y_axis({"reverse": True, "num_font": {"size": 7}})
     chart.set_legend({"position": "bottom"})
@@ -555,7 +605,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     first = r + 1
     for market, rec in by_market.iterrows():
         r += 1
-        w.text(ws, r, c0, story.short(data.place_name.get(str(market), str(market))))
+        w.text(ws, r, c0, shorten(story.short(data.place_name.get(str(market), str(market)))))
         w.cell(ws, r, c0 + 1, float(rec.tonnes), "t")
         w.cell(ws, r, c0 + 2, float(rec.revenue), "money")
     last = r
@@ -1173,6 +1223,13 @@ def _issues(w: _Writer, outcome: Any, report: Report) -> None:
                   issue.message + (f" {issue.hint}" if issue.hint else ""))
         for j, v in enumerate(values):
             w.text(ws, row, j, "" if v is None else v, "wrap")
+        row += 1
+    for first, extra in outcome.issues.more_like_this():  # repeats are counted, not listed
+        key = f"severity.{first.severity.value}"
+        values = (w.tr(key) if key in _SEVERITIES else first.severity.value, first.sheet, "",
+                  first.column, "", more_text(first, extra))
+        for j, v in enumerate(values):
+            w.text(ws, row, j, v, "wrap")
         row += 1
     if row == 1:
         w.text(ws, 1, 0, w.tr("none"))

@@ -22,8 +22,10 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -36,6 +38,7 @@ from models.chain.data import ChainData
 from models.chain.formulation import hold_built
 from optimizer.errors import EXIT_CODE_HELP, ExitCode
 from optimizer.excel.write import write_results
+from optimizer.fileio import describe_os_error, sweep_temp_files
 from optimizer.nightly.changes import (
     compare,
     input_snapshot,
@@ -45,12 +48,15 @@ from optimizer.nightly.changes import (
 )
 from optimizer.nightly.config import NightlyConfig
 from optimizer.pipeline import RunOutcome, sha256_of, solve_workbook
+from optimizer.signals import Stopped, stop_on_signals
+from optimizer.solve import sweep_solver_folders
 from optimizer.versions import package_versions
 
 log = logging.getLogger("chainopt.nightly")
 RUN_ID = re.compile(r"^(\d{8}-\d{6})-[0-9a-f]{6}$")
 # Worst first: the exit code of a run over several workbooks is the worst of them.
-SEVERITY = [ExitCode.INTERNAL_ERROR, ExitCode.INPUT_UNREADABLE, ExitCode.INVALID_INPUT,
+SEVERITY = [ExitCode.STOPPED_TERM, ExitCode.STOPPED_INT,
+            ExitCode.INTERNAL_ERROR, ExitCode.INPUT_UNREADABLE, ExitCode.INVALID_INPUT,
             ExitCode.INFEASIBLE, ExitCode.UNBOUNDED, ExitCode.SOLVER_ERROR,
             ExitCode.TIME_LIMIT_NO_PLAN, ExitCode.CHECK_FAILED, ExitCode.PUBLISH_FAILED,
             ExitCode.TIME_LIMIT_PLAN, ExitCode.OK]
@@ -94,17 +100,35 @@ def _attach_json_log(config: NightlyConfig, run_id: str) -> logging.Handler:
 
 
 def run_nightly(config: NightlyConfig, argv: list[str] | None = None) -> ExitCode:
-    """The whole nightly run; returns the exit code. Never raises for expected failures."""
-    config.lock_path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(config.lock_path), timeout=0)
+    """The whole nightly run; returns the exit code. Never raises for expected failures.
+
+    SIGTERM and SIGINT stop it in order (optimizer/signals.py): the solver process is
+    killed, temporary files removed, the run record and the closing log line written and
+    the lock released; the exit code is 143 or 130.
+    """
+    with stop_on_signals():
+        try:
+            return _run_with_lock(config, argv or sys.argv)
+        except Stopped as stop:  # before the lock was taken, or while releasing it
+            print(f"chainopt nightly: stopped by {stop.name}", file=sys.stderr)
+            return stop.code
+
+
+def _run_with_lock(config: NightlyConfig, argv: list[str]) -> ExitCode:
     try:
+        config.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(config.lock_path), timeout=0)
         lock.acquire()
     except Timeout:
         print(f"chainopt nightly: busy: another run holds {config.lock_path}; retry later",
               file=sys.stderr)
         return ExitCode.BUSY
+    except OSError as exc:
+        print(f"chainopt nightly: cannot create the lock file: "
+              f"{describe_os_error(exc, config.lock_path)}", file=sys.stderr)
+        return ExitCode.PUBLISH_FAILED
     try:
-        return _locked_run(config, argv or sys.argv)
+        return _locked_run(config, argv)
     finally:
         lock.release()
 
@@ -112,7 +136,11 @@ def run_nightly(config: NightlyConfig, argv: list[str] | None = None) -> ExitCod
 def _locked_run(config: NightlyConfig, argv: list[str]) -> ExitCode:
     started = dt.datetime.now().astimezone()
     run_id = new_run_id(started)
-    handler = _attach_json_log(config, run_id)
+    try:
+        handler: logging.Handler | None = _attach_json_log(config, run_id)
+    except OSError as exc:  # the log folder is not writable: say so, carry on on stderr
+        log.error("cannot write the JSON log: %s", describe_os_error(exc, config.log_dir))
+        handler = None
     run_dir = config.archive_dir / run_id
     record: dict[str, Any] = {
         "run_id": run_id, "start": started.isoformat(), "argv": argv,
@@ -121,39 +149,107 @@ def _locked_run(config: NightlyConfig, argv: list[str]) -> ExitCode:
         "versions": package_versions(), "workbooks": [],
     }
     code = ExitCode.INTERNAL_ERROR
+    codes: list[ExitCode] = []
     try:
         log.info("nightly run %s started (lock %s)", run_id, config.lock_path)
+        _sweep_leftovers(config)
         run_dir.mkdir(parents=True, exist_ok=True)
         workbooks = config.workbooks()
         if not workbooks:
             log.error("no input workbook found in %s", [str(p) for p in config.inputs])
-            code = ExitCode.INPUT_UNREADABLE
-        else:
-            codes = []
-            for path in workbooks:
-                entry, wb_code = _one_workbook(config, path, run_id, run_dir, started)
-                entry["exit_code"] = int(wb_code)
-                record["workbooks"].append(entry)
-                codes.append(wb_code)
-            code = min(codes, key=SEVERITY.index)
+            codes.append(ExitCode.INPUT_UNREADABLE)
+        for path in workbooks:
+            entry, wb_code = _guarded_workbook(config, path, run_id, run_dir, started)
+            entry["exit_code"] = int(wb_code)
+            entry["exit_meaning"] = EXIT_CODE_HELP[wb_code]
+            record["workbooks"].append(entry)
+            codes.append(wb_code)
+        code = worst(codes)
         _prune_archive(config, run_id)
+    except Stopped as stop:  # SIGTERM or SIGINT: the record and closing line still follow
+        log.error("nightly run %s stopped by %s; the solver was stopped and nothing half-"
+                  "written was published", run_id, stop.name)
+        record["stopped_by"] = stop.name
+        code = worst([*codes, stop.code])
+    except OSError as exc:  # the archive folder itself cannot be written
+        log.error("cannot write %s", describe_os_error(exc, run_dir))
+        record["error"] = describe_os_error(exc, run_dir)
+        code = worst([*codes, ExitCode.PUBLISH_FAILED])
     except Exception as exc:  # a bug: still leave a record and a clear line
         log.exception("internal error: %s", exc)
         record["error"] = f"{type(exc).__name__}: {exc}"
         code = ExitCode.INTERNAL_ERROR
     finally:
+        code = _finish(record, run_dir, run_id, code, handler)
+    return code
+
+
+def worst(codes: list[ExitCode]) -> ExitCode:
+    """The exit code of a run over several workbooks: the worst of theirs (SEVERITY)."""
+    return min(codes, key=SEVERITY.index) if codes else ExitCode.INTERNAL_ERROR
+
+
+def _finish(record: dict[str, Any], run_dir: Path, run_id: str, code: ExitCode,
+            handler: logging.Handler | None) -> ExitCode:
+    """The run record and the closing log line, on every ending (signals ignored while
+    they are written, so a second SIGTERM cannot cut them short)."""
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGTERM,
+                                                                   signal.SIGINT)} \
+        if threading.current_thread() is threading.main_thread() else {}
+    try:
         record["end"] = dt.datetime.now().astimezone().isoformat()
+        record["outcomes"] = [
+            {"input": e.get("input"), "exit_code": e.get("exit_code"),
+             "meaning": e.get("exit_meaning"), "status": e.get("status")}
+            for e in record["workbooks"]]
+        record["exit_code_table"] = {str(int(c)): text for c, text in EXIT_CODE_HELP.items()}
         record["exit_code"] = int(code)
         record["exit_meaning"] = EXIT_CODE_HELP[code]
         try:
             run_dir.mkdir(parents=True, exist_ok=True)
             save_json(run_dir / "run.json", record)
         except OSError as exc:
-            log.error("could not write the run record: %s", exc)
-        log.info("nightly run %s finished: exit %d (%s)", run_id, int(code), EXIT_CODE_HELP[code])
-        logging.getLogger().removeHandler(handler)
-        handler.close()
+            log.error("could not write the run record: %s",
+                      describe_os_error(exc, run_dir / "run.json"))
+            code = worst([code, ExitCode.PUBLISH_FAILED])
+        log.info("nightly run %s finished: exit %d (%s)", run_id, int(code),
+                 EXIT_CODE_HELP[code])
+        if handler is not None:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
     return code
+
+
+def _sweep_leftovers(config: NightlyConfig) -> None:
+    """Temporary files of killed runs (kill -9 runs no cleanup): ours only, under the lock."""
+    folders = [config.output_dir]
+    if config.archive_dir.is_dir():
+        folders += [p for p in config.archive_dir.iterdir() if RUN_ID.match(p.name)]
+    removed = [p for folder in folders for p in sweep_temp_files(folder)]
+    removed += sweep_solver_folders()
+    for path in removed:
+        log.info("removed a temporary file left by an earlier run: %s", path)
+
+
+def _guarded_workbook(config: NightlyConfig, path: Path, run_id: str, run_dir: Path,
+                      started: dt.datetime) -> tuple[dict[str, Any], ExitCode]:
+    """One workbook inside its own guard: its failure never stops the others."""
+    entry: dict[str, Any] = {"input": str(path)}
+    try:
+        return _one_workbook(config, path, run_id, run_dir, started, entry)
+    except OSError as exc:
+        reason = describe_os_error(exc)
+        log.error("%s: cannot write %s; latest for it is unchanged", path.name, reason)
+        entry.update(published=False, error=reason)
+        return entry, ExitCode.PUBLISH_FAILED
+    except Exception as exc:  # a bug in one workbook's run: the next workbook still runs
+        log.exception("%s: internal error: %s", path.name, exc)
+        entry.setdefault("status", "internal error")
+        entry["error"] = f"{type(exc).__name__}: {exc}"
+        return entry, ExitCode.INTERNAL_ERROR
 
 
 def _prepare(config: NightlyConfig, previous: dict[str, Any] | None, entry: dict[str, Any]):  # type: ignore[no-untyped-def]
@@ -172,12 +268,12 @@ def _prepare(config: NightlyConfig, previous: dict[str, Any] | None, entry: dict
 
 
 def _one_workbook(config: NightlyConfig, path: Path, run_id: str, run_dir: Path,
-                  started: dt.datetime) -> tuple[dict[str, Any], ExitCode]:
+                  started: dt.datetime, entry: dict[str, Any]
+                  ) -> tuple[dict[str, Any], ExitCode]:
     stem = path.stem
     latest = config.output_dir / f"{stem}-latest.xlsx"
     plan_file = config.output_dir / f".{stem}-latest.plan.json"
     inputs_file = config.output_dir / f".{stem}-latest.inputs.json"
-    entry: dict[str, Any] = {"input": str(path)}
     previous_plan = load_json(plan_file)
     log.info("%s: reading and validating", path.name)
     outcome = solve_workbook(

@@ -21,7 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
-from optimizer.excel.cells import clean_text
+from optimizer.excel.cells import MAX_LABEL, MAX_TITLE, shorten
 from optimizer.report import basemap
 from optimizer.report import numbers as fmt
 from optimizer.report.i18n import tr
@@ -31,9 +31,10 @@ TOL = 1e-6
 DPI = 110
 
 
-def _plain(text: str) -> str:
-    """User text drawn as itself: no mathtext ($...$), no control characters."""
-    return clean_text(text).replace("$", r"\$")
+def _plain(text: str, limit: int = MAX_TITLE) -> str:
+    """User text drawn as itself: no mathtext ($...$), no control characters, and bounded
+    (a 32,767-character name made a 263,289-pixel-wide picture)."""
+    return shorten(text, limit).replace("$", r"\$")
 
 MAX_SANKEY_LINES = 45
 SITE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
@@ -274,7 +275,7 @@ def draw_sankey(d: ChainData, links: pd.DataFrame, lang: str, period: str) -> by
     for n in nodes.values():
         ax.add_patch(Rectangle((xs[n.col], n.y), width, max(n.h, 0.001),
                                facecolor=_node_colour(d, n, sites), edgecolor="none"))
-        name = node_label(d, n.key, lang)
+        name = shorten(node_label(d, n.key, lang), MAX_LABEL)
         if n.col == 2 and len(name) > 34:
             name = name[:33].rstrip() + "…"
         label = _plain(f"{name}  {fmt.tonnes(n.value, lang)}")
@@ -511,7 +512,7 @@ def _draw_layer(ax: Axes, d: ChainData, roles: dict[str, set[str]],
                         markeredgecolor="white", linestyle="none")
         if any(n in skip_labels for n in names):
             continue
-        text = _plain(" / ".join(short(d.place_name.get(n, n)) for n in names))
+        text = _plain(" / ".join(shorten(short(d.place_name.get(n, n))) for n in names))
         ax.annotate(text, (x, y), xytext=(7, 7), textcoords="offset points", fontsize=8.5,
                     zorder=6, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
                                     "ec": "#cccccc", "alpha": 0.9})

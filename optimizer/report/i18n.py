@@ -843,6 +843,14 @@ T: dict[str, tuple[str, str, str]] = {
     "run.explain_skipped": ("{n} line(s) not analysed: time for explanations ran out",
                             "{n} xətt təhlil edilməyib: izahlar üçün vaxt bitdi",
                             "не проанализировано линий: {n} — время на пояснения исчерпано"),
+    "run.explain_cut": (
+        "Explanations were cut short by the time limit: {n} line(s) have no 'what it would "
+        "take' analysis (the plan itself is complete). Rerun with a longer --time-limit "
+        "for the full analysis.",
+        "İzahlar vaxt limiti ilə yarımçıq qaldı: {n} xətt üçün 'nə lazımdır' təhlili yoxdur "
+        "(planın özü tamdır). Tam təhlil üçün daha uzun --time-limit ilə yenidən işə salın.",
+        "Пояснения прерваны лимитом времени: для {n} линий нет анализа «что для этого "
+        "нужно» (сам план полный). Для полного анализа запустите с большим --time-limit."),
     "run.explain_failed": ("marginal values unavailable: the LP at the plan did not solve",
                            "marjinal dəyərlər yoxdur: planın xətti proqramı həll olunmadı",
                            "предельные оценки недоступны: ЛП-задача плана не решена"),

@@ -54,10 +54,13 @@ def convert(source: Path, folder: Path, to: str = "pdf", timeout: float = 240) -
     return out
 
 
-def export_pdf(workbook: Path, target: Path) -> Path:
-    """Write ``target`` (a PDF of ``workbook``) atomically; returns where it landed."""
+def export_pdf(workbook: Path, target: Path, timeout: float = 240) -> Path:
+    """Write ``target`` (a PDF of ``workbook``) atomically; returns where it landed.
+
+    ``timeout``: seconds LibreOffice may take (the run's time limit passes what is left).
+    """
     with tempfile.TemporaryDirectory(prefix="chainopt-pdf-") as tmp:
-        made = convert(workbook, Path(tmp))
+        made = convert(workbook, Path(tmp), timeout=timeout)
 
         def copy(out: Path) -> None:
             shutil.copyfile(made, out)
