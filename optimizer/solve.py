@@ -45,6 +45,7 @@ from pyomo.common.gc_manager import PauseGC
 from pyomo.repn.plugins import standard_form
 from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
+from models.chain.formulation import VALID_INEQUALITIES
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
 from optimizer.lean_imports import unhook_pyomo_import_finalizers
 
@@ -615,6 +616,13 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
     if len(ints):
         h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
         h.changeColsBounds(len(ints), ints, plan, plan)
+    # Valid inequalities only cut fractional builds: with the plan held they would share
+    # a limit's dual where both bind, so they are lifted for this LP (and put back).
+    cuts = np.array([i for i, (con, _sense) in enumerate(session.rows)
+                     if con.parent_component().name in VALID_INEQUALITIES], dtype=np.int32)
+    if len(cuts):
+        h.changeRowsBounds(len(cuts), cuts, np.full(len(cuts), -highspy.kHighsInf),  # type: ignore[attr-defined]
+                           np.full(len(cuts), highspy.kHighsInf))
     try:
         for key, value in _options(settings).items():
             h.setOptionValue(key, value)
@@ -637,6 +645,9 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
                            SOLVER_NAME, solver_version(), h.modelStatusToString(
                                h.getModelStatus()), duals=duals, reduced_costs=reduced)
     finally:
+        if len(cuts):
+            h.changeRowsBounds(len(cuts), cuts, session.arrays.row_lower[cuts],  # type: ignore[attr-defined]
+                               session.arrays.row_upper[cuts])
         if len(ints):
             integer = highspy.HighsVarType.kInteger
             h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))

@@ -15,12 +15,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+import pyomo.environ as pyo
 import pytest
 
 from models.chain.checks import check_solution
-from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS
+from models.chain.data import load_data
+from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS, build_model
 from models.chain.results import ChainResults
-from optimizer.solve import SolveStatus
+from models.validation.issues import Issue, IssueList, Severity
+from optimizer.excel.read import read_workbook
+from optimizer.excel.template import write_input_workbook
+from optimizer.pipeline import validate_workbook
+from optimizer.solve import SolveSettings, SolveStatus, solve_model
 from tests.tiny_cases import (
     BASE_OPTIMUM,
     Tables,
@@ -545,7 +552,9 @@ def test_objective_parts(tmp_path: Path) -> None:
     assert data.lane_cost["S-M", "X"] == approx(10)
     assert objective == approx(1100)
     expected = {"revenue": 4500, "cost_feedstock": 1000, "cost_variable": 300,
-                "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000}
+                "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000,
+                "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0,
+                "cost_working_capital": 0, "cost_import_duty": 0, "cost_incentives": 0}
     assert set(expected) == set(OBJECTIVE_PARTS)
     for name, value in expected.items():
         assert res.objective_parts[name] == approx(value), name
@@ -752,3 +761,430 @@ def test_existing_lines_over_a_site_limit_are_infeasible_with_a_reason(tmp_path:
     result = solve_model(build_model(data), SolveSettings())
     assert result.status is SolveStatus.INFEASIBLE
     assert "site_lines_limit" in result.describe() and "1 <= 0" in result.describe()
+
+
+# --- optional economics: ramp-up, price tiers, process losses, carbon ---------------------
+
+
+def validation_issues(tables: Tables, tmp_path: Path, name: str = "invalid") -> list[Issue]:
+    """Every error and warning of a written case (validation only, no solve)."""
+    path = write_input_workbook(tmp_path / f"{name}.xlsx", tables)
+    return [i for i in validate_workbook(path).issues if i.severity is not Severity.INFO]
+
+
+def two_periods() -> Tables:
+    """Base case over P1 and P2, one year each, no discounting; L1 may be built in either."""
+    return set_periods(base_case(), ("P1", 1), ("P2", 1))
+
+
+def ramp(tables: Tables, *limits: tuple[int, float]) -> Tables:
+    return add_rows(tables, "RampUp", *({"technology": "T", "year": y, "utilisation_max": u}
+                                        for y, u in limits))
+
+
+def test_ramp_up_limit(tmp_path: Path) -> None:
+    """RampUp of T: 60 % in year 1, 90 % from year 2 on; two periods of one year.
+
+    Built in P1: 60 t in P1 (35*60 - 1000 = 1100), 90 t in P2 (35*90 - 1000 = 2150):
+    3250. Built in P2: 60 t, 1100. So build in P1: 3250. Without the limit the line runs
+    full in both periods: 2 * 2500 = 5000, and the checker flags the ramp-up.
+    """
+    tables = ramp(two_periods(), (1, 0.6), (2, 0.9))
+    res = solve_ok(tables, tmp_path, 3250)
+    assert res.lines.set_index("line").build_period["L1"] == "P1"
+    assert tonnes(res.recipe_inputs, period="P1") == approx(60)
+    lp = res.line_periods.set_index("period")
+    assert lp.utilisation_max["P1"] == approx(0.6)
+    assert lp.utilisation_max["P2"] == approx(0.9)
+    solve_without(tables, tmp_path, ("ramp_up_limit",), 5000, flagged="ramp_up_limit")
+
+
+def test_ramp_up_limit_averages_the_years_of_a_period(tmp_path: Path) -> None:
+    """One period of 3 years, RampUp 60 % (year 1), 90 % (year 2, held in year 3).
+
+    The yearly throughput may reach the mean limit (0.6 + 0.9 + 0.9) / 3 = 0.8: 80 t/yr,
+    35*80 - 1000 = 1800 a year, 3 years undiscounted: 5400 (full capacity: 7500).
+    A technology without RampUp rows is unaffected (a line of technology T2 with the same
+    recipe would run full).
+    """
+    tables = ramp(set_periods(base_case(), ("P1", 3)), (1, 0.6), (2, 0.9))
+    res = solve_ok(tables, tmp_path, 5400)
+    assert tonnes(res.recipe_inputs) == approx(80)
+    solve_without(tables, tmp_path, ("ramp_up_limit",), 7500)
+
+
+def test_ramp_up_validation(tmp_path: Path) -> None:
+    """A ramp-up without year 1, or below a line's utilisation_min, is an error at its cell."""
+    tables = ramp(base_case(), (2, 0.9))
+    hits = [i for i in validation_issues(tables, tmp_path, "no-year-1")
+            if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.cell) for i in hits] == [("RampUp", "B2")]
+    tables = ramp(base_case(), (1, 0.5), (2, 0.9))
+    update_rows(tables, "Lines", {"line": "L1"}, utilisation_min=0.7)
+    hits = [i for i in validation_issues(tables, tmp_path, "below-min")
+            if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.cell) for i in hits] == [("RampUp", "C2")]
+
+
+def tiers(tables: Tables, *steps: tuple[float, float], period: str | None = None) -> Tables:
+    return add_rows(tables, "PriceTiers", *({"market": "M", "material": "X", "period": period,
+                                            "tonnes_from": t, "price": p} for t, p in steps))
+
+
+def test_price_tier_excess(tmp_path: Path) -> None:
+    """X sells at 50 up to 60 t/yr, at 30 from 60 t, at 10 from 80 t.
+
+    Margin per tonne after feedstock and freight (15/t): 35, then 15, then -5. Sell 80 t:
+    35*60 + 15*20 - 1000 = 1400 (revenue at the Markets price 4000, tiers give up
+    (50-30)*(80-60) = 400). Without the tier rows' excess link the whole 100 t fetch 50:
+    2500, and the checker's recomputed tier loss disagrees with the model.
+    """
+    tables = tiers(base_case(), (60, 30), (80, 10))
+    res = solve_ok(tables, tmp_path, 1400)
+    assert tonnes(res.sales, market="M") == approx(80)
+    sale = res.sales.iloc[0]
+    assert sale.tier == 1 and sale.price_last_tonne == approx(30)
+    assert sale.tier_revenue_given_up == approx(400)
+    assert res.objective_parts["cost_price_tiers"] == approx(400)
+    solve_without(tables, tmp_path, ("price_tier_excess",), 2500, flagged="objective_part")
+
+
+def test_price_tiers_by_period(tmp_path: Path) -> None:
+    """A tier row naming P2 replaces the every-period tiers in P2 only.
+
+    Every period: from 60 t at 30 (sell 100: 35*60 + 15*40 - 1000 = 1700). In P2: from
+    50 t at 5 (margin -10 above 50 t: sell 50, 35*50 - 1000 = 750). Total 2450.
+    """
+    tables = tiers(two_periods(), (60, 30))
+    tiers(tables, (50, 5), period="P2")
+    update_rows(tables, "Lines", {"line": "L1"}, period_earliest="P1")
+    res = solve_ok(tables, tmp_path, 2450)
+    assert tonnes(res.sales, period="P1") == approx(100)
+    assert tonnes(res.sales, period="P2") == approx(50)
+
+
+def test_price_tier_validation(tmp_path: Path) -> None:
+    """A rising tier price and a tier of a market not on Markets are errors at their cells."""
+    tables = tiers(base_case(), (60, 55))
+    add_rows(tables, "PriceTiers", {"market": "M", "material": "F", "tonnes_from": 10,
+                                    "price": 1})
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert sorted((i.sheet, i.cell) for i in hits) == [("PriceTiers", "A3"),
+                                                       ("PriceTiers", "E2")]
+
+
+def test_process_loss_is_disposed_of_at_the_site_cost(tmp_path: Path) -> None:
+    """Recipe T yields 0.9 t of X; the other 0.1 t ('fines') is disposed of at 20/t at S.
+
+    Per tonne of input: 0.9 * (50 - 5) - 10 - 0.1 * 20 = 28.5: 2850 - 1000 = 1850
+    (without the loss cost: 30.5, 2050). The results name the loss: 10 t of fines, 200.
+    """
+    tables = base_case()
+    update_rows(tables, "Recipes", {"material": "X"}, **{"yield": 0.9}, loss_name="fines")
+    update_rows(tables, "Sites", {"site": "S"}, loss_cost=20)
+    res = solve_ok(tables, tmp_path, 1850)
+    assert res.objective_parts["cost_loss"] == approx(200)
+    loss = res.losses.iloc[0]
+    assert (loss.line, loss.loss, loss.tonnes, loss.cost) == ("L1", "fines", approx(10),
+                                                              approx(200))
+    assert res.lines.set_index("line").loss_tonnes["L1"] == approx(10)
+    update_rows(tables, "Sites", {"site": "S"}, loss_cost=None)
+    res = solve_ok(tables, tmp_path, 2050)
+    assert res.losses.iloc[0].tonnes == approx(10) and res.losses.iloc[0].cost == 0
+
+
+def carbon_case(price: float) -> Tables:
+    """F emits 0.5 t CO2 per t processed; lane S-M 0.1 t/t + 0.001 t/t/km over 100 km."""
+    tables = base_case()
+    update_rows(tables, "Recipes", {"material": "F"}, co2_per_t=0.5)
+    update_rows(tables, "Lanes", {"lane": "S-M"}, distance_km=100, co2_per_t=0.1,
+                co2_per_tkm=0.001)
+    return set_setting(tables, "carbon_price", price)
+
+
+def test_carbon_price_on_recipe_and_lane_emissions(tmp_path: Path) -> None:
+    """0.5 + 0.1 + 0.001*100 = 0.7 t CO2 per tonne of F made into X and shipped.
+
+    At 20/t CO2: margin 35 - 14 = 21, 2100 - 1000 = 1100, 70 t CO2. At 0: 2500, still
+    70 t CO2 reported. At 40: margin 35 - 28 = 7, 700 - 1000 < 0: nothing built, 0 t.
+    """
+    res = solve_ok(carbon_case(20), tmp_path, 1100)
+    assert res.kpis["emissions_t"] == approx(70)
+    assert res.objective_parts["cost_carbon"] == approx(1400)
+    by_kind = res.emissions.groupby("kind").co2.sum()
+    assert by_kind["line"] == approx(50) and by_kind["lane"] == approx(20)
+    res = solve_ok(carbon_case(0), tmp_path, 2500)
+    assert res.kpis["emissions_t"] == approx(70)
+    res = solve_ok(carbon_case(40), tmp_path, 0)
+    assert built(res) == set() and res.kpis["emissions_t"] == approx(0)
+
+
+def test_carbon_validation(tmp_path: Path) -> None:
+    """co2_per_tkm on a lane without distance_km is an error at the distance cell."""
+    tables = carbon_case(20)
+    update_rows(tables, "Lanes", {"lane": "S-M"}, distance_km=None)
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.column) for i in hits] == [("Lanes", "distance_km")]
+
+
+def cluster_case(*policies: dict[str, object]) -> Tables:
+    """Base case plus site S2 in cluster C1 with line L2 (capacity 100, fixed 4000, 10 jobs).
+
+    F is also offered at S2 (10/t, recovered waste) and S2-M costs 5/t, so L2 earns
+    35*100 - 4000 = -500: alone the plan is L1 only, 2500 (L1 has 5 jobs).
+    """
+    tables = base_case()
+    update_rows(tables, "Materials", {"material": "F"}, recovered=True)
+    update_rows(tables, "Lines", {"line": "L1"}, jobs=5)
+    add_rows(tables, "Sites", {"site": "S2"})
+    add_line(tables, "L2", site="S2", cost_fixed=4000, jobs=10)
+    add_rows(tables, "Sources", {"source": "SRC_F2", "material": "F", "location": "S2",
+                                 "price": 10})
+    add_rows(tables, "Lanes", {"lane": "S2-M", "origin": "S2", "destination": "M", "cost": 5})
+    add_rows(tables, "Clusters", {"cluster": "C1", "site": "S2"})
+    return add_rows(tables, "Policy", *policies)
+
+
+def test_cluster_lines_min_floor(tmp_path: Path) -> None:
+    """One line must operate in cluster C1 (site S2): L2 is built at a loss of 500, 2000.
+
+    The case-wide lines_min of 1 would be met by L1 alone (2500); without the cluster
+    floor the optimum is 2500 and the checker flags the cluster rule.
+    """
+    tables = cluster_case({"policy": "lines_min", "value": 1, "cluster": "C1"},
+                          {"policy": "lines_min", "value": 1})
+    res = solve_ok(tables, tmp_path, 2000)
+    assert built(res) == {"L1", "L2"}
+    solve_without(tables, tmp_path, ("cluster_lines_min_floor",), 2500,
+                  flagged="cluster_lines_min_floor")
+
+
+def test_cluster_jobs_min_floor(tmp_path: Path) -> None:
+    """8 jobs in C1: only L2 (10 jobs) gives them: 2000; without the floor 2500."""
+    tables = cluster_case({"policy": "jobs_min", "value": 8, "cluster": "C1"})
+    res = solve_ok(tables, tmp_path, 2000)
+    assert built(res) == {"L1", "L2"}
+    solve_without(tables, tmp_path, ("cluster_jobs_min_floor",), 2500,
+                  flagged="cluster_jobs_min_floor")
+
+
+def test_cluster_recovered_min_floor(tmp_path: Path) -> None:
+    """50 t of recovered F processed in C1: L2 is built and runs full (margin 35 > 0): 2000."""
+    tables = cluster_case({"policy": "recovered_min", "value": 50, "cluster": "C1"})
+    res = solve_ok(tables, tmp_path, 2000)
+    assert tonnes(res.recipe_inputs, line="L2") == approx(100)
+    solve_without(tables, tmp_path, ("cluster_recovered_min_floor",), 2500,
+                  flagged="cluster_recovered_min_floor")
+
+
+def test_cluster_policy_validation(tmp_path: Path) -> None:
+    """A cluster not on Clusters, and a cluster on a case-wide-only policy, are errors."""
+    tables = cluster_case({"policy": "lines_min", "value": 1, "cluster": "C9"},
+                          {"policy": "budget_total", "value": 1e6, "cluster": "C1"})
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert sorted((i.sheet, i.row, i.column) for i in hits) == [
+        ("Policy", 2, "cluster"), ("Policy", 3, "cluster")]
+
+
+# --- format gaps ----------------------------------------------------------------------------
+
+
+def test_a_case_without_any_line_solves(tmp_path: Path) -> None:
+    """Pure trading: X bought at hub H (10/t, at most 100 t), carried to M (5/t), sold at 50.
+
+    No site, line or recipe: 100 * (50 - 10 - 5) = 3500, with a note that the case has no
+    processing line.
+    """
+    tables: Tables = {
+        "Settings": [{"setting": "case_name", "value": "trade"}],
+        "Periods": [{"period": "P1", "years": 1}],
+        "Materials": [{"material": "X", "kind": "product"}],
+        "Locations": [{"location": "H"}, {"location": "M"}],
+        "Sites": [], "Lines": [], "Recipes": [],
+        "Sources": [{"source": "SRC_X", "material": "X", "location": "H", "price": 10,
+                     "availability": 100}],
+        "Markets": [{"market": "M", "material": "X", "price": 50}],
+        "Lanes": [{"lane": "H-M", "origin": "H", "destination": "M", "cost": 5}],
+    }
+    notes = [i.message for i in validation_issues(tables, tmp_path, "trade-notes")]
+    assert notes == [], notes  # no error or warning
+    res = solve_ok(tables, tmp_path, 3500)
+    assert tonnes(res.sales, market="M") == approx(100)
+
+
+def test_a_resource_the_site_lacks_is_not_limited_there(tmp_path: Path) -> None:
+    """L1 uses 5 MW of power; site S lists only water. Power is not limited at S: the plan
+    is the base plan (2500), with an info note located at the ResourceUse cell."""
+    tables = base_case()
+    add_rows(tables, "Resources", {"site": "S", "resource": "water", "available": 1})
+    add_rows(tables, "ResourceUse", {"line": "L1", "resource": "power", "amount": 5})
+    path = write_input_workbook(tmp_path / "resource.xlsx", tables)
+    issues = list(validate_workbook(path).issues)
+    notes = [i for i in issues if i.sheet == "ResourceUse"]
+    assert [(i.severity, i.cell) for i in notes] == [(Severity.INFO, "B2")]
+    assert not [i for i in issues if i.severity is Severity.ERROR]
+    solve_ok(tables, tmp_path, BASE_OPTIMUM)
+
+
+def test_lane_capacity_limit_shared_by_the_materials_a_lane_names(tmp_path: Path) -> None:
+    """Recipe T yields 0.4 X, 0.3 Z and 0.3 W per t of F; M buys each at 50; residue W may
+    also be disposed of at S for free. Lane S-M (5/t) holds 49 t/yr and LaneMaterials
+    lets it carry X and Z only, under that one capacity.
+
+    X + Z = 0.7 z <= 49: z = 70, W disposed of: 70 * (0.7*45 - 10) - 1000 = 505.
+    Without the LaneMaterials rows the lane takes any material, W too (45/t of capacity
+    against 30.7 for X and Z): z = 49, all shipped, 49 * 35 - 1000 = 715.
+    """
+    tables = base_case()
+    add_rows(tables, "Materials", {"material": "Z", "kind": "product"},
+             {"material": "W", "kind": "residue", "disposal_cost": 0})
+    update_rows(tables, "Recipes", {"material": "X"}, **{"yield": 0.4})
+    add_rows(tables, "Recipes",
+             {"applies_to": "T", "material": "Z", "role": "output", "yield": 0.3},
+             {"applies_to": "T", "material": "W", "role": "output", "yield": 0.3})
+    add_rows(tables, "Markets", {"market": "M", "material": "Z", "price": 50},
+             {"market": "M", "material": "W", "price": 50})
+    update_rows(tables, "Lanes", {"lane": "S-M"}, capacity=49)
+    shared = copy_case(tables)
+    add_rows(shared, "LaneMaterials", {"lane": "S-M", "material": "X"},
+             {"lane": "S-M", "material": "Z"})
+    res = solve_ok(shared, tmp_path, 505)
+    assert set(res.flows.material) == {"X", "Z"}
+    assert tonnes(res.flows) == approx(49)
+    assert tonnes(res.disposals, material="W") == approx(21)
+    # the independent checker catches W on the lane (one tonne moved from disposal)
+    _status, _objective, res, data = solve_tables(shared, tmp_path, name="moved")
+    assert res is not None
+    w_row = res.flows.iloc[[0]].assign(material="W", tonnes=1.0, cost=5.0)
+    res.flows = pd.concat([res.flows, w_row], ignore_index=True)
+    res.disposals.loc[res.disposals.material == "W", "tonnes"] -= 1.0
+    res.sales.loc[res.sales.material == "W", "tonnes"] += 1.0
+    assert "lane_material" in {f.check for f in check_solution(data, res)}
+    res = solve_ok(tables, tmp_path, 715)
+    assert "W" in set(res.flows.material)
+
+
+def test_lane_materials_validation(tmp_path: Path) -> None:
+    """LaneMaterials rows for a lane that already names one material: error at the row."""
+    tables = base_case()
+    update_rows(tables, "Lanes", {"lane": "S-M"}, material="X")
+    add_rows(tables, "LaneMaterials", {"lane": "S-M", "material": "X"})
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert [(i.sheet, i.cell) for i in hits] == [("LaneMaterials", "A2")]
+
+
+def lp_relaxation(tables: Tables, tmp_path: Path, deactivate: tuple[str, ...] = ()) -> float:
+    """The bound of the LP relaxation (every build variable relaxed to [0, 1])."""
+    path = write_input_workbook(tmp_path / f"lp-{'-'.join(deactivate)}.xlsx", tables)
+    issues = IssueList(path.name)
+    data = load_data(read_workbook(path, issues), issues)  # type: ignore[arg-type]
+    assert data is not None, issues.report()
+    model = build_model(data)
+    for name in deactivate:
+        getattr(model, name).deactivate()
+    pyo.TransformationFactory("core.relax_integer_vars").apply_to(model)
+    solved = solve_model(model, SolveSettings(mip_gap=1e-9, time_limit=60))
+    assert solved.objective is not None
+    return float(solved.objective)
+
+
+def test_output_link(tmp_path: Path) -> None:
+    """X sells at most 40 t/yr and cannot be disposed of: U = 40 < yield * capacity = 100.
+
+    MIP: 35*40 - 1000 = 400 with or without the link (it is a valid inequality).
+    LP relaxation without it: z = 40 needs only o = 0.4 (capacity and input links allow
+    100 t per unit of o): 35*40 - 0.4*1000 = 1000. With it: 40 <= 40 o forces o = 1: 400,
+    the LP bound closes the gap.
+    """
+    tables = base_case()
+    update_rows(tables, "Markets", {"market": "M"}, sales_max=40)
+    solve_ok(tables, tmp_path, 400)
+    solve_without(tables, tmp_path, ("output_link",), 400)
+    assert lp_relaxation(tables, tmp_path) == approx(400)
+    assert lp_relaxation(tables, tmp_path, ("output_link",)) == approx(1000)
+
+
+def test_working_capital_is_financed_at_the_financing_rate(tmp_path: Path) -> None:
+    """F held 73 days (0.2 yr) in stock, X 36.5 days unpaid (0.1 yr), financed at 10 %.
+
+    Per tonne: 10 * 0.2 * 0.1 + 50 * 0.1 * 0.1 = 0.2 + 0.5 = 0.7: margin 34.3,
+    3430 - 1000 = 2430. At 100 % the cost is 7/t: 2800 - 1000 = 1800. Without a
+    financing rate the days cost nothing: 2500.
+    """
+    tables = base_case()
+    update_rows(tables, "Materials", {"material": "F"}, stock_days=73)
+    update_rows(tables, "Materials", {"material": "X"}, receivable_days=36.5)
+    set_setting(tables, "financing_rate", 0.1)
+    res = solve_ok(tables, tmp_path, 2430)
+    assert res.objective_parts["cost_working_capital"] == approx(70)
+    wc = res.working_capital.set_index("material")
+    assert wc.stock_value["F"] == approx(200) and wc.receivables["X"] == approx(500)
+    solve_ok(set_setting(tables, "financing_rate", 1.0), tmp_path, 1800)
+    solve_ok(set_setting(tables, "financing_rate", 0), tmp_path, BASE_OPTIMUM)
+
+
+def test_import_duty_and_per_tonne_incentives(tmp_path: Path) -> None:
+    """import_duty 10 % on offers that are not local; F (10/t) is imported.
+
+    Duty 1/t: margin 34, 3400 - 1000 = 2400. A subsidy of 2 per tonne of F processed
+    (incentive_per_t): margin 36, 2600. The offer's own duty_rate 50 % overrides the
+    setting: 5/t, margin 32, 2200. A local offer pays no duty by default: 2500 + 200.
+    """
+    tables = base_case()
+    set_setting(tables, "import_duty", 0.1)
+    update_rows(tables, "Sources", {"source": "SRC_F"}, local=False)
+    res = solve_ok(tables, tmp_path, 2400)
+    assert res.objective_parts["cost_import_duty"] == approx(100)
+    update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=2)
+    res = solve_ok(tables, tmp_path, 2600)
+    assert res.objective_parts["cost_incentives"] == approx(-200)
+    assert set(res.taxes.kind) == {"duty", "incentive"}
+    update_rows(tables, "Sources", {"source": "SRC_F"}, duty_rate=0.5)
+    solve_ok(tables, tmp_path, 2200)
+    update_rows(tables, "Sources", {"source": "SRC_F"}, duty_rate=None, local=True)
+    solve_ok(tables, tmp_path, 2700)
+
+
+def test_a_subsidy_per_tonne_can_bring_a_line_into_the_plan(tmp_path: Path) -> None:
+    """L1's fixed cost is 4000: 35*100 - 4000 = -500, not built (0). A recovered-waste
+    subsidy of 10 per tonne of F processed: 45*100 - 4000 = 500, built. A fee of 10
+    instead (incentive_per_t = -10): not built, 0."""
+    tables = base_case()
+    update_rows(tables, "Lines", {"line": "L1"}, cost_fixed=4000)
+    solve_ok(tables, tmp_path, 0)
+    update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=10)
+    assert built(solve_ok(tables, tmp_path, 500)) == {"L1"}
+    update_rows(tables, "Materials", {"material": "F"}, incentive_per_t=-10)
+    assert built(solve_ok(tables, tmp_path, 0)) == set()
+
+
+def test_cluster_local_share_floor(tmp_path: Path) -> None:
+    """L2 (fixed 1000 here) in cluster C1 may buy F locally at 10 (SRC_F2) or imported at 8
+    (SRC_F3), both marked Sources.cluster = C1; L1 buys local F at S.
+
+    Without the rule L2 buys 100 imported: L1 2500 + L2 (50-5-8)*100 - 1000 = 2700: 5200.
+    C1's local share >= 50 % by value: 10 q2 >= 0.5 (10 q2 + 8 q3), q2 + q3 = 100, so
+    q2 = 400/9, q3 = 500/9, feedstock 8000/9 instead of 800: 5200 - 800/9 = 5111.11.
+    The case-wide rule at 50 % holds anyway (L1's local 1000 of 1800), so only the
+    cluster's rule binds; without it the checker flags the cluster.
+    """
+    tables = cluster_case({"policy": "local_share_min", "value": 0.5, "cluster": "C1"},
+                          {"policy": "local_share_min", "value": 0.5})
+    update_rows(tables, "Lines", {"line": "L2"}, cost_fixed=1000)
+    update_rows(tables, "Sources", {"source": "SRC_F2"}, cluster="C1")
+    add_rows(tables, "Sources", {"source": "SRC_F3", "material": "F", "location": "S2",
+                                 "price": 8, "local": False, "cluster": "C1"})
+    res = solve_ok(tables, tmp_path, 5200 - 800 / 9)
+    assert tonnes(res.purchases, source="SRC_F2") == approx(400 / 9)
+    solve_without(tables, tmp_path, ("cluster_local_share_floor",), 5200,
+                  flagged="cluster_local_share_floor")
+
+
+def test_cluster_local_share_validation(tmp_path: Path) -> None:
+    """A local_share_min for a cluster no offer names, and an offer naming an unknown
+    cluster, are errors at their cells."""
+    tables = cluster_case({"policy": "local_share_min", "value": 0.5, "cluster": "C1"})
+    update_rows(tables, "Sources", {"source": "SRC_F2"}, cluster="C7")
+    hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
+    assert sorted((i.sheet, i.row, i.column) for i in hits) == [
+        ("Policy", 2, "cluster"), ("Sources", 3, "cluster")]

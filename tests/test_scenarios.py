@@ -257,7 +257,7 @@ def test_scenarios_command_writes_the_comparison(tmp_path: Path) -> None:
                                     "--workers", "1", "--only", "cheap,small,stuck"),
                           capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert done.returncode == 30, done.stderr  # 'stuck' has no plan: as `run` would exit
-    (written,) = (tmp_path / "out").glob("tiny-scenarios-*.xlsx")
+    (written,) = (tmp_path / "out").glob("tiny-scenarios-*-comparison.xlsx")
     book = openpyxl.load_workbook(written)
     assert book.sheetnames[:1] == ["Summary"]
     assert {"Build matrix", "Differences", "Charts", "Overrides"} <= set(book.sheetnames)
@@ -267,7 +267,13 @@ def test_scenarios_command_writes_the_comparison(tmp_path: Path) -> None:
                           "scenario"]
     kpis = {row[0]: row for row in summary if row and row[0] in ("base", "cheap", "stuck")}
     assert kpis["stuck"][1] == "infeasible"
-    subfolder = written.with_suffix("")
+    # the web pages list it (by its ending) and show its KPI table, one row per scenario
+    from optimizer.web.scenarios import read_comparison
+
+    table = read_comparison(written)
+    assert [row[0] for row in table.rows] == ["base", "cheap", "small", "stuck"]
+    assert table.header[2].startswith("Net value") and table.numeric_columns()
+    subfolder = written.parent / written.name.removesuffix("-comparison.xlsx")
     assert {p.name for p in subfolder.glob("*.xlsx")} == {"base.xlsx", "cheap.xlsx",
                                                           "small.xlsx"}
 
@@ -293,7 +299,7 @@ def test_ctrl_c_keeps_what_finished(tmp_path: Path) -> None:
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
     assert "interrupted" in err
-    (written,) = (tmp_path / "out").glob("tiny-scenarios-*.xlsx")
+    (written,) = (tmp_path / "out").glob("tiny-scenarios-*-comparison.xlsx")
     names = [row[0] for row in openpyxl.load_workbook(written)["Overrides"]
              .iter_rows(min_row=2, values_only=True)]
     finished = set(names)

@@ -206,7 +206,8 @@ CASES: list[Broken] = [
            "This ID names both a site and a location."),
     Broken("resource missing at the site", tables(_resource_use), "ResourceUse",
            cell("ResourceUse", "resource", 2),
-           "Site SCIP of line C01 has no resource water on the Resources sheet."),
+           "Site SCIP of line C01 has no resource water on the Resources sheet, so C01's use "
+           "of it is not limited there.", Severity.INFO),
     # --- cross-sheet rules of the model -----------------------------------------------
     Broken("offtake above availability", tables(setv("Sources", 0, offtake_min=50000)),
            "Sources", cell("Sources", "offtake_min", 2), "offtake_min is above availability."),

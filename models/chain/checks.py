@@ -229,6 +229,7 @@ class Checker:
         return out
 
 
+_Checker = Checker  # the name the economics checks were written against
 Check = Callable[[Checker], None]
 CHECKS: list[Check] = []
 
@@ -495,19 +496,147 @@ def _objective(c: Checker, objective: float | None) -> None:
     fixed = sum(w[p] * _f(inp.line[ln]["cost_fixed"]) for p in inp.periods for ln in running[p])
     recomputed = {"revenue": revenue, "cost_feedstock": feedstock, "cost_variable": variable,
                   "cost_transport": transport, "cost_disposal": disposal, "cost_fixed": fixed}
+    # optional economics (econ): their parts, recomputed from ChainData's parameters
+    recomputed.update(_economic_parts(c), cost_working_capital=_working_capital(c),
+                      **_taxes_and_incentives(c))
     for name, value in recomputed.items():
         reported = r.objective_parts.get(name)
         if reported is not None and abs(value - reported) > _tol(value) * 10:
             c.fail("objective_part", f"{name}: input rows give {value:.6g}, model "
                    f"{reported:.6g}", abs(value - reported))
-    net = revenue - feedstock - variable - transport - disposal - fixed
+    net = recomputed["revenue"] - sum(v for k, v in recomputed.items() if k != "revenue")
     if objective is not None and abs(net - objective) > _tol(objective) * 10:
         c.fail("objective", f"parts priced from the input rows sum to {net:.6g}, solver "
                f"reports {objective:.6g}", abs(net - objective))
 
 
+# ---- optional economics: recomputed from ChainData's input parameters --------------------
+
+
 @register
-def _supply_groups(c: Checker) -> None:
+def _ramp_up(c: _Checker) -> None:
+    """Each new line's throughput against its technology's RampUp limits, year by year.
+
+    Recomputes the years of operation from Periods (not the model's rho): a line built in
+    period q, in period p of n_p years, may average the limits of its years of operation
+    Y_p - Y_q + 1 ... Y_p - Y_q + n_p.
+    """
+    d, r = c.d, c.r
+    start: dict[str, int] = {}
+    elapsed = 0
+    for p in d.periods:
+        start[p] = elapsed
+        elapsed += d.period_years[p]
+    tput = _sum_by(r.recipe_inputs, ["line", "period"])
+    for row in r.lines.itertuples(index=False):
+        table = d.ramp_tables.get(d.line_technology.get(row.line, ""))
+        if not table or not row.built or row.status != "candidate":
+            continue
+        for p in d.periods:
+            if start[p] < start[row.build_period]:
+                continue
+            years = [start[p] - start[row.build_period] + t + 1
+                     for t in range(d.period_years[p])]
+            limit = sum(table[min(y, len(table)) - 1] for y in years) / len(years)
+            c.at_most("ramp_up_limit", f"{row.line} in {p} (year {years[0]} of operation) "
+                      "processes", tput.get((row.line, p), 0.0), limit * d.capacity[row.line])
+
+
+def _economic_parts(c: _Checker) -> dict[str, float]:
+    """Discounted price-tier, loss and carbon costs, recomputed from the flow tables."""
+    d, r = c.d, c.r
+    w = d.period_weight
+    tiers = 0.0
+    for row in r.sales.itertuples(index=False):
+        steps = d.price_tiers.get((row.market, row.material, row.period), ())
+        before = d.price[row.market, row.material, row.period]
+        for start, price in steps:
+            tiers += w[row.period] * (before - price) * max(0.0, row.tonnes - start)
+            before = price
+    yields: dict[tuple[str, str], float] = defaultdict(float)
+    for line, k, mat in d.recipe_outputs:
+        yields[line, k] += d.yield_[line, k, mat]
+    loss = carbon = 0.0
+    for row in r.recipe_inputs.itertuples(index=False):
+        lost = max(0.0, 1.0 - yields[row.line, row.recipe]) * row.tonnes
+        loss += w[row.period] * d.site_loss_cost.get(d.line_site[row.line], 0.0) * lost
+        carbon += w[row.period] * d.carbon_price * d.co2_input.get(
+            (row.line, row.recipe, row.material), 0.0) * row.tonnes
+    for row in r.flows.itertuples(index=False):
+        factor = d.lane_co2_per_t.get(row.lane, 0.0) + d.lane_co2_per_tkm.get(
+            row.lane, 0.0) * d.lane_distance.get(row.lane, 0.0)
+        carbon += w[row.period] * d.carbon_price * factor * row.tonnes
+    return {"cost_price_tiers": tiers, "cost_loss": loss, "cost_carbon": carbon}
+
+
+@register
+def _clusters(c: _Checker) -> None:
+    """SME-cluster rules per cluster, recounted from the line tables and the Clusters rows."""
+    d, r = c.d, c.r
+    lp = r.line_periods
+    rec = r.recipe_inputs[r.recipe_inputs.material.isin(list(d.recovered))]
+
+    def in_cluster(lines, cluster: str):  # type: ignore[no-untyped-def]
+        sites = set(d.cluster_sites[cluster])
+        return lines.map(lambda ln: d.line_site[ln] in sites)
+    for (cluster, p), need in d.cluster_lines_min.items():
+        rows = lp[(lp.period == p) & lp.open & in_cluster(lp.line, cluster)]
+        c.at_least("cluster_lines_min_floor", f"lines operating in cluster {cluster} in {p}",
+                   float(len(rows)), need)
+    for (cluster, p), need in d.cluster_jobs_min.items():
+        rows = lp[(lp.period == p) & in_cluster(lp.line, cluster)]
+        c.at_least("cluster_jobs_min_floor", f"jobs in cluster {cluster} in {p}",
+                   float(rows.jobs.sum()), need)
+    for (cluster, p), need in d.cluster_recovered_min.items():
+        rows = rec[(rec.period == p) & in_cluster(rec.line, cluster)]
+        c.at_least("cluster_recovered_min_floor", f"recovered feedstock processed in cluster "
+                   f"{cluster} in {p}", float(rows.tonnes.sum()), need)
+    for (cluster, p), share in d.cluster_local_share_min.items():
+        mine = [o for o, cl in d.source_cluster.items() if cl == cluster]
+        pp = r.purchases[(r.purchases.period == p) & r.purchases.source.isin(mine)]
+        c.at_least("cluster_local_share_floor", f"local feedstock value of cluster {cluster} "
+                   f"in {p}", float(pp[pp.local.astype(bool)].cost.sum()),
+                   share * float(pp.cost.sum()))
+
+
+def _working_capital(c: _Checker) -> float:
+    """Discounted financing of stock and receivables, from the purchase and sales tables."""
+    d, r = c.d, c.r
+    w, rate = d.period_weight, d.financing_rate
+    held = sum(w[row.period] * d.stock_days.get(row.material, 0.0) / 365.0 * row.cost
+               for row in r.purchases.itertuples(index=False))
+    held += sum(w[row.period] * (d.stock_days.get(row.material, 0.0)
+                                 + d.receivable_days.get(row.material, 0.0)) / 365.0
+                * row.price * row.tonnes for row in r.sales.itertuples(index=False))
+    return rate * held
+
+
+def _taxes_and_incentives(c: _Checker) -> dict[str, float]:
+    """Import duty from the purchase table and per-tonne incentives from the recipe inputs,
+    at the rates of ChainData (Sources.duty_rate, else import_duty on offers not local)."""
+    d, r = c.d, c.r
+    w = d.period_weight
+    duty = sum(w[row.period] * d.duty.get((row.source, row.period), 0.0) * row.cost
+               for row in r.purchases.itertuples(index=False))
+    paid = sum(w[row.period] * d.incentive.get(row.material, 0.0) * row.tonnes
+               for row in r.recipe_inputs.itertuples(index=False))
+    return {"cost_import_duty": duty, "cost_incentives": -paid}
+
+
+@register
+def _lane_materials(c: _Checker) -> None:
+    """A lane carries only its Lanes.material, or the materials its LaneMaterials rows name."""
+    d, r = c.d, c.r
+    for row in r.flows.itertuples(index=False):
+        only = d.lane_material.get(row.lane, "")
+        allowed = {only} if only else d.lane_carries.get(row.lane)
+        if allowed is not None and row.material not in allowed and row.tonnes > ABS_TOL:
+            c.fail("lane_material", f"{row.lane} carries {row.material} in {row.period}, "
+                   f"which it may not (only {', '.join(sorted(allowed))})", row.tonnes)
+
+
+@register
+def _supply_groups(c: _Checker) -> None:
     """Joint purchases of each supply group, re-summed from the purchases table."""
     d = c.d
     bought = group_purchases(c.r.purchases, d.supply_group_members)

@@ -270,6 +270,161 @@ def local_share_floor(m: Model, p: str) -> Any:
                   0.0)
 
 
+# ---- optional economics (models/chain/econ.py reads their data) ---------------------------
+
+
+def ramp_up_limit(m: Model, line: str, p: str) -> Any:
+    r"""A new line uses no more of its capacity than its ramp-up allows in its year of operation.
+
+    .. math:: \sum_k z_{l,k,p} \le K_l \sum_{q \le p} \rho_{l,q,p}\, b_{l,q}, \qquad
+        \rho_{l,q,p} = \frac{1}{n_p} \sum_{t=0}^{n_p-1} U_{\tau(l)}(Y_p - Y_q + t + 1)
+
+    where :math:`U_{\tau,y}` is the RampUp limit of technology :math:`\tau` in year y of
+    operation (year 1 = the build year; a year not listed keeps the last listed value),
+    :math:`Y_p` the years before period p and :math:`n_p` its length. Linear because at
+    most one :math:`b_{l,q}` is 1 (build_once). Existing lines are already run in.
+    """
+    rhs = sum(m.data.capacity[line] * m.data.ramp_factor[line, q, p] * m.build[line, q]
+              for q in m.ix.builds_until[line, p])
+    return _holds(m, "ramp_up_limit", (line, p), line_throughput(m, line, p) - rhs, "<=", 0.0)
+
+
+def tier_step(d: Any, n: str, mat: str, p: str, t: int) -> float:
+    r"""Price drop at tier t: :math:`\pi_{d,m,p,t-1} - \pi_{d,m,p,t}` (tier 0's price is the
+    Markets price)."""
+    tiers = d.price_tiers[n, mat, p]
+    before = d.price[n, mat, p] if t == 0 else tiers[t - 1][1]
+    return float(before - tiers[t][1])
+
+
+def price_tier_excess(m: Model, n: str, mat: str, p: str, t: int) -> Any:
+    r"""Sales above the start of a price tier are counted at that tier's lower price.
+
+    .. math:: s_{d,m,p,t} \ge v_{d,m,p} - \theta_{d,m,p,t}, \qquad s_{d,m,p,t} \ge 0
+
+    Revenue is :math:`\pi_{d,m,p} v_{d,m,p} - \sum_t (\pi_{t-1}-\pi_t) s_{d,m,p,t}`; the
+    tier prices fall, so every step :math:`\pi_{t-1}-\pi_t \ge 0` and the maximisation
+    sets :math:`s_t = (v - \theta_t)^+`: a concave piecewise-linear revenue without
+    integer variables.
+    """
+    start = m.data.price_tiers[n, mat, p][t][0]
+    return m.tier_excess[n, mat, p, t] >= m.sales[n, mat, p] - start
+
+
+def emissions(m: Model, p: str) -> Any:
+    r"""Tonnes of CO2 per year of period p, from recipe inputs and lane flows.
+
+    .. math:: E_p = \sum_{(l,k,m)} e_{l,k,m}\, x_{l,k,m,p}
+        + \sum_{a,m} (\epsilon^0_a + \epsilon^{km}_a \delta_a)\, f_{a,m,p}
+
+    Lane emissions are per tonne carried (no volume factor: a hollow good fills the truck
+    sooner but weighs what it weighs).
+    """
+    d = m.data
+    total = sum(factor * m.recipe_input[line, k, mat, p]
+                for (line, k, mat), factor in d.co2_input.items())
+    total += sum(d.lane_co2[a] * m.flow[a, mat, p] for a in d.lane_co2
+                 for mat in m.ix.lane_materials.get(a, ()))
+    return total
+
+
+def _cluster_lines(m: Model, cluster: str) -> list[str]:
+    sites = set(m.data.cluster_sites[cluster])
+    return [line for line in m.data.lines if m.data.line_site[line] in sites]
+
+
+def cluster_lines_min_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""At least the required number of lines operate at the sites of a cluster.
+
+    .. math:: \sum_{l \in L_c} o_{l,p} \ge N_{c,p}
+
+    where :math:`L_c` are the lines at the sites of cluster c (Clusters sheet); the
+    Policy row names the cluster.
+    """
+    return _holds(m, "cluster_lines_min_floor", (cluster, p),
+                  sum(is_open(m, line, p) for line in _cluster_lines(m, cluster)), ">=",
+                  m.data.cluster_lines_min[cluster, p])
+
+
+def cluster_jobs_min_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""The lines operating at the sites of a cluster employ at least the required people.
+
+    .. math:: \sum_{l \in L_c} j_l\, o_{l,p} \ge J_{c,p}
+    """
+    return _holds(m, "cluster_jobs_min_floor", (cluster, p),
+                  sum(m.data.jobs[line] * is_open(m, line, p)
+                      for line in _cluster_lines(m, cluster)), ">=",
+                  m.data.cluster_jobs_min[cluster, p])
+
+
+def cluster_recovered_min_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""The lines of a cluster process at least the required recovered-waste tonnage.
+
+    .. math:: \sum_{(l,k,m):\, l \in L_c,\, m \in M^{rec}} x_{l,k,m,p} \ge R_{c,p}
+    """
+    lines = set(_cluster_lines(m, cluster))
+    return _holds(m, "cluster_recovered_min_floor", (cluster, p),
+                  sum(m.recipe_input[line, k, mat, p] for line, k, mat in m.ix.recovered_inputs
+                      if line in lines), ">=", m.data.cluster_recovered_min[cluster, p])
+
+
+def output_link(m: Model, line: str, mat: str, p: str) -> Any:
+    r"""A new line makes no more of an output than all the outlets of that output can take.
+
+    .. math:: \sum_k y_{l,k,m}\, z_{l,k,p} \le U_{m,p}\, o_{l,p}, \qquad
+        U_{m,p} = \sum_{d} \bar{D}_{d,m,p} + \sum_{(l',k')} M_{l',k',m}
+
+    Valid because every tonne of m made goes to a sale, an input of some line or disposal
+    (lanes only move it); written only when m cannot be disposed of, every market of m has
+    a maximum, and :math:`U_{m,p}` is below the line's own
+    :math:`\max_k y_{l,k,m} K_l`. Why: the output-side twin of input_link; it tightens
+    the LP relaxation where products are capped by demand.
+    """
+    made = sum(m.data.yield_[line, k, mat] * recipe_throughput(m, line, k, p)
+               for k in m.ix.recipes_of[line] if (line, k, mat) in m.data.yield_)
+    return made <= m.data.output_bound[line, mat, p] * is_open(m, line, p)
+
+
+def working_capital(m: Model) -> Any:
+    r"""Yearly cost of financing stock and receivables, discounted over the periods.
+
+    .. math:: C^{wc} = \sum_p w_p\, i^{wc} \Big(\sum_o \frac{s_{m(o)}}{365}\,
+        c^{buy}_{o,p} q_{o,p} + \sum_{d,m} \frac{s_m + r_m}{365}\, \pi_{d,m,p} v_{d,m,p}\Big)
+
+    Capital tied up = days held / 365 x yearly value: feedstock stock at its purchase
+    price, finished-goods stock and receivables at the Markets price (before any price
+    tier: a small overstatement where tiers bind). Stock inside the chain (intermediates
+    between lines) is not counted. Linear, so no integer variable is added.
+    """
+    d = m.data
+    if not d.financing_rate or not (d.stock_days or d.receivable_days):
+        return 0.0
+    w, rate = d.period_weight, d.financing_rate
+    held = sum(w[p] * d.stock_days.get(d.source_material[o], 0.0) / 365.0
+               * d.source_price[o, p] * m.purchase[o, p] for o, p in m.source_periods
+               if d.source_material[o] in d.stock_days)
+    held += sum(w[p] * (d.stock_days.get(mat, 0.0) + d.receivable_days.get(mat, 0.0)) / 365.0
+                * d.price[n, mat, p] * m.sales[n, mat, p] for n, mat, p in m.market_index
+                if mat in d.stock_days or mat in d.receivable_days)
+    return rate * held
+
+
+def cluster_local_share_floor(m: Model, cluster: str, p: str) -> Any:
+    r"""Local offers make up at least the required share of a cluster's feedstock by value.
+
+    .. math:: \sum_{o \in O_c \cap O^{loc}} c^{buy}_{o,p} q_{o,p} \ge
+        \sigma_{c,p} \sum_{o \in O_c} c^{buy}_{o,p} q_{o,p}
+
+    where :math:`O_c` are the offers whose Sources.cluster names cluster c: the user says
+    which offers supply the cluster, because a linear model cannot trace a purchase to the
+    lines it ends up feeding.
+    """
+    d = m.data
+    mine = [o for o in m.ix.sources_in[p] if d.source_cluster.get(o) == cluster]
+    local = sum(d.source_price[o, p] * m.purchase[o, p] for o in mine if d.source_local[o])
+    total = sum(d.source_price[o, p] * m.purchase[o, p] for o in mine)
+    return _holds(m, "cluster_local_share_floor", (cluster, p),
+                  local - d.cluster_local_share_min[cluster, p] * total, ">=", 0.0)
 def _group_purchase(m: Model, g: str, p: str) -> Any:
     return sum(m.purchase[o, p] for o in m.data.supply_group_members[g] if (o, p) in m.purchase)
 

@@ -132,6 +132,34 @@ class ChainData:
     # the validated input rows by sheet (with their Excel row numbers): the independent
     # checker recomputes from these, and diagnoses name the rows they suggest changing
     tables: Mapping[str, Table] = field(default_factory=dict, compare=False, repr=False)
+    # optional economics (models/chain/econ.py); empty means the feature is not used
+    carbon_price: float = 0.0
+    ramp_tables: dict[str, tuple[float, ...]] = field(default_factory=dict)  # tech -> U(y)
+    ramp_factor: dict[Key3, float] = field(default_factory=dict)  # (line, built in, period)
+    ramp_lines: tuple[str, ...] = ()
+    price_tiers: dict[Key3, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    tier_index: tuple[tuple[str, str, str, int], ...] = ()
+    loss_name: dict[Key2, str] = field(default_factory=dict)  # (line, recipe)
+    loss_rate: dict[Key2, float] = field(default_factory=dict)  # 1 - sum of yields, > 0
+    site_loss_cost: dict[str, float] = field(default_factory=dict)
+    co2_input: dict[Key3, float] = field(default_factory=dict)  # (line, recipe, input)
+    lane_co2_per_t: dict[str, float] = field(default_factory=dict)
+    lane_co2_per_tkm: dict[str, float] = field(default_factory=dict)
+    lane_distance: dict[str, float] = field(default_factory=dict)
+    lane_co2: dict[str, float] = field(default_factory=dict)  # t CO2 per t carried
+    cluster_sites: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    lane_carries: dict[str, frozenset[str]] = field(default_factory=dict)  # LaneMaterials
+    output_bound: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (l, m, p)
+    financing_rate: float = 0.0
+    stock_days: dict[str, float] = field(default_factory=dict)  # material -> days
+    receivable_days: dict[str, float] = field(default_factory=dict)
+    duty: dict[Key2, float] = field(default_factory=dict)  # (offer, period) -> share of price
+    incentive: dict[str, float] = field(default_factory=dict)  # material -> per t processed
+    cluster_lines_min: dict[Key2, float] = field(default_factory=dict)  # (cluster, period)
+    cluster_jobs_min: dict[Key2, float] = field(default_factory=dict)
+    cluster_recovered_min: dict[Key2, float] = field(default_factory=dict)
+    cluster_local_share_min: dict[Key2, float] = field(default_factory=dict)
+    source_cluster: dict[str, str] = field(default_factory=dict)  # offer -> cluster
     # supply groups (models/chain/supply_groups.py): (group, period) with a joint limit
     supply_groups: tuple[Key2, ...] = field(default=())
     supply_group_members: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -298,7 +326,9 @@ class _Builder:
             input_bound={},
             disposals=(),
         )
-        return _finish(data)
+        from models.chain.econ import apply_economics  # econ imports ChainData's module
+        data = apply_economics(self.t, self.s, _finish(data), self.issues, self.where)
+        return None if self.issues.has_errors else data
 
     # --- sheets -------------------------------------------------------------------------
 
@@ -518,10 +548,28 @@ class _Builder:
             "lane_freight": freight,
             "lane_surcharge": {str(r["lane"]): float(r["surcharge"]) for r in rows},  # type: ignore[arg-type]
             "lane_material": {str(r["lane"]): str(r["material"] or "") for r in rows},
+            "lane_carries": self._lane_carries(rows),
             # lane_flows and lane_cost are set by _finish, once supply and use are known
             "lane_flows": (),
             "lane_cost": {},
         }
+
+    def _lane_carries(self, lanes: tuple[Row, ...]) -> dict[str, frozenset[str]]:
+        """LaneMaterials: the materials a lane carries, when it names several."""
+        single = {str(r["lane"]): r["material"] for r in lanes}
+        carries: dict[str, set[str]] = defaultdict(set)
+        for r in self.t["LaneMaterials"].rows:
+            a = str(r["lane"])
+            if single.get(a) is not None:
+                self.issues.error(f"Lane {a} already names one material ({single[a]}) on "
+                                  "the Lanes sheet.", value=a,
+                                  expected="a lane whose Lanes.material is blank",
+                                  hint="List all its materials here and leave Lanes.material "
+                                  "blank, or drop these rows.",
+                                  **self.where("LaneMaterials", r, "lane"))
+                continue
+            carries[a].add(str(r["material"]))
+        return {a: frozenset(ms) for a, ms in carries.items()}
 
     def _policy(self, periods: list[str]) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -530,8 +578,8 @@ class _Builder:
         }
         last_only = {"lines_min", "jobs_min"}
         for r in self.t["Policy"].rows:
-            if not r["active"]:
-                continue
+            if not r["active"] or r["cluster"] is not None:
+                continue  # a cluster's rule: models/chain/econ.py
             kind, value = str(r["policy"]), float(r["value"])  # type: ignore[arg-type]
             if kind == "local_share_min" and value > 1:
                 self.issues.error("A share must be between 0 and 1.", value=r["value"],
@@ -557,12 +605,15 @@ class _Builder:
             if line not in line_site:
                 continue  # excluded line
             if (line_site[line], name) not in res and self.t["Resources"].complete:
+                # No limit there: a site that does not list a resource does not ration it.
                 known = [n for s, n in res if s == line_site[line]]
-                self.issues.error(f"Site {line_site[line]} of line {line} has no resource "
-                                  f"{name} on the Resources sheet.", value=name,
-                                  expected=f"a resource of site {line_site[line]}",
-                                  hint=did_you_mean(name, known),
-                                  **self.where("ResourceUse", r, "resource"))
+                self.issues.info(f"Site {line_site[line]} of line {line} has no resource "
+                                 f"{name} on the Resources sheet, so {line}'s use of it is "
+                                 "not limited there.", value=name,
+                                 expected=f"a resource of site {line_site[line]}, if it "
+                                 "is limited", hint=did_you_mean(name, known) or
+                                 f"Add ({line_site[line]}, {name}) to the Resources sheet "
+                                 "to limit it.", **self.where("ResourceUse", r, "resource"))
                 continue
             if (line_site[line], name) not in res:
                 continue
@@ -598,16 +649,23 @@ def _finish(data: ChainData) -> ChainData:
         useful[data.line_site[line]].add(m)
     for d, m, _p in data.markets:
         useful[d].add(m)
+    def allowed(a: str, mats: set[str]) -> set[str]:
+        if only[a]:
+            return mats & {only[a]}
+        if a in data.lane_carries:  # LaneMaterials: several named materials
+            return mats & data.lane_carries[a]
+        return mats
+
     changed = True
     while changed:
         changed = False
         for a in data.lanes:
             o, d = data.lane_origin[a], data.lane_destination[a]
-            allowed_in = present[o] if not only[a] else present[o] & {only[a]}
+            allowed_in = allowed(a, present[o])
             if not allowed_in <= present[d]:
                 present[d] |= allowed_in
                 changed = True
-            allowed_back = useful[d] if not only[a] else useful[d] & {only[a]}
+            allowed_back = allowed(a, useful[d])
             if not allowed_back <= useful[o]:
                 useful[o] |= allowed_back
                 changed = True
@@ -615,9 +673,7 @@ def _finish(data: ChainData) -> ChainData:
     cost: dict[Key2, float] = {}
     for a in data.lanes:
         o, d = data.lane_origin[a], data.lane_destination[a]
-        mats = present[o] & useful[d]
-        if only[a]:
-            mats &= {only[a]}
+        mats = allowed(a, present[o] & useful[d])
         for m in sorted(mats):
             flows.append((a, m))
             cost[(a, m)] = data.volume_factor[m] * freight[a] + surcharge[a]
@@ -628,7 +684,8 @@ def _finish(data: ChainData) -> ChainData:
         lane_flows=tuple(flows),
         lane_cost=cost,
         disposals=disposals,
-        input_bound=_input_bounds(data),
+        input_bound=(bounds := _input_bounds(data)),
+        output_bound=_output_bounds(data, bounds),
         balances=_balances(data, flows, disposals),
     )
 
@@ -662,6 +719,42 @@ def _input_bounds(data: ChainData) -> dict[Key3, float]:
             limit = 0.0  # nothing offers or makes m
         bound[key] = limit
     return bound
+
+
+def _output_bounds(data: ChainData, input_bound: dict[Key3, float],
+                   ) -> dict[tuple[str, str, str], float]:
+    """Most of output m a new line l can place in period p: every sink of m together.
+
+    Every tonne made goes to a sale, an input of some line, or disposal (lanes only move
+    it), so a line's output of m is at most the sum of the sales maxima of m and of the
+    input bounds of the lines that take m. Kept only where it is tighter than the line's
+    own capacity times its best yield, and where no sink of m is unlimited.
+    """
+    taken: dict[str, float] = defaultdict(float)
+    for key in data.recipe_inputs:
+        taken[key[2]] += input_bound[key]
+    sold: dict[tuple[str, str], float] = defaultdict(float)
+    unlimited: set[tuple[str, str]] = set()
+    for d, m, p in data.markets:
+        top = data.sales_max[d, m, p]
+        if top is None:
+            unlimited.add((m, p))
+        else:
+            sold[m, p] += top
+    best: dict[tuple[str, str], float] = defaultdict(float)
+    for line, k, m in data.recipe_outputs:
+        best[line, m] = max(best[line, m], data.yield_[line, k, m])
+    out: dict[tuple[str, str, str], float] = {}
+    for (line, m), y in best.items():
+        if line in data.lines_existing or m in data.disposal_cost:
+            continue
+        for p in data.periods:
+            if (m, p) in unlimited:
+                continue
+            sink = sold[m, p] + taken[m]
+            if sink < y * data.capacity[line] - 1e-9:
+                out[line, m, p] = sink
+    return out
 
 
 def _balances(data: ChainData, flows: list[Key2], disposals: tuple[Key2, ...]) -> tuple[Key2, ...]:

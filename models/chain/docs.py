@@ -85,6 +85,14 @@ def parameter_table() -> str:
                         f" {s.description} |")
     rows.append(r"| $M_{l,k,m}$ | derived | t/yr | bound of input_link: min(share_max x "
                 "capacity, most of m that could exist) |")
+    rows.append(r"| $\rho_{l,q,p}$ | derived (RampUp) | fraction | ramp-up limit in period p of "
+                "line l built in period q: the mean of its technology's RampUp limits over "
+                "the years of p (see ramp_up_limit) |")
+    rows.append(r"| $\lambda_{l,k}$ | derived (Recipes) | t/t | process loss of recipe k of "
+                r"line l: $1 - \sum_m y_{l,k,m}$ when positive (mass closure), named by "
+                "Recipes.loss_name |")
+    rows.append(r"| $\epsilon_a$ | derived (Lanes) | t CO2/t | "
+                r"$\epsilon^0_a + \epsilon^{km}_a \delta_a$ |")
     return "\n".join(rows)
 
 
@@ -96,13 +104,18 @@ def variable_table() -> str:
                 r"else $\sum_{p' \le p} b_{l,p'}$ |")
     rows.append(r"| $z_{l,k,p}$ | `recipe_throughput` (expression) | t/yr | "
                 r"$\sum_m x_{l,k,m,p}$ |")
+    rows.append(r"| $E_p$ | `emissions` (expression) | t CO2/yr | "
+                r"$\sum_{l,k,m} e_{l,k,m} x_{l,k,m,p} + \sum_{a,m} \epsilon_a f_{a,m,p}$ |")
     return "\n".join(rows)
 
 
 def objective_section() -> str:
     parts = ["## Objective", "", "Maximise net value $= R - C^{feed} - C^{var} - C^{tr} - "
-             "C^{disp} - C^{fix}$, each part a named Pyomo expression that the results "
-             "break down:", "", "| part | code name | expression |", "|---|---|---|"]
+             "C^{disp} - C^{fix}$, less the parts of the optional economics (price tiers, "
+             "process losses, carbon, working capital, import duty, per-tonne incentives: "
+             "each 0 when the workbook leaves it blank), each part a named Pyomo expression "
+             "that the results break down:", "", "| part | code name | expression |",
+             "|---|---|---|"]
     for name, (expr, meaning) in OBJECTIVE_PARTS.items():
         parts.append(f"| {meaning} | `{name}` | ${expr}$ |")
     parts += ["", "Variable bounds carry the simple limits: "

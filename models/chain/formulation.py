@@ -43,9 +43,22 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
     "jobs_min_floor": (c.jobs_min_floor, "jobs_min_periods"),
     "recovered_min_floor": (c.recovered_min_floor, "recovered_min_periods"),
     "local_share_floor": (c.local_share_floor, "local_share_periods"),
+    "ramp_up_limit": (c.ramp_up_limit, "ramp_line_periods"),
+    "price_tier_excess": (c.price_tier_excess, "tier_index"),
+    "output_link": (c.output_link, "output_link_index"),
+    "cluster_lines_min_floor": (c.cluster_lines_min_floor, "cluster_lines_min_index"),
+    "cluster_jobs_min_floor": (c.cluster_jobs_min_floor, "cluster_jobs_min_index"),
+    "cluster_recovered_min_floor": (c.cluster_recovered_min_floor,
+                                    "cluster_recovered_min_index"),
+    "cluster_local_share_floor": (c.cluster_local_share_floor,
+                                  "cluster_local_share_index"),
     "supply_group_floor": (c.supply_group_floor, "supply_floor_index"),
     "supply_group_ceiling": (c.supply_group_ceiling, "supply_ceiling_index"),
 }
+
+# Constraints that only tighten the LP relaxation (no integer plan violates them): the
+# marginal-value LP, with every build decision held, leaves them out.
+VALID_INEQUALITIES: tuple[str, ...] = ("output_link",)
 
 # Variables: name -> (symbol, unit, meaning). Also the glossary of docs/formulation.md.
 VARIABLES: dict[str, tuple[str, str, str]] = {
@@ -55,6 +68,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "sales": ("v_{d,m,p}", "t/yr", "material m sold at market d"),
     "disposal": ("e_{s,m,p}", "t/yr", "residue m disposed of at site s"),
     "build": ("b_{l,p}", "0/1", "candidate line l is built in period p"),
+    "tier_excess": ("s_{d,m,p,t}", "t/yr", "sales at market (d, m) above the start of price "
+                    "tier t"),
 }
 
 # The objective's parts, each discounted with w_p = sum_{years of p} (1+r)^-t.
@@ -68,6 +83,23 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
     "cost_disposal": (r"\sum_{s,m,p} w_p\, c^{disp}_m\, e_{s,m,p}", "residue disposal"),
     "cost_fixed": (r"\sum_{l,p} w_p\, c^{fix}_l\, o_{l,p}",
                    "fixed cost of lines from their build period on"),
+    "cost_price_tiers": (r"\sum_{d,m,p,t} w_p\, (\pi_{d,m,p,t-1} - \pi_{d,m,p,t})\, "
+                         r"s_{d,m,p,t}", "revenue given up because prices fall in tiers "
+                         r"($\pi_{d,m,p,0}$ is the Markets price)"),
+    "cost_loss": (r"\sum_{l,k,p} w_p\, c^{loss}_{s(l)}\, \lambda_{l,k}\, z_{l,k,p}",
+                  r"disposal of process losses, $\lambda_{l,k} = 1 - \sum_m y_{l,k,m}$ "
+                  "when positive"),
+    "cost_carbon": (r"\sum_p w_p\, \kappa\, E_p", "carbon price on emissions "
+                    r"$E_p$ (see `emissions`)"),
+    "cost_working_capital": (r"\sum_p w_p\, i^{wc} \big(\sum_o \tfrac{s_{m(o)}}{365} "
+                             r"c^{buy}_{o,p} q_{o,p} + \sum_{d,m} \tfrac{s_m + r_m}{365} "
+                             r"\pi_{d,m,p} v_{d,m,p}\big)",
+                             "financing of stock and receivables (working capital)"),
+    "cost_import_duty": (r"\sum_{o,p} w_p\, \tau_{o,p}\, c^{buy}_{o,p}\, q_{o,p}",
+                         r"import duty, $\tau_{o,p}$ = Sources.duty_rate, else import_duty "
+                         "on offers that are not local"),
+    "cost_incentives": (r"-\sum_{l,k,m,p} w_p\, \iota_m\, x_{l,k,m,p}",
+                        "per-tonne subsidies (negative) or fees on material processed"),
 }
 
 
@@ -188,6 +220,19 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.jobs_min_periods = pyo.Set(initialize=list(d.jobs_min))
     m.recovered_min_periods = pyo.Set(initialize=list(d.recovered_min))
     m.local_share_periods = pyo.Set(initialize=list(d.local_share_min))
+    m.ramp_line_periods = pyo.Set(
+        initialize=[(line, p) for line in d.ramp_lines for p in P], dimen=2,
+        doc="candidate line with a ramp-up, period p")
+    m.tier_index = pyo.Set(initialize=d.tier_index, dimen=4,
+                           doc="market d, material m, period p, price tier t")
+    m.output_link_index = pyo.Set(initialize=sorted(d.output_bound), dimen=3,
+                                  doc="new line l, output m with bounded sinks, period p")
+    m.cluster_lines_min_index = pyo.Set(initialize=list(d.cluster_lines_min), dimen=2)
+    m.cluster_jobs_min_index = pyo.Set(initialize=list(d.cluster_jobs_min), dimen=2)
+    m.cluster_recovered_min_index = pyo.Set(initialize=list(d.cluster_recovered_min),
+                                            dimen=2)
+    m.cluster_local_share_index = pyo.Set(initialize=list(d.cluster_local_share_min),
+                                          dimen=2)
     m.supply_floor_index = pyo.Set(
         initialize=[g for g in d.supply_groups if d.supply_group_min[g] > 0], dimen=2)
     m.supply_ceiling_index = pyo.Set(
@@ -207,6 +252,8 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.disposal = pyo.Var(m.disposal_index, domain=pyo.NonNegativeReals,
                          doc=VARIABLES["disposal"][2])
     m.build = pyo.Var(m.build_options, domain=pyo.Binary, doc=VARIABLES["build"][2])
+    m.tier_excess = pyo.Var(m.tier_index, domain=pyo.NonNegativeReals,
+                            doc=VARIABLES["tier_excess"][2])
 
     # ---- objective: named parts, then net value ------------------------------------------
     w = d.period_weight
@@ -223,9 +270,28 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
         w[p] * d.disposal_cost[mat] * m.disposal[s, mat, p] for s, mat, p in m.disposal_index))
     m.cost_fixed = pyo.Expression(expr=sum(
         w[p] * d.cost_fixed[line] * c.is_open(m, line, p) for line in d.lines for p in P))
+    m.cost_price_tiers = pyo.Expression(expr=sum(
+        w[p] * c.tier_step(d, n, mat, p, t) * m.tier_excess[n, mat, p, t]
+        for n, mat, p, t in m.tier_index))
+    m.cost_loss = pyo.Expression(expr=sum(
+        w[p] * d.site_loss_cost.get(d.line_site[line], 0.0) * rate
+        * c.recipe_throughput(m, line, k, p)
+        for (line, k), rate in d.loss_rate.items() if d.line_site[line] in d.site_loss_cost
+        for p in P))
+    m.emissions = pyo.Expression(m.periods, rule=c.emissions,
+                                 doc="t CO2 per year of the period")
+    m.cost_carbon = pyo.Expression(expr=sum(w[p] * d.carbon_price * m.emissions[p] for p in P)
+                                   if d.carbon_price else 0.0)
+    m.cost_working_capital = pyo.Expression(expr=c.working_capital(m))
+    m.cost_import_duty = pyo.Expression(expr=sum(
+        w[p] * rate * d.source_price[o, p] * m.purchase[o, p] for (o, p), rate in d.duty.items()))
+    m.cost_incentives = pyo.Expression(expr=-sum(
+        w[p] * d.incentive[mat] * m.recipe_input[line, k, mat, p]
+        for line, k, mat, p in m.recipe_input_index if mat in d.incentive))
     m.net_value = pyo.Objective(
         expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
-        - m.cost_disposal - m.cost_fixed,
+        - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon
+        - m.cost_working_capital - m.cost_import_duty - m.cost_incentives,
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------

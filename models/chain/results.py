@@ -16,6 +16,7 @@ import pandas as pd
 import pyomo.core as pyo
 
 from models.chain.data import ChainData
+from models.chain.econ_results import add_economics
 from models.chain.formulation import OBJECTIVE_PARTS
 
 TOL = 1e-6
@@ -49,6 +50,12 @@ class ChainResults:
     marginal: pd.DataFrame = field(default_factory=pd.DataFrame)
     explained: bool = False
     explain_notes: list[str] = field(default_factory=list)
+    # Optional economics (models/chain/econ_results.py): process losses and emissions.
+    losses: pd.DataFrame = field(default_factory=pd.DataFrame)
+    emissions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
+    working_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
+    taxes: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _values(var: pyo.Var) -> dict[Any, float]:
@@ -127,6 +134,7 @@ def extract_results(m: pyo.ConcreteModel, d: ChainData,
     res.lane_use = _lane_use(d, flows)
     res.site_use = _site_use(d, line_periods)
     res.kpis = _kpis(d, res, w)
+    add_economics(res, d)
     return res
 
 
@@ -172,7 +180,9 @@ def _line_tables(m: pyo.ConcreteModel, d: ChainData,
             "utilisation": float(rec["utilisation"]) if rec else 0.0,
             "jobs": d.jobs.get(line, 0.0) if built else 0.0,
         })
-    return lp, pd.DataFrame(summary)
+    return lp, pd.DataFrame(summary, columns=[  # columns named: a case may have no line
+        "line", "site", "technology", "status", "built", "build_period", "capacity",
+        "throughput", "utilisation", "jobs"]).astype({"built": bool})
 
 
 # ---- where each tonne came from and went ------------------------------------------------

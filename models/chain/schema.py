@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 """Template version, MAJOR.MINOR. A minor step only adds optional columns or sheets (an
 older workbook still reads, see MIGRATIONS); a major step changes what a column means."""
 
@@ -177,6 +177,39 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=1.0,
     ),
     Setting("threads", T.INTEGER, "Solver threads; 0 lets HiGHS choose.", 0, minimum=0),
+    Setting(
+        "carbon_price",
+        T.NUMBER,
+        "Price of one tonne of CO2 emitted by recipes and lanes (their emission factors on "
+        "Recipes.co2_per_t and Lanes.co2_per_t / co2_per_tkm). 0 or blank: emissions are "
+        "reported but cost nothing.",
+        0.0,
+        unit="currency/t CO2",
+        minimum=0.0,
+        symbol=r"\kappa",
+    ),
+    Setting(
+        "financing_rate",
+        T.NUMBER,
+        "Yearly cost of financing working capital (stock and receivables, see "
+        "Materials.stock_days and receivable_days), e.g. 0.12 = 12 %.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol=r"i^{wc}",
+    ),
+    Setting(
+        "import_duty",
+        T.NUMBER,
+        "Import duty as a share of the price, on every offer marked local = no (an offer's "
+        "Sources.duty_rate overrides it), e.g. 0.05 = 5 %.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=5.0,
+        symbol=r"\bar\tau",
+    ),
 )
 
 PERIODS = Sheet(
@@ -209,6 +242,17 @@ MATERIALS = Sheet(
         C("recovered", T.BOOL, "Recovered-waste feedstock (counts toward the recovered-waste "
           "policy).", default=False),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("stock_days", T.NUMBER, "Days of the material's yearly purchases or sales held in "
+          "stock, valued at the offer's or market's price; financed at financing_rate "
+          "(working capital). Blank: 0.", unit="days", minimum=0.0, maximum=365.0,
+          symbol=r"s_m"),
+        C("receivable_days", T.NUMBER, "Days of the material's yearly sales not yet paid "
+          "(receivables), financed at financing_rate. Blank: 0.", unit="days",
+          minimum=0.0, maximum=365.0, symbol=r"r_m"),
+        C("incentive_per_t", T.NUMBER, "Paid to the plan per tonne of this material "
+          "processed by lines (a recovered-waste subsidy, a landfill gate fee avoided); a "
+          "negative value is a fee per tonne processed. Blank: 0.", unit="currency/t",
+          symbol=r"\iota_m"),
     ),
     key=("material",),
     fill_order=3,
@@ -243,6 +287,10 @@ SITES = Sheet(
         C("lines_max", T.INTEGER, "Most lines that may operate at the site at once.",
           minimum=0, symbol=r"\bar{N}_s"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("loss_cost", T.NUMBER, "Cost of disposing of one tonne of process loss at the site "
+          "(what a recipe loses when its output yields add up to less than 1, e.g. fines, "
+          "off-cuts, moisture). Blank: losses leave at no cost.", unit="currency/t",
+          minimum=0.0, symbol=r"c^{loss}_s"),
     ),
     key=("site",),
     fill_order=5,
@@ -297,6 +345,13 @@ SOURCES = Sheet(
           required=True, minimum=0.0, symbol=r"c^{buy}_{o,p}"),
         C("local", T.BOOL, "Produced in the country (counts toward the local-share policy).",
           default=True),
+        C("duty_rate", T.NUMBER, "Import duty on this offer as a share of its price. Blank: "
+          "the import_duty setting for an offer that is not local (local = no), none for a "
+          "local one.", unit="fraction", minimum=0.0, maximum=5.0, symbol=r"\tau_o"),
+        C("cluster", T.ID, "The cluster (Clusters sheet) this offer supplies, for a "
+          "local_share_min rule of that cluster: its local share is taken over the offers "
+          "marked with it. Blank: the offer counts for the whole case only.",
+          suggest=("Clusters.cluster",)),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
         C("supply_group", T.ID, "Supply group whose joint limit on purchases is set on the "
           "SupplyGroups sheet (e.g. every offer of one supplier).",
@@ -367,6 +422,12 @@ RECIPES = Sheet(
           "than its inputs (water, filler or air taken up). Otherwise the output yields of "
           "a recipe add up to at most 1 t per t of input.", default=False),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("loss_name", T.TEXT, "On any row of a recipe: what the recipe loses when its "
+          "output yields add up to less than 1 (e.g. 'fines and off-cuts'). The loss is "
+          "shown in the results and disposed of at the site's loss_cost. Blank: 'loss'."),
+        C("co2_per_t", T.NUMBER, "On an input row: tonnes of CO2 emitted per tonne of this "
+          "input processed by the recipe (process energy and direct emissions). Blank: 0.",
+          unit="t CO2/t", minimum=0.0, symbol=r"e_{l,k,m}"),
     ),
     key=("applies_to", "recipe", "material", "role"),
     fill_order=10,
@@ -456,9 +517,95 @@ LANES = Sheet(
         C("capacity", T.NUMBER, "Most tonnes per year on the lane. Blank: unlimited.",
           unit="t/yr", minimum=0.0, symbol=r"\bar{F}_a"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("co2_per_t", T.NUMBER, "Tonnes of CO2 emitted per tonne carried on the lane "
+          "(handling, a fixed trip). Blank: 0.", unit="t CO2/t", minimum=0.0,
+          symbol=r"\epsilon^{0}_a"),
+        C("co2_per_tkm", T.NUMBER, "Tonnes of CO2 emitted per tonne-kilometre (needs "
+          "distance_km). Blank: 0.", unit="t CO2/t/km", minimum=0.0,
+          symbol=r"\epsilon^{km}_a"),
     ),
     key=("lane",),
     fill_order=13,
+)
+
+RAMP_UP = Sheet(
+    "RampUp",
+    "Ramp-up: the most a line of a technology may use of its capacity in each year of "
+    "operation, counted from the line's build period (year 1 = the build year). A year not "
+    "listed keeps the value of the last year listed before it; a technology without rows "
+    "runs at full capacity from the start. Existing lines are already run in. A one-period "
+    "case of one year reads year 1 as its single planning utilisation.",
+    (
+        C("technology", T.ID, "Technology, as on the Lines sheet.", required=True,
+          suggest=("Lines.technology",), example="TECH_01"),
+        C("year", T.INTEGER, "Year of operation (1 = the build year).", required=True,
+          minimum=1, example="1"),
+        C("utilisation_max", T.NUMBER, "Most share of capacity used in that year.",
+          unit="fraction", required=True, minimum=0.0, maximum=1.0, symbol=r"U_{\tau,y}",
+          example="0.6"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("technology", "year"),
+    required=False,
+    fill_order=6,
+)
+
+PRICE_TIERS = Sheet(
+    "PriceTiers",
+    "Prices that fall as more is sold at a market: from tonnes_from t/yr on, each further "
+    "tonne fetches this tier's price instead of the price below it (the Markets price "
+    "holds from 0 to the first tier). Prices must fall from tier to tier, so revenue is "
+    "concave and needs no extra integer variables.",
+    (
+        C("market", T.ID, "Place of sale, as on the Markets sheet.", required=True,
+          refs=("Locations", "Sites")),
+        C("material", T.ID, "Material sold, as on the Markets sheet.", required=True,
+          refs=("Materials",)),
+        C("period", T.ID, "Period the tier applies to. Blank: every period (rows naming "
+          "a period replace the blank-period tiers of that market in that period).",
+          refs=("Periods",)),
+        C("tonnes_from", T.NUMBER, "Sales per year above which this tier's price applies.",
+          unit="t/yr", required=True, minimum=0.0, symbol=r"\theta_{d,m,p,t}"),
+        C("price", T.NUMBER, "Price per tonne for sales above tonnes_from (below the price "
+          "of the tier before).", unit="currency/t", required=True, minimum=0.0,
+          symbol=r"\pi_{d,m,p,t}"),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("market", "material", "period", "tonnes_from"),
+    required=False,
+    fill_order=11,
+)
+
+LANE_MATERIALS = Sheet(
+    "LaneMaterials",
+    "Several named materials on one lane, sharing its capacity: one row per lane and "
+    "material. A lane listed here carries only these materials (leave its "
+    "Lanes.material blank); a lane not listed carries its Lanes.material, or any "
+    "material when that is blank.",
+    (
+        C("lane", T.ID, "Lane, as on the Lanes sheet.", required=True, refs=("Lanes",)),
+        C("material", T.ID, "A material the lane may carry.", required=True,
+          refs=("Materials",)),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("lane", "material"),
+    required=False,
+    fill_order=13,
+)
+
+CLUSTERS = Sheet(
+    "Clusters",
+    "Groups of sites that a Policy row may name (SME-cluster rules per cluster): one row "
+    "per site of a cluster. A site may belong to several clusters.",
+    (
+        C("cluster", T.ID, "Cluster identifier.", required=True, example="CLUSTER_A"),
+        C("site", T.ID, "A site of the cluster.", required=True, refs=("Sites",)),
+        C("description", T.TEXT, "Free text."),
+        C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+    ),
+    key=("cluster", "site"),
+    required=False,
+    fill_order=15,
 )
 
 POLICY = Sheet(
@@ -478,8 +625,12 @@ POLICY = Sheet(
           refs=("Periods",)),
         C("description", T.TEXT, "Free text."),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("cluster", T.ID, "A cluster on the Clusters sheet: lines_min, jobs_min or "
+          "recovered_min then count only the lines at that cluster's sites, and "
+          "local_share_min only the offers whose Sources.cluster names it. Blank: the "
+          "whole case.", suggest=("Clusters.cluster",)),
     ),
-    key=("policy", "period"),
+    key=("policy", "period", "cluster"),
     required=False,
     fill_order=15,
 )
@@ -550,6 +701,10 @@ SHEETS: tuple[Sheet, ...] = (
     LANES,
     POLICY,
     REFERENCES,
+    RAMP_UP,
+    PRICE_TIERS,
+    CLUSTERS,
+    LANE_MATERIALS,
 )
 
 # --- what-if sheets: read by optimizer/scenarios, never by the model ------------------------
@@ -637,6 +792,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("1.0", "1.1", "Recipes gained the optional column mass_gain (blank means no)."),
     Migration("1.1", "1.2", "Sources gained the optional column supply_group and the optional "
               "sheets SupplyGroups, Scenarios and Sweeps were added (blank means none)."),
+    Migration("1.2", "1.3", "Optional economics: the RampUp and PriceTiers sheets, "
+              "Sites.loss_cost, Recipes.loss_name and co2_per_t, Lanes.co2_per_t and "
+              "co2_per_tkm, the carbon_price setting, the Clusters sheet, "
+              "Policy.cluster, the LaneMaterials sheet, Materials.stock_days and "
+              "receivable_days, incentive_per_t, Sources.duty_rate and cluster, the "
+              "financing_rate "
+              "and import_duty settings (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 

@@ -87,13 +87,33 @@ class _Where:
 
 NEEDS_ROWS = ("Materials", "Sites", "Lines", "Recipes")  # no model without them; an empty
 # Sources or Markets sheet is unusual but valid (OR-Library cases have no Markets)
+LINELESS_OK = ("Sites", "Lines", "Recipes")  # a case without any line: transport, trading
+
+
+def _no_lines(tables: Mapping[str, Table], issues: IssueList) -> bool:
+    """A Lines sheet present with no rows at all, and offers to trade: a pure transport or
+    trading case. Sites, Lines and Recipes may then be empty; the note says so. A workbook
+    without lines and without offers is an unfilled one: its empty sheets are errors.
+    """
+    lines = tables["Lines"]
+    complete = all(c.name in lines.columns for c in lines.sheet.required_columns)
+    if not (lines.present and complete and not lines.rows and not lines.dropped):
+        return False
+    if not tables["Sources"].rows:  # nothing to trade either: an unfilled workbook
+        return False
+    issues.info("The case has no processing line: it plans purchases, transport and sales "
+                "only (a transport or trading case).", sheet="Lines")
+    return True
 
 
 def check_tables(tables: Mapping[str, Table], issues: IssueList, currency: str = "") -> None:
     where = _Where(tables)
+    no_lines = _no_lines(tables, issues)
     for name in NEEDS_ROWS:
         table = tables[name]
         complete = all(c.name in table.columns for c in table.sheet.required_columns)
+        if no_lines and name in LINELESS_OK:
+            continue
         if table.present and complete and not table.rows and not table.dropped:
             issues.error("The sheet has no rows.", sheet=name, expected="at least one row",
                          hint="Fill it in (the Guide sheet says how), or start from "
@@ -793,7 +813,7 @@ def _offtake_minimums(tables: Mapping[str, Table], data: ChainData, graph: _Grap
 def _policy_row(tables: Mapping[str, Table], kind: str, period: str) -> Row | None:
     blank = None
     for r in tables["Policy"].rows:
-        if r["policy"] != kind or not r["active"]:
+        if r["policy"] != kind or not r["active"] or r["cluster"] is not None:
             continue
         if r["period"] is not None and str(r["period"]) == period:
             return r

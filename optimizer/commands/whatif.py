@@ -91,6 +91,10 @@ def _line(r: ScenarioResult, currency: str) -> str:
             f"{r.kpis.get('lines_built')} lines, {r.kpis.get('jobs', 0):,.0f} jobs")
 
 
+# the web pages (optimizer/web/archive.py) find comparison workbooks by this ending
+COMPARISON_SUFFIX = "-comparison.xlsx"
+
+
 def _folder(output: Path | None, case: Case, kind: str) -> tuple[Path, str]:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     return (output or default_results_dir()), f"{case.data.case_name}-{kind}-{stamp}"
@@ -114,7 +118,7 @@ def scenarios(
 ) -> None:
     """Solve the base case and every scenario of the Scenarios sheet; compare them.
 
-    Writes <case>-scenarios-<time>.xlsx (no-regret lines, KPIs side by side with the
+    Writes <case>-scenarios-<time>-comparison.xlsx (no-regret lines, KPIs side by side with the
     difference from the base, the build matrix, the flows and sales that differ most,
     charts, each scenario's overrides) and, in the folder of the same name, each
     scenario's results workbook. Exit code as `run`: 0 when every scenario has an optimal
@@ -136,7 +140,7 @@ def scenarios(
         log.warning("%s has no scenarios: only the base case is solved",
                     case.path.name if case.path else case.name)
     folder, stem = _folder(output, case, "scenarios")
-    target = folder / f"{stem}.xlsx"
+    target = folder / f"{stem}{COMPARISON_SUFFIX}"
     results, interrupted = _run_scenarios(case, names, workers, dask, time_limit, gap,
                                           folder / stem if full else None, lang, live)
     _write(case, results, target, lang)
@@ -227,7 +231,7 @@ def sweep(
     """Solve the case over a range of one parameter (or a grid of two) and locate, by
     bisection, where the set of lines built changes (the switching points).
 
-    Writes <case>-sweep-<time>.xlsx: KPIs at every point, the switching points in words
+    Writes <case>-sweep-<time>-comparison.xlsx: KPIs at every point, the switching points in words
     with a chart of net value against the swept value, and the usual comparison sheets.
     """
     live = interactive(quiet)
@@ -269,13 +273,13 @@ def sweep(
                               gap=gap, on_result=lambda r: bar.finished(
                                   r.name, r.has_plan, _line(r, case.currency)))
         except Interrupted as stop:
-            _write(case, stop.results, folder / f"{stem}.xlsx", lang)
+            _write(case, stop.results, folder / f"{stem}{COMPARISON_SUFFIX}", lang)
             _finish(stop.results, case.currency, True)
         except api.CaseError as exc:
             typer.echo(exc.report(), err=True)
             fail(ExitCode.INVALID_INPUT, "the sweep's changes make the case invalid.")
     results = frame.attrs["results"]
-    _write(case, results, folder / f"{stem}.xlsx", lang, sweep=frame)
+    _write(case, results, folder / f"{stem}{COMPARISON_SUFFIX}", lang, sweep=frame)
     sentences = list(frame.attrs["switching_points"].get("sentence", []))
     for text in sentences:
         typer.echo(f"  {text}")

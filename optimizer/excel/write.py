@@ -32,6 +32,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from models.validation.issues import more_text
+from optimizer.excel import economics_sheet
 from optimizer.excel.cells import chart_text, clean_text, shorten
 from optimizer.fileio import atomic_write
 from optimizer.report import figures, story
@@ -355,6 +356,7 @@ def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> No
     _flows(w, outcome)
     _markets(w, outcome, report)
     _sites(w, outcome)
+    economics_sheet.write_economics(w, outcome)
     _value_chain(w, outcome, report)
     _marginal(w, outcome)
     _assumptions(w, outcome)
@@ -435,6 +437,7 @@ def kpi_rows(outcome: Any, lang: str) -> list[tuple[str, object, str]]:
         ("kpi.cost_transport", k["cost_transport"], "money"),
         ("kpi.cost_disposal", k["cost_disposal"], "money"),
         ("kpi.cost_fixed", k["cost_fixed"], "money"),
+        *economics_sheet.summary_rows(outcome.data, k),
         ("kpi.net", k["net_value"], "money"),
         ("kpi.jobs", k["jobs"], "int"),
         ("kpi.lines_built", k["lines_built"], "int"),
@@ -534,11 +537,16 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
              ("kpi.cost_variable", "cost_variable"), ("kpi.cost_transport", "cost_transport"),
              ("kpi.cost_disposal", "cost_disposal"), ("kpi.cost_fixed", "cost_fixed"),
              ("chart.costs_net", "net_value")]
+    if economics_sheet.uses_economics(outcome.data):
+        kinds.insert(-1, ("kpi.cost_economics", "cost_economics"))
     head = ("", w.tr("chart.costs_revenue"), w.tr("chart.costs_costs"), w.tr("chart.costs_net"))
     r = data_row
     for j, h in enumerate(head):
         w.text(ws, r, c0 + j, h, "header")
-    colours = ("#2E75B6", "#C55A11", "#BF9000", "#548235", "#7030A0", "#7F7F7F", "#1F4E78")
+    colours: tuple[str, ...] = ("#2E75B6", "#C55A11", "#BF9000", "#548235", "#7030A0",
+                               "#7F7F7F", "#1F4E78")
+    if len(kinds) > len(colours):  # the economics' bar comes before the net value
+        colours = (*colours[:-1], "#A5A5A5", colours[-1])
     chart = _chart(w, "column", "stacked", w.tr("chart.costs", period=period))
     annual = _annual_parts(res, period)
     for i, (key, part) in enumerate(kinds):
@@ -627,6 +635,7 @@ def _annual_parts(res: Any, period: str) -> dict[str, float]:
              "cost_transport": total(res.flows, "cost"),
              "cost_disposal": total(res.disposals, "cost"),
              "cost_fixed": total(res.line_periods, "cost_fixed")}
+    parts["cost_economics"] = economics_sheet.annual_economics(res, period)
     parts["net_value"] = parts["revenue"] - sum(v for k, v in parts.items() if k != "revenue")
     return parts
 

@@ -10,6 +10,8 @@ explanations all come from here, so a language is complete or a test fails
 
 from __future__ import annotations
 
+from optimizer.report.i18n_econ import ECON_T
+
 LANGS = ("en", "az", "ru")
 DEFAULT_LANG = "en"
 
@@ -1178,6 +1180,7 @@ T: dict[str, tuple[str, str, str]] = {
     # ---- PDF ------------------------------------------------------------------------
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }
+T.update(ECON_T)  # the optional economics' words live beside their sheet
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 MAX_ROWS = 500
+MAX_SCANNED = 5_000  # rows read from the sheet to find its tables
 MAX_COLS = 40
 
 
@@ -70,22 +71,53 @@ def read_comparison(path: Path) -> Comparison:
         rows: list[list[Any]] = []
         truncated = False
         for row in ws.iter_rows(values_only=True, max_col=MAX_COLS):
-            values = [_cell(v) for v in row]
-            if not rows and all(v in (None, "") for v in values):
-                continue  # leading blank rows (a title row stays: it is the header then)
-            if len(rows) > MAX_ROWS:
+            if len(rows) >= MAX_SCANNED:
                 truncated = True
                 break
-            rows.append(values)
+            rows.append([_cell(v) for v in row])
         title = ws.title
     finally:
         book.close()
-    if not rows:
-        return Comparison(title, [], [], False)
-    width = max(len(r) for r in rows)
-    while width > 0 and all(len(r) < width or r[width - 1] in (None, "") for r in rows):
-        width -= 1
-    header = [str(v) if v is not None else "" for v in (rows[0] + [None] * width)[:width]]
-    body = [(r + [None] * width)[:width] for r in rows[1:]]
-    body = [r for r in body if any(v not in (None, "") for v in r)]
+    blocks = _tables(rows)
+    if not blocks:
+        return Comparison(title, [], [], truncated)
+    header, body = max(blocks, key=lambda b: _numeric_count(*b))
+    if len(body) > MAX_ROWS:
+        body, truncated = body[:MAX_ROWS], True
     return Comparison(title, header, body, truncated)
+
+
+def _filled(values: list[Any]) -> int:
+    return sum(1 for v in values if v not in (None, ""))
+
+
+def _tables(rows: list[list[Any]]) -> list[tuple[list[str], list[list[Any]]]]:
+    """The sheet's tables: a header (a row of at least three filled cells, all text) and
+    the rows below it up to the next blank row. Titles and notes above (one filled cell,
+    often merged across the page) are passed over, so both a plain table starting at A1 and
+    `chainopt scenarios`'s Summary (title, note, no-regret lines, then the KPIs) read."""
+    found: list[tuple[list[str], list[list[Any]]]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if _filled(row) >= 3 and all(isinstance(v, str) for v in row if v not in (None, "")):
+            body: list[list[Any]] = []
+            i += 1
+            while i < len(rows) and _filled(rows[i]):
+                body.append(rows[i])
+                i += 1
+            width = max(len(r) for r in [row, *body])
+            while width > 0 and all(len(r) < width or r[width - 1] in (None, "")
+                                    for r in [row, *body]):
+                width -= 1
+            header = [str(v) if v is not None else "" for v in (row + [None] * width)[:width]]
+            found.append((header, [(r + [None] * width)[:width] for r in body]))
+        else:
+            i += 1
+    return found
+
+
+def _numeric_count(header: list[str], body: list[list[Any]]) -> int:
+    """How many columns after the first hold only numbers (the KPI table wins over the
+    no-regret list, which has none)."""
+    return len(Comparison("", header, body, False).numeric_columns())

@@ -1,0 +1,209 @@
+"""Result tables of the optional economics: ramp-up limits, price tiers reached, process
+losses and emissions. Computed from the solved flows and ChainData; nothing here changes
+a table when the workbook uses none of these features (their columns are then neutral:
+tier 0, no loss cost, no emissions).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from models.chain.econ import tier_reached, tier_revenue_loss
+
+if TYPE_CHECKING:
+    from models.chain.data import ChainData
+    from models.chain.results import ChainResults
+
+TOL = 1e-6
+LOSS_COLUMNS = ["line", "recipe", "site", "loss", "period", "tonnes", "cost_per_t", "cost"]
+EMISSION_COLUMNS = ["kind", "item", "material", "period", "tonnes", "co2_per_t", "co2",
+                    "cost"]
+
+
+def add_economics(res: ChainResults, d: ChainData) -> None:
+    """Add the economics columns and tables to ``res`` (in place)."""
+    _sales_tiers(res, d)
+    res.losses = _losses(res, d)
+    res.emissions = _emissions(res, d)
+    res.clusters = _clusters(res, d)
+    res.working_capital = _working_capital(res, d)
+    res.taxes = _taxes(res, d)
+    _line_columns(res, d)
+    _unattributed(res, d)
+    last = d.last_period
+    res.kpis["emissions_t"] = float(res.emissions[res.emissions.period == last].co2.sum())
+    res.kpis["loss_tonnes"] = float(res.losses[res.losses.period == last].tonnes.sum())
+
+
+def _sales_tiers(res: ChainResults, d: ChainData) -> None:
+    tier, marginal, given_up = [], [], []
+    for row in res.sales.itertuples(index=False):
+        tiers = d.price_tiers.get((row.market, row.material, row.period), ())
+        reached = tier_reached(tiers, float(row.tonnes))
+        tier.append(reached)
+        marginal.append(tiers[reached - 1][1] if reached else float(row.price))
+        given_up.append(tier_revenue_loss(tiers, float(row.price), float(row.tonnes)))
+    res.sales["tier"] = tier
+    res.sales["price_last_tonne"] = marginal
+    res.sales["tier_revenue_given_up"] = given_up
+
+
+def _losses(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    z: dict[tuple[str, str, str], float] = defaultdict(float)
+    for row in res.recipe_inputs.itertuples(index=False):
+        z[row.line, row.recipe, row.period] += float(row.tonnes)
+    rows = []
+    for (line, k, p), tput in sorted(z.items()):
+        rate = d.loss_rate.get((line, k), 0.0)
+        if rate <= 0 or tput <= TOL:
+            continue
+        site = d.line_site[line]
+        per_t = d.site_loss_cost.get(site, 0.0)
+        rows.append({"line": line, "recipe": k, "site": site, "loss": d.loss_name[line, k],
+                     "period": p, "tonnes": rate * tput, "cost_per_t": per_t,
+                     "cost": rate * tput * per_t})
+    return pd.DataFrame(rows, columns=LOSS_COLUMNS)
+
+
+def _emissions(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    rows = []
+    for row in res.recipe_inputs.itertuples(index=False):
+        factor = d.co2_input.get((row.line, row.recipe, row.material), 0.0)
+        if factor:
+            rows.append({"kind": "line", "item": row.line, "material": row.material,
+                         "period": row.period, "tonnes": row.tonnes, "co2_per_t": factor,
+                         "co2": factor * row.tonnes,
+                         "cost": d.carbon_price * factor * row.tonnes})
+    for row in res.flows.itertuples(index=False):
+        factor = d.lane_co2.get(row.lane, 0.0)
+        if factor:
+            rows.append({"kind": "lane", "item": row.lane, "material": row.material,
+                         "period": row.period, "tonnes": row.tonnes, "co2_per_t": factor,
+                         "co2": factor * row.tonnes,
+                         "cost": d.carbon_price * factor * row.tonnes})
+    return pd.DataFrame(rows, columns=EMISSION_COLUMNS)
+
+
+def _line_columns(res: ChainResults, d: ChainData) -> None:
+    """Ramp-up limit, loss and emissions per line and period; charged to the line's net."""
+    built_in = {row.line: row.build_period for row in res.lines.itertuples(index=False)
+                if row.built and row.status == "candidate"}
+    lp = res.line_periods
+    lp["utilisation_max"] = [
+        d.ramp_factor.get((line, built_in.get(line, ""), p)) if is_open else None
+        for line, p, is_open in zip(lp.line, lp.period, lp.open, strict=True)]
+    loss = res.losses.groupby(["line", "period"]).agg(
+        {"tonnes": "sum", "cost": "sum"}) if len(res.losses) else None
+    co2 = res.emissions[res.emissions.kind == "line"].groupby(["item", "period"]).agg(
+        {"co2": "sum", "cost": "sum"}) if len(res.emissions) else None
+
+    def pick(table: pd.DataFrame | None, col: str) -> list[float]:
+        if table is None:
+            return [0.0] * len(lp)
+        values = table[col].to_dict()
+        return [float(values.get((line, p), 0.0)) for line, p in zip(lp.line, lp.period,
+                                                                     strict=True)]
+    lp["loss_tonnes"] = pick(loss, "tonnes")
+    lp["cost_loss"] = pick(loss, "cost")
+    lp["co2"] = pick(co2, "co2")
+    lp["cost_carbon"] = pick(co2, "cost")
+    lp["net_value"] = lp.net_value - lp.cost_loss - lp.cost_carbon
+    last = lp[lp.period == d.last_period].set_index("line")
+    for col in ("loss_tonnes", "cost_loss", "co2", "cost_carbon", "net_value",
+                "utilisation_max"):
+        res.lines[col] = [last[col].get(line) if line in last.index else
+                          (None if col == "utilisation_max" else 0.0)
+                          for line in res.lines.line]
+
+
+def _unattributed(res: ChainResults, d: ChainData) -> None:
+    """Price-tier revenue given up and transport emissions belong to no single line."""
+    if not len(res.unattributed):
+        return
+    tiers = res.sales.groupby("period").tier_revenue_given_up.sum().to_dict() \
+        if len(res.sales) else {}
+    lanes = res.emissions[res.emissions.kind == "lane"]
+    carbon = lanes.groupby("period").cost.sum().to_dict() if len(lanes) else {}
+    u = res.unattributed
+    u["price_tiers"] = [float(tiers.get(p, 0.0)) for p in u.period]
+    u["carbon_transport"] = [float(carbon.get(p, 0.0)) for p in u.period]
+    u["net_value"] = u.net_value - u.price_tiers - u.carbon_transport
+
+
+CLUSTER_COLUMNS = ["cluster", "period", "lines", "lines_min", "jobs", "jobs_min",
+                   "recovered_tonnes", "recovered_min", "local_share", "local_share_min"]
+
+
+def _clusters(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    """Lines, jobs and recovered waste per cluster and period, against the cluster's rules."""
+    lp = res.line_periods
+    rec = res.recipe_inputs[res.recipe_inputs.material.isin(list(d.recovered))]
+    rows = []
+    for cluster, sites in sorted(d.cluster_sites.items()):
+        members = {line for line in d.lines if d.line_site[line] in set(sites)}
+        for p in d.periods:
+            lines = lp[(lp.period == p) & lp.line.isin(members)]
+            taken = rec[(rec.period == p) & rec.line.isin(members)]
+            mine = [o for o, cl in d.source_cluster.items() if cl == cluster]
+            bought = res.purchases[(res.purchases.period == p)
+                                   & res.purchases.source.isin(mine)]
+            value = float(bought.cost.sum())
+            rows.append({"cluster": cluster, "period": p,
+                         "lines": int(lines.open.sum()),
+                         "lines_min": d.cluster_lines_min.get((cluster, p)),
+                         "jobs": float(lines.jobs.sum()),
+                         "jobs_min": d.cluster_jobs_min.get((cluster, p)),
+                         "recovered_tonnes": float(taken.tonnes.sum()),
+                         "recovered_min": d.cluster_recovered_min.get((cluster, p)),
+                         "local_share": float(bought[bought.local.astype(bool)].cost.sum())
+                         / value if value > TOL else None,
+                         "local_share_min": d.cluster_local_share_min.get((cluster, p))})
+    return pd.DataFrame(rows, columns=CLUSTER_COLUMNS)
+
+
+WC_COLUMNS = ["material", "period", "stock_value", "receivables", "capital", "cost"]
+
+
+def _working_capital(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    """Capital tied up per material and period (days / 365 x yearly value) and its cost."""
+    stock: dict[tuple[str, str], float] = defaultdict(float)
+    owed: dict[tuple[str, str], float] = defaultdict(float)
+    for row in res.purchases.itertuples(index=False):
+        stock[row.material, row.period] += d.stock_days.get(row.material, 0.0) / 365 * row.cost
+    for row in res.sales.itertuples(index=False):
+        value = row.price * row.tonnes
+        stock[row.material, row.period] += d.stock_days.get(row.material, 0.0) / 365 * value
+        owed[row.material, row.period] += d.receivable_days.get(row.material, 0.0) / 365 * value
+    rows = []
+    for key in sorted(set(stock) | set(owed)):
+        total = stock.get(key, 0.0) + owed.get(key, 0.0)
+        if total > TOL:
+            rows.append({"material": key[0], "period": key[1], "stock_value": stock.get(key, 0.0),
+                         "receivables": owed.get(key, 0.0), "capital": total,
+                         "cost": d.financing_rate * total})
+    return pd.DataFrame(rows, columns=WC_COLUMNS)
+
+
+TAX_COLUMNS = ["kind", "item", "period", "tonnes", "rate", "amount"]
+
+
+def _taxes(res: ChainResults, d: ChainData) -> pd.DataFrame:
+    """Import duty per offer (rate: share of price) and incentives per material processed
+    (rate: per tonne; amount negative for a subsidy received)."""
+    rows = []
+    for row in res.purchases.itertuples(index=False):
+        rate = d.duty.get((row.source, row.period), 0.0)
+        if rate and row.tonnes > TOL:
+            rows.append({"kind": "duty", "item": row.source, "period": row.period,
+                         "tonnes": row.tonnes, "rate": rate, "amount": rate * row.cost})
+    taken: dict[tuple[str, str], float] = defaultdict(float)
+    for row in res.recipe_inputs.itertuples(index=False):
+        if row.material in d.incentive:
+            taken[row.material, row.period] += row.tonnes
+    for (mat, p), t in sorted(taken.items()):
+        rows.append({"kind": "incentive", "item": mat, "period": p, "tonnes": t,
+                     "rate": d.incentive[mat], "amount": -d.incentive[mat] * t})
+    return pd.DataFrame(rows, columns=TAX_COLUMNS)
