@@ -118,6 +118,8 @@ def cluster_tables() -> Tables:
         "ResourceUse": combine("ResourceUse", _polymer_resource_use(polymer["Lines"]),
                                metal["ResourceUse"]),
         "Sources": combine("Sources", polymer["Sources"], metal["Sources"]),
+        "SupplyGroups": combine("SupplyGroups", polymer.get("SupplyGroups", []),
+                                metal.get("SupplyGroups", [])),
         "Recipes": combine("Recipes", polymer["Recipes"], metal["Recipes"]),
         "RecipeGroups": [dict(r) for r in polymer["RecipeGroups"]],
         "Markets": combine("Markets", polymer["Markets"], metal["Markets"]),
@@ -127,6 +129,11 @@ def cluster_tables() -> Tables:
                     "description": d, "reference": ref} for p, v, d, ref in POLICY],
         "References": combine("References", polymer["References"], metal["References"],
                               shared_ok=True),
+        # each chain's what-if questions still hold in the cluster, where they also show
+        # what the other chain does in answer
+        "Scenarios": [dict(r) for r in (*polymer.get("Scenarios", []),
+                                        *metal.get("Scenarios", []))],
+        "Sweeps": [dict(r) for r in (*polymer.get("Sweeps", []), *metal.get("Sweeps", []))],
     }
     poly_groups = {r.get("group") for r in polymer["Lines"] if r.get("group")}
     metal_groups = {r.get("group") for r in metal["Lines"] if r.get("group")}
