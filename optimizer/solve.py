@@ -698,7 +698,8 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
 
     ``relax``: names of constraints whose rows are lifted during these solves because
     they are implied by others once the integer columns are fixed (their bounds would
-    otherwise have to move too). Returns the held LP's objective and the changes.
+    otherwise have to move too); the valid inequalities always are. Returns the held LP's
+    objective and the changes.
     """
     session = _session(model)
     h = session.highs
@@ -709,8 +710,10 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     rows_of: dict[int, list[int]] = {}
     for i, (con, _sense) in enumerate(session.rows):
         rows_of.setdefault(id(con), []).append(i)
+    # valid inequalities (cuts on fractional builds) are lifted as in marginal_values:
+    # they are derived from the very limits being moved and would hold them in place
     lifted = [i for i, (con, _s) in enumerate(session.rows)
-              if con.parent_component().name in relax]
+              if con.parent_component().name in (*relax, *VALID_INEQUALITIES)]
     arr = session.arrays
     inf = highspy.kHighsInf
     cont = highspy.HighsVarType.kContinuous
