@@ -5,8 +5,8 @@ process (the real pipeline: read, validate, solve, write the workbook and its pa
 publish latest) for each night given, so the archive holds what a scheduler would leave
 and the caller's process keeps no state of the run (logging, signal handlers, sweeps).
 ``synthetic_nights(...)`` then multiplies one real run into many nights without solving
-again: it copies the run folder under new run ids (one per day back in time) and varies the numbers in run.json and the
-page data, so the history of a year can be served and measured.
+again: it copies the run folder under new run ids (one per day back in time) and varies
+the numbers in run.json and the page data, so the history of a year can be served and measured.
 """
 
 from __future__ import annotations
