@@ -163,7 +163,7 @@ def test_sweep_finds_the_switching_price_derived_by_hand(tmp_path: Path) -> None
     case = api.load(write_input_workbook(tmp_path / "switch.xlsx", tables))
     kpis = api.sweep(case, "Markets[material=X].price", [20, 25, 30, 35, 40], change="set",
                      tolerance=0.1, workers=1)
-    assert list(kpis["lines_built"]) == [0, 0, 1, 1, 1]
+    assert list(kpis["lines_built"]) == [0, 0, 1, 1, 1], kpis.to_dict("records")
     assert kpis["net_value_USD"].iloc[-1] == pytest.approx(100 * 25 - 1230)
     (switch,) = kpis.attrs["switching_points"].itertuples(index=False)
     assert abs(switch.switch_at - 27.3) <= 0.05
