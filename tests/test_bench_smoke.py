@@ -1,0 +1,36 @@
+"""bench/run.py --tier S runs end to end and prints its tables (a smoke test, no timing).
+
+The suite is a benchmark, not a test: nothing here asserts how long anything takes. What
+this proves is that the script still runs against the current code (every phase of the
+bundled case and of the 50-line synthetic case, the MPS export and HiGHS alone) and that
+chainopt and HiGHS alone found plans of the same value.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_tier_s_runs_and_prints_the_tables() -> None:
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--tier", "S", "--time-limit", "10",
+         "--explain-budget", "1"], cwd=ROOT, capture_output=True, text=True, timeout=900,
+        check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    text = out.stdout
+    for title in ("Seconds per phase", "Ratios against HiGHS alone", "Formulation strength"):
+        assert title in text, text
+    for case in ("bundled", "synthetic-50"):
+        rows = [line for line in text.splitlines() if line.startswith(case + " ")]
+        assert len(rows) == 3, text  # one row in each of the three tables
+    # the bundled case solves to optimality in both: the same plan value
+    ratio = re.search(r"^bundled .*optimal\s+(\S+)$", text, re.MULTILINE)
+    assert ratio is not None and float(ratio.group(1)) == pytest.approx(1.0, abs=1e-6), text
