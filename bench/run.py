@@ -301,7 +301,7 @@ def report(results: list[Measured], args: argparse.Namespace) -> None:
         print(f"{r.case:<18} {size['rows']:>8} {size['columns']:>8} {size['nonzeros']:>9} | "
               + " ".join(f"{_fmt(s.get(p)):>8}" for p in PHASES)
               + f" | {r.highs['seconds']['read']:>7.2f} {r.highs['seconds']['solve']:>7.2f}")
-    print(f"\nRatios against HiGHS alone (goals: build+hand-off / read <= 4, <= 2.5 at 5,000 x "
+    print("\nRatios against HiGHS alone (goals: build+hand-off / read <= 4, <= 2.5 at 5,000 x "
           "12; to-solve / alone <= 1.10 when HiGHS alone >= 20 s; memory <= 1.3)")
     print(f"{'case':<18} {'b+h / read':>10} {'to solve':>9} {'end-end':>8} | {'peak MB':>8} "
           f"{'H MB':>7} {'x mem':>6} | {'status':<26} {'obj ratio':>9}")
