@@ -41,6 +41,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -327,7 +328,7 @@ def report(results: list[Measured], args: argparse.Namespace) -> None:
     growth(results)
 
 
-def fit_exponent(points: list[tuple[float, float]]) -> float | None:
+def fit_exponent(points: Sequence[tuple[float, float]]) -> float | None:
     """Least-squares slope of log y against log x (None with fewer than two usable points)."""
     usable = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y > 0]
     if len(usable) < 2:
