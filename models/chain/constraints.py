@@ -13,8 +13,72 @@ from __future__ import annotations
 from typing import Any
 
 import pyomo.core as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 
 Model = Any  # a pyo.ConcreteModel carrying .data (ChainData) and .ix (adjacency)
+# The large constraints are written from lists of (coefficient, variable) terms into one
+# flat LinearExpression per row: Pyomo's expression objects are the same as the operators
+# would make, but without the nested sum and product nodes the operators build term by
+# term, which made Constraint.construct and the standard-form compiler's walk over them
+# most of the build and hand-off time (issue 12). The row Pyomo gets is the one it would
+# derive from ``lhs <= rhs`` (see ``_relation``), term for term and in the same order.
+Terms = list[tuple[float, Any]]
+
+
+def _relation(m: Model, name: str, index: object, lhs: Terms, lhs_const: float, sense: str,
+              rhs: Terms, rhs_const: float) -> Any:
+    """``lhs + lhs_const  (<=, >=, ==)  rhs + rhs_const`` as Pyomo's relational expression.
+
+    The same (lower, body, upper) as Pyomo's ``Constraint.to_bounded_expression`` gives
+    for the operator form: a side without variables is the bound; with variables on both
+    sides the body is ``lhs - rhs`` against 0 (for ``>=``: ``rhs - lhs <= 0``, as Pyomo
+    writes ``a >= b`` as ``b <= a``). Without variables the limit is a fact (``_holds``).
+    """
+    if not lhs and not rhs:
+        return _holds(m, name, index, lhs_const, sense, rhs_const)
+    if sense == ">=":  # Pyomo: a >= b is b <= a
+        lhs, lhs_const, rhs, rhs_const, sense = rhs, rhs_const, lhs, lhs_const, "<="
+    if not rhs:
+        body, bound = _linear(lhs, lhs_const), rhs_const
+        if sense == "==":
+            return EqualityExpression((body, bound))
+        return InequalityExpression((body, bound), False)
+    if not lhs:
+        body = _linear(rhs, rhs_const)
+        if sense == "==":
+            return EqualityExpression((lhs_const, body))
+        return InequalityExpression((lhs_const, body), False)
+    body = _linear(lhs + [(-c, v) for c, v in rhs], lhs_const - rhs_const)
+    if sense == "==":
+        return EqualityExpression((body, 0))
+    return InequalityExpression((body, 0), False)
+
+
+def _linear(terms: Terms, constant: float = 0.0) -> Any:
+    """One flat LinearExpression: ``constant + sum(c * v)`` (Pyomo puts the constant first)."""
+    args: list[Any] = [constant] if constant else []
+    args.extend(MonomialTermExpression((c, v)) for c, v in terms)
+    return LinearExpression(args)
+
+
+def _open_terms(m: Model, line: str, p: str, coef: float = 1.0) -> tuple[Terms, float]:
+    """``coef * o_{l,p}`` as terms and a constant (existing lines: the constant coef)."""
+    if line in m.data.lines_existing:
+        return [], coef
+    build = m.build
+    return [(coef, build[line, q]) for q in m.ix.builds_until[line, p]], 0.0
+
+
+def _throughput_terms(m: Model, line: str, k: str, p: str, coef: float = 1.0) -> Terms:
+    """``coef * z_{l,k,p}`` as terms."""
+    x = m.recipe_input
+    return [(coef, x[line, k, mat, p]) for mat in m.ix.recipe_materials[line, k]]
+
+
+def _line_throughput_terms(m: Model, line: str, p: str, coef: float = 1.0) -> Terms:
+    """``coef * z_{l,p}`` as terms."""
+    return [t for k in m.ix.recipes_of[line] for t in _throughput_terms(m, line, k, p, coef)]
 
 
 def _holds(m: Model, name: str, index: object, lhs: Any, sense: str, rhs: float) -> Any:
@@ -65,22 +129,24 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
     where q is purchase, f lane flow, y yield, z recipe throughput, x recipe input,
     v sales and e disposal; terms that cannot exist are absent, not zero-filled.
     """
-    ix = m.ix
-    supply = sum(m.purchase[o, p] for o in ix.sources_at.get((n, mat), ()) if (o, p) in m.purchase)
-    supply += sum(m.flow[a, mat, p] for a in ix.lanes_in.get((n, mat), ()))
-    supply += sum(m.data.yield_[line, k, mat] * recipe_throughput(m, line, k, p)
-                  for line, k in ix.makers_at.get((n, mat), ()))
-    use = sum(m.recipe_input[line, k, mat, p] for line, k in ix.users_at.get((n, mat), ()))
-    use += sum(m.flow[a, mat, p] for a in ix.lanes_out.get((n, mat), ()))
+    ix, purchase, flow, x = m.ix, m.purchase, m.flow, m.recipe_input
+    supply: Terms = [(1, purchase[o, p]) for o in ix.sources_at.get((n, mat), ())
+                     if (o, p) in purchase]
+    supply += [(1, flow[a, mat, p]) for a in ix.lanes_in.get((n, mat), ())]
+    yield_ = m.data.yield_
+    for line, k in ix.makers_at.get((n, mat), ()):
+        supply += _throughput_terms(m, line, k, p, yield_[line, k, mat])
+    use: Terms = [(-1, x[line, k, mat, p]) for line, k in ix.users_at.get((n, mat), ())]
+    use += [(-1, flow[a, mat, p]) for a in ix.lanes_out.get((n, mat), ())]
     if (n, mat, p) in m.sales:
-        use += m.sales[n, mat, p]
+        use.append((-1, m.sales[n, mat, p]))
     if (n, mat, p) in m.disposal:
-        use += m.disposal[n, mat, p]
-    if isinstance(supply, int | float) and isinstance(use, int | float):
+        use.append((-1, m.disposal[n, mat, p]))
+    if not supply and not use:
         return pyo.Constraint.Skip
     # Written as supply - use == 0 so the dual's sign means the same in every row:
     # minus the value of one more tonne of m at n.
-    return supply - use == 0
+    return EqualityExpression((_linear(supply + use), 0))
 
 
 def capacity_limit(m: Model, line: str, p: str) -> Any:
@@ -88,7 +154,9 @@ def capacity_limit(m: Model, line: str, p: str) -> Any:
 
     .. math:: \sum_k z_{l,k,p} \le K_l\, o_{l,p}
     """
-    return line_throughput(m, line, p) <= m.data.capacity[line] * is_open(m, line, p)
+    cap, const = _open_terms(m, line, p, m.data.capacity[line])
+    return _relation(m, "capacity_limit", (line, p), _line_throughput_terms(m, line, p), 0.0,
+                     "<=", cap, const)
 
 
 def utilisation_floor(m: Model, line: str, p: str) -> Any:
@@ -96,9 +164,10 @@ def utilisation_floor(m: Model, line: str, p: str) -> Any:
 
     .. math:: \sum_k z_{l,k,p} \ge \underline{u}_l\, K_l\, o_{l,p}
     """
-    return line_throughput(m, line, p) >= (
-        m.data.utilisation_min[line] * m.data.capacity[line] * is_open(m, line, p)
-    )
+    floor, const = _open_terms(m, line, p,
+                               m.data.utilisation_min[line] * m.data.capacity[line])
+    return _relation(m, "utilisation_floor", (line, p), _line_throughput_terms(m, line, p),
+                     0.0, ">=", floor, const)
 
 
 def input_link(m: Model, line: str, k: str, mat: str, p: str) -> Any:
@@ -112,8 +181,9 @@ def input_link(m: Model, line: str, k: str, mat: str, p: str) -> Any:
     supply, as in facility location's x_ij <= d_j y_i; these per-line links let the LP
     relaxation close most instances at the root node.
     """
-    return m.recipe_input[line, k, mat, p] <= m.data.input_bound[line, k, mat] * is_open(
-        m, line, p)
+    bound, const = _open_terms(m, line, p, m.data.input_bound[line, k, mat])
+    return _relation(m, "input_link", (line, k, mat, p),
+                     [(1, m.recipe_input[line, k, mat, p])], 0.0, "<=", bound, const)
 
 
 def share_floor(m: Model, line: str, k: str, mat: str, p: str) -> Any:
@@ -121,8 +191,9 @@ def share_floor(m: Model, line: str, k: str, mat: str, p: str) -> Any:
 
     .. math:: x_{l,k,m,p} \ge \underline{s}_{l,k,m}\, z_{l,k,p}
     """
-    return m.recipe_input[line, k, mat, p] >= (
-        m.data.share_min[line, k, mat] * recipe_throughput(m, line, k, p))
+    return _relation(m, "share_floor", (line, k, mat, p),
+                     [(1, m.recipe_input[line, k, mat, p])], 0.0, ">=",
+                     _throughput_terms(m, line, k, p, m.data.share_min[line, k, mat]), 0.0)
 
 
 def share_ceiling(m: Model, line: str, k: str, mat: str, p: str) -> Any:
@@ -130,12 +201,13 @@ def share_ceiling(m: Model, line: str, k: str, mat: str, p: str) -> Any:
 
     .. math:: x_{l,k,m,p} \le \bar{s}_{l,k,m}\, z_{l,k,p}
     """
-    return m.recipe_input[line, k, mat, p] <= (
-        m.data.share_max[line, k, mat] * recipe_throughput(m, line, k, p))
+    return _relation(m, "share_ceiling", (line, k, mat, p),
+                     [(1, m.recipe_input[line, k, mat, p])], 0.0, "<=",
+                     _throughput_terms(m, line, k, p, m.data.share_max[line, k, mat]), 0.0)
 
 
-def _group_input(m: Model, line: str, k: str, g: str, p: str) -> Any:
-    return sum(m.recipe_input[line, k, mat, p] for mat in m.data.group_members[line, k, g])
+def _group_input(m: Model, line: str, k: str, g: str, p: str) -> Terms:
+    return [(1, m.recipe_input[line, k, mat, p]) for mat in m.data.group_members[line, k, g]]
 
 
 def group_share_floor(m: Model, line: str, k: str, g: str, p: str) -> Any:
@@ -143,8 +215,8 @@ def group_share_floor(m: Model, line: str, k: str, g: str, p: str) -> Any:
 
     .. math:: \sum_{m \in G_g} x_{l,k,m,p} \ge \underline{s}_{l,k,g}\, z_{l,k,p}
     """
-    return _group_input(m, line, k, g, p) >= (
-        m.data.group_share_min[line, k, g] * recipe_throughput(m, line, k, p))
+    return _relation(m, "group_share_floor", (line, k, g, p), _group_input(m, line, k, g, p), 0.0, ">=",
+                     _throughput_terms(m, line, k, p, m.data.group_share_min[line, k, g]), 0.0)
 
 
 def group_share_ceiling(m: Model, line: str, k: str, g: str, p: str) -> Any:
@@ -152,8 +224,8 @@ def group_share_ceiling(m: Model, line: str, k: str, g: str, p: str) -> Any:
 
     .. math:: \sum_{m \in G_g} x_{l,k,m,p} \le \bar{s}_{l,k,g}\, z_{l,k,p}
     """
-    return _group_input(m, line, k, g, p) <= (
-        m.data.group_share_max[line, k, g] * recipe_throughput(m, line, k, p))
+    return _relation(m, "group_share_ceiling", (line, k, g, p), _group_input(m, line, k, g, p), 0.0, "<=",
+                     _throughput_terms(m, line, k, p, m.data.group_share_max[line, k, g]), 0.0)
 
 
 def build_once(m: Model, line: str) -> Any:
@@ -201,9 +273,9 @@ def lane_capacity_limit(m: Model, a: str, p: str) -> Any:
 
     .. math:: \sum_m f_{a,m,p} \le \bar{F}_a
     """
-    return _holds(m, "lane_capacity_limit", (a, p),
-                  sum(m.flow[a, mat, p] for mat in m.ix.lane_materials[a]), "<=",
-                  m.data.lane_capacity[a])
+    return _relation(m, "lane_capacity_limit", (a, p),
+                     [(1, m.flow[a, mat, p]) for mat in m.ix.lane_materials[a]], 0.0, "<=",
+                     [], m.data.lane_capacity[a])
 
 
 def _capex(m: Model, periods: Any) -> Any:
@@ -284,9 +356,11 @@ def ramp_up_limit(m: Model, line: str, p: str) -> Any:
     :math:`Y_p` the years before period p and :math:`n_p` its length. Linear because at
     most one :math:`b_{l,q}` is 1 (build_once). Existing lines are already run in.
     """
-    rhs = sum(m.data.capacity[line] * m.data.ramp_factor[line, q, p] * m.build[line, q]
-              for q in m.ix.builds_until[line, p])
-    return _holds(m, "ramp_up_limit", (line, p), line_throughput(m, line, p) - rhs, "<=", 0.0)
+    d = m.data
+    rhs = [(-(d.capacity[line] * d.ramp_factor[line, q, p]), m.build[line, q])
+           for q in m.ix.builds_until[line, p]]
+    return _relation(m, "ramp_up_limit", (line, p), _line_throughput_terms(m, line, p) + rhs,
+                     0.0, "<=", [], 0.0)
 
 
 def tier_step(d: Any, n: str, mat: str, p: str, t: int) -> float:
@@ -308,7 +382,8 @@ def price_tier_excess(m: Model, n: str, mat: str, p: str, t: int) -> Any:
     integer variables.
     """
     start = m.data.price_tiers[n, mat, p][t][0]
-    return m.tier_excess[n, mat, p, t] >= m.sales[n, mat, p] - start
+    return _relation(m, "price_tier_excess", (n, mat, p, t), [(1, m.tier_excess[n, mat, p, t])],
+                     0.0, ">=", [(1, m.sales[n, mat, p])], -start)
 
 
 def emissions(m: Model, p: str) -> Any:
@@ -380,9 +455,11 @@ def output_link(m: Model, line: str, mat: str, p: str) -> Any:
     :math:`\max_k y_{l,k,m} K_l`. Why: the output-side twin of input_link; it tightens
     the LP relaxation where products are capped by demand.
     """
-    made = sum(m.data.yield_[line, k, mat] * recipe_throughput(m, line, k, p)
-               for k in m.ix.recipes_of[line] if (line, k, mat) in m.data.yield_)
-    return made <= m.data.output_bound[line, mat, p] * is_open(m, line, p)
+    yield_ = m.data.yield_
+    made = [t for k in m.ix.recipes_of[line] if (line, k, mat) in yield_
+            for t in _throughput_terms(m, line, k, p, yield_[line, k, mat])]
+    cap, const = _open_terms(m, line, p, m.data.output_bound[line, mat, p])
+    return _relation(m, "output_link", (line, mat, p), made, 0.0, "<=", cap, const)
 
 
 def working_capital(m: Model) -> Any:
