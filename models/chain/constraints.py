@@ -215,7 +215,8 @@ def group_share_floor(m: Model, line: str, k: str, g: str, p: str) -> Any:
 
     .. math:: \sum_{m \in G_g} x_{l,k,m,p} \ge \underline{s}_{l,k,g}\, z_{l,k,p}
     """
-    return _relation(m, "group_share_floor", (line, k, g, p), _group_input(m, line, k, g, p), 0.0, ">=",
+    return _relation(m, "group_share_floor", (line, k, g, p), _group_input(m, line, k, g, p),
+                     0.0, ">=",
                      _throughput_terms(m, line, k, p, m.data.group_share_min[line, k, g]), 0.0)
 
 
@@ -224,7 +225,8 @@ def group_share_ceiling(m: Model, line: str, k: str, g: str, p: str) -> Any:
 
     .. math:: \sum_{m \in G_g} x_{l,k,m,p} \le \bar{s}_{l,k,g}\, z_{l,k,p}
     """
-    return _relation(m, "group_share_ceiling", (line, k, g, p), _group_input(m, line, k, g, p), 0.0, "<=",
+    return _relation(m, "group_share_ceiling", (line, k, g, p), _group_input(m, line, k, g, p),
+                     0.0, "<=",
                      _throughput_terms(m, line, k, p, m.data.group_share_max[line, k, g]), 0.0)
 
 
