@@ -66,13 +66,13 @@ def _open_terms(m: Model, line: str, p: str, coef: float = 1.0) -> tuple[Terms, 
     """``coef * o_{l,p}`` as terms and a constant (existing lines: the constant coef)."""
     if line in m.data.lines_existing:
         return [], coef
-    build = m.build
+    build = m.ix.var["build"]
     return [(coef, build[line, q]) for q in m.ix.builds_until[line, p]], 0.0
 
 
 def _throughput_terms(m: Model, line: str, k: str, p: str, coef: float = 1.0) -> Terms:
     """``coef * z_{l,k,p}`` as terms."""
-    x = m.recipe_input
+    x = m.ix.var["recipe_input"]
     return [(coef, x[line, k, mat, p]) for mat in m.ix.recipe_materials[line, k]]
 
 
@@ -129,7 +129,8 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
     where q is purchase, f lane flow, y yield, z recipe throughput, x recipe input,
     v sales and e disposal; terms that cannot exist are absent, not zero-filled.
     """
-    ix, purchase, flow, x = m.ix, m.purchase, m.flow, m.recipe_input
+    ix = m.ix
+    purchase, flow, x = ix.var["purchase"], ix.var["flow"], ix.var["recipe_input"]
     supply: Terms = [(1, purchase[o, p]) for o in ix.sources_at.get((n, mat), ())
                      if (o, p) in purchase]
     supply += [(1, flow[a, mat, p]) for a in ix.lanes_in.get((n, mat), ())]
@@ -138,10 +139,11 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
         supply += _throughput_terms(m, line, k, p, yield_[line, k, mat])
     use: Terms = [(-1, x[line, k, mat, p]) for line, k in ix.users_at.get((n, mat), ())]
     use += [(-1, flow[a, mat, p]) for a in ix.lanes_out.get((n, mat), ())]
-    if (n, mat, p) in m.sales:
-        use.append((-1, m.sales[n, mat, p]))
-    if (n, mat, p) in m.disposal:
-        use.append((-1, m.disposal[n, mat, p]))
+    sales, disposal = ix.var["sales"].get((n, mat, p)), ix.var["disposal"].get((n, mat, p))
+    if sales is not None:
+        use.append((-1, sales))
+    if disposal is not None:
+        use.append((-1, disposal))
     if not supply and not use:
         return pyo.Constraint.Skip
     # Written as supply - use == 0 so the dual's sign means the same in every row:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
@@ -126,6 +127,9 @@ class Adjacency:
     resource_users: dict[tuple[str, str], list[str]] = field(
         default_factory=lambda: defaultdict(list))
     recovered_inputs: list[tuple[str, str, str]] = field(default_factory=list)
+    # the variables' data objects by index, as plain dicts (filled once the variables exist):
+    # a dict lookup instead of IndexedComponent.__getitem__'s two Python frames per term
+    var: dict[str, dict[Any, Any]] = field(default_factory=dict)
 
 
 def adjacency(d: ChainData) -> Adjacency:
@@ -254,6 +258,8 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.build = pyo.Var(m.build_options, domain=pyo.Binary, doc=VARIABLES["build"][2])
     m.tier_excess = pyo.Var(m.tier_index, domain=pyo.NonNegativeReals,
                             doc=VARIABLES["tier_excess"][2])
+
+    ix.var = {name: dict(getattr(m, name).items()) for name in VARIABLES}
 
     # ---- objective: named parts, then net value ------------------------------------------
     w = d.period_weight
