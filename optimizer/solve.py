@@ -193,14 +193,16 @@ class _Session:
             cost=np.asarray(info.c.toarray()[0] if n else np.zeros(0), dtype=float),
             offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
             maximize=info.objectives[0].sense == pyo.maximize,
-            col_lower=np.array([-inf if v.lb is None else v.lb for v in info.columns], float),
-            col_upper=np.array([inf if v.ub is None else v.ub for v in info.columns], float),
+            col_lower=np.array([-inf if (lb := v.lb) is None else lb for v in info.columns],
+                               float),
+            col_upper=np.array([inf if (ub := v.ub) is None else ub for v in info.columns],
+                               float),
             row_lower=np.where(senses == 1, -inf, rhs),
             row_upper=np.where(senses == -1, inf, rhs),
             a_start=np.asarray(A.indptr, dtype=np.int32),
             a_index=np.asarray(A.indices, dtype=np.int32),
             a_value=np.asarray(A.data, dtype=float),
-            integer=np.array([v.is_integer() for v in info.columns], dtype=bool),
+            integer=_integer_columns(info.columns),
         )
         self.size = {"columns": n, "rows": len(info.rows), "nonzeros": int(A.nnz),
                      "integers": int(self.arrays.integer.sum())}
@@ -212,6 +214,16 @@ class _Session:
         if self._highs is None:
             self._highs = make_highs(self.arrays)
         return self._highs
+
+
+def _integer_columns(columns: list[Any]) -> np.ndarray:
+    """Which columns are integer, asking each domain once (a model has a handful)."""
+    domains = [id(v.domain) for v in columns]
+    integer: dict[int, bool] = {}
+    for v, d in zip(columns, domains, strict=True):
+        if d not in integer:
+            integer[d] = v.is_integer()
+    return np.array([integer[d] for d in domains], dtype=bool)
 
 
 def _session(model: pyo.ConcreteModel, fresh: bool = False) -> _Session:
