@@ -10,6 +10,7 @@ once by formulation.build_model, so no rule scans a whole set.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import pyomo.core as pyo
@@ -60,6 +61,12 @@ def _linear(terms: Terms, constant: float = 0.0) -> Any:
     args: list[Any] = [constant] if constant else []
     args.extend(MonomialTermExpression((c, v)) for c, v in terms)
     return LinearExpression(args)
+
+
+def linear_sum(terms: Iterable[tuple[float, Any]]) -> Any:
+    """``sum(c * v)`` as one flat LinearExpression (0 when there are no terms, as ``sum``)."""
+    listed = list(terms)
+    return _linear(listed) if listed else 0
 
 
 def _open_terms(m: Model, line: str, p: str, coef: float = 1.0) -> tuple[Terms, float]:

@@ -263,17 +263,20 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
 
     # ---- objective: named parts, then net value ------------------------------------------
     w = d.period_weight
-    m.revenue = pyo.Expression(expr=sum(
-        w[p] * d.price[n, mat, p] * m.sales[n, mat, p] for n, mat, p in m.market_index))
-    m.cost_feedstock = pyo.Expression(expr=sum(
-        w[p] * d.source_price[o, p] * m.purchase[o, p] for o, p in m.source_periods))
-    m.cost_variable = pyo.Expression(expr=sum(
-        w[p] * d.cost_variable[line] * m.recipe_input[line, k, mat, p]
+    # the large parts as flat LinearExpressions from their terms (see constraints._linear)
+    v = ix.var
+    m.revenue = pyo.Expression(expr=c.linear_sum(
+        (w[p] * d.price[n, mat, p], v["sales"][n, mat, p]) for n, mat, p in m.market_index))
+    m.cost_feedstock = pyo.Expression(expr=c.linear_sum(
+        (w[p] * d.source_price[o, p], v["purchase"][o, p]) for o, p in m.source_periods))
+    m.cost_variable = pyo.Expression(expr=c.linear_sum(
+        (w[p] * d.cost_variable[line], v["recipe_input"][line, k, mat, p])
         for line, k, mat, p in m.recipe_input_index))
-    m.cost_transport = pyo.Expression(expr=sum(
-        w[p] * d.lane_cost[a, mat] * m.flow[a, mat, p] for a, mat, p in m.flow_index))
-    m.cost_disposal = pyo.Expression(expr=sum(
-        w[p] * d.disposal_cost[mat] * m.disposal[s, mat, p] for s, mat, p in m.disposal_index))
+    m.cost_transport = pyo.Expression(expr=c.linear_sum(
+        (w[p] * d.lane_cost[a, mat], v["flow"][a, mat, p]) for a, mat, p in m.flow_index))
+    m.cost_disposal = pyo.Expression(expr=c.linear_sum(
+        (w[p] * d.disposal_cost[mat], v["disposal"][s, mat, p])
+        for s, mat, p in m.disposal_index))
     m.cost_fixed = pyo.Expression(expr=sum(
         w[p] * d.cost_fixed[line] * c.is_open(m, line, p) for line in d.lines for p in P))
     m.cost_price_tiers = pyo.Expression(expr=sum(
