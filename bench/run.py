@@ -164,8 +164,10 @@ def worker_highs(path: str, time_limit: float, gap: float) -> None:
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("threads", 1)
     t0 = time.perf_counter()
-    h.readModel(path)
+    status = h.readModel(path)
     read = time.perf_counter() - t0
+    if status != highspy.HighsStatus.kOk:  # a baseline HiGHS could not read is no baseline
+        raise SystemExit(f"HiGHS could not read {path}: {status}")
     lp = h.getLp()
     t0 = time.perf_counter()
     h.run()
@@ -280,7 +282,8 @@ def measure(case: str, workdir: Path, args: argparse.Namespace) -> Measured:
 
 
 def _gap(bound: float | None, objective: float | None) -> str:
-    if bound is None or objective is None:
+    if bound is None or objective is None or not all(map(math.isfinite, (bound, objective))) \
+            or abs(objective) >= 1e20:  # HiGHS's "no plan" objective is +-inf or huge
         return "-"
     return f"{100 * abs(bound - objective) / max(abs(objective), 1e-9):.2f}%"
 
@@ -323,8 +326,10 @@ def report(results: list[Measured], args: argparse.Namespace) -> None:
     print(f"{'case':<18} {'root gap':>9} {'nodes':>8} {'solve s':>8} {'status':<20}")
     for r in results:
         h = r.highs
-        print(f"{r.case:<18} {_gap(h['root_bound'], h['objective'] if not h['minimize'] else -h['objective']):>9} "  # noqa: E501
-              f"{h['nodes']:>8} {h['seconds']['solve']:>8.2f} {h['status']:<20}")
+        objective = h["objective"] if not h["minimize"] else -h["objective"]
+        root = _gap(h["root_bound"], objective) if h["status"] == "Optimal" else "-"
+        print(f"{r.case:<18} {root:>9} {h['nodes']:>8} {h['seconds']['solve']:>8.2f} "
+              f"{h['status']:<20}")
     growth(results)
 
 
