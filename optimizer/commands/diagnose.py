@@ -18,7 +18,8 @@ def diagnose(
     workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) to diagnose.")],
     fmt: Annotated[ReportFormat, typer.Option(
         "--format", help="text (sentences) or json ({status, relaxations: [{sheet, row, "
-        "column, found, suggested, message}]}, for scripts).", case_sensitive=False)]
+        "column, found, suggested, message}], alternatives: [{sheet, row, column, found, "
+        "suggested, line, option}], conflict: [...]}, for scripts).", case_sensitive=False)]
     = ReportFormat.TEXT,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=1, help="Seconds for the diagnosis solve [default: Settings, "
@@ -42,7 +43,7 @@ def diagnose(
     data = outcome.data
     settings = SolveSettings(time_limit=time_limit or min(data.time_limit, 120.0),
                              mip_gap=1e-6, grace=0.5)
-    result = run_diagnosis(data, settings)
+    result = run_diagnosis(data, settings, outcome.raw)
     if fmt is ReportFormat.JSON:
         typer.echo(json.dumps(result.as_json(), indent=2))
     else:

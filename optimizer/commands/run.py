@@ -117,7 +117,8 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     display.phase("diagnose")
     # the diagnosis solve gets the run's time limit (at most 120 s) and no long grace
     limit = min(outcome.settings.time_limit if outcome.settings else 120.0, 120.0)
-    result = diagnose(outcome.data, SolveSettings(time_limit=limit, mip_gap=1e-6, grace=0.5))
+    result = diagnose(outcome.data, SolveSettings(time_limit=limit, mip_gap=1e-6, grace=0.5),
+                      outcome.raw)
     typer.echo(result.report(), err=True)
     try:
         book = write_diagnosis(stem.with_suffix(".xlsx"), result, outcome.data.case_name)
