@@ -31,8 +31,8 @@ even when lines may be built in part, from HiGHS's IIS of the linear relaxation
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +97,10 @@ class Diagnosis:
     def conflict_text(self) -> str:
         if not self.conflict:
             return ""
-        return ("Even with lines built in part, these limits cannot hold together with the "
-                "recipes and lines (HiGHS's IIS of the linear relaxation): "
+        what = "these limits cannot hold together" if len(self.conflict) > 1 else \
+            "this limit cannot hold"
+        return (f"Even with lines built in part, {what} with the recipes and lines as they "
+                "are (HiGHS's IIS of the linear relaxation): "
                 + "; ".join(c.text() for c in self.conflict) + ".")
 
     def report(self) -> str:
