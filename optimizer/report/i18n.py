@@ -10,6 +10,7 @@ explanations all come from here, so a language is complete or a test fails
 
 from __future__ import annotations
 
+from optimizer.report.i18n_alternatives import ALTERNATIVES_T
 from optimizer.report.i18n_econ import ECON_T
 
 LANGS = ("en", "az", "ru")
@@ -1181,6 +1182,7 @@ T: dict[str, tuple[str, str, str]] = {
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }
 T.update(ECON_T)  # the optional economics' words live beside their sheet
+T.update(ALTERNATIVES_T)  # so do the Alternatives sheet's
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
