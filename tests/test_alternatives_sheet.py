@@ -66,7 +66,7 @@ def test_run_lists_the_next_build_sets(tmp_path: Path, lang: str) -> None:
     assert [r[2] for r in rows] == pytest.approx([0, -250, -550, -750])
     assert [r[3] for r in rows] == pytest.approx([30, 20, 20, 20])
     assert rows[0][5] == tr("alt.best", lang)
-    for (value, built), row in zip(expected, rows[1:], strict=True):
+    for (_value, built), row in zip(expected, rows[1:], strict=True):
         assert set(filter(None, str(row[5]).replace(tr("alt.none", lang), "").split(", "))) \
             == set(built - BEST)
         assert set(str(row[6]).split(", ")) == BEST - built
