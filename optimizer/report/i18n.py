@@ -481,9 +481,9 @@ T: dict[str, tuple[str, str, str]] = {
     "entry.blocked": (
         "Not built: there is no room ({why}), and giving up one built line does not make "
         "room.",
-        "Tikilmir: {why} yer qoymur və tikilmiş bir xəttdən imtina yer açmır.",
-        "Не строится: {why} не оставляет места, и отказ от одной построенной линии места "
-        "не освобождает.",
+        "Tikilmir: yer yoxdur ({why}) və tikilmiş bir xəttdən imtina yer açmır.",
+        "Не строится: места нет ({why}), и отказ от одной построенной линии места не "
+        "освобождает.",
     ),
     "entry.infeasible": (
         "Not built: at this plan it could not run at its minimum utilisation with the "
