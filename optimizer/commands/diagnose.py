@@ -22,13 +22,16 @@ def diagnose(
         "suggested, line, option}], conflict: [...]}, for scripts).", case_sensitive=False)]
     = ReportFormat.TEXT,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=1, help="Seconds for the diagnosis solve [default: Settings, "
-        "at most 120].")] = None,
+        "--time-limit", min=1, help="Seconds for the elastic diagnosis solve [default: "
+        "Settings, at most 120]; the search for kept-out lines and the IIS get at most as "
+        "long again.")] = None,
 ) -> None:
     """Find the smallest change to the limits you set (minimum sales and offtake, policy
     floors, budgets, lane and resource capacities, existing lines' minimum use) that lets
     a plan exist, and name each cell: sheet, Excel row, column, value found, value
-    suggested. Exit 0 when a plan exists already, 30 when changes are suggested, 20/21
+    suggested. Also names a line the workbook keeps out (excluded, or a later earliest
+    period) whose allowance alone would do, and the limits in HiGHS's IIS of the linear
+    relaxation. Exit 0 when a plan exists already, 30 when changes are suggested, 20/21
     when the workbook has errors or cannot be read. The workbook is never changed.
     """
     from optimizer.diagnose import diagnose as run_diagnosis
