@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ import pyomo.core as pyo
 from models.chain import constraints as c
 from models.chain.data import ChainData
 from models.chain.formulation import build_model
-from optimizer.solve import SolveSettings, SolveStatus, solve_model
+from optimizer.solve import SolveResult, SolveSettings, SolveStatus, solve_in_process, solve_model
 
 MEASURES = ("net_value", "jobs", "recovered", "local_share")
 
@@ -122,8 +123,12 @@ def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
 
 
 def _next_plans(m: pyo.ConcreteModel, d: ChainData, best_set: set[str], n: int,
-                clock: _Clock) -> tuple[list[Plan], str]:
-    """Up to n build sets after ``best_set``, best first, by no-good cuts on ``m``."""
+                clock: _Clock, solve: Callable[[pyo.ConcreteModel, SolveSettings],
+                                                SolveResult] = solve_model,
+                ) -> tuple[list[Plan], str]:
+    """Up to n build sets after ``best_set``, best first, by no-good cuts on ``m``;
+    ``solve``: solve_model (a solver process under the watchdog) for the commands,
+    solve_in_process for a normal run's short look (no process start-up per plan)."""
     m.no_good = pyo.ConstraintList()
     found: list[Plan] = []
     current = best_set
@@ -139,7 +144,7 @@ def _next_plans(m: pyo.ConcreteModel, d: ChainData, best_set: set[str], n: int,
         if step is None:
             note = OUT_OF_TIME
             break
-        solved = solve_model(m, step)
+        solved = solve(m, step)
         if solved.status is SolveStatus.INFEASIBLE:
             break
         if not solved.status.has_plan:
@@ -183,7 +188,7 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
     best_set = set(best.built)
     clock = _Clock(d, seconds)
     m = build_model(d)
-    found, why = _next_plans(m, d, best_set, n, clock)
+    found, why = _next_plans(m, d, best_set, n, clock, solve_in_process)
     note = "time" if why else ("none" if not found else "")
     return RunAlternatives(best, found, note, time.perf_counter() - start)
 
