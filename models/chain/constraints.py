@@ -59,7 +59,9 @@ def _relation(m: Model, name: str, index: object, lhs: Terms, lhs_const: float, 
 def _linear(terms: Terms, constant: float = 0.0) -> Any:
     """One flat LinearExpression: ``constant + sum(c * v)`` (Pyomo puts the constant first)."""
     args: list[Any] = [constant] if constant else []
-    args.extend(MonomialTermExpression((c, v)) for c, v in terms)
+    # a coefficient of 1 is the bare variable, as Pyomo's own sums store it: one object
+    # less per term (memory), and the compiler reads it as 1 * v all the same
+    args.extend(v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms)
     return LinearExpression(args)
 
 
