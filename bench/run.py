@@ -160,7 +160,6 @@ def worker_highs(path: str, time_limit: float, gap: float) -> None:
     log_path = path + ".log"
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("log_file", log_path)
-    h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("threads", 1)
     t0 = time.perf_counter()
@@ -168,6 +167,9 @@ def worker_highs(path: str, time_limit: float, gap: float) -> None:
     read = time.perf_counter() - t0
     if status != highspy.HighsStatus.kOk:  # a baseline HiGHS could not read is no baseline
         raise SystemExit(f"HiGHS could not read {path}: {status}")
+    # only now: HiGHS's MPS reader obeys time_limit too, and gives up with an error (no
+    # model) when reading takes longer than the limit, as it did on a loaded machine
+    h.setOptionValue("time_limit", time_limit)
     lp = h.getLp()
     t0 = time.perf_counter()
     h.run()
