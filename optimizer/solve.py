@@ -701,95 +701,93 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     otherwise have to move too); the valid inequalities always are. Returns the held LP's
     objective and the changes.
     """
-    session = _session(model)
-    h = session.highs
-    h.clearSolver()
-    ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
-    plan = np.array([round(session.columns[i].value or 0.0) for i in ints], dtype=float)
-    col_of = {id(v): i for i, v in enumerate(session.columns)}
-    rows_of: dict[int, list[int]] = {}
-    for i, (con, _sense) in enumerate(session.rows):
-        rows_of.setdefault(id(con), []).append(i)
-    # valid inequalities (cuts on fractional builds) are lifted as in marginal_values:
-    # they are derived from the very limits being moved and would hold them in place
-    lifted = [i for i, (con, _s) in enumerate(session.rows)
-              if con.parent_component().name in (*relax, *VALID_INEQUALITIES)]
-    arr = session.arrays
-    inf = highspy.kHighsInf
-    cont = highspy.HighsVarType.kContinuous
-    if len(ints):
-        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
-        h.changeColsBounds(len(ints), ints, plan, plan)
-    for i in lifted:
-        h.changeRowBounds(i, -inf, inf)
-    for key, value in _options(settings).items():
-        h.setOptionValue(key, value)
-    def original(kind: str, i: int) -> tuple[float, float]:
-        if kind == "col":
-            return float(arr.col_lower[i]), float(arr.col_upper[i])
-        return float(arr.row_lower[i]), float(arr.row_upper[i])
+    held = HeldLP(model, settings, lift=relax)
+    try:
+        return _one_sided(held, limits, step, ranges, deadline)
+    finally:
+        held.close()
 
+
+def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges: int,
+               deadline: float | None) -> tuple[float | None, dict[Any, OneSided]]:
     def solve_with(moves: list[tuple[str, int, str, float]]) -> float | None:
         changed: dict[tuple[str, int], tuple[float, float]] = {}
         for kind, i, side, delta in moves:
-            lo, up = changed.get((kind, i), original(kind, i))
+            lo, up = changed.get((kind, i), held.held_bounds(kind, i))
             changed[kind, i] = (lo + delta, up) if side == "lower" else (lo, up + delta)
-        for (kind, i), (lo, up) in changed.items():
-            (h.changeColBounds if kind == "col" else h.changeRowBounds)(i, lo, up)
-        try:
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return None
-            return float(h.getInfo().objective_function_value)
-        finally:
-            for kind, i in changed:
-                (h.changeColBounds if kind == "col" else h.changeRowBounds)(
-                    i, *original(kind, i))
+        return held.solve({i: b for (k, i), b in changed.items() if k == "col"},
+                          {i: b for (k, i), b in changed.items() if k == "row"})
 
     out: dict[Any, OneSided] = {}
-    try:
-        base = solve_with([])
-        if base is None:
-            return None, out
-        for key, shifts in limits.items():
-            if deadline is not None and time.perf_counter() > deadline:
-                break
-            moves: list[tuple[str, int, float, str]] = []
-            for s in shifts:
-                if id(s.target) in col_of:
-                    moves.append(("col", col_of[id(s.target)], s.factor, s.side))
-                for i in rows_of.get(id(s.target), []):
-                    moves.append(("row", i, s.factor, s.side))
-            if not moves:
-                continue
-            sides: list[tuple[float | None, float]] = []
-            for direction in (1.0, -1.0):
-                def by(size: float, d: float = direction, mv: list[tuple[str, int, float, str]]
-                       = moves) -> list[tuple[str, int, str, float]]:
-                    return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
+    found = solve_with([])
+    if found is None:
+        return None, out
+    base: float = found
 
-                first = solve_with(by(step))
-                if first is None:
-                    sides.append((None, 0.0))
-                    continue
-                rate = first - base
-                reach = step
-                for _ in range(ranges):
-                    further = solve_with(by(2 * reach))
-                    if further is None or abs((further - base) - rate * 2 * reach / step) \
-                            > 1e-6 * (1 + abs(rate * 2 * reach / step)):
-                        break
-                    reach *= 2
-                sides.append((rate, reach))
-            out[key] = OneSided(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
-        return base, out
-    finally:
-        for i in lifted:
-            h.changeRowBounds(i, arr.row_lower[i], arr.row_upper[i])
-        if len(ints):
-            integer = highspy.HighsVarType.kInteger
-            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
-            h.changeColsBounds(len(ints), ints, arr.col_lower[ints], arr.col_upper[ints])
+    def holds(size: float, rate: float, moved: float | None) -> bool:
+        return moved is not None and abs((moved - base) - rate * size / step) \
+            <= 1e-6 * (1 + abs(rate * size / step))
+
+    ranging = held.ranging()  # of the base solve's basis: proposed range ends
+    for key, shifts in limits.items():
+        if deadline is not None and time.perf_counter() > deadline:
+            break
+        moves: list[tuple[str, int, float, str]] = []
+        for s in shifts:
+            col = held.column(s.target)
+            if col is not None:
+                moves.append(("col", col, s.factor, s.side))
+            for i in held.rows(s.target):
+                moves.append(("row", i, s.factor, s.side))
+        if not moves:
+            continue
+        sides: list[tuple[float | None, float]] = []
+        for direction in (1.0, -1.0):
+            def by(size: float, d: float = direction, mv: list[tuple[str, int, float, str]]
+                   = moves) -> list[tuple[str, int, str, float]]:
+                return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
+
+            first = solve_with(by(step))
+            if first is None:
+                sides.append((None, 0.0))
+                continue
+            rate = first - base
+            reach = step
+            # HiGHS's ranging proposes where the basis changes; one re-solve there checks
+            # that the rate holds all the way (concavity, as for doubling below)
+            end = _range_end(held, ranging, moves, direction, step)
+            if end is not None and holds(end, rate, solve_with(by(end))):
+                sides.append((rate, end))
+                continue
+            for _ in range(ranges):
+                if not holds(2 * reach, rate, solve_with(by(2 * reach))):
+                    break
+                reach *= 2
+            sides.append((rate, reach))
+        out[key] = OneSided(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
+    return base, out
+
+
+def _range_end(held: HeldLP, ranging: Any, moves: list[tuple[str, int, float, str]],
+               direction: float, step: float) -> float | None:
+    """How far a single bound can move (in steps of its limit) before the base basis
+    changes, by HiGHS's ranging; None when ranging cannot say (several bounds move, no
+    ranging, infinite or shorter than one step)."""
+    if ranging is None or len(moves) != 1:
+        return None
+    kind, i, factor, side = moves[0]
+    up = direction * factor > 0
+    rec = getattr(ranging, f"{kind}_bound_{'up' if up else 'dn'}")
+    try:
+        end = float(rec.value_[i])
+    except (IndexError, TypeError):
+        return None
+    lower, upper = held.held_bounds(kind, i)
+    current = lower if side == "lower" else upper
+    size = abs(end - current) / abs(factor) if factor else math.inf
+    if not math.isfinite(size) or size <= step or (end - current) * (1 if up else -1) <= 0:
+        return None
+    return size
 
 
 def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResult:
@@ -838,3 +836,242 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
         time.perf_counter() - start, SOLVER_NAME, solver_version(),
         str(h.modelStatusToString(h.getModelStatus())), size=session.size,
         seconds_handoff=handoff, seconds_solver=solver_seconds)
+
+
+# ---- Re-solves for the explanations on the kept Highs (optimizer/explain.py) -----------------
+#
+# One Highs instance (the session's) serves every explanation re-solve: integrality is
+# switched off once for all held-plan LPs and back on once after them, each re-solve
+# changes a few bounds by column or row index and runs warm from the last basis (no
+# clearSolver), and objectives, duals and ranges are read as arrays. Names are mapped to
+# indices once per model (``_row_groups``), never per re-solve.
+
+
+def _row_groups(session: _Session) -> dict[str, np.ndarray]:
+    """Row indices by constraint name (the Pyomo component), computed once per session."""
+    groups: dict[str, np.ndarray] | None = getattr(session, "_row_groups", None)
+    if groups is None:
+        by_component: dict[int, tuple[Any, list[int]]] = {}
+        for i, (con, _sense) in enumerate(session.rows):
+            comp = con.parent_component()
+            by_component.setdefault(id(comp), (comp, []))[1].append(i)
+        groups = {comp.name: np.asarray(rows, dtype=np.int32)
+                  for comp, rows in by_component.values()}
+        session._row_groups = groups  # type: ignore[attr-defined]
+    return groups
+
+
+class HeldLP:
+    """The LP with every integer column held at its value in the plan, on the kept Highs.
+
+    Entering switches integrality off and holds the integer columns (once); ``solve``
+    moves some column and row bounds, re-solves warm and puts them back; ``close`` (or
+    leaving the ``with`` block) restores the MILP. Rows of the constraints named in
+    ``lift`` and the valid inequalities are lifted (free) while held: with the build
+    decisions fixed they are implied by other rows (see ``marginal_values``).
+    """
+
+    def __init__(self, model: pyo.ConcreteModel, settings: SolveSettings,
+                 lift: tuple[str, ...] = ()) -> None:
+        self.session_model = model
+        self.session = session = _session(model)
+        self.h = h = session.highs
+        arr = session.arrays
+        self.ints = np.flatnonzero(arr.integer).astype(np.int32)
+        self.plan = np.array([round(session.columns[i].value or 0.0) for i in self.ints],
+                             dtype=float)
+        self.col_lower = arr.col_lower.copy()
+        self.col_upper = arr.col_upper.copy()
+        self.col_lower[self.ints] = self.col_upper[self.ints] = self.plan
+        self.row_lower = arr.row_lower.copy()
+        self.row_upper = arr.row_upper.copy()
+        groups = _row_groups(session)
+        self.lifted = np.concatenate([groups.get(name, np.zeros(0, np.int32))
+                                      for name in (*lift, *VALID_INEQUALITIES)] or
+                                     [np.zeros(0, np.int32)]).astype(np.int32)
+        self.row_lower[self.lifted] = -highspy.kHighsInf
+        self.row_upper[self.lifted] = highspy.kHighsInf
+        self._rows_of: dict[int, list[int]] | None = None
+        if len(self.ints):
+            cont = highspy.HighsVarType.kContinuous
+            h.changeColsIntegrality(len(self.ints), self.ints,
+                                    np.array([cont] * len(self.ints)))
+            h.changeColsBounds(len(self.ints), self.ints, self.plan, self.plan)
+        if len(self.lifted):
+            h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
+                               self.row_lower[self.lifted], self.row_upper[self.lifted])
+        for key, value in _options(settings).items():
+            h.setOptionValue(key, value)
+        self.time_limit = float(settings.time_limit)
+        self.closed = False
+
+    def __enter__(self) -> HeldLP:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Put the MILP back as it was (integrality, bounds, lifted rows)."""
+        if self.closed:
+            return
+        self.closed = True
+        h, arr = self.h, self.session.arrays
+        if len(self.lifted):
+            h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
+                               arr.row_lower[self.lifted], arr.row_upper[self.lifted])
+        if len(self.ints):
+            integer = highspy.HighsVarType.kInteger
+            h.changeColsIntegrality(len(self.ints), self.ints,
+                                    np.array([integer] * len(self.ints)))
+            h.changeColsBounds(len(self.ints), self.ints, arr.col_lower[self.ints],
+                               arr.col_upper[self.ints])
+
+    def column(self, var: Any) -> int | None:
+        """The column index of a Pyomo variable (None: not in the model)."""
+        return column_indices(self.session_model, [var])[0]
+
+    def rows(self, con: Any) -> list[int]:
+        """The row indices of a Pyomo constraint (a ranged one may have two)."""
+        if self._rows_of is None:
+            self._rows_of = {}
+            for i, (c, _s) in enumerate(self.session.rows):
+                self._rows_of.setdefault(id(c), []).append(i)
+        return self._rows_of.get(id(con), [])
+
+    def solve(self, cols: dict[int, tuple[float, float]] | None = None,
+              rows: dict[int, tuple[float, float]] | None = None,
+              time_limit: float | None = None) -> float | None:
+        """The held LP's objective with these column and row bounds (None: no optimum),
+        warm from the last basis; the bounds are put back afterwards."""
+        h = self.h
+        limit = self.time_limit if time_limit is None else float(time_limit)
+        h.setOptionValue("time_limit", max(limit, 0.01))
+        cols, rows = cols or {}, rows or {}
+        for i, (lo, up) in cols.items():
+            h.changeColBounds(i, lo, up)
+        for i, (lo, up) in rows.items():
+            h.changeRowBounds(i, lo, up)
+        try:
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+            return float(h.getInfo().objective_function_value)
+        finally:
+            for i in cols:
+                h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
+            for i in rows:
+                h.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
+
+    def ranging(self) -> Any:
+        """HiGHS's ranging of the last solve (None: not available)."""
+        try:
+            status, found = self.h.getRanging()
+        except Exception:  # ranging needs a simplex basis; without it, re-solves decide
+            return None
+        return found if status == highspy.HighsStatus.kOk else None
+
+    def held_bounds(self, kind: str, i: int) -> tuple[float, float]:
+        if kind == "col":
+            return float(self.col_lower[i]), float(self.col_upper[i])
+        return float(self.row_lower[i]), float(self.row_upper[i])
+
+
+@dataclass
+class Replan:
+    """A MILP re-solve with some integer columns fixed or forced (``replan_milp``)."""
+
+    status: SolveStatus
+    objective: float | None  # the best plan found (None: none)
+    bound: float | None  # the best possible (dual bound); = objective when proven
+    seconds: float
+    values: np.ndarray | None = None  # the plan's values of the columns asked for
+
+
+def column_indices(model: pyo.ConcreteModel, variables: list[Any]) -> list[int | None]:
+    """The HiGHS column of each Pyomo variable (None: not in the model)."""
+    session = _session(model)
+    col_of: dict[int, int] | None = getattr(session, "_col_of", None)
+    if col_of is None:
+        col_of = {id(v): i for i, v in enumerate(session.columns)}
+        session._col_of = col_of  # type: ignore[attr-defined]
+    return [col_of.get(id(v)) for v in variables]
+
+
+def relaxation_bound(model: pyo.ConcreteModel, settings: SolveSettings,
+                     cols: dict[int, tuple[float, float]],
+                     force: tuple[np.ndarray, float] | None = None) -> Replan:
+    """The LP relaxation of the MILP with these column bounds (and, with ``force``, the
+    row sum(columns) >= value): its optimum (``objective``, when the status is OPTIMAL)
+    is a bound no plan can beat, and INFEASIBLE means the MILP has no plan either."""
+    return _with_changes(model, settings, cols, force, relax=True, start=None)
+
+
+def replan_milp(model: pyo.ConcreteModel, settings: SolveSettings,
+                cols: dict[int, tuple[float, float]],
+                force: tuple[np.ndarray, float] | None = None,
+                start: tuple[np.ndarray, np.ndarray] | None = None,
+                read: np.ndarray | None = None) -> Replan:
+    """Re-solve the MILP in this process on the kept Highs with these column bounds and
+    optionally the row sum(``force[0]`` columns) >= ``force[1]``, starting from the partial
+    plan ``start`` (column indices, values; HiGHS completes it). HiGHS's own time limit
+    (``settings.time_limit``) applies; the caller keeps it short. ``read``: columns
+    whose values in the plan found are returned (``Replan.values``)."""
+    return _with_changes(model, settings, cols, force, relax=False, start=start, read=read)
+
+
+def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
+                  cols: dict[int, tuple[float, float]], force: tuple[np.ndarray, float] | None,
+                  relax: bool, start: tuple[np.ndarray, np.ndarray] | None,
+                  read: np.ndarray | None = None) -> Replan:
+    session = _session(model)
+    h, arr = session.highs, session.arrays
+    ints = np.flatnonzero(arr.integer).astype(np.int32)
+    began = time.perf_counter()
+    for key, value in _options(settings).items():
+        h.setOptionValue(key, value)
+    h.setOptionValue("time_limit", max(float(settings.time_limit), 0.01))
+    if relax and len(ints):
+        cont = highspy.HighsVarType.kContinuous
+        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
+    for i, (lo, up) in cols.items():
+        h.changeColBounds(i, lo, up)
+    added = False
+    try:
+        if force is not None:
+            idx = np.asarray(force[0], dtype=np.int32)
+            h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx, np.ones(len(idx)))
+            added = True
+        if start is not None and not relax:
+            h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
+                          np.asarray(start[1], dtype=float))
+        h.run()
+        ms = h.getModelStatus()
+        S = highspy.HighsModelStatus
+        info = h.getInfo()
+        has_plan = info.primal_solution_status == 2
+        objective = float(info.objective_function_value) if has_plan else None
+        if ms == S.kOptimal:
+            status = SolveStatus.OPTIMAL
+        elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+            status = SolveStatus.INFEASIBLE
+        elif ms == S.kUnbounded:
+            status = SolveStatus.UNBOUNDED
+        else:
+            status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+        bound = objective if (relax or status is SolveStatus.OPTIMAL) else (
+            float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
+            else None)
+        values = None
+        if has_plan and read is not None and len(read):
+            values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
+        return Replan(status, objective, bound, time.perf_counter() - began, values)
+    finally:
+        if added:
+            last = h.getNumRow() - 1
+            h.deleteRows(1, np.array([last], dtype=np.int32))
+        for i in cols:
+            h.changeColBounds(i, arr.col_lower[i], arr.col_upper[i])
+        if relax and len(ints):
+            integer = highspy.HighsVarType.kInteger
+            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
