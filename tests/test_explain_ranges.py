@@ -10,6 +10,7 @@ The case is tests/tiny_cases.base_case with SRC_F offering 80 t: F at 10/t, L1 (
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,7 +29,7 @@ def offer(tonnes: float) -> Tables:
     return tables
 
 
-def solve(tables: Tables, tmp_path: Path, name: str, **explain_args: float) -> RunOutcome:
+def solve(tables: Tables, tmp_path: Path, name: str, **explain_args: Any) -> RunOutcome:
     path = write_input_workbook(tmp_path / f"{name}.xlsx", copy_case(tables))
     out = solve_workbook(path)
     assert out.status is SolveStatus.OPTIMAL, out.issues.report()
