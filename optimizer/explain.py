@@ -499,7 +499,7 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         return time.perf_counter() - started > budget
 
     def enter(line: str, blocks: list[tuple[str, str]]) -> None:
-        partner = _swap_partner(d, res, line, blocks, value_to_plan)
+        partner = _swap_partner(d, res, line, blocks, value_to_plan, built_lines)
         delta: float | None
         if not blocks:
             delta = change(line, [])
@@ -558,18 +558,22 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
 
 
 def _swap_partner(d: ChainData, res: ChainResults, line: str, blocks: list[tuple[str, str]],
-                  value_to_plan: dict[str, float | None]) -> str:
+                  value_to_plan: dict[str, float | None],
+                  built: list[str] | None = None) -> str:
     """The built line to give up so that ``line`` fits: its exclusive group's line, else the
     built line of least value to the plan at the same site (slots, resources) or anywhere
-    (budget) that frees enough room."""
+    (budget) that frees enough room. ``built``: the built candidate lines, when known."""
     kinds = {k for k, _ in blocks}
-    lines = res.lines
-    built = lines[lines.built & (lines.status == "candidate")]
+    if not kinds:
+        return ""
+    if built is None:
+        lines = res.lines
+        built = list(lines[lines.built & (lines.status == "candidate")].line)
     if "group" in kinds:
         g = d.line_group[line]
-        same = [ln for ln in built.line if d.line_group.get(ln) == g]
+        same = [ln for ln in built if d.line_group.get(ln) == g]
         return same[0] if same else ""
-    pool = list(built.line)
+    pool = list(built)
     if kinds & {"site_lines", "resource"}:
         pool = [ln for ln in pool if d.line_site[ln] == d.line_site[line]]
     if kinds & {"budget_total", "budget_period"}:
