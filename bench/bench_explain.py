@@ -10,6 +10,8 @@ seconds after the solve; never less than ``--min-budget``). It prints
   explanations ≤ 25 % of the solve or ≤ 2 s, whichever is larger);
 - lines analysed: candidate lines whose entry figure (held plan: closing, adding or
   swapping) was computed, out of all candidate lines;
+- two-sided: binding limits whose value was re-solved one unit looser and tighter, of all
+  binding limits with a unit;
 - re-planned: lines with a MILP figure (``replan_change``), and of those how many are
   exact (the re-solve finished) rather than a bound;
 - where the explanation time went (``res.explain_timings``, when the code provides it).
@@ -37,6 +39,10 @@ sys.path.insert(0, str(ROOT))
 TAG = "BENCH_RESULT "
 
 
+LOOSEN = ("feedstock", "demand_max", "line_capacity", "lane_capacity", "offtake_min",
+          "demand_min", "recovered_min")  # the kinds optimizer.explain re-solves two-sided
+
+
 def _summary(res: Any, seconds: float, solve: float, budget: float) -> dict[str, object]:
     lines = res.lines
     cand = lines[lines.status == "candidate"]
@@ -46,7 +52,10 @@ def _summary(res: Any, seconds: float, solve: float, budget: float) -> dict[str,
     replanned = int(replan.notna().sum()) if replan is not None else 0
     exact = int((replan.notna() & cand.replan_exact.astype(bool)).sum()) \
         if replan is not None else 0
-    return {"solve": solve, "explain": seconds, "budget": budget, "candidates": len(cand),
+    mv = res.marginal
+    todo = mv[mv.kind.isin(list(LOOSEN)) & mv.binding.astype(bool)] if len(mv) else mv
+    two = f"{int((todo.sides != '').sum())}/{len(todo)}" if "sides" in todo else "-"
+    return {"solve": solve, "explain": seconds, "two_sided": two, "budget": budget, "candidates": len(cand),
             "analysed": analysed, "replanned": replanned, "exact": exact,
             "notes": list(res.explain_notes),
             "timings": _timings()}
@@ -126,7 +135,7 @@ def _row(name: str, r: dict[str, Any]) -> str:
     times = " ".join(f"{k}={v:.2f}" for k, v in r["timings"].items())
     return (f"{name:>12} | {r['solve']:>7.2f} {r['explain']:>7.2f} {ratio:>6.2f} {goal:>4} | "
             f"{r['analysed']:>5}/{r['candidates']:<5} {r['replanned']:>5} {r['exact']:>5} | "
-            f"{r['budget']:>6.1f} {','.join(r['notes'])} {times}")
+            f"{r['two_sided']:>9} | {r['budget']:>6.1f} {','.join(r['notes'])} {times}")
 
 
 def main() -> None:
@@ -140,7 +149,7 @@ def main() -> None:
     parser.add_argument("--bundled", action="store_true")
     args = parser.parse_args()
     print(f"{'case':>12} | {'solve s':>7} {'expl s':>7} {'ratio':>6} {'goal':>4} | "
-          f"{'analysed':>11} {'repl':>5} {'exact':>5} | {'budget':>6} notes")
+          f"{'analysed':>11} {'repl':>5} {'exact':>5} | {'2-sided':>9} | {'budget':>6} notes")
     if args.bundled:
         print(_row("bundled", _spawn("bundled", str(args.run_limit))), flush=True)
     for periods in (int(p) for p in args.periods.split(",") if p):
