@@ -55,7 +55,8 @@ def _summary(res: Any, seconds: float, solve: float, budget: float) -> dict[str,
     mv = res.marginal
     todo = mv[mv.kind.isin(list(LOOSEN)) & mv.binding.astype(bool)] if len(mv) else mv
     two = f"{int((todo.sides != '').sum())}/{len(todo)}" if "sides" in todo else "-"
-    return {"solve": solve, "explain": seconds, "two_sided": two, "budget": budget, "candidates": len(cand),
+    return {"solve": solve, "explain": seconds, "two_sided": two, "budget": budget,
+            "candidates": len(cand),
             "analysed": analysed, "replanned": replanned, "exact": exact,
             "notes": list(res.explain_notes),
             "timings": _timings()}
