@@ -618,8 +618,10 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         h.changeColsBounds(len(ints), ints, plan, plan)
     # Valid inequalities only cut fractional builds: with the plan held they would share
     # a limit's dual where both bind, so they are lifted for this LP (and put back).
-    cuts = np.array([i for i, (con, _sense) in enumerate(session.rows)
-                     if con.parent_component().name in VALID_INEQUALITIES], dtype=np.int32)
+    groups = _row_groups(session)
+    cuts = np.concatenate([groups.get(name, np.zeros(0, np.int32))
+                           for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
+                          ).astype(np.int32)
     if len(cuts):
         h.changeRowsBounds(len(cuts), cuts, np.full(len(cuts), -highspy.kHighsInf),  # type: ignore[attr-defined]
                            np.full(len(cuts), highspy.kHighsInf))
@@ -635,11 +637,15 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         objective = None
         if status is SolveStatus.OPTIMAL:
             sol = h.getSolution()
-            for (con, _sense), value in zip(session.rows, sol.row_dual, strict=True):
-                by_index = duals.setdefault(con.parent_component().name, {})
-                by_index[con.index()] = by_index.get(con.index(), 0.0) + float(value)
-            for var, value in zip(session.columns, sol.col_dual, strict=True):
-                reduced.setdefault(var.parent_component().name, {})[var.index()] = float(value)
+            # read as arrays; names and indices come from _names (computed once per model)
+            row_names, col_names = _names(session)
+            for (name, index), value in zip(row_names, np.asarray(sol.row_dual).tolist(),
+                                            strict=True):
+                by_index = duals.setdefault(name, {})
+                by_index[index] = by_index.get(index, 0.0) + value
+            for (name, index), value in zip(col_names, np.asarray(sol.col_dual).tolist(),
+                                            strict=True):
+                reduced.setdefault(name, {})[index] = value
             objective = float(h.getInfo().objective_function_value)
         return SolveResult(status, objective, objective, 0.0, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), h.modelStatusToString(
@@ -845,6 +851,30 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
 # changes a few bounds by column or row index and runs warm from the last basis (no
 # clearSolver), and objectives, duals and ranges are read as arrays. Names are mapped to
 # indices once per model (``_row_groups``), never per re-solve.
+
+
+def _names(session: _Session) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """(constraint name, index) of every row and (variable name, index) of every column,
+    computed once per session: Pyomo's ``name`` builds a string per call, so each
+    component's name is taken once."""
+    found: tuple[list[tuple[str, Any]], list[tuple[str, Any]]] | None = getattr(
+        session, "_names", None)
+    if found is None:
+        named: dict[int, str] = {}
+
+        def keyed(items: Any) -> list[tuple[str, Any]]:
+            out = []
+            for item in items:
+                comp = item.parent_component()
+                name = named.get(id(comp))
+                if name is None:
+                    name = named[id(comp)] = comp.name
+                out.append((name, item.index()))
+            return out
+
+        found = (keyed(con for con, _s in session.rows), keyed(session.columns))
+        session._names = found  # type: ignore[attr-defined]
+    return found
 
 
 def _row_groups(session: _Session) -> dict[str, np.ndarray]:
