@@ -159,8 +159,7 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             replan_end = min(started + budget, time.perf_counter() + replan_budget)
         _replanned(m, d, res, settings, replan_end, replan_only,
                    float(lp.objective), held_delta,
-                   expected=None if solve_seconds is None or replan_budget is not None
-                   else REPLAN_SHARE * float(solve_seconds))
+                   learn=solve_seconds is not None and replan_budget is None)
         lap("replan", t)
     finally:
         for var, value in saved:
@@ -663,9 +662,6 @@ def _no_outlet(d: ChainData, res: ChainResults) -> None:
 REPLAN_COLUMNS = ("replan_change", "replan_exact")
 # a MILP re-plan (or its LP-relaxation bound) is not started with less time than this left
 REPLAN_MIN_SECONDS = 0.05
-# a MILP re-plan is expected to take this share of the main solve until one has been timed
-# (on the bundled case about a third: same model, warm start, no solver process)
-REPLAN_SHARE = 0.3
 
 
 def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
@@ -699,7 +695,7 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
                deadline: float, only: tuple[str, ...] | None = None,
                held_base: float | None = None,
                held_delta: dict[str, float | None] | None = None,
-               expected: float | None = None) -> None:
+               learn: bool = False) -> None:
     """Re-solve the MILP without each built line (closing it, everything else free to
     change) and with each line not built forced in, as far as the deadline allows.
 
@@ -719,8 +715,11 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     at least that; the LP relaxation of the changed MILP is at most its optimum. Where the
     two meet, or the relaxation has no plan at all, the figure is settled without the
     MILP; otherwise the MILP is re-solved in this process, starting from the held plan's
-    build decisions, with the time that is left (HiGHS's own limit).
+    build decisions, with the time that is left (HiGHS's own limit). ``learn``: once a
+    MILP re-solve has been timed, none is started with less time left than it took (one
+    cut short by the deadline only gives a bound).
     """
+    expected = 0.0
     lines = res.lines
     lines["replan_change"] = [math.nan] * len(lines)
     lines["replan_exact"] = [False] * len(lines)
@@ -788,15 +787,14 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
             out_status, objective = SolveStatus.OPTIMAL, feasible
         else:
             left = deadline - time.perf_counter()
-            if left < max(REPLAN_MIN_SECONDS, expected or 0.0):
+            if left < max(REPLAN_MIN_SECONDS, expected):
                 skipped += 1
                 continue
             out = replan_milp(m, dataclasses.replace(settings, time_limit=left), cols, force,
                               start=(all_cols, start_values), read=np.asarray(own))
             out_status, objective = out.status, out.objective
-            if expected is not None:
-                expected = out.seconds if out.status is not SolveStatus.FEASIBLE else max(
-                    expected, 1.5 * out.seconds)
+            if learn:  # a re-solve cut short took at least this long: expect more
+                expected = out.seconds * (1.5 if out.status is SolveStatus.FEASIBLE else 1.0)
             if out.values is not None:
                 start = next((p for p, v in zip(periods_of[line], out.values, strict=False)
                               if v > 0.5), start)
