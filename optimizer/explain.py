@@ -298,7 +298,10 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     todo = {i: _shifts(m, d, r) for i, r in zip(mv.index, mv.itertuples(index=False),
                                                strict=True)
             if r.kind in LOOSEN and bool(r.binding)}
-    todo = {i: s for i, s in todo.items() if s}
+    # the most valuable first: if time runs out, the limits that matter most are done
+    worth = {i: abs(float(v)) if v is not None and v == v else 0.0
+             for i, v in ((i, mv.at[i, "value"]) for i in todo)}
+    todo = {i: todo[i] for i in sorted(todo, key=lambda i: -worth[i]) if todo[i]}
     if not todo:
         return
     base, changes = one_sided_changes(m, settings, todo, deadline=deadline,

@@ -735,6 +735,15 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
             <= 1e-6 * (1 + abs(rate * size / step))
 
     ranging = held.ranging()  # of the base solve's basis: proposed range ends
+
+    def by(mv: list[tuple[str, int, float, str]], size: float, d: float,
+           ) -> list[tuple[str, int, str, float]]:
+        return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
+
+    # First pass: one step each way for every limit (what the sentences state, ties
+    # included); the range stays one step (true, if short) until the second pass.
+    moved: dict[Any, list[tuple[str, int, float, str]]] = {}
+    rates: dict[Any, list[float | None]] = {}
     for key, shifts in limits.items():
         if deadline is not None and time.perf_counter() > deadline:
             break
@@ -747,30 +756,37 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
                 moves.append(("row", i, s.factor, s.side))
         if not moves:
             continue
-        sides: list[tuple[float | None, float]] = []
+        found_rates: list[float | None] = []
         for direction in (1.0, -1.0):
-            def by(size: float, d: float = direction, mv: list[tuple[str, int, float, str]]
-                   = moves) -> list[tuple[str, int, str, float]]:
-                return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
-
-            first = solve_with(by(step))
-            if first is None:
-                sides.append((None, 0.0))
+            first = solve_with(by(moves, step, direction))
+            found_rates.append(None if first is None else first - base)
+        moved[key], rates[key] = moves, found_rates
+        out[key] = OneSided(found_rates[0], found_rates[1], 0.0 if found_rates[0] is None
+                            else step, 0.0 if found_rates[1] is None else step)
+    # Second pass, in the time left: how far each rate holds. HiGHS's ranging proposes
+    # where the basis changes; one re-solve there checks that the rate holds all the way
+    # (the objective is concave in a bound), else the move is doubled while it holds.
+    for key, moves in moved.items():
+        reaches = [0.0, 0.0]
+        for side, direction in enumerate((1.0, -1.0)):
+            rate = rates[key][side]
+            if rate is None:
                 continue
-            rate = first - base
             reach = step
-            # HiGHS's ranging proposes where the basis changes; one re-solve there checks
-            # that the rate holds all the way (concavity, as for doubling below)
+            if deadline is not None and time.perf_counter() > deadline:
+                reaches[side] = reach
+                continue
             end = _range_end(held, ranging, moves, direction, step)
-            if end is not None and holds(end, rate, solve_with(by(end))):
-                sides.append((rate, end))
+            if end is not None and holds(end, rate, solve_with(by(moves, end, direction))):
+                reaches[side] = end
                 continue
             for _ in range(ranges):
-                if not holds(2 * reach, rate, solve_with(by(2 * reach))):
+                if (deadline is not None and time.perf_counter() > deadline) or not holds(
+                        2 * reach, rate, solve_with(by(moves, 2 * reach, direction))):
                     break
                 reach *= 2
-            sides.append((rate, reach))
-        out[key] = OneSided(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
+            reaches[side] = reach
+        out[key] = OneSided(rates[key][0], rates[key][1], reaches[0], reaches[1])
     return base, out
 
 
