@@ -793,7 +793,9 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
             if left < max(REPLAN_MIN_SECONDS, expected):
                 skipped += 1
                 continue
-            out = replan_milp(m, dataclasses.replace(settings, time_limit=left), cols, force,
+            # HiGHS's own limit is soft: a tenth is kept for it to stop and hand back
+            out = replan_milp(m, dataclasses.replace(settings, time_limit=0.9 * left), cols,
+                              force,
                               start=(all_cols, start_values), read=np.asarray(own))
             out_status, objective = out.status, out.objective
             if learn:  # a re-solve cut short took at least this long: expect more
