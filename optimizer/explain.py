@@ -739,17 +739,18 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     plan = np.array([round(build[k].value or 0.0) for k in keys], dtype=float)
     position = {k: i for i, k in enumerate(keys)}
     index = {ln: i for i, ln in enumerate(lines.line)}
+    built_of = [bool(b) for b in lines.built]
+    to_plan, if_built = list(lines.value_to_plan), list(lines.change_if_built)
     skipped = 0
     for line in _replan_order(d, res):
         if only is not None and line not in only:
             continue
         i = index[line]
         row = lines.index[i]
-        built = bool(lines.built.iloc[i])
+        built = built_of[i]
         # cheapest bound: the re-planned loss lies between 0 (the plan is optimal) and
         # the held-plan loss, so a held loss under half a unit of currency settles it
-        held_loss = lines.value_to_plan.iloc[i] if built else (
-            None if lines.change_if_built.iloc[i] is None else -lines.change_if_built.iloc[i])
+        held_loss = to_plan[i] if built else (None if if_built[i] is None else -if_built[i])
         if held_loss is not None and held_loss == held_loss and 0 <= float(held_loss) < 0.5:
             lines.at[row, "replan_change"] = -float(held_loss)
             lines.at[row, "replan_exact"] = True

@@ -734,8 +734,6 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
         return moved is not None and abs((moved - base) - rate * size / step) \
             <= 1e-6 * (1 + abs(rate * size / step))
 
-    ranging = held.ranging()  # of the base solve's basis: proposed range ends
-
     def by(mv: list[tuple[str, int, float, str]], size: float, d: float,
            ) -> list[tuple[str, int, str, float]]:
         return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
@@ -766,6 +764,11 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
     # Second pass, in the time left: how far each rate holds. HiGHS's ranging proposes
     # where the basis changes; one re-solve there checks that the rate holds all the way
     # (the objective is concave in a bound), else the move is doubled while it holds.
+    ranging = None
+    # (re-solving the base first: the first pass left the basis of a moved problem)
+    if moved and (deadline is None or time.perf_counter() < deadline) \
+            and solve_with([]) is not None:
+        ranging = held.ranging()
     for key, moves in moved.items():
         reaches = [0.0, 0.0]
         for side, direction in enumerate((1.0, -1.0)):
