@@ -143,12 +143,13 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             return res
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
         t = lap("tables", t)
-        _two_sided(m, d, res, settings, started + target / 3)
-        t = lap("two-sided", t)
+        # one held LP (integrality switched once, warm throughout) for steps 2 and 3
         with HeldLP(m, settings) as held:
+            _two_sided(m, d, res, settings, started + target / 3, held)
+            t = lap("two-sided", t)
             _entry(m, d, res, settings, float(lp.objective), started, budget, held,
                    held_delta)
-        t = lap("entry", t)
+            t = lap("entry", t)
         _build_limit_rows(d, res)
         _no_outlet(d, res)
         t = lap("tables", t)
@@ -282,7 +283,7 @@ def _shifts(m: pyo.ConcreteModel, d: ChainData, r: Any) -> list[Shift]:
 
 
 def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
-               deadline: float) -> None:
+               deadline: float, held: HeldLP | None = None) -> None:
     """Re-solve the held LP with each binding limit one unit looser and one unit tighter.
 
     ``value`` becomes the change for one unit looser (per year), ``value_tighter`` the
@@ -305,7 +306,7 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     if not todo:
         return
     base, changes = one_sided_changes(m, settings, todo, deadline=deadline,
-                                      relax=("input_link",))
+                                      relax=("input_link",), held=held)
     if base is None:
         return
     w = d.period_weight

@@ -647,6 +647,8 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
                                             strict=True):
                 reduced.setdefault(name, {})[index] = value
             objective = float(h.getInfo().objective_function_value)
+            # kept for the explanations' held LP (HeldLP), which then starts warm
+            session._held_basis = h.getBasis()  # type: ignore[attr-defined]
         return SolveResult(status, objective, objective, 0.0, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), h.modelStatusToString(
                                h.getModelStatus()), duals=duals, reduced_costs=reduced)
@@ -695,7 +697,8 @@ class OneSided:
 def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
                       limits: dict[Any, list[Shift]], step: float = 1.0,
                       ranges: int = 12, deadline: float | None = None,
-                      relax: tuple[str, ...] = ()) -> tuple[float | None, dict[Any, OneSided]]:
+                      relax: tuple[str, ...] = (), held: HeldLP | None = None,
+                      ) -> tuple[float | None, dict[Any, OneSided]]:
     """Re-solve the LP with every integer column held at its plan value, moving each
     limit one step up and one step down (one warm Highs instance, bounds restored after
     each solve). Where a side's rate holds, the move is doubled (up to ``ranges`` times)
@@ -705,13 +708,20 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     ``relax``: names of constraints whose rows are lifted during these solves because
     they are implied by others once the integer columns are fixed (their bounds would
     otherwise have to move too); the valid inequalities always are. Returns the held LP's
-    objective and the changes.
+    objective and the changes. ``held``: an open HeldLP to use (its lifted rows are set
+    to ``relax`` for these solves and put back after), else one is opened and closed.
     """
-    held = HeldLP(model, settings, lift=relax)
+    if held is not None:
+        held.lift(relax)
+        try:
+            return _one_sided(held, limits, step, ranges, deadline)
+        finally:
+            held.lift(())
+    own = HeldLP(model, settings, lift=relax)
     try:
-        return _one_sided(held, limits, step, ranges, deadline)
+        return _one_sided(own, limits, step, ranges, deadline)
     finally:
-        held.close()
+        own.close()
 
 
 def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges: int,
@@ -934,12 +944,10 @@ class HeldLP:
         self.col_lower[self.ints] = self.col_upper[self.ints] = self.plan
         self.row_lower = arr.row_lower.copy()
         self.row_upper = arr.row_upper.copy()
-        groups = _row_groups(session)
-        self.lifted = np.concatenate([groups.get(name, np.zeros(0, np.int32))
-                                      for name in (*lift, *VALID_INEQUALITIES)] or
-                                     [np.zeros(0, np.int32)]).astype(np.int32)
+        self.lifted = self._rows_named(VALID_INEQUALITIES)
         self.row_lower[self.lifted] = -highspy.kHighsInf
         self.row_upper[self.lifted] = highspy.kHighsInf
+        self.extra = np.zeros(0, np.int32)  # rows lifted by lift(), on top of those
         self._rows_of: dict[int, list[int]] | None = None
         if len(self.ints):
             cont = highspy.HighsVarType.kContinuous
@@ -951,8 +959,36 @@ class HeldLP:
                                self.row_lower[self.lifted], self.row_upper[self.lifted])
         for key, value in _options(settings).items():
             h.setOptionValue(key, value)
+        basis = getattr(session, "_held_basis", None)
+        if basis is not None and basis.valid:
+            # switching integrality drops HiGHS's basis: the held LP's own, kept by
+            # marginal_values, saves a cold start (seconds on large models)
+            h.setBasis(basis)
         self.time_limit = float(settings.time_limit)
         self.closed = False
+        if lift:
+            self.lift(lift)
+
+    def _rows_named(self, names: tuple[str, ...]) -> np.ndarray:
+        groups = _row_groups(self.session)
+        return np.concatenate([groups.get(name, np.zeros(0, np.int32)) for name in names]
+                              or [np.zeros(0, np.int32)]).astype(np.int32)
+
+    def lift(self, names: tuple[str, ...]) -> None:
+        """Lift (free) the rows of these constraints from now on, and put back those
+        lifted by an earlier call (the valid inequalities stay lifted)."""
+        arr, h = self.session.arrays, self.h
+        if len(self.extra):
+            self.row_lower[self.extra] = arr.row_lower[self.extra]
+            self.row_upper[self.extra] = arr.row_upper[self.extra]
+            h.changeRowsBounds(len(self.extra), self.extra,  # type: ignore[attr-defined]
+                               self.row_lower[self.extra], self.row_upper[self.extra])
+        self.extra = np.setdiff1d(self._rows_named(names), self.lifted).astype(np.int32)
+        if len(self.extra):
+            self.row_lower[self.extra] = -highspy.kHighsInf
+            self.row_upper[self.extra] = highspy.kHighsInf
+            h.changeRowsBounds(len(self.extra), self.extra,  # type: ignore[attr-defined]
+                               self.row_lower[self.extra], self.row_upper[self.extra])
 
     def __enter__(self) -> HeldLP:
         return self
@@ -965,6 +1001,7 @@ class HeldLP:
         if self.closed:
             return
         self.closed = True
+        self.lift(())
         h, arr = self.h, self.session.arrays
         if len(self.lifted):
             h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
