@@ -503,7 +503,9 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     def out_of_time() -> bool:
         return time.perf_counter() - started > budget
 
-    def enter(line: str, blocks: list[tuple[str, str]]) -> None:
+    def enter(line: str, blocks: list[tuple[str, str]]) -> bool:
+        """The figure for a line not built; False when the re-solve ran out of time."""
+        held.timed_out = False
         partner = _swap_partner(d, res, line, blocks, value_to_plan, built_lines)
         delta: float | None
         if not blocks:
@@ -516,8 +518,13 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         else:
             delta = None
             status[line] = "blocked"
+        if delta is None and held.timed_out:  # out of time, not "no plan"
+            status[line] = "not_analysed"
+            swap_with.pop(line, None)
+            return False
         held_delta[line] = delta
         change_per_year[line] = None if delta is None else delta / weight(first_option[line])
+        return True
 
     # Lines not built come first (what it would take for them is what readers ask);
     # those that must displace the least valuable built line wait for the built lines.
@@ -530,8 +537,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         elif out_of_time():
             skipped += 1
             status[line] = "not_analysed"
-        else:
-            enter(line, blocks)
+        elif not enter(line, blocks):
+            skipped += 1
     build_period = dict(zip(lines.line, lines.build_period, strict=True))
     for line in built_lines:
         if out_of_time():
@@ -540,6 +547,10 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
             continue
         start = str(build_period[line])
         delta = change(None, [line])
+        if delta is None and held.timed_out:  # out of time, not "no plan"
+            skipped += 1
+            status[line] = "not_analysed"
+            continue
         held_delta[line] = delta
         if delta is None:
             status[line] = "required"
@@ -551,8 +562,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         if out_of_time():
             skipped += 1
             status[line] = "not_analysed"
-        else:
-            enter(line, blocks)
+        elif not enter(line, blocks):
+            skipped += 1
     if skipped:
         res.explain_notes.append(f"entry_skipped:{skipped}")
     lines["entry_status"] = [status.get(ln, "") for ln in lines.line]

@@ -731,12 +731,14 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
         for kind, i, side, delta in moves:
             lo, up = changed.get((kind, i), held.held_bounds(kind, i))
             changed[kind, i] = (lo + delta, up) if side == "lower" else (lo, up + delta)
+        # never past the deadline: the first solve with lifted rows can start cold
         return held.solve({i: b for (k, i), b in changed.items() if k == "col"},
-                          {i: b for (k, i), b in changed.items() if k == "row"})
+                          {i: b for (k, i), b in changed.items() if k == "row"},
+                          None if deadline is None else deadline - time.perf_counter())
 
     out: dict[Any, OneSided] = {}
     found = solve_with([])
-    if found is None:
+    if found is None:  # no held plan, or out of time already
         return None, out
     base: float = found
 
@@ -767,7 +769,11 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
         found_rates: list[float | None] = []
         for direction in (1.0, -1.0):
             first = solve_with(by(moves, step, direction))
+            if held.timed_out:
+                break
             found_rates.append(None if first is None else first - base)
+        if held.timed_out:  # not "no plan": out of time, this limit is left undone
+            break
         moved[key], rates[key] = moves, found_rates
         out[key] = OneSided(found_rates[0], found_rates[1], 0.0 if found_rates[0] is None
                             else step, 0.0 if found_rates[1] is None else step)
@@ -965,6 +971,7 @@ class HeldLP:
             # marginal_values, saves a cold start (seconds on large models)
             h.setBasis(basis)
         self.time_limit = float(settings.time_limit)
+        self.timed_out = False  # the last solve stopped without an answer (time limit)
         self.closed = False
         if lift:
             self.lift(lift)
@@ -1040,7 +1047,11 @@ class HeldLP:
             h.changeRowBounds(i, lo, up)
         try:
             h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            status = h.getModelStatus()
+            # None means "no plan" only when the solve was not stopped short
+            self.timed_out = status not in (highspy.HighsModelStatus.kOptimal,
+                                            highspy.HighsModelStatus.kInfeasible)
+            if status != highspy.HighsModelStatus.kOptimal:
                 return None
             return float(h.getInfo().objective_function_value)
         finally:
