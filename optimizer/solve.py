@@ -912,6 +912,13 @@ def _names(session: _Session) -> tuple[list[tuple[str, Any]], list[tuple[str, An
     return found
 
 
+def _run_time_limit(h: highspy.Highs, seconds: float) -> float:
+    """HiGHS's ``time_limit`` for a run that may take ``seconds`` more: HiGHS compares it
+    with the instance's run time summed over all its runs, so a kept instance that has
+    already run a while would stop at once (measured: kTimeLimit with no iteration)."""
+    return float(h.getRunTime()) + max(seconds, 0.01)
+
+
 def _row_groups(session: _Session) -> dict[str, np.ndarray]:
     """Row indices by constraint name (the Pyomo component), computed once per session."""
     groups: dict[str, np.ndarray] | None = getattr(session, "_row_groups", None)
@@ -1039,7 +1046,7 @@ class HeldLP:
         warm from the last basis; the bounds are put back afterwards."""
         h = self.h
         limit = self.time_limit if time_limit is None else float(time_limit)
-        h.setOptionValue("time_limit", max(limit, 0.01))
+        h.setOptionValue("time_limit", _run_time_limit(h, limit))
         cols, rows = cols or {}, rows or {}
         for i, (lo, up) in cols.items():
             h.changeColBounds(i, lo, up)
@@ -1127,7 +1134,7 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     began = time.perf_counter()
     for key, value in _options(settings).items():
         h.setOptionValue(key, value)
-    h.setOptionValue("time_limit", max(float(settings.time_limit), 0.01))
+    h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
     if relax and len(ints):
         cont = highspy.HighsVarType.kContinuous
         h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
