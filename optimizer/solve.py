@@ -973,10 +973,11 @@ class HeldLP:
         for key, value in _options(settings).items():
             h.setOptionValue(key, value)
         basis = getattr(session, "_held_basis", None)
-        if basis is not None and basis.valid:
+        self._basis = basis if basis is not None and basis.valid else None
+        if self._basis is not None:
             # switching integrality drops HiGHS's basis: the held LP's own, kept by
             # marginal_values, saves a cold start (seconds on large models)
-            h.setBasis(basis)
+            h.setBasis(self._basis)
         self.time_limit = float(settings.time_limit)
         self.timed_out = False  # the last solve stopped without an answer (time limit)
         self.closed = False
@@ -997,6 +998,10 @@ class HeldLP:
             self.row_upper[self.extra] = arr.row_upper[self.extra]
             h.changeRowsBounds(len(self.extra), self.extra,  # type: ignore[attr-defined]
                                self.row_lower[self.extra], self.row_upper[self.extra])
+        if not names and len(self.extra) and self._basis is not None:
+            # back to the held LP itself: its own basis again (the lifted solves may have
+            # stopped at their deadline, leaving a basis far from it)
+            h.setBasis(self._basis)
         self.extra = np.setdiff1d(self._rows_named(names), self.lifted).astype(np.int32)
         if len(self.extra):
             self.row_lower[self.extra] = -highspy.kHighsInf
