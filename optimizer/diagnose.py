@@ -149,7 +149,8 @@ def _elastic(d: ChainData) -> tuple[pyo.ConcreteModel, list[tuple[_Slack, Any]]]
         slacks.append((spec, s))
         return s
 
-    markets = _expanded_rows(d, "Markets", ("market", "material"))
+    markets = {(market_key(r), k[1], k[3]): r for k, r in  # a market_id keys a contract
+               _expanded_rows(d, "Markets", ("market", "material", "market_id")).items()}
     for (n, mat, p), var in m.sales.items():
         row = markets.get((n, mat, p))
         if row is None:

@@ -112,7 +112,7 @@ class Inputs:
             periods=periods, weight=weight, line=line, earliest=earliest, inputs=inputs,
             outputs=outputs, groups=groups,
             offer=_expand(_rows(tables, "Sources"), ("source",), periods),  # type: ignore[arg-type]
-            market=_expand(_rows(tables, "Markets"), ("market", "material"), periods),  # type: ignore[arg-type]
+            market=_markets(_rows(tables, "Markets"), periods),
             lane=lanes, lane_cost=lane_cost, material=mats,
             site_lines_max={str(r["site"]): int(r["lines_max"]) for r in _rows(tables, "Sites")
                             if r["lines_max"] is not None},
@@ -125,6 +125,18 @@ class Inputs:
 
     def is_running(self, line: str) -> bool:
         return str(self.line[line]["status"]) != "excluded"
+
+
+def _markets(rows: Iterable[Any], periods: list[str],
+             ) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(market, material, period) -> Markets row values; market is the row's market_id
+    when it has one (a contract at its place), else its place."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for (_n, mat, _i, p), v in _expand(rows, ("market", "material", "market_id"),
+                                       periods).items():
+        ident = v.get("market_id")
+        out[str(ident) if ident is not None else str(v["market"]), mat, p] = v
+    return out
 
 
 def _expand(rows: Iterable[Any], key: tuple[str, ...], periods: list[str],
@@ -291,7 +303,9 @@ def _balances(c: Checker) -> None:
     for row in r.recipe_inputs.itertuples(index=False):
         use[site[row.line], row.material, row.period] += row.tonnes
     for row in r.sales.itertuples(index=False):
-        use[row.market, row.material, row.period] += row.tonnes
+        market = inp.market.get((row.market, row.material, row.period))
+        place = str(market["market"]) if market else row.market
+        use[place, row.material, row.period] += row.tonnes
     for row in r.disposals.itertuples(index=False):
         use[row.site, row.material, row.period] += row.tonnes
     for key in set(supply) | set(use):

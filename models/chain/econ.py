@@ -165,7 +165,15 @@ def _price_tiers(tables: Mapping[str, Table], data: ChainData, issues: IssueList
     general: dict[tuple[str, str], list[Row]] = defaultdict(list)
     specific: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for r in rows:
-        d, mat = str(r["market"]), str(r["material"])
+        # a tier row names its market by Markets.market_id when the place has contracts
+        d, mat = str(r["market_id"] or r["market"]), str(r["material"])
+        if r["market_id"] is not None and data.place_of(d) != str(r["market"]):
+            issues.error(f"No Markets row has market_id {d} at {r['market']}.", value=d,
+                         expected="a market_id of a Markets row at this market and material",
+                         hint=did_you_mean(d, sorted(data.market_place)) or "Copy the "
+                         "market_id from the Markets row whose price these tiers follow.",
+                         **where("PriceTiers", r, "market_id"))
+            continue
         if (d, mat) not in pairs:
             issues.error(f"No Markets row sells {mat} at {d}, so it has no tiers.",
                          value=d, expected="a market and material listed on the Markets "

@@ -126,6 +126,8 @@ class Adjacency:
     resource_users: dict[tuple[str, str], list[str]] = field(
         default_factory=lambda: defaultdict(list))
     recovered_inputs: list[tuple[str, str, str]] = field(default_factory=list)
+    markets_at: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list))  # (place, material) -> market keys
 
 
 def adjacency(d: ChainData) -> Adjacency:
@@ -159,6 +161,8 @@ def adjacency(d: ChainData) -> Adjacency:
             ix.group_lines[d.line_group[line]].append(line)
     for (line, r), _amount in d.resource_use.items():
         ix.resource_users[d.line_site[line], r].append(line)
+    for n, mat in dict.fromkeys((n, mat) for n, mat, _p in d.markets):
+        ix.markets_at[d.place_of(n), mat].append(n)
     return ix
 
 
