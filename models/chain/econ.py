@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from models.chain.profit_tax import tax_weights
 from models.validation.hints import did_you_mean
 from models.validation.issues import IssueList
 from models.validation.tables import Row, Table
@@ -69,6 +70,8 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
     carbon = _carbon(tables, data, issues, where)
     clusters = _clusters(tables, data, issues, where)
     duty = _duties(tables, settings, data)
+    tax_rate = float(settings.get("profit_tax_rate") or 0.0)  # type: ignore[arg-type]
+    relief_years = settings.get("profit_tax_relief_years")
     return dataclasses.replace(
         data,
         carbon_price=float(settings.get("carbon_price") or 0.0),  # type: ignore[arg-type]
@@ -89,6 +92,12 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
         duty=duty,
         incentive={str(r["material"]): float(r["incentive_per_t"])  # type: ignore[arg-type]
                    for r in tables["Materials"].rows if r["incentive_per_t"]},
+        profit_tax_rate=tax_rate,
+        profit_tax_weight=tax_weights(
+            data.periods, data.period_years, data.discount_rate,
+            float(settings.get("profit_tax_relief_share") or 0.0),  # type: ignore[arg-type]
+            None if relief_years is None else int(relief_years))  # type: ignore[call-overload]
+        if tax_rate else {},
     )
 
 

@@ -20,6 +20,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from models.chain import constraints as c
 from models.chain.data import ChainData
+from models.chain.profit_tax import profit_tax
 
 # name -> (rule, index-set attribute or None for a scalar constraint). Order is the
 # order in the formulation document.
@@ -100,6 +101,10 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
                          "on offers that are not local"),
     "cost_incentives": (r"-\sum_{l,k,m,p} w_p\, \iota_m\, x_{l,k,m,p}",
                         "per-tonne subsidies (negative) or fees on material processed"),
+    "cost_profit_tax": (r"\tau^\pi \sum_p w^\pi_p\, M_p",
+                        "profit tax on each period's margin $M_p$ (net value before tax "
+                        "per year), after relief; a linear approximation (see "
+                        "`profit_tax` below)"),
 }
 
 
@@ -292,10 +297,12 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.cost_incentives = pyo.Expression(expr=-sum(
         w[p] * d.incentive[mat] * m.recipe_input[line, k, mat, p]
         for line, k, mat, p in m.recipe_input_index if mat in d.incentive))
+    m.cost_profit_tax = pyo.Expression(expr=profit_tax(m, tuple(OBJECTIVE_PARTS)))
     m.net_value = pyo.Objective(
         expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
         - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon
-        - m.cost_working_capital - m.cost_import_duty - m.cost_incentives,
+        - m.cost_working_capital - m.cost_import_duty - m.cost_incentives
+        - m.cost_profit_tax,
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------

@@ -210,6 +210,40 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=5.0,
         symbol=r"\bar\tau",
     ),
+    Setting(
+        "profit_tax_rate",
+        T.NUMBER,
+        "Profit tax on the plan's margin (net value before tax, per year of each period), "
+        "e.g. 0.20 = 20 %. A linear approximation: a period with a loss gets a credit "
+        "(see docs/formulation.md). 0 or blank: no profit tax.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol=r"\tau^{\pi}",
+    ),
+    Setting(
+        "profit_tax_relief_share",
+        T.NUMBER,
+        "Share of the margin exempt from profit tax during the relief years (a tax holiday, "
+        "e.g. the SME-cluster exemption): 1 when every line qualifies, the qualifying "
+        "lines' share of the margin otherwise. 0 or blank: no relief.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol=r"\rho^{\pi}",
+    ),
+    Setting(
+        "profit_tax_relief_years",
+        T.INTEGER,
+        "Years of relief, counted from the first year of the plan (e.g. 7). Blank: relief "
+        "in every year.",
+        None,
+        unit="yr",
+        minimum=0,
+        symbol=r"Y^{\pi}",
+    ),
 )
 
 PERIODS = Sheet(
