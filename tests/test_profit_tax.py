@@ -99,17 +99,29 @@ def test_half_relief_blank_years_means_every_year(tmp_path: Path) -> None:
     assert res.objective_parts["cost_profit_tax"] == approx(550)
 
 
-def test_a_loss_gets_a_credit_in_the_linear_approximation(tmp_path: Path) -> None:
+def test_a_loss_is_not_taxed(tmp_path: Path) -> None:
     """One period, a contracted minimum sale at a loss: X must go 100 t to a market at 5/t
-    (margin 5 - 15 = -10/t), so the plan's margin is -1000 - 1000 = -2000. The linear tax
-    gives a credit of 20 % x 2000 = 400 (a real profit tax would be 0): net -1600. This
-    is the documented over-statement."""
+    (margin 5 - 15 = -10/t), so the plan's margin is -1000 - 1000 = -2000. No tax (not a
+    credit of 20 % x 2000 = 400, which a tax linear in the margin would give): net -2000.
+    Without profit_tax_floor the tax variable would sit at 0 in every case."""
     tables = base_case()
     update_rows(tables, "Markets", {"market": "M"}, price=5, sales_min=100)
     set_setting(tables, "profit_tax_rate", 0.2)
     objective, res, _built = _solve(tables, tmp_path, "loss")
-    assert objective == approx(-1600)
-    assert res.objective_parts["cost_profit_tax"] == approx(-400)
+    assert objective == approx(-2000)
+    assert res.objective_parts["cost_profit_tax"] == approx(0)
+    tax = res.taxes[res.taxes.kind == "profit_tax"].iloc[0]
+    assert tax.base == approx(-2000) and tax.amount == approx(0)
+
+
+def test_without_the_floor_no_tax_is_paid(tmp_path: Path) -> None:
+    """profit_tax_floor deactivated: T_p falls to 0 and the plan keeps its 5500 untaxed;
+    the checker, pricing the tax from the Settings rows, flags the missing 1100."""
+    status, objective, res, data = solve_tables(two_lines(0.2), tmp_path, name="nofloor",
+                                                deactivate=("profit_tax_floor",))
+    assert status is SolveStatus.OPTIMAL and res is not None
+    assert objective == approx(5500)
+    assert "objective_part" in {f.check for f in check_solution(data, res, objective)}
 
 
 def test_tax_weights_discount_and_relief() -> None:

@@ -517,9 +517,9 @@ def _setting(tables: Mapping[str, Any], name: str) -> float | None:
 
 
 def _profit_tax(c: Checker) -> float:
-    """Profit tax: rate x each period's margin (its parts priced from the input rows with
-    that period alone weighted 1), weighted by the discounted years that are not relieved;
-    the rate, relief share and years read again from the Settings rows."""
+    """Profit tax: rate x each period's margin when positive (its parts priced from the
+    input rows with that period alone weighted 1), weighted by the discounted years that
+    are not relieved; the rate, relief share and years read again from the Settings rows."""
     tables = c.d.tables
     rate = _setting(tables, "profit_tax_rate") or 0.0
     if not rate:
@@ -538,7 +538,7 @@ def _profit_tax(c: Checker) -> float:
         for t in range(n):
             relieved = years is None or elapsed + t < years
             total += (1 + discount) ** -(elapsed + t) * (1 - (share if relieved else 0.0)) \
-                * margin
+                * max(0.0, margin)  # a loss is not taxed
         elapsed += n
     return rate * total
 

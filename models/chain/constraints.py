@@ -453,3 +453,18 @@ def supply_group_ceiling(m: Model, g: str, p: str) -> Any:
     """
     return _holds(m, "supply_group_ceiling", (g, p), _group_purchase(m, g, p), "<=",
                   m.data.supply_group_max[g, p])
+
+
+def profit_tax_floor(m: Model, p: str) -> Any:
+    r"""The profit tax of a period is at least the rate times its margin after relief.
+
+    .. math:: T_p \ge \tau^\pi\, w^\pi_p\, M_p, \qquad T_p \ge 0
+
+    where :math:`M_p` is the plan's margin per year of period p (net value before tax)
+    and :math:`w^\pi_p` the discounted years of p that are taxed after relief. The tax
+    is a cost of a maximisation, so :math:`T_p = \tau^\pi w^\pi_p \max(0, M_p)`: a
+    loss is not taxed. Linear; what stays approximate (the plan is one taxpayer, no loss
+    carry-forward) is set out in the profit-tax section.
+    """
+    return m.profit_tax[p] >= m.taxed_margin[p]
+

@@ -247,7 +247,7 @@ def _profit_tax_rows(res: ChainResults, d: ChainData, taxes: pd.DataFrame,
         return []
     rows: list[dict[str, object]] = []
     for p, margin in period_margins(res, d, taxes).items():
-        tax = d.profit_tax_rate * margin
+        tax = d.profit_tax_rate * max(0.0, margin)  # a loss is not taxed
         rows.append({"kind": "profit_tax", "item": "", "period": p, "tonnes": None,
                      "rate": d.profit_tax_rate, "amount": tax, "base": margin})
         relieved = 1.0 - d.profit_tax_weight[p] / d.period_weight[p] \

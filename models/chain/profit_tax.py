@@ -1,28 +1,33 @@
-r"""Profit tax and its relief (a tax holiday), as a linear approximation.
+r"""Profit tax and its relief (a tax holiday), kept linear.
 
 Settings: ``profit_tax_rate`` :math:`\tau^\pi`, ``profit_tax_relief_share``
 :math:`\rho^\pi` and ``profit_tax_relief_years`` :math:`Y^\pi`. All blank: no tax, and
 the model and its answer are exactly those of a workbook without these settings.
 
-Why an approximation. A profit tax is :math:`\tau^\pi \max(0, \text{profit})` per
-taxpayer and year: not linear, and not even concave in the plan (a loss is not taxed, so
-the tax is convex in the margin and *subtracting* it from a maximised value needs integer
-variables). chainopt taxes the margin itself, :math:`\tau^\pi M_p`, so a period with a
-loss gets a credit of :math:`\tau^\pi |M_p|` that a real tax does not give (no loss
-carry-forward is modelled either). The linear tax is exact when the taxed margin of
-every period is positive (the usual case for a plan worth building), and then it only
-scales each period's margin by :math:`1 - \tau^\pi` (relief changes the weights, which
-can change *when* lines are built). Where the plan's margin in a period is negative the
-net value is overstated by :math:`\tau^\pi |M_p|`. The whole plan is taxed as one unit:
-a loss of one line offsets the profit of another, which is right for one company and
-understates the tax of separate SMEs whose lines make a loss. The taxable margin is the
-model's own net value before tax (revenue less every cost the model holds, with the
-annualised capex in the fixed cost standing in for depreciation and financing).
+A profit tax is :math:`\tau^\pi \max(0, \text{profit})` per taxpayer and year: not
+linear. chainopt keeps it linear with one variable per period, :math:`T_p \ge 0` and
+:math:`T_p \ge \tau^\pi w^\pi_p M_p` (``profit_tax_floor``). The plan is maximised and
+:math:`T_p` is a cost, so the solver pushes it down onto the larger of its two lower
+bounds: :math:`T_p = \tau^\pi w^\pi_p \max(0, M_p)`, a loss is not taxed and gets no
+credit. What remains an approximation, and which way it errs:
+
+- the taxpayer is the whole plan: a loss of one line offsets the profit of another in
+  the same period. Right for one company; for separate SMEs whose lines make a loss it
+  **understates** the tax (each profitable SME would pay on its own profit). It is exact
+  when every line is profitable, or when the plan is one taxpayer. A per-line tax would
+  need each line's own margin, which is not linear in the flows (a line's revenue
+  depends on where its tonnes end up), so it is not modelled;
+- a loss in one period is not carried forward to the next: this **overstates** the tax
+  of a plan with early losses (carry-forward rules are not linear);
+- the taxable margin :math:`M_p` is the model's own net value before tax: revenue less
+  every cost the model holds, with the annualised capex of the fixed cost standing in
+  for depreciation and financing (so the tax is understated where the tax code allows
+  less than the annualised capex, overstated where it allows more).
 
 Relief: in the first :math:`Y^\pi` years of the plan the share :math:`\rho^\pi` of the
-margin is exempt (1 when every line is a cluster participant; a per-line exemption would
-need each line's own margin, which is not linear in the flows because a line's revenue
-depends on where its tonnes end up).
+margin is exempt (1 when every line is a cluster participant, the qualifying lines'
+share of the margin otherwise: the share stands in for the per-line exemption, which
+needs the per-line margins above).
 """
 
 from __future__ import annotations
@@ -60,47 +65,39 @@ def tax_weights(periods: tuple[str, ...], years: dict[str, int], discount_rate: 
     return out
 
 
-def profit_tax(m: Any, parts: tuple[str, ...]) -> Any:
-    r"""Profit tax: the rate times each period's margin, weighted for relief.
+def taxed_margins(m: Any, parts: tuple[str, ...]) -> dict[str, Any]:
+    r"""Per taxed period p, :math:`\tau^\pi w^\pi_p M_p` as a linear expression.
 
-    .. math:: C^{tax} = \tau^\pi \sum_p w^\pi_p\, M_p, \qquad
-        w_p M_p = R_p - C^{feed}_p - C^{var}_p - \dots
-
-    where :math:`M_p` is the plan's margin per year of period p (its net value before
-    tax: every objective part of period p, divided by :math:`w_p`) and :math:`w^\pi_p` the
-    taxed weight of :math:`M_p` after relief (see ``tax_weights``). Linear because it
-    replaces :math:`\max(0, M_p)` by :math:`M_p`: exact when every period's margin is
-    positive, and overstating net value by :math:`\tau^\pi w^\pi_p |M_p|` in a period
-    with a loss (see the module docstring).
-
-    Built from the other objective parts: each of their variables belongs to one period
-    (its index holds it), so its coefficient is scaled by :math:`w^\pi_p / w_p`; the fixed
-    cost, whose build variables span several periods, is rebuilt period by period.
+    :math:`M_p` is the plan's margin per year of period p: its net value before tax, i.e.
+    every other objective part restricted to period p and divided by :math:`w_p`. Built
+    from those parts, so a new part is taxed too: each of their variables belongs to one
+    period (its index holds it), so its coefficient is scaled by
+    :math:`\tau^\pi w^\pi_p / w_p`; the fixed cost, whose build variables span several
+    periods, is rebuilt period by period. Periods fully relieved (:math:`w^\pi_p = 0`)
+    are left out.
     """
-    d: ChainData = m.data
-    if not d.profit_tax_rate:
-        return 0.0
-    factor = {p: d.profit_tax_weight[p] / d.period_weight[p] if d.period_weight[p] else 0.0
-              for p in d.periods}
     import pyomo.core as pyo  # here, not at the top: validation never loads pyomo
     from pyomo.repn import generate_standard_repn
 
     from models.chain import constraints as c
 
+    d: ChainData = m.data
+    taxed = [p for p in d.periods if d.profit_tax_rate and d.profit_tax_weight[p] > 1e-12]
+    if not taxed:
+        return {}
+    factor = {p: d.profit_tax_rate * d.profit_tax_weight[p] / d.period_weight[p]
+              for p in taxed}
     margin = sum(getattr(m, name).expr if name == "revenue" else -getattr(m, name).expr
                  for name in parts if name not in ("cost_fixed", "cost_profit_tax"))
     repn = generate_standard_repn(margin, compute_values=False, quadratic=False)
     if repn.nonlinear_expr is not None or abs(pyo.value(repn.constant)) > 1e-9:
         raise ValueError("the profit tax needs objective parts that are linear in "
                          "period-indexed variables")
-    coefficient: dict[int, float] = defaultdict(float)
-    by_id: dict[int, Any] = {}
+    terms: dict[str, list[Any]] = defaultdict(list)
     for var, coef in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-        index = var.index()
-        p = index[PERIOD_POSITION.get(var.parent_component().local_name, -1)]
-        coefficient[id(var)] += pyo.value(coef) * factor[p]
-        by_id[id(var)] = var
-    taxed = sum(coef * by_id[key] for key, coef in coefficient.items())
-    taxed -= sum(d.profit_tax_weight[p] * d.cost_fixed[line] * c.is_open(m, line, p)
-                 for line in d.lines for p in d.periods if d.cost_fixed[line])
-    return d.profit_tax_rate * taxed
+        p = var.index()[PERIOD_POSITION.get(var.parent_component().local_name, -1)]
+        if p in factor:
+            terms[p].append(pyo.value(coef) * factor[p] * var)
+    return {p: sum(terms[p]) - sum(
+        d.profit_tax_rate * d.profit_tax_weight[p] * d.cost_fixed[line] * c.is_open(m, line, p)
+        for line in d.lines if d.cost_fixed[line]) for p in taxed}

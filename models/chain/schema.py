@@ -213,9 +213,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "profit_tax_rate",
         T.NUMBER,
-        "Profit tax on the plan's margin (net value before tax, per year of each period), "
-        "e.g. 0.20 = 20 %. A linear approximation: a period with a loss gets a credit "
-        "(see docs/formulation.md). 0 or blank: no profit tax.",
+        "Profit tax on the plan's margin (net value before tax, per year of each period) "
+        "when positive, e.g. 0.20 = 20 %. The plan is taxed as one taxpayer, with no loss "
+        "carry-forward (docs/formulation.md says what this over- and understates). 0 or "
+        "blank: no profit tax.",
         0.0,
         unit="fraction",
         minimum=0.0,
