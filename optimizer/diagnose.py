@@ -30,7 +30,7 @@ from typing import Any
 
 import pyomo.core as pyo
 
-from models.chain.data import ChainData
+from models.chain.data import ChainData, market_key
 from models.chain.formulation import build_model
 from optimizer.solve import SolveSettings, SolveStatus, solve_model
 

@@ -22,7 +22,6 @@ from pytest import approx
 
 from models.chain import data as data_module
 from models.chain.checks import check_solution
-from models.chain.data import load_data
 from models.chain.formulation import build_model
 from models.chain.results import extract_results
 from models.validation.issues import IssueList
@@ -170,6 +169,6 @@ def test_price_tier_naming_an_unknown_contract(tmp_path: Path) -> None:
 
 def test_blank_ids_keep_the_base_answer(tmp_path: Path) -> None:
     """No market_id anywhere: the base case's 2500 (tests/tiny_cases.py)."""
-    status, objective, _res, data = solve_tables(base_case(), tmp_path)
+    _status, objective, _res, data = solve_tables(base_case(), tmp_path)
     assert objective == approx(2500) and data.market_place == {}
     assert dataclasses.replace(data).place_of("M") == "M"

@@ -32,7 +32,8 @@ per year of a period; money is in the workbook's currency.
 | $l \\in L$ | lines not excluded ($L_s$: at site $s$; $E_g$: exclusive group $g$) | Lines |
 | $k \\in K_l$ | recipes (operating modes) of line $l$ | Recipes |
 | $o \\in O$ | feedstock offers ($O_{n,m}$: of $m$ at $n$; $O^{loc}$: local) | Sources |
-| $(d,m,p)$ | markets: material $m$ sold at market $d$ in period $p$; $d$ is a place, or a contract named by Markets.market_id at a place ($D_{n,m}$: the markets of $m$ at place $n$) | Markets |
+| $(d,m,p)$ | markets: material $m$ sold at market $d$ in period $p$ (a place, or a \
+contract Markets.market_id at a place; $D_{n,m}$: the markets of $m$ at $n$) | Markets |
 | $a \\in A$ | lanes ($A^{in}_n$, $A^{out}_n$: into / out of $n$) | Lanes |
 | $G_g$ | inputs of a recipe that share a group limit | Recipes.share_group |
 | $O_g$ | offers of supply group $g$, with a joint purchase limit | Sources.supply_group |
