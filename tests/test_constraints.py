@@ -1188,3 +1188,14 @@ def test_cluster_local_share_validation(tmp_path: Path) -> None:
     hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
     assert sorted((i.sheet, i.row, i.column) for i in hits) == [
         ("Policy", 2, "cluster"), ("Sources", 3, "cluster")]
+
+
+def test_profit_tax_floor(tmp_path: Path) -> None:
+    """profit_tax_rate 0.2 on the base case: the margin 2500 pays 500, net 2000. Without
+    profit_tax_floor the tax variable stays at 0 (2500) and the checker, pricing the tax
+    from the Settings rows, flags the part. (tests/test_profit_tax.py: relief and losses.)
+    """
+    tables = set_setting(base_case(), "profit_tax_rate", 0.2)
+    res = solve_ok(tables, tmp_path, 2000)
+    assert res.objective_parts["cost_profit_tax"] == approx(500)
+    solve_without(tables, tmp_path, ("profit_tax_floor",), 2500, flagged="objective_part")
