@@ -14,8 +14,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "disposed of at the site's loss cost) and CO2 emissions (emission factors of "
         "recipes and lanes, priced at the carbon price on Settings), working capital (stock "
         "and receivables financed at the financing rate), import duty and per-tonne "
-        "incentives, the profit tax and its relief (a linear approximation: rate x each "
-        "period's margin), and the SME-cluster rules "
+        "incentives, the profit tax and its relief (rate x each period's "
+        "margin when positive), and the SME-cluster rules "
         "of each cluster (Clusters sheet).",
         "İş kitabının əlavə iqtisadi şərtlərinin plana təsiri, hər dövrün bir ili üçün: "
         "yeni xətlərin işəsalma limitləri (RampUp vərəqi), çatılan qiymət pillələri "
@@ -23,8 +23,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "olduqda, meydançanın itki xərci ilə utilizasiya) və CO2 emissiyaları (resept və "
         "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə), dövriyyə "
         "kapitalı (maliyyələşdirmə dərəcəsi ilə ehtiyat və debitor borcları), idxal rüsumu "
-        "və hər tona güzəştlər, mənfəət vergisi və onun güzəşti (xətti yaxınlaşma: dərəcə x "
-        "hər dövrün marjası), və hər "
+        "və hər tona güzəştlər, mənfəət vergisi və onun güzəşti (dərəcə x "
+        "müsbət olduqda hər dövrün marjası), və hər "
         "klasterin KOS klaster qaydaları (Clusters vərəqi).",
         "Как дополнительные экономические условия книги повлияли на план, за год каждого "
         "периода: ограничения освоения мощности новых линий (лист RampUp), достигнутые "
@@ -32,8 +32,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "меньше 1, утилизация по тарифу площадки) и выбросы CO2 (коэффициенты выбросов "
         "рецептов и маршрутов по цене углерода с листа Settings), оборотный капитал (запасы "
         "и дебиторская задолженность по ставке финансирования), ввозная пошлина и потонные "
-        "стимулы, налог на прибыль и льгота по нему (линейное приближение: ставка x маржа "
-        "периода), а также правила МСП-кластера "
+        "стимулы, налог на прибыль и льгота по нему (ставка x маржа "
+        "периода, если она положительна), а также правила МСП-кластера "
         "для каждого кластера (лист Clusters).",
     ),
     "econ.ramp": ("Ramp-up of new lines", "Yeni xətlərin işəsalınması",
@@ -78,9 +78,9 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "col.tax_base": ("Taxed margin per year (profit tax)", "İllik vergiyə cəlb olunan "
                      "marja (mənfəət vergisi)", "Облагаемая маржа в год (налог на "
                      "прибыль)"),
-    "kpi.cost_profit_tax": ("Profit tax, after relief (linear approximation)",
-                            "Mənfəət vergisi, güzəştdən sonra (xətti yaxınlaşma)",
-                            "Налог на прибыль после льготы (линейное приближение)"),
+    "kpi.cost_profit_tax": ("Profit tax, after relief",
+                            "Mənfəət vergisi, güzəştdən sonra",
+                            "Налог на прибыль после льготы"),
     "kpi.profit_tax_relief": ("Profit tax relieved (tax holiday)", "Mənfəət vergisindən "
                               "güzəşt (vergi tətili)", "Льгота по налогу на прибыль "
                               "(налоговые каникулы)"),
