@@ -172,3 +172,24 @@ def test_blank_ids_keep_the_base_answer(tmp_path: Path) -> None:
     _status, objective, _res, data = solve_tables(base_case(), tmp_path)
     assert objective == approx(2500) and data.market_place == {}
     assert dataclasses.replace(data).place_of("M") == "M"
+
+
+def test_diagnose_names_the_contract_row(tmp_path: Path) -> None:
+    """CONTRACT_B must take 90 t and CONTRACT_A at least 30 t, but L1 makes at most 100:
+    no plan. The diagnosis names B's or A's sales_min row (rows 3 or 2), not a row of
+    another contract or place, and lowers it by the 20 t missing."""
+    from optimizer.diagnose import diagnose
+    from optimizer.pipeline import validate_workbook
+
+    tables = contracts()
+    tables["Markets"][0]["sales_min"] = 30
+    tables["Markets"][1]["sales_min"] = 90
+    path = write_input_workbook(tmp_path / "infeasible.xlsx", tables)
+    data = validate_workbook(path).data
+    assert data is not None
+    result = diagnose(data, SolveSettings(time_limit=60, mip_gap=1e-6))
+    assert result.status == "infeasible" and result.relaxations, result.report()
+    cut = sum(r.found - r.suggested for r in result.relaxations)
+    assert all(r.sheet == "Markets" and r.column == "sales_min" and r.row in (2, 3)
+               for r in result.relaxations), result.report()
+    assert cut == approx(20, abs=1e-6)
