@@ -193,3 +193,13 @@ def test_diagnose_names_the_contract_row(tmp_path: Path) -> None:
     assert all(r.sheet == "Markets" and r.column == "sales_min" and r.row in (2, 3)
                for r in result.relaxations), result.report()
     assert cut == approx(20, abs=1e-6)
+
+
+def test_price_tier_without_id_where_every_market_has_one(tmp_path: Path) -> None:
+    """Both markets of X at M have IDs, so a tier row without market_id names no market:
+    an error at its market cell whose hint lists the IDs to choose from."""
+    tables = add_rows(contracts(), "PriceTiers", {
+        "market": "M", "material": "X", "tonnes_from": 5, "price": 1})
+    errors = _errors(tables, tmp_path)
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("PriceTiers", 2, "market")]
+    assert "CONTRACT_A, CONTRACT_B" in errors[0].hint

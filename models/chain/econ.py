@@ -184,10 +184,14 @@ def _price_tiers(tables: Mapping[str, Table], data: ChainData, issues: IssueList
                          **where("PriceTiers", r, "market_id"))
             continue
         if (d, mat) not in pairs:
+            ids = sorted(i for i, place in data.market_place.items()
+                         if place == d and (i, mat) in pairs)
             issues.error(f"No Markets row sells {mat} at {d}, so it has no tiers.",
                          value=d, expected="a market and material listed on the Markets "
-                         "sheet", hint="Add the market on the Markets sheet first (its price "
-                         "is the price below the first tier).",
+                         "sheet", hint=(f"The markets of {mat} at {d} have IDs: name one "
+                                        f"in market_id ({', '.join(ids)})." if ids else
+                                        "Add the market on the Markets sheet first (its "
+                                        "price is the price below the first tier)."),
                          **where("PriceTiers", r, "market"))
             continue
         if r["period"] is None:
