@@ -554,7 +554,8 @@ def test_objective_parts(tmp_path: Path) -> None:
     expected = {"revenue": 4500, "cost_feedstock": 1000, "cost_variable": 300,
                 "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000,
                 "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0,
-                "cost_working_capital": 0, "cost_import_duty": 0, "cost_incentives": 0}
+                "cost_working_capital": 0, "cost_import_duty": 0, "cost_incentives": 0,
+                "cost_profit_tax": 0}
     assert set(expected) == set(OBJECTIVE_PARTS)
     for name, value in expected.items():
         assert res.objective_parts[name] == approx(value), name
