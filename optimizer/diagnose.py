@@ -23,7 +23,7 @@ workbook that solves (tests/test_diagnose.py does exactly that).
 Two more answers come with it, each in the terminal report, the Diagnosis sheet and the
 JSON: a line the workbook keeps out (``status`` excluded, a later ``period_earliest``)
 whose allowance alone makes a plan possible with every limit as typed ("... or allow line
-C02", optimizer/diagnose_lines.py, JSON ``alternatives``), and the limits that conflict
+L2", optimizer/diagnose_lines.py, JSON ``alternatives``), and the limits that conflict
 even when lines may be built in part, from HiGHS's IIS of the linear relaxation
 (optimizer/diagnose_iis.py, JSON ``conflict``).
 """
@@ -396,7 +396,7 @@ def diagnose(d: ChainData, settings: SolveSettings | None = None,
     result.line_options = options
     if why:
         result.note = f"{result.note}; {why}" if result.note else why
-    if options and len(result.relaxations) == 1:  # "lower it by 360 t, or allow line C02"
+    if options and len(result.relaxations) == 1:  # "lower it by 360 t, or allow line L2"
         r = result.relaxations[0]
         r.message = r.message[:-1] + ", or " + "; or ".join(describe(o) for o in options) + "."
     return result
