@@ -29,6 +29,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from models.chain.data import ChainData, load_data
@@ -43,7 +44,7 @@ from optimizer.scenarios.overrides import (
     load_scenario,
     model_tables,
 )
-from optimizer.scenarios.spec import BASE, WhatIf
+from optimizer.scenarios.spec import WhatIf
 from optimizer.scenarios.uncertainty import SHEET, read_uncertainty
 
 if TYPE_CHECKING:
@@ -123,6 +124,7 @@ class RobustResult:
     size: dict[str, int] = field(default_factory=dict)
     single_size: dict[str, int] = field(default_factory=dict)
     mip_gap: float = 0.0
+    output: Path | None = None  # the robust-plan workbook, once written
 
     @property
     def has_plan(self) -> bool:
@@ -218,18 +220,17 @@ def mean_tables(raw: RawWorkbook, what_if: WhatIf, probability: Mapping[str, flo
         for sheet, row, column in result.touched:
             values.setdefault((sheet, row, column), {})
     for (sheet, row, column), by_name in values.items():
-        for name, tables in applied.items():
-            table = tables.tables[sheet]
-            header = _headers(tables, sheet).get(column, column)
-            cells = next((r.cells for r in table.rows if r.excel_row == row), {})
-            by_name[name] = cells.get(header)
+        for name, book in applied.items():
+            found = book.tables[sheet]
+            cells = next((r.cells for r in found.rows if r.excel_row == row), {})
+            by_name[name] = cells.get(_headers(book, sheet).get(column, column))
     tables = dict(raw.tables)
     out: list[MeanCell] = []
     for (sheet, row, column), by_name in sorted(values.items()):
         value, how = _mean(by_name, probability)
         table = tables[sheet]
-        header = _headers(raw, sheet).get(column) if sheet in raw.tables else None
-        if header is None:  # an optional column the base sheet does not have
+        header = _headers(raw, sheet).get(column, "")
+        if not header:  # an optional column the base sheet does not have
             header = column
             if header not in table.columns:
                 columns = dict(table.columns)
