@@ -135,6 +135,27 @@ def constraint_section() -> str:
     return "\n".join(out)
 
 
+def stochastic_section() -> str:
+    """The robust plan's extensive form (models/chain/stochastic.py), from its docstrings."""
+    from models.chain import stochastic
+
+    out = ["## A plan robust to uncertainty (extensive form)", "",
+           _rst_math_to_md(stochastic.__doc__ or ""), "",
+           "| symbol | code name | unit | meaning |", "|---|---|---|---|"]
+    for name, (symbol, unit, meaning) in stochastic.STOCHASTIC_VARIABLES.items():
+        out.append(f"| ${symbol}$ | `{name}` | {unit} | {meaning} |")
+    for name, (symbol, source, meaning) in stochastic.STOCHASTIC_PARAMETERS.items():
+        out.append(f"| ${symbol}$ | `{name}` | {source} | {meaning} |")
+    out.append("")
+    for name, rule in {**stochastic.STOCHASTIC_OBJECTIVE,
+                       **stochastic.STOCHASTIC_CONSTRAINTS}.items():
+        out += [f"### `{name}`", "", _rst_math_to_md(rule.__doc__ or ""), "",
+                f"*Rule: `models/chain/stochastic.py::{rule.__name__}`.*", ""]
+    out += [f"### `{stochastic.hold_builds.__name__}` (the EEV's second stage)", "",
+            _rst_math_to_md(stochastic.hold_builds.__doc__ or ""), ""]
+    return "\n".join(out)
+
+
 def formulation_markdown() -> str:
     helpers = [constraints.is_open, constraints.recipe_throughput]
     assert all(h.__doc__ for h in helpers)
@@ -144,4 +165,5 @@ def formulation_markdown() -> str:
         "## Variables\n\n" + variable_table(),
         objective_section(),
         constraint_section().strip(),
+        stochastic_section().strip(),
     ]) + "\n"

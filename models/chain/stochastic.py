@@ -20,7 +20,7 @@ uncertainty"): ``scenario_model`` is the scenario creator, the ``build`` variabl
 each block are the non-anticipative variables, and the probabilities are
 ``_mpisppy_probability``.
 
-Pure: no I/O, no solver; the caller (optimizer/robust.py) solves with optimizer/solve.py.
+Pure: no I/O, no solver; the caller (optimizer/scenarios/robust.py) solves with optimizer/solve.py.
 """
 
 from __future__ import annotations
