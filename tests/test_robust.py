@@ -334,3 +334,24 @@ def test_robust_command_on_the_bundled_case(tmp_path: Path) -> None:
     checks = [row[9] for row in scenarios.iter_rows(min_row=3, values_only=True)]
     assert checks and all(c == "keçdi" for c in checks)  # the checker passed everywhere
     assert "VSS" in done.stdout and "EVPI" in done.stdout
+
+
+@pytest.mark.solver
+def test_in_process_solves_with_other_thread_counts_follow_each_other(hedging: Any) -> None:
+    """The robust analysis solves in this process with the Settings threads (0: HiGHS's
+    default); an in-process scenario solve with one thread (api.solve) must still work
+    after it. HiGHS sizes one thread scheduler per process at its first run and fails a
+    later run asking for another size unless the scheduler is restarted
+    (optimizer/solve.py, match_thread_scheduler)."""
+    case, _r = hedging
+    from optimizer.solve import solve_in_process
+
+    scenarios, _ = scenario_data(case.raw, case.what_if, case.issues)
+    data = scenarios["base"][1]
+    from models.chain.formulation import build_model
+
+    for threads in (0, 1, 2, 0):
+        solved = solve_in_process(build_model(data), SolveSettings(threads=threads))
+        assert solved.status.value == "optimal", threads
+        assert solved.objective == pytest.approx(4000)
+    assert api.solve(case, "y_high").net_value == pytest.approx(4000)
