@@ -355,3 +355,35 @@ def test_in_process_solves_with_other_thread_counts_follow_each_other(hedging: A
         assert solved.status.value == "optimal", threads
         assert solved.objective == pytest.approx(4000)
     assert api.solve(case, "y_high").net_value == pytest.approx(4000)
+
+
+@pytest.mark.solver
+def test_eev_is_not_defined_when_the_average_plan_fails_a_scenario() -> None:
+    """base_case (margin 50 - 10 - 5 = 35 per tonne), at most one of two lines:
+    L_S capacity 60, fixed 500 (60*35 - 500 = 1600); L_L capacity 100, fixed 2000
+    (100*35 - 2000 = 1500). Scenario ``contract`` (0.4) must sell at least 90 t of X.
+    The average scenario must sell 0.4*90 = 36 t: L_S serves it and is best there (1600),
+    but cannot deliver 90 t in ``contract``: EEV (and VSS) are not defined and the report
+    says why. The robust plan builds L_L: RP = 1500; WS = 0.6*1600 + 0.4*1500 = 1560;
+    EVPI = 60."""
+    t = base_case()
+    replace_rows(t, "Lines")
+    add_line(t, "L_S", capacity=60, cost_fixed=500, group="G")
+    add_line(t, "L_L", capacity=100, cost_fixed=2000, group="G")
+    add_rows(t, "Scenarios", {"scenario": "contract", "sheet": "Markets",
+                              "row": "material=X", "column": "sales_min", "change": "set",
+                              "value": 90})
+    add_rows(t, "Uncertainty", {"scenario": "base", "probability": 0.6},
+             {"scenario": "contract", "probability": 0.4})
+    r = api.robust(api.from_frames(frames(t), name="contract"), gap=1e-9)
+    assert r.built == {"L_L": "P1"} and r.rp == pytest.approx(1500)
+    assert r.ws == pytest.approx(1560) and r.evpi == pytest.approx(60)
+    assert r.ev_built == {"L_S": "P1"}
+    assert r.eev is None and r.vss is None
+    assert "contract (infeasible)" in r.eev_reason
+    from optimizer.scenarios.robust_report import figure_rows, summary_lines
+
+    eev = figure_rows(r, "en")[2]
+    assert eev["value"] is None and str(eev["meaning"]).startswith("not defined: the "
+                                                                   "average-scenario plan")
+    assert any("EEV" in line and "not defined" in line for line in summary_lines(r))
