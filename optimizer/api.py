@@ -304,14 +304,14 @@ def overrides_of(case: Case, scenario: str) -> list[Override]:
 
 def robust(case: Case, *, time_limit: float | None = None, gap: float | None = None,
            threads: int | None = None, write_to: str | Path | None = None,
-           lang: str = "en") -> Any:
+           lang: str = "en", progress: Any = None) -> Any:
     """One set of lines to build for every scenario of the Uncertainty sheet, maximising
     the expected net value (the extensive form, solved with HiGHS), with RP, WS, EEV,
     VSS and EVPI: a ``scenarios.robust.RobustResult`` (``.built``, ``.rp``, ``.vss``,
     ``.evpi``, ``.added``, ``.dropped``, ``.scenarios``). ``time_limit`` and ``gap``
     apply to every solve (default: the Settings sheet). ``write_to``: also write the
-    robust-plan workbook there. Raises CaseError when the Uncertainty sheet or a
-    scenario is wrong (every problem located).
+    robust-plan workbook there; ``progress(phase)`` is told each step. Raises CaseError
+    when the Uncertainty sheet or a scenario is wrong (every problem located).
     """
     from optimizer.scenarios.robust import RobustError, analyse
     from optimizer.solve import SolveSettings
@@ -321,7 +321,7 @@ def robust(case: Case, *, time_limit: float | None = None, gap: float | None = N
         mip_gap=gap if gap is not None else case.data.mip_gap,
         threads=threads if threads is not None else case.data.threads)
     try:
-        result = analyse(case.raw, case.what_if, case.data, settings)
+        result = analyse(case.raw, case.what_if, case.data, settings, progress=progress)
     except RobustError as exc:
         raise CaseError(exc.issues, "the Uncertainty sheet") from None
     if write_to is not None and result.has_plan:

@@ -66,7 +66,8 @@ def robust(
     try:
         with stop_on_signals():
             try:
-                result = api.robust(case, time_limit=time_limit, gap=gap)
+                result = api.robust(case, time_limit=time_limit, gap=gap,
+                                    progress=lambda phase: log.info("%s ...", phase))
             except api.CaseError as exc:
                 typer.echo(exc.report(), err=True)
                 fail(ExitCode.INVALID_INPUT, f"{case.name}: the Uncertainty sheet or a "
