@@ -9,16 +9,19 @@ print a summary. Exit codes as `run`.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from optimizer.commands._app import app, fail, log, setup_logging
-from optimizer.commands.whatif import GapOpt, LangOpt, OutputOpt, QuietOpt, WorkbookArg, _load
+from optimizer.commands.whatif import GapOpt, LangOpt, QuietOpt, WorkbookArg, _load
 from optimizer.errors import ExitCode
 from optimizer.paths import default_results_dir
 
 ROBUST_SUFFIX = "-robust.xlsx"
+OutputOpt = Annotated[Path | None, typer.Option(
+    "-o", "--output", help="Folder for the robust-plan workbook [default: ./results].")]
 
 _STATUS_CODE = {
     "optimal": ExitCode.OK,
