@@ -341,7 +341,6 @@ def unbounded_directions(session: _Session, most: int = 4) -> list[str]:
     h.setOptionValue("presolve", "off")
     h.setOptionValue("allow_unbounded_or_infeasible", False)
     try:
-        match_thread_scheduler(0)
         h.run()
         _status_code, has_ray, ray = h.getPrimalRay()  # type: ignore[attr-defined]
     except Exception:  # no ray to show: the exit code and its meaning still stand
@@ -378,23 +377,6 @@ def _describe_column(var: Any) -> str:
     if name == "recipe_input":
         return f"line {key[0]} (Lines) in period {key[-1]}"
     return var.name  # type: ignore[no-any-return]
-
-
-_scheduler_threads: list[int] = []  # the `threads` of this process's HiGHS thread scheduler
-
-
-def match_thread_scheduler(threads: int) -> None:
-    """Restart this process's HiGHS thread scheduler when a run asks for another size.
-
-    HiGHS starts one global scheduler per process, sized by the first in-process run's
-    ``threads`` option; a later run with a different non-zero ``threads`` then fails
-    (model status "Not Set", reported as a solver error). That is what made in-process
-    scenario solves (threads=1) fail after an in-process run with the default threads
-    (tests/conftest.py, run_last). Called before every in-process run.
-    """
-    if _scheduler_threads and _scheduler_threads[0] != threads:
-        highspy.Highs.resetGlobalScheduler(True)
-    _scheduler_threads[:] = [threads]
 
 
 def _options(settings: SolveSettings) -> dict[str, Any]:
@@ -644,7 +626,6 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
     try:
         for key, value in _options(settings).items():
             h.setOptionValue(key, value)
-        match_thread_scheduler(settings.threads)
         h.run()
         ms = h.getModelStatus()
         status = SolveStatus.OPTIMAL if ms == highspy.HighsModelStatus.kOptimal else \
@@ -743,7 +724,6 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
         h.changeRowBounds(i, -inf, inf)
     for key, value in _options(settings).items():
         h.setOptionValue(key, value)
-    match_thread_scheduler(settings.threads)
     def original(kind: str, i: int) -> tuple[float, float]:
         if kind == "col":
             return float(arr.col_lower[i]), float(arr.col_upper[i])
@@ -847,7 +827,6 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
     if settings.threads:
         _fit_thread_scheduler()
     run_start = time.perf_counter()
-    match_thread_scheduler(settings.threads)
     h.run()
     solver_seconds = time.perf_counter() - run_start
     info = h.getInfo()

@@ -342,7 +342,7 @@ def test_in_process_solves_with_other_thread_counts_follow_each_other(hedging: A
     default); an in-process scenario solve with one thread (api.solve) must still work
     after it. HiGHS sizes one thread scheduler per process at its first run and fails a
     later run asking for another size unless the scheduler is restarted
-    (optimizer/solve.py, match_thread_scheduler)."""
+    (optimizer/solve.py, _fit_thread_scheduler)."""
     case, _r = hedging
     from optimizer.solve import solve_in_process
 
