@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import xlsxwriter
@@ -17,6 +18,7 @@ from optimizer.excel.cells import clean_text
 from optimizer.excel.write import WORKBOOK_OPTIONS, Col, _print_setup, _Writer
 from optimizer.fileio import atomic_write
 from optimizer.report.i18n import check_lang
+from optimizer.report.story import status_short, status_words
 from optimizer.scenarios.robust import RobustResult
 
 # Words of this workbook, en / az / ru.
@@ -185,6 +187,20 @@ WORDS: dict[str, tuple[str, str, str]] = {
                  "Bir ssenari: sütunlar, sətirlər, sıfırdan fərqlilər, ikiliklər",
                  "Один сценарий: столбцы, строки, ненули, бинарные"),
     "seconds": ("Seconds: {what}", "Saniyə: {what}", "Секунды: {what}"),
+    "row": ("row", "sətir", "строка"),
+    "step.validate": ("validate the scenarios", "ssenariləri yoxlamaq", "проверка сценариев"),
+    "step.build": ("build the extensive form", "geniş formanı qurmaq",
+                   "построение расширенной формы"),
+    "step.solve": ("solve the extensive form", "geniş formanı həll etmək",
+                   "решение расширенной формы"),
+    "step.check": ("results and independent check", "nəticələr və müstəqil yoxlama",
+                   "результаты и независимая проверка"),
+    "step.wait_and_see": ("each scenario alone (wait and see)",
+                          "hər ssenari ayrıca (gözlə və gör)",
+                          "каждый сценарий отдельно (подождать и увидеть)"),
+    "step.average_scenario": ("average scenario and its plan in each scenario",
+                              "orta ssenari və onun planı hər ssenaridə",
+                              "средний сценарий и его план в каждом сценарии"),
     "gap_note": ("Solved to a relative gap of {gap}: VSS and EVPI are exact to about that "
                  "share of the net values.",
                  "{gap} nisbi boşluğa qədər həll edilib: VSS və EVPI təxminən bu paya qədər "
@@ -248,7 +264,8 @@ def _summary(w: _Writer, r: RobustResult) -> Any:
     ws.set_row(1, 30)
     w.text(ws, 2, 0, word("written", lang, when=dt.datetime.now().astimezone()
                           .strftime("%Y-%m-%d %H:%M %Z")), "note1")
-    w.text(ws, 3, 0, r.solve.describe(), "note1")
+    w.text(ws, 3, 0, status_words(r.solve, SimpleNamespace(mip_gap=r.mip_gap), lang),
+           "note1")
     row = 5
     w.text(ws, row, 0, word("values", lang), "section")
     cols = [Col("figure", word("figure", lang), "wrap", 46),
@@ -307,7 +324,11 @@ def _scenarios(w: _Writer, r: RobustResult) -> None:
             Col("description", word("description", lang), "wrap", 40)]
     records = [{"scenario": s.name, "probability": s.probability,
                 "robust_value": s.robust_value, "own_value": s.own_value,
-                "ev_value": s.ev_value, "regret": s.regret,
+                "ev_value": s.ev_value,
+                # within the solver's tolerance a scenario's own best can fall a hair
+                # below the robust plan's value there: shown as 0, not as "-0"
+                "regret": None if s.regret is None else s.regret if abs(s.regret) > 0.5
+                else 0.0,
                 "jobs": s.robust_kpis.get("jobs"), "lines_built": s.robust_kpis.get(
                     "lines_built"), "recovered": s.robust_kpis.get("recovered_tonnes"),
                 "check": "; ".join(s.findings) or (word("check_ok", lang)
@@ -362,7 +383,9 @@ def _mean(w: _Writer, r: RobustResult) -> None:
             Col("how", word("how", lang), "wrap", 36)]
     from optimizer.scenarios.robust import describe_key
 
-    records: list[dict[str, object]] = [{"cell": f"{describe_key(c.sheet, c.column)} (row {c.row})",
+    row = word("row", lang)
+    records: list[dict[str, object]] = [{"cell": f"{describe_key(c.sheet, c.column)} ({row} "
+                                                 f"{c.row})",
                 "base": c.base, "mean": c.value, "how": word(f"how.{c.how}", lang)}
                for c in r.mean_cells]
     for rec in records:  # numbers as numbers, anything else as text
@@ -379,12 +402,13 @@ def _run_info(w: _Writer, r: RobustResult) -> None:
     one = ", ".join(f"{r.single_size.get(k, 0):,}" for k in ("columns", "rows", "nonzeros",
                                                             "integers"))
     records: list[dict[str, object]] = [
-        {"what": word("ef_status", lang), "value": r.solve.status.value},
+        {"what": word("ef_status", lang), "value": status_short(r.solve, lang)},
         {"what": word("ef_gap", lang), "value": "" if r.solve.gap is None
          else f"{100 * r.solve.gap:.4f} %"},
         {"what": word("ef_size", lang), "value": size},
         {"what": word("one_size", lang), "value": one}]
-    records += [{"what": word("seconds", lang, what=k.replace("_", " ")), "value": f"{v:.2f}"}
+    records += [{"what": word("seconds", lang, what=word(f"step.{k}", lang)
+                              if f"step.{k}" in WORDS else k), "value": f"{v:.2f}"}
                 for k, v in r.seconds.items()]
     cols = [Col("what", word("what", lang), width=50), Col("value", word("value", lang),
                                                            width=40)]
