@@ -387,3 +387,16 @@ def test_eev_is_not_defined_when_the_average_plan_fails_a_scenario() -> None:
     assert eev["value"] is None and str(eev["meaning"]).startswith("not defined: the "
                                                                    "average-scenario plan")
     assert any("EEV" in line and "not defined" in line for line in summary_lines(r))
+
+
+def test_commands_refuse_a_bad_uncertainty_sheet_with_its_cell(tmp_path: Path) -> None:
+    """`chainopt validate` and `chainopt robust` exit 20 and name Uncertainty!B3 (the
+    probabilities 0.6 + 0.3 add up to 0.9)."""
+    path = write_input_workbook(tmp_path / "bad.xlsx", hedging_case((0.6, 0.3)))
+    for command in ("validate", "robust"):
+        done = subprocess.run([sys.executable, "-m", "optimizer", command, str(path)],
+                              capture_output=True, text=True, timeout=300, cwd=ROOT)
+        assert done.returncode == 20, (command, done.stdout, done.stderr)
+        assert "Uncertainty!B3" in done.stdout + done.stderr, command
+        assert "Traceback" not in done.stderr
+    assert not list(tmp_path.glob("*-robust.xlsx"))
