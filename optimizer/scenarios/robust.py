@@ -266,7 +266,7 @@ def _mean(by_name: Mapping[str, CellValue], probability: Mapping[str, float]
 # ---- solving ------------------------------------------------------------------------------
 
 
-def _built(model: Any, data: ChainData) -> dict[str, str]:
+def _built(model: Any) -> dict[str, str]:
     """line -> build period of a solved scenario model."""
     return {line: p for (line, p), v in model.build.items() if (v.value or 0.0) > 0.5}
 
@@ -340,7 +340,7 @@ def analyse(raw: RawWorkbook, what_if: WhatIf, base: ChainData, settings: SolveS
         fig.own_gap = result.gap
         if result.status.has_plan:
             fig.own_value = result.objective
-            fig.own_built = frozenset(_built(model, scenarios[fig.name][1]))
+            fig.own_built = frozenset(_built(model))
     missing = [f.name for f in figures if f.own_value is None]
     if missing:
         out.ws_reason = "no plan in " + ", ".join(
@@ -377,7 +377,7 @@ def _expected_value(raw: RawWorkbook, what_if: WhatIf,
         out.eev_reason = "no average-scenario plan"
         return
     out.ev_value = result.objective
-    out.ev_built = _built(model, mean)
+    out.ev_built = _built(model)
     hold = {key: float(v.value or 0.0) for key, v in model.build.items()}
     infeasible = []
     for fig in out.scenarios:
