@@ -278,8 +278,9 @@ def _summary(w: _Writer, r: RobustResult) -> Any:
         ws.merge_range(row, 2, row, 4, clean_text(str(rec["meaning"])), w.formats["wrap"])
         ws.set_row(row, 42)
         row += 1
-    if r.mip_gap > 0:
-        w.text(ws, row, 0, word("gap_note", lang, gap=f"{r.mip_gap:g}"), "note1")
+    gap = max(r.mip_gap, r.solve.gap or 0.0)  # a plan at the time limit: its own gap
+    if gap > 0:
+        w.text(ws, row, 0, word("gap_note", lang, gap=f"{gap:.2g}"), "note1")
         row += 1
     row += 1
     w.text(ws, row, 0, word("build", lang), "section")
