@@ -207,6 +207,11 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             log.warning("explanations cut short by the time limit (%.1f s were left for "
                         "them); the results workbook says which lines were not analysed",
                         budget)
+    with _phase(outcome, "shared limits", progress):
+        from optimizer.shared_limits import explain_shared_limits
+
+        explain_shared_limits(model, data, outcome.results, settings,
+                              time_budget=outcome.seconds_left() or 0.0)
     for finding in outcome.check_findings:
         log.error("check failed: %s", finding.format())
     return outcome

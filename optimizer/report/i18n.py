@@ -11,6 +11,7 @@ explanations all come from here, so a language is complete or a test fails
 from __future__ import annotations
 
 from optimizer.report.i18n_econ import ECON_T
+from optimizer.report.i18n_limits import LIMITS_T
 
 LANGS = ("en", "az", "ru")
 DEFAULT_LANG = "en"
@@ -1181,6 +1182,7 @@ T: dict[str, tuple[str, str, str]] = {
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }
 T.update(ECON_T)  # the optional economics' words live beside their sheet
+T.update(LIMITS_T)  # supply-group caps and shared limits (i18n_limits.py)
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
