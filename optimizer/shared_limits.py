@@ -45,7 +45,7 @@ from models.chain.results import ChainResults
 
 log = logging.getLogger(__name__)
 
-SHARED_SECONDS = 90.0  # at most this long for all lifted re-solves of one run
+SHARED_SECONDS = 120.0  # at most this long for all lifted re-solves of one run
 OUTSIDE = 0  # chain number of what belongs to no chain
 LIFT_KINDS = ("budget_total", "budget_period", "site_lines", "resource", "lines_min",
               "jobs_min", "local_share", "recovered_min", "lane_capacity", "supply_group")
@@ -235,8 +235,21 @@ def limits_to_lift(d: ChainData, res: ChainResults, chains: dict[str, int]) -> l
 
 # ---- the re-solves ---------------------------------------------------------------------------
 
+def _start_from(new: pyo.ConcreteModel, old: pyo.ConcreteModel) -> None:
+    """The plan as the lifted model's starting point: lifting a limit keeps it feasible,
+    so HiGHS starts from an incumbent as good as the plan (a warm start, not a bound)."""
+    for var in old.component_objects(pyo.Var, descend_into=True):
+        twin = getattr(new, var.local_name, None)
+        if twin is None:
+            continue
+        for index, data in var.items():
+            if data.value is not None and index in twin:
+                twin[index].set_value(data.value, skip_validation=True)
+
+
 def explain_shared_limits(m: pyo.ConcreteModel, d: ChainData, res: ChainResults,
-                          settings: Any, time_budget: float) -> ChainResults:
+                          settings: Any, time_budget: float,
+                          cap: float = SHARED_SECONDS) -> ChainResults:
     """Fill ``res.chains`` (each chain's lines and value in the plan) and
     ``res.shared_limits`` (per lifted limit and chain: the chain's value with the limit
     lifted, and the change). Re-solves stop at the budget; the rest are "not_computed"."""
@@ -266,13 +279,14 @@ def explain_shared_limits(m: pyo.ConcreteModel, d: ChainData, res: ChainResults,
     out: list[dict[str, object]] = []
     total_base = sum(base.values())
     for label, group in runs:
-        left = min(SHARED_SECONDS, time_budget) - (time.perf_counter() - started)
+        left = min(cap, time_budget) - (time.perf_counter() - started)
         status, values = "not_computed", None
         if left >= 2.0:
             lifted = lift_data(d, group)
             model = build_model(lifted)
+            _start_from(model, m)
             limited = dataclasses.replace(settings, time_limit=min(
-                float(settings.time_limit), left), warm_start=False)
+                float(settings.time_limit), left), warm_start=True)
             solved = solve_model(model, limited)
             if solved.status.has_plan:
                 values = chain_values(model, lifted, chains)
