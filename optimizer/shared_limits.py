@@ -300,12 +300,13 @@ def explain_shared_limits(m: pyo.ConcreteModel, d: ChainData, res: ChainResults,
             after = None if values is None else values.get(c, 0.0)
             if c == OUTSIDE and abs(before) <= 0.5 and (after is None or abs(after) <= 0.5):
                 continue
+            # to the cent: the sums of many terms leave noise of 1e-8 behind
             out.append({"kind": label.kind, "item": label.item, "period": label.period,
-                        "chain": c, "name": names.get(c, ""), "chain_value": before,
-                        "lifted_value": after,
-                        "change": None if after is None else after - before,
-                        "total_change": total, "exact": status == "optimal",
-                        "status": status})
+                        "chain": c, "name": names.get(c, ""), "chain_value": round(before, 2),
+                        "lifted_value": None if after is None else round(after, 2),
+                        "change": None if after is None else round(after - before, 2),
+                        "total_change": None if total is None else round(total, 2),
+                        "exact": status == "optimal", "status": status})
     res.shared_limits = pd.DataFrame(out, columns=COST_COLUMNS)
     log.info("shared limits: %d re-solves in %.1f s", len(runs), time.perf_counter() - started)
     return res
