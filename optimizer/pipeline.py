@@ -69,10 +69,12 @@ class RunOutcome:
 
     @property
     def exit_code(self) -> ExitCode:
-        from optimizer.solve import SolveStatus
-
         if self.data is None:
             return ExitCode.INVALID_INPUT if self.readable else ExitCode.INPUT_UNREADABLE
+        # Only a solved outcome needs the solver's statuses: `validate` on a bad workbook
+        # must not pay the solve path's imports (several seconds).
+        from optimizer.solve import SolveStatus
+
         status = self.status
         if status is SolveStatus.INFEASIBLE:
             return ExitCode.INFEASIBLE

@@ -792,6 +792,19 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
             h.changeColsBounds(len(ints), ints, arr.col_lower[ints], arr.col_upper[ints])
 
 
+def _fit_thread_scheduler() -> None:
+    """Let this process's next HiGHS run use the thread count its options ask for.
+
+    HiGHS keeps one thread scheduler per process, sized by the first run in it. A run that
+    then asks for another count (a scenario worker's ``threads=1`` after an explanation
+    re-solve in the same process ran with HiGHS's default) is refused with "the scheduler
+    has already been initialized" and ends with status "Not Set". Resetting the scheduler
+    (blocking: waits for idle workers) lets the next run size it again; in-process solves
+    here never run two HiGHS instances at once, so no other run is disturbed.
+    """
+    highspy.Highs.resetGlobalScheduler(True)
+
+
 def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResult:
     """Solve in this process, with HiGHS's own (soft) time limit: no solver process.
 
@@ -811,6 +824,8 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
     handoff = time.perf_counter() - start
     for key, value in _options(settings).items():
         h.setOptionValue(key, value)
+    if settings.threads:
+        _fit_thread_scheduler()
     run_start = time.perf_counter()
     h.run()
     solver_seconds = time.perf_counter() - run_start
