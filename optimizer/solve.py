@@ -666,6 +666,33 @@ def refresh_session(model: pyo.ConcreteModel) -> None:
     _session(model, fresh=True)
 
 
+def relaxation_iis(model: pyo.ConcreteModel, time_limit: float) -> tuple[
+        list[tuple[Any, str]], list[tuple[Any, str]]] | None:
+    """HiGHS's irreducible infeasible subset (``Highs.getIis``) of the model's linear
+    relaxation: the constraints and variable bounds that together cannot hold, each with
+    the side in conflict ("lower", "upper" or "both"). None when the relaxation has a
+    solution (then no IIS exists: only the integer build decisions make the model
+    infeasible) or when HiGHS finds none in ``time_limit``."""
+    session = _Session(model)
+    h = make_highs(session.arrays, relax_integers=True)
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.1))
+    # from the LP, then made irreducible (HiGHS's IisStrategy 2 | 4)
+    h.setOptionValue("iis_strategy", 6)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
+        return None
+    status, iis = h.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return None
+    side = {2: "lower", 3: "upper", 4: "both"}
+    rows = [(session.rows[i][0], side.get(int(b), "both"))
+            for i, b in zip(iis.row_index_, iis.row_bound_, strict=True)]
+    cols = [(session.columns[j], side.get(int(b), "both"))
+            for j, b in zip(iis.col_index_, iis.col_bound_, strict=True)]
+    return rows, cols
+
+
 @dataclass(frozen=True)
 class Shift:
     """One bound of a row (a Pyomo constraint) or column (a variable) moved by
