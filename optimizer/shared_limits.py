@@ -259,6 +259,16 @@ def explain_shared_limits(m: pyo.ConcreteModel, d: ChainData, res: ChainResults,
     started = time.perf_counter()
     chains = find_chains(d)
     names = chain_names(d, chains)
+    lifts = limits_to_lift(d, res, chains)
+    if len(names) < 2 and not lifts:
+        # one chain and nothing to lift: no sheet, no sentence; the chain is the plan (a
+        # large case should not pay for splitting its objective here)
+        res.chains = pd.DataFrame(
+            [{"chain": c, "name": names[c], "lines": ",".join(d.lines),
+              "lines_built": int(res.lines.built.astype(bool).sum()),
+              "net_value": float(res.net_value)} for c in names], columns=CHAIN_COLUMNS)
+        res.shared_limits = pd.DataFrame(columns=COST_COLUMNS)
+        return res
     base = chain_values(m, d, chains)
     built = set(res.lines[res.lines.built.astype(bool)].line)
     rows = []
@@ -271,7 +281,6 @@ def explain_shared_limits(m: pyo.ConcreteModel, d: ChainData, res: ChainResults,
         rows.append({"chain": OUTSIDE, "name": "", "lines": "", "lines_built": 0,
                      "net_value": base.get(OUTSIDE, 0.0)})
     res.chains = pd.DataFrame(rows, columns=CHAIN_COLUMNS)
-    lifts = limits_to_lift(d, res, chains)
     shared = [lf for lf in lifts if lf.kind != "supply_group"]
     runs: list[tuple[Lift, list[Lift]]] = [(lf, [lf]) for lf in lifts]
     if len(shared) >= 2:
