@@ -223,6 +223,11 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
 
             outcome.alternatives = closest_alternatives(
                 model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives)
+    with _phase(outcome, "shared limits", progress):
+        from optimizer.shared_limits import explain_shared_limits
+
+        explain_shared_limits(model, data, outcome.results, settings,
+                              time_budget=outcome.seconds_left() or 0.0)
     for finding in outcome.check_findings:
         log.error("check failed: %s", finding.format())
     return outcome

@@ -360,6 +360,9 @@ def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> No
     _value_chain(w, outcome, report)
     _marginal(w, outcome)
     alternatives_sheet.write_alternatives(w, outcome)  # only when the run looked for them
+    from optimizer.shared_limits import write_shared_limits  # solve-path imports: lazily
+
+    write_shared_limits(w, outcome)
     _assumptions(w, outcome)
     _run_info(w, outcome, started)
     _issues(w, outcome, report)
@@ -993,7 +996,8 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 KIND_ORDER = ("feedstock", "offtake_min", "demand_max", "demand_min", "line_capacity",
               "lane_capacity", "recovered_min", "local_share", "group", "site_lines",
-              "resource", "budget_total", "budget_period", "jobs_min", "lines_min")
+              "resource", "budget_total", "budget_period", "jobs_min", "lines_min",
+              "supply_group")
 
 
 def _marginal(w: _Writer, outcome: Any) -> None:

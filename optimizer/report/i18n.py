@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from optimizer.report.i18n_alternatives import ALTERNATIVES_T
 from optimizer.report.i18n_econ import ECON_T
+from optimizer.report.i18n_limits import LIMITS_T
 
 LANGS = ("en", "az", "ru")
 DEFAULT_LANG = "en"
@@ -1183,6 +1184,7 @@ T: dict[str, tuple[str, str, str]] = {
 }
 T.update(ECON_T)  # the optional economics' words live beside their sheet
 T.update(ALTERNATIVES_T)  # so do the Alternatives sheet's
+T.update(LIMITS_T)  # supply-group caps and shared limits (i18n_limits.py)
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:

@@ -114,7 +114,7 @@ def status_short(solve: Any, lang: str) -> str:
 # ---- limits -----------------------------------------------------------------------------
 
 PER_UNIT_KINDS = ("feedstock", "offtake_min", "demand_max", "demand_min", "line_capacity",
-                  "lane_capacity", "recovered_min", "local_share")
+                  "lane_capacity", "recovered_min", "local_share", "supply_group")
 
 
 def _name(d: ChainData, place: str) -> str:
@@ -193,6 +193,9 @@ def _limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str
                   value=value)
     if kind in ("recovered_min", "local_share"):
         return tr(f"limit.{kind}", lang, limit=limit, value=value)
+    if kind == "supply_group":
+        return tr("limit.supply_group", lang, group=row.item,
+                  offers=", ".join(str(row.detail).split(",")), limit=limit, value=value)
     if kind == "group":
         members = [ln for ln in d.lines if d.line_group.get(ln) == row.item]
         lp = res.line_periods
@@ -270,6 +273,9 @@ def binding_limits(d: ChainData, res: ChainResults, lang: str,
     for r in build.itertuples(index=False):
         if r.kind in ("jobs_min", "lines_min") or str(r.detail):
             sentences.append(limit_sentence(r, d, res, lang))
+    from optimizer.shared_limits import shared_limit_sentences
+
+    sentences += shared_limit_sentences(d, res, lang)  # what shared limits cost each chain
     closest = closest_line(d, res, lang)
     if closest:
         sentences.append(closest)
