@@ -285,8 +285,11 @@ def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.da
         log.warning("page data not written beside %s: %s", written.name, exc)
 
 
-def prepare_report(outcome: Any, lang: str) -> Report:
-    """Marginal values (if the pipeline has not computed them), figures and warnings."""
+def prepare_report(outcome: Any, lang: str, draw: bool = True) -> Report:
+    """Marginal values (if the pipeline has not computed them), figures and warnings.
+
+    ``draw=False`` leaves the PNG figures out (bench/bench_writer.py times the workbook
+    alone); the workbook then says there is nothing to draw."""
     from optimizer.explain import explain_plan
 
     data, res = outcome.data, outcome.results
@@ -302,13 +305,13 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     skipped = [n for n in res.explain_notes if n.startswith("entry_skipped:")]
     if skipped:  # said on the Issues sheet too, not only in Run info
         report.warnings.append(tr("run.explain_cut", lang, n=skipped[0].split(":")[1]))
-    if len(report.sankey):
+    if len(report.sankey) and draw:
         report.images["sankey"] = figures.draw_sankey(data, report.sankey, lang, period)
     missing = figures.missing_coordinates(data, res, period)
     if missing:
         report.warnings.append(tr("chain.map_missing", lang, places=", ".join(missing)))
         log.info("map left out: no coordinates for %s", ", ".join(missing))  # noted in the workbook
-    elif len(report.map_lines) or res.kpis.get("lines_built"):
+    elif draw and (len(report.map_lines) or res.kpis.get("lines_built")):
         report.images["map"] = figures.draw_map(data, res, report.map_lines, lang, period)
     return report
 
