@@ -22,6 +22,7 @@ Peak memory is the growth of resident memory during the write (``VmHWM`` reset t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import pickle
 import statistics
@@ -46,10 +47,8 @@ def _rss_kb(field: str) -> int:
 
 def _reset_peak() -> None:
     """Make VmHWM (peak resident memory) start again from the current resident size."""
-    try:
+    with contextlib.suppress(OSError):
         Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
 
 
 def _solve(lines: int, periods: int, time_limit: float, explain: float, cache: Path) -> None:
