@@ -137,8 +137,24 @@ class _Writer:
         else:
             ws.write_number(row, col, float(value), formats[fmt_name])  # type: ignore[arg-type]
 
-    def sheet(self, key: str) -> Any:
-        return self.book.add_worksheet(self.tr(key))
+    def sheet(self, key: str, stream: bool = False) -> Any:
+        """A new worksheet. ``stream=True``: its rows go to disk as they are written
+        (xlsxwriter's constant_memory, for this sheet only), so a sheet of any length
+        costs the same memory; every write must then be in row order (a cell, merge or
+        row height above the last row written is silently lost: tests/
+        test_results_workbook.py compares streamed and in-memory workbooks cell by cell).
+        The Summary writes its chart data beside merged cells out of row order, so it
+        stays in memory."""
+        if not stream:
+            return self.book.add_worksheet(self.tr(key))
+        # xlsxwriter reads the workbook's flag when it adds a sheet, and its packager
+        # checks each sheet's own flag; the workbook's stays off so that close() does not
+        # treat the in-memory sheets as streamed
+        self.book.constant_memory = True
+        try:
+            return self.book.add_worksheet(self.tr(key))
+        finally:
+            self.book.constant_memory = False
 
     def intro(self, ws: Any, text: str, last_col: int, height: float = 45) -> None:
         ws.merge_range(0, 0, 0, max(last_col, 1), clean_text(text), self.formats["note"])
@@ -155,25 +171,54 @@ class _Writer:
 
     def rows(self, ws: Any, row: int, records: list[dict[str, object]], cols: Sequence[Col],
              total: bool = False) -> int:
+        """One row per record, as ``cell`` writes each value (the common cases inline:
+        this loop writes every cell of the big sheets)."""
         wrapped = [c for c in cols if c.fmt == "wrap"]
+        formats = self.totals if total else self.formats
+        text_format = formats["text"]
+        yes, no = self.tr("yes"), self.tr("no")
+        plan = [(j, c.key, c.fmt, formats[c.fmt], c.fmt in ("text", "wrap"))
+                for j, c in enumerate(cols)]
+        write_blank, write_string, write_number = ws.write_blank, ws.write_string, \
+            ws.write_number
         for rec in records:
             if wrapped:  # explicit heights: not every viewer grows rows for wrapped text
                 need = max(_lines_needed(str(rec.get(c.key) or ""), c.width) for c in wrapped)
                 if need > 1:
                     ws.set_row(row, 13.5 * need + 2)
-            for j, c in enumerate(cols):
-                value = rec.get(c.key)
-                if value is not None and not isinstance(value, str | bool) and pd.isna(value):
-                    value = None
-                self.cell(ws, row, j, value, c.fmt, total)
+            get = rec.get
+            for j, key, kind, f, textual in plan:
+                value = get(key)
+                if value is None or (type(value) is float and not math.isfinite(value)):
+                    write_blank(row, j, None, text_format if kind == "bool" else f)
+                elif type(value) is str:
+                    write_string(row, j, clean_text(value), f if textual else text_format)
+                elif kind == "bool":
+                    if not isinstance(value, bool) and pd.isna(value):
+                        write_blank(row, j, None, text_format)
+                    else:
+                        write_string(row, j, clean_text(yes if value else no),
+                                     formats["bool"])
+                elif textual:
+                    if not isinstance(value, bool) and pd.isna(value):
+                        write_blank(row, j, None, f)
+                    else:
+                        write_string(row, j, clean_text(str(value)), f)
+                elif type(value) is int or type(value) is bool:
+                    write_number(row, j, float(value), f)
+                else:  # numpy numbers, pandas' missing values, str subclasses: as cell()
+                    self.cell(ws, row, j, None if not isinstance(value, str) and pd.isna(
+                        value) else value, kind, total)
             row += 1
         return row
 
     def table(self, key: str, records: list[dict[str, object]], cols: Sequence[Col],
-              intro: str, totals: list[dict[str, object]] | None = None) -> tuple[Any, int]:
-        """A sheet holding one table: intro in row 1, header in row 2, data, totals."""
-        ws = self.sheet(key)
-        self.intro(ws, intro, len(cols) - 1)
+              intro: str, totals: list[dict[str, object]] | None = None,
+              intro_height: float = 45, stream: bool = False) -> tuple[Any, int]:
+        """A sheet holding one table: intro in row 1, header in row 2, data, totals.
+        ``stream``: see ``sheet`` (what the caller writes after must be below ``end``)."""
+        ws = self.sheet(key, stream)
+        self.intro(ws, intro, len(cols) - 1, intro_height)
         self.header(ws, 1, cols)
         end = self.rows(ws, 2, records, cols)
         ws.autofilter(1, 0, max(end - 1, 2), len(cols) - 1)
@@ -721,10 +766,9 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
     net = fmt.money(float(sums["net_value"]), data.currency, lang)
     other_value = fmt.money(float(other.net_value.sum()) if len(other) else 0.0,
                             data.currency, lang)
-    ws, _end = w.table("sheet.lines", records, cols,
-                       w.tr("lines.intro", period=report.period, other=other_value, net=net),
-                       totals)
-    ws.set_row(0, 48)
+    w.table("sheet.lines", records, cols,
+            w.tr("lines.intro", period=report.period, other=other_value, net=net), totals,
+            intro_height=48, stream=True)
 
 
 # ---- Feedstock ----------------------------------------------------------------------------
@@ -758,7 +802,8 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     ]
     totals = [{"source": w.tr("total"), "tonnes": float(res.purchases.tonnes.sum()),
                "cost": float(res.purchases.cost.sum())}] if len(data.periods) == 1 else []
-    ws, end = w.table("sheet.feedstock", records, cols, w.tr("feed.intro"), totals)
+    ws, end = w.table("sheet.feedstock", records, cols, w.tr("feed.intro"), totals,
+                      stream=True)
     # source-by-line allocation matrix, in tonnes, for the report period
     alloc = res.allocation
     alloc = alloc[(alloc.period == report.period) & (alloc.origin_kind == "source")] \
@@ -768,7 +813,8 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     row = end + 2
     w.text(ws, row, 0, w.tr("feed.matrix_title", period=report.period), "section")
     w.text(ws, row + 1, 0, w.tr("feed.matrix_note"), "note1")
-    users = [ln for ln in res.lines.line if ln in set(alloc[alloc.use_kind == "line"].use)]
+    fed = set(alloc.use[alloc.use_kind == "line"])
+    users = [ln for ln in res.lines.line if ln in fed]
     unprocessed = w.tr("feed.unprocessed")
     by_use = alloc.assign(use=alloc.use.where(alloc.use_kind == "line", unprocessed))
     matrix = by_use.pivot_table(index="origin", columns="use", values="tonnes",
@@ -827,7 +873,7 @@ def _flows(w: _Writer, outcome: Any) -> None:
     ]
     totals = [{"lane": w.tr("total"), "tonnes": float(res.flows.tonnes.sum()),
                "cost": float(res.flows.cost.sum())}]
-    w.table("sheet.flows", records, cols, w.tr("flows.intro"), totals)
+    w.table("sheet.flows", records, cols, w.tr("flows.intro"), totals, stream=True)
 
 
 # ---- Markets ------------------------------------------------------------------------------
@@ -869,7 +915,7 @@ def _markets(w: _Writer, outcome: Any, report: Report) -> None:
     ]
     totals = [{"market": w.tr("total"), "tonnes": float(res.sales.tonnes.sum()),
                "revenue": float(res.sales.revenue.sum())}]
-    w.table("sheet.markets", records, cols, w.tr("markets.intro"), totals)
+    w.table("sheet.markets", records, cols, w.tr("markets.intro"), totals, stream=True)
 
 
 # ---- Sites --------------------------------------------------------------------------------
@@ -900,7 +946,8 @@ def _sites(w: _Writer, outcome: Any) -> None:
                "candidates": float(len(lines)),
                "jobs": float(lines[lines.built.astype(bool)].jobs.sum()),
                "throughput": float(lines[lines.built.astype(bool)].throughput.sum())}]
-    ws, end = w.table("sheet.sites", records, cols, w.tr("sites.intro"), totals)
+    ws, end = w.table("sheet.sites", records, cols, w.tr("sites.intro"), totals,
+                      stream=True)
     row = end + 2
     w.text(ws, row, 0, w.tr("sites.resources_title"), "section")
     use = res.site_use
@@ -929,7 +976,7 @@ def _sites(w: _Writer, outcome: Any) -> None:
 
 def _value_chain(w: _Writer, outcome: Any, report: Report) -> None:
     data = outcome.data
-    ws = w.sheet("sheet.value_chain")
+    ws = w.sheet("sheet.value_chain", stream=True)
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 40)
@@ -1038,8 +1085,8 @@ def _marginal(w: _Writer, outcome: Any) -> None:
         Col("per", w.tr("col.per"), "wrap", 14),
         Col("explanation", w.tr("col.explanation"), "wrap", 70),
     ]
-    ws, _ = w.table("sheet.marginal", records, cols, w.tr("marginal.intro"))
-    ws.set_row(0, 95)
+    w.table("sheet.marginal", records, cols, w.tr("marginal.intro"), intro_height=95,
+            stream=True)
 
 
 def _item_name(data: Any, r: Any) -> str:
@@ -1047,7 +1094,7 @@ def _item_name(data: Any, r: Any) -> str:
         return story.short(data.material_name.get(str(r.detail), str(r.detail)))
     if r.kind in ("demand_max", "demand_min"):
         return story.short(data.material_name.get(str(r.detail), str(r.detail)))
-    if r.kind == "line_capacity":
+    if r.kind == "line_capacity":  # main_products is computed once per case (story.py)
         product = story.main_products(data).get(r.item, data.line_technology.get(r.item, ""))
         return f"{product} ({r.detail})"
     if r.kind == "lane_capacity":
@@ -1061,7 +1108,7 @@ def _item_name(data: Any, r: Any) -> str:
 
 def _assumptions(w: _Writer, outcome: Any) -> None:
     d = outcome.data
-    ws = w.sheet("sheet.assumptions")
+    ws = w.sheet("sheet.assumptions", stream=True)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 12, 13)
     w.intro(ws, w.tr("assume.intro"), 9, 32)
@@ -1154,7 +1201,7 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
 # ---- Run info, Issues, Changes -------------------------------------------------------------
 
 def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
-    ws = w.sheet("sheet.run_info")
+    ws = w.sheet("sheet.run_info", stream=True)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 80)
     s, solve, res = outcome.settings, outcome.solve, outcome.results
@@ -1206,7 +1253,7 @@ def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
 
 
 def _issues(w: _Writer, outcome: Any, report: Report) -> None:
-    ws = w.sheet("sheet.issues")
+    ws = w.sheet("sheet.issues", stream=True)
     keys = ("issues.severity", "issues.sheet", "issues.cell", "issues.column", "issues.value",
             "issues.message")
     widths = (12, 16, 8, 16, 18, 90)
@@ -1265,7 +1312,7 @@ def _changes(w: _Writer, changes: Any) -> None:
     intro = w.tr("changes.intro")
     if summary:
         intro += " " + " ".join(str(s) for s in summary)
-    ws, end = w.table("sheet.changes", records, cols, intro)
+    ws, end = w.table("sheet.changes", records, cols, intro, stream=True)
     if not records:
         w.text(ws, end, 0, w.tr("changes.none"), "note1")
 
