@@ -79,8 +79,10 @@ class Report:
 
 
 class _Writer:
-    def __init__(self, book: xlsxwriter.Workbook, currency: str, lang: str) -> None:
+    def __init__(self, book: xlsxwriter.Workbook, currency: str, lang: str,
+                 stream: bool = True) -> None:
         self.book = book
+        self.stream = stream  # False: every sheet in memory (the tests' reference)
         self.currency = currency
         self.lang = lang
         t = tr("unit.t", lang)
@@ -145,7 +147,7 @@ class _Writer:
         test_results_workbook.py compares streamed and in-memory workbooks cell by cell).
         The Summary writes its chart data beside merged cells out of row order, so it
         stays in memory."""
-        if not stream:
+        if not (stream and self.stream):
             return self.book.add_worksheet(self.tr(key))
         # xlsxwriter reads the workbook's flag when it adds a sheet, and its packager
         # checks each sheet's own flag; the workbook's stays off so that close() does not
@@ -392,12 +394,14 @@ def _unraisable_to_debug_log(unraisable: Any) -> None:
     log.debug("ignored while cleaning up a failed write: %r", unraisable.exc_value)
 
 
-def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> None:
+def _write(path: Path, outcome: Any, started: dt.datetime, report: Report,
+           stream: bool = True) -> None:
+    """The workbook; ``stream=False`` keeps every sheet in memory (see _Writer.sheet)."""
     data = outcome.data
     book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": False})
     book.set_properties({"title": tr("summary.title", report.lang, case=data.case_name),
                          "subject": "chainopt", "author": "chainopt"})
-    w = _Writer(book, data.currency, report.lang)
+    w = _Writer(book, data.currency, report.lang, stream)
     summary = _summary(w, outcome, report)
     _lines(w, outcome, report)
     _feedstock(w, outcome, report)
