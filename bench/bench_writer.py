@@ -51,12 +51,13 @@ def _reset_peak() -> None:
         Path("/proc/self/clear_refs").write_text("5")
 
 
-def _solve(lines: int, periods: int, time_limit: float, explain: float, cache: Path) -> None:
+def _solve(lines: int, periods: int, time_limit: float, explain: float, cache: Path,
+           hold: int) -> None:
     import logging
 
     from models.chain.checks import check_finite, check_solution
     from models.chain.data import load_data
-    from models.chain.formulation import build_model
+    from models.chain.formulation import build_model, hold_built
     from models.chain.results import extract_results
     from models.validation.issues import IssueList
     from optimizer.explain import explain_plan
@@ -73,6 +74,9 @@ def _solve(lines: int, periods: int, time_limit: float, explain: float, cache: P
     settings = SolveSettings(time_limit=time_limit, mip_gap=0.01, threads=1)
     t0 = time.perf_counter()
     model = build_model(data)
+    # every hold-th line held built: the writer needs a plan with flows, not the optimum,
+    # and on a busy machine the search may not leave the empty plan within the limit
+    hold_built(model, [ln for i, ln in enumerate(data.lines) if hold and i % hold == 0])
     solve = solve_model(model, settings)
     assert solve.status.has_plan, solve.describe()
     lp = marginal_values(model, settings)
@@ -204,6 +208,9 @@ def main() -> None:
     parser.add_argument("--explain", type=float, default=10.0,
                         help="seconds for the explanations of the solved case")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--hold", type=int, default=2,
+                        help="hold every n-th line built (0: none), so a plan with flows "
+                             "is found quickly")
     parser.add_argument("--cache", type=Path, default=None,
                         help="pickle of the solved case (made when missing)")
     parser.add_argument("--skip-write-results", action="store_true",
@@ -216,7 +223,7 @@ def main() -> None:
             t0 = time.perf_counter()
             subprocess.run([sys.executable, __file__, "--worker", "solve", str(args.lines),
                             str(args.periods), str(args.time_limit), str(args.explain),
-                            str(cache)], cwd=ROOT, check=True)
+                            str(cache), str(args.hold)], cwd=ROOT, check=True)
             print(f"solved {args.lines} x {args.periods} in {time.perf_counter() - t0:.0f} s "
                   f"(cached in {cache})", flush=True)
         cells = tmp / "cells.pkl"
@@ -253,7 +260,8 @@ if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
         kind, rest = sys.argv[2], sys.argv[3:]
         if kind == "solve":
-            _solve(int(rest[0]), int(rest[1]), float(rest[2]), float(rest[3]), Path(rest[4]))
+            _solve(int(rest[0]), int(rest[1]), float(rest[2]), float(rest[3]), Path(rest[4]),
+                   int(rest[5]))
         elif kind == "workbook":
             worker_workbook(Path(rest[0]), Path(rest[1]),
                             None if rest[2] == "-" else Path(rest[2]))

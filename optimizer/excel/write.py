@@ -21,7 +21,7 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -171,7 +171,8 @@ class _Writer:
             if widths:
                 ws.set_column(j, j, c.width)
 
-    def rows(self, ws: Any, row: int, records: list[dict[str, object]], cols: Sequence[Col],
+    def rows(self, ws: Any, row: int, records: Iterable[dict[str, object]],
+             cols: Sequence[Col],
              total: bool = False) -> int:
         """One row per record, as ``cell`` writes each value (the common cases inline:
         this loop writes every cell of the big sheets)."""
@@ -206,7 +207,7 @@ class _Writer:
                         write_blank(row, j, None, f)
                     else:
                         write_string(row, j, clean_text(str(value)), f)
-                elif type(value) is int or type(value) is bool:
+                elif type(value) is float or type(value) is int or type(value) is bool:
                     write_number(row, j, float(value), f)
                 else:  # numpy numbers, pandas' missing values, str subclasses: as cell()
                     self.cell(ws, row, j, None if not isinstance(value, str) and pd.isna(
@@ -214,7 +215,7 @@ class _Writer:
             row += 1
         return row
 
-    def table(self, key: str, records: list[dict[str, object]], cols: Sequence[Col],
+    def table(self, key: str, records: Iterable[dict[str, object]], cols: Sequence[Col],
               intro: str, totals: list[dict[str, object]] | None = None,
               intro_height: float = 45, stream: bool = False) -> tuple[Any, int]:
         """A sheet holding one table: intro in row 1, header in row 2, data, totals.
@@ -229,6 +230,13 @@ class _Writer:
         ws.freeze_panes(2, 1)
         _print_setup(ws, header_row=1)
         return ws, end
+
+
+def _records(df: pd.DataFrame, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """``df.to_dict("records")`` a chunk at a time: the streamed sheets then hold only a
+    chunk of rows in memory, however long the table."""
+    for start in range(0, len(df), chunk):
+        yield from df.iloc[start:start + chunk].to_dict("records")
 
 
 def _lines_needed(text: str, width: float) -> int:
@@ -701,26 +709,26 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
     money = ("sales_revenue", "transfers_out", "feedstock", "transfers_in", "transport",
              "disposal", "cost_variable", "cost_fixed", "net_value")
     products = story.main_products(data)
-    records = []
-    for rec in lines.itertuples(index=False):
-        row = rec._asdict()
-        built = bool(rec.built)
-        row["product"] = products.get(rec.line, "")
-        row["built_words"] = w.tr("yes") if built and rec.status == "candidate" else \
-            w.tr(f"status.{rec.status}") if rec.status != "candidate" else w.tr("no")
-        row["capex"] = data.capex.get(rec.line) if rec.status == "candidate" else None
-        value_to_plan = getattr(rec, "value_to_plan", None)
-        if built and value_to_plan is not None and value_to_plan == value_to_plan:
-            row["change"] = -float(value_to_plan)
-        elif not built:
-            row["change"] = getattr(rec, "change_if_built", None)
-        replan = getattr(rec, "replan_change", None)
-        row["replan"] = replan if replan is not None and replan == replan else None
-        row["what"] = story.entry_text(rec, data, lang)
-        if not built:
-            for key in (*money, "throughput", "utilisation", "capacity_value"):
-                row[key] = None
-        records.append(row)
+    def records() -> Iterator[dict[str, object]]:
+        for rec in lines.itertuples(index=False):
+            row = rec._asdict()
+            built = bool(rec.built)
+            row["product"] = products.get(rec.line, "")
+            row["built_words"] = w.tr("yes") if built and rec.status == "candidate" else \
+                w.tr(f"status.{rec.status}") if rec.status != "candidate" else w.tr("no")
+            row["capex"] = data.capex.get(rec.line) if rec.status == "candidate" else None
+            value_to_plan = getattr(rec, "value_to_plan", None)
+            if built and value_to_plan is not None and value_to_plan == value_to_plan:
+                row["change"] = -float(value_to_plan)
+            elif not built:
+                row["change"] = getattr(rec, "change_if_built", None)
+            replan = getattr(rec, "replan_change", None)
+            row["replan"] = replan if replan is not None and replan == replan else None
+            row["what"] = story.entry_text(rec, data, lang)
+            if not built:
+                for key in (*money, "throughput", "utilisation", "capacity_value"):
+                    row[key] = None
+            yield row
     other = res.unattributed[res.unattributed.period == report.period] \
         if len(res.unattributed) else pd.DataFrame()
     cols = [
@@ -770,7 +778,7 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
     net = fmt.money(float(sums["net_value"]), data.currency, lang)
     other_value = fmt.money(float(other.net_value.sum()) if len(other) else 0.0,
                             data.currency, lang)
-    w.table("sheet.lines", records, cols,
+    w.table("sheet.lines", records(), cols,
             w.tr("lines.intro", period=report.period, other=other_value, net=net), totals,
             intro_height=48, stream=True)
 
@@ -779,16 +787,16 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
 
 def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     data, res = outcome.data, outcome.results
-    records = []
-    for rec in res.purchases.to_dict("records"):
-        avail = rec["availability"]
-        limited = avail is not None and avail == avail
-        records.append({**rec, "material_name": story.short(
-            data.material_name.get(rec["material"], rec["material"])),
-            "location_name": story.short(data.place_name.get(rec["location"],
-                                                             rec["location"])),
-            "share": rec["tonnes"] / avail if limited and avail else None,
-            "availability": avail if limited else w.tr("unlimited")})
+    def records() -> Iterator[dict[str, object]]:
+        for rec in _records(res.purchases):
+            avail = rec["availability"]
+            limited = avail is not None and avail == avail
+            yield ({**rec, "material_name": story.short(
+                data.material_name.get(rec["material"], rec["material"])),
+                "location_name": story.short(data.place_name.get(rec["location"],
+                                                                 rec["location"])),
+                "share": rec["tonnes"] / avail if limited and avail else None,
+                "availability": avail if limited else w.tr("unlimited")})
     cols = [
         Col("source", w.tr("col.offer"), width=16), Col("material", w.tr("col.material"),
                                                          width=12),
@@ -806,7 +814,7 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     ]
     totals = [{"source": w.tr("total"), "tonnes": float(res.purchases.tonnes.sum()),
                "cost": float(res.purchases.cost.sum())}] if len(data.periods) == 1 else []
-    ws, end = w.table("sheet.feedstock", records, cols, w.tr("feed.intro"), totals,
+    ws, end = w.table("sheet.feedstock", records(), cols, w.tr("feed.intro"), totals,
                       stream=True)
     # source-by-line allocation matrix, in tonnes, for the report period
     alloc = res.allocation
@@ -853,16 +861,16 @@ def _flows(w: _Writer, outcome: Any) -> None:
     data, res = outcome.data, outcome.results
     use = {(r.lane, r.period): r for r in res.lane_use.itertuples(index=False)} \
         if len(res.lane_use) else {}
-    records = []
-    for rec in res.flows.to_dict("records"):
-        u = use.get((rec["lane"], rec["period"]))
-        records.append({**rec,
-                        "origin_name": story.short(data.place_name.get(rec["origin"],
-                                                                       rec["origin"])),
-                        "destination_name": story.short(data.place_name.get(
-                            rec["destination"], rec["destination"])),
-                        "lane_utilisation": u.utilisation if u is not None else None,
-                        "lane_value": u.value if u is not None else None})
+    def records() -> Iterator[dict[str, object]]:
+        for rec in _records(res.flows):
+            u = use.get((rec["lane"], rec["period"]))
+            yield {**rec,
+                   "origin_name": story.short(data.place_name.get(rec["origin"],
+                                                                  rec["origin"])),
+                   "destination_name": story.short(data.place_name.get(
+                       rec["destination"], rec["destination"])),
+                   "lane_utilisation": u.utilisation if u is not None else None,
+                   "lane_value": u.value if u is not None else None}
     cols = [
         Col("lane", w.tr("col.lane"), width=22), Col("origin_name", w.tr("col.from"), width=20),
         Col("destination_name", w.tr("col.to"), width=20),
@@ -877,32 +885,32 @@ def _flows(w: _Writer, outcome: Any) -> None:
     ]
     totals = [{"lane": w.tr("total"), "tonnes": float(res.flows.tonnes.sum()),
                "cost": float(res.flows.cost.sum())}]
-    w.table("sheet.flows", records, cols, w.tr("flows.intro"), totals, stream=True)
+    w.table("sheet.flows", records(), cols, w.tr("flows.intro"), totals, stream=True)
 
 
 # ---- Markets ------------------------------------------------------------------------------
 
 def _markets(w: _Writer, outcome: Any, report: Report) -> None:
     data, res = outcome.data, outcome.results
-    records = []
-    for rec in res.sales.to_dict("records"):
-        top = rec["sales_max"]
-        limited = top is not None and top == top
-        t = rec["tonnes"]
-        if limited and t >= float(top) - 1e-4 - 1e-6 * float(top):
-            state = "market.saturated"
-        elif rec["sales_min"] > 0 and t <= rec["sales_min"] + 1e-4:
-            state = "market.at_min"
-        elif t <= 1e-6:
-            state = "market.not_served"
-        else:
-            state = "market.open"
-        records.append({**rec, "market_name": story.short(data.place_name.get(
-            rec["market"], rec["market"])), "product": story.short(data.material_name.get(
-                rec["material"], rec["material"])),
-            "sales_max": top if limited else w.tr("unlimited"),
-            "share": t / float(top) if limited and top else None,
-            "state": w.tr(state)})
+    def records() -> Iterator[dict[str, object]]:
+        for rec in _records(res.sales):
+            top = rec["sales_max"]
+            limited = top is not None and top == top
+            t = rec["tonnes"]
+            if limited and t >= float(top) - 1e-4 - 1e-6 * float(top):
+                state = "market.saturated"
+            elif rec["sales_min"] > 0 and t <= rec["sales_min"] + 1e-4:
+                state = "market.at_min"
+            elif t <= 1e-6:
+                state = "market.not_served"
+            else:
+                state = "market.open"
+            yield ({**rec, "market_name": story.short(data.place_name.get(
+                rec["market"], rec["market"])), "product": story.short(data.material_name.get(
+                    rec["material"], rec["material"])),
+                "sales_max": top if limited else w.tr("unlimited"),
+                "share": t / float(top) if limited and top else None,
+                "state": w.tr(state)})
     cols = [
         Col("market", w.tr("col.market"), width=10),
         Col("market_name", w.tr("col.market_name"), width=22),
@@ -919,7 +927,7 @@ def _markets(w: _Writer, outcome: Any, report: Report) -> None:
     ]
     totals = [{"market": w.tr("total"), "tonnes": float(res.sales.tonnes.sum()),
                "revenue": float(res.sales.revenue.sum())}]
-    w.table("sheet.markets", records, cols, w.tr("markets.intro"), totals, stream=True)
+    w.table("sheet.markets", records(), cols, w.tr("markets.intro"), totals, stream=True)
 
 
 # ---- Sites --------------------------------------------------------------------------------
@@ -1051,31 +1059,33 @@ KIND_ORDER = ("feedstock", "offtake_min", "demand_max", "demand_min", "line_capa
 def _marginal(w: _Writer, outcome: Any) -> None:
     data, res = outcome.data, outcome.results
     mv = res.marginal
-    records: list[dict[str, object]] = []
     if mv is not None and len(mv):
         mv = mv.assign(_order=mv.kind.map(KIND_ORDER.index), _bind=~mv.binding.astype(bool))
         mv = mv.sort_values(["_bind", "_order"], kind="stable")
-        for r in mv.itertuples(index=False):
-            unit_key = {"t": "unit.t", "share": "unit.share", "lines": "unit.lines",
-                        "jobs": "unit.jobs"}.get(str(r.unit))
-            per_unit = r.kind in story.PER_UNIT_KINDS
-            name = _item_name(data, r)
-            records.append({
-                "kind": w.tr(f"kind.{r.kind}"), "item": r.item, "name": name,
-                "period": r.period,
-                "limit": float(r.limit) if str(r.unit) != "share" else None,
-                "limit_share": float(r.limit) if str(r.unit) == "share" else None,
-                "used": float(r.used) if str(r.unit) != "share" else None,
-                "used_share": float(r.used) if str(r.unit) == "share" else None,
-                "unit": w.tr(unit_key) if unit_key else data.currency if str(r.unit) ==
-                "money" else str(r.unit),
-                "binding": bool(r.binding),
-                "value": float(r.value) if per_unit and r.value is not None else None,
-                "value_tighter": _num(getattr(r, "value_tighter", None)) if per_unit else None,
-                "per": (w.tr("unit.per_point") if r.kind == "local_share" else
-                        w.tr("unit.per_t")) if per_unit else w.tr("marginal.per_build"),
-                "explanation": story.marginal_explanation(r, data, res, w.lang),
-            })
+
+    def records() -> Iterator[dict[str, object]]:
+        if mv is not None and len(mv):
+            for r in mv.itertuples(index=False):
+                unit_key = {"t": "unit.t", "share": "unit.share", "lines": "unit.lines",
+                            "jobs": "unit.jobs"}.get(str(r.unit))
+                per_unit = r.kind in story.PER_UNIT_KINDS
+                name = _item_name(data, r)
+                yield ({
+                    "kind": w.tr(f"kind.{r.kind}"), "item": r.item, "name": name,
+                    "period": r.period,
+                    "limit": float(r.limit) if str(r.unit) != "share" else None,
+                    "limit_share": float(r.limit) if str(r.unit) == "share" else None,
+                    "used": float(r.used) if str(r.unit) != "share" else None,
+                    "used_share": float(r.used) if str(r.unit) == "share" else None,
+                    "unit": w.tr(unit_key) if unit_key else data.currency if str(r.unit) ==
+                    "money" else str(r.unit),
+                    "binding": bool(r.binding),
+                    "value": float(r.value) if per_unit and r.value is not None else None,
+                    "value_tighter": _num(getattr(r, "value_tighter", None)) if per_unit else None,
+                    "per": (w.tr("unit.per_point") if r.kind == "local_share" else
+                            w.tr("unit.per_t")) if per_unit else w.tr("marginal.per_build"),
+                    "explanation": story.marginal_explanation(r, data, res, w.lang),
+                })
     cols = [
         Col("kind", w.tr("col.limit_kind"), width=20), Col("item", w.tr("col.item"), width=14),
         Col("name", w.tr("col.name"), width=24), Col("period", w.tr("col.period"), width=8),
@@ -1089,7 +1099,7 @@ def _marginal(w: _Writer, outcome: Any) -> None:
         Col("per", w.tr("col.per"), "wrap", 14),
         Col("explanation", w.tr("col.explanation"), "wrap", 70),
     ]
-    w.table("sheet.marginal", records, cols, w.tr("marginal.intro"), intro_height=95,
+    w.table("sheet.marginal", records(), cols, w.tr("marginal.intro"), intro_height=95,
             stream=True)
 
 
@@ -1118,7 +1128,8 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
     w.intro(ws, w.tr("assume.intro"), 9, 32)
     row = 2
 
-    def section(title: str, cols: Sequence[Col], records: list[dict[str, object]]) -> None:
+    def section(title: str, cols: Sequence[Col], records: Iterable[dict[str, object]],
+                ) -> None:
         nonlocal row
         w.text(ws, row, 0, title, "section")
         w.header(ws, row + 1, cols, widths=False)
@@ -1140,11 +1151,11 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
         Col("loc", w.tr("col.location")), Col("p", w.tr("col.period")),
         Col("price", w.tr("col.price"), "price"), Col("a", w.tr("col.available"), "t"),
         Col("min", w.tr("col.offtake_min"), "t"), Col("local", w.tr("col.local"), "bool")],
-        [{"o": o, "m": d.source_material[o], "loc": d.source_location[o], "p": p,
+        ({"o": o, "m": d.source_material[o], "loc": d.source_location[o], "p": p,
           "price": d.source_price[o, p],
           "a": d.availability[o, p] if d.availability[o, p] is not None else w.tr("unlimited"),
           "min": d.offtake_min[o, p], "local": d.source_local[o]}
-         for o, p in d.source_periods])
+         for o, p in d.source_periods))
     section(w.tr("assume.lines"), [
         Col("l", w.tr("col.line")), Col("s", w.tr("col.site")),
         Col("t", w.tr("col.technology")), Col("k", w.tr("col.capacity"), "t"),
@@ -1152,26 +1163,26 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
         Col("v", w.tr("col.cost_variable"), "price"), Col("u", w.tr("col.util_min"), "pct"),
         Col("j", w.tr("col.jobs"), "int"), Col("g", w.tr("col.group")),
         Col("st", w.tr("col.status"))],
-        [{"l": ln, "s": d.line_site[ln], "t": d.line_technology[ln], "k": d.capacity[ln],
+        ({"l": ln, "s": d.line_site[ln], "t": d.line_technology[ln], "k": d.capacity[ln],
           "f": d.cost_fixed[ln], "c": d.capex[ln], "v": d.cost_variable[ln],
           "u": d.utilisation_min[ln], "j": d.jobs[ln], "g": d.line_group.get(ln, ""),
           "st": w.tr("status.existing" if ln in d.lines_existing else "status.candidate")}
-         for ln in d.lines])
+         for ln in d.lines))
     section(w.tr("assume.markets"), [
         Col("n", w.tr("col.market")), Col("m", w.tr("col.product")),
         Col("p", w.tr("col.period")), Col("price", w.tr("col.price"), "price"),
         Col("lo", w.tr("col.minimum"), "t"), Col("hi", w.tr("col.maximum"), "t")],
-        [{"n": n, "m": m, "p": p, "price": d.price[n, m, p], "lo": d.sales_min[n, m, p],
+        ({"n": n, "m": m, "p": p, "price": d.price[n, m, p], "lo": d.sales_min[n, m, p],
           "hi": d.sales_max[n, m, p] if d.sales_max[n, m, p] is not None
-          else w.tr("unlimited")} for n, m, p in d.markets])
+          else w.tr("unlimited")} for n, m, p in d.markets))
     section(w.tr("assume.lanes"), [
         Col("a", w.tr("col.lane")), Col("o", w.tr("col.from")), Col("t", w.tr("col.to")),
         Col("mode", w.tr("col.mode")), Col("m", w.tr("col.material")),
         Col("f", w.tr("col.distance"), "price"), Col("cap", w.tr("col.lane_capacity"), "t")],
-        [{"a": a, "o": d.lane_origin[a], "t": d.lane_destination[a], "mode": d.lane_mode[a],
+        ({"a": a, "o": d.lane_origin[a], "t": d.lane_destination[a], "mode": d.lane_mode[a],
           "m": d.lane_material[a], "f": d.lane_freight.get(a, 0.0) + d.lane_surcharge.get(a, 0.0),
           "cap": d.lane_capacity[a] if d.lane_capacity[a] is not None else w.tr("unlimited")}
-         for a in d.lanes])
+         for a in d.lanes))
     policy: list[dict[str, object]] = []
     if d.budget_total is not None:
         policy.append({"k": w.tr("kind.budget_total"), "p": "", "v": d.budget_total})
