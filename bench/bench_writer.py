@@ -74,9 +74,14 @@ def _solve(lines: int, periods: int, time_limit: float, explain: float, cache: P
     settings = SolveSettings(time_limit=time_limit, mip_gap=0.01, threads=1)
     t0 = time.perf_counter()
     model = build_model(data)
-    # every hold-th line held built: the writer needs a plan with flows, not the optimum,
-    # and on a busy machine the search may not leave the empty plan within the limit
-    hold_built(model, [ln for i, ln in enumerate(data.lines) if hold and i % hold == 0])
+    # every hold-th line that needs only bought feedstock held built (lines fed by an
+    # intermediate need another line to make it): the writer needs a plan with flows, not
+    # the optimum, and on a busy machine the search may not leave the empty plan in time
+    fed_only = {r["applies_to"] for r in tables["Recipes"]} - {
+        r["applies_to"] for r in tables["Recipes"]
+        if r["role"] == "input" and data.material_kind.get(r["material"]) != "feedstock"}
+    held = [r["line"] for r in tables["Lines"] if r["technology"] in fed_only]
+    hold_built(model, held[::hold] if hold else [])
     solve = solve_model(model, settings)
     assert solve.status.has_plan, solve.describe()
     lp = marginal_values(model, settings)

@@ -154,12 +154,14 @@ def _prefetch_report_imports() -> None:
         return
 
     def load() -> None:
-        for name in REPORT_MODULES:
-            try:
+        try:
+            for name in REPORT_MODULES:
                 importlib.import_module(name)
-            except Exception as exc:  # the write phase imports it again, and says why
-                log.debug("prefetching %s failed: %s", name, exc)
-                return
+            from optimizer.versions import package_versions
+
+            package_versions()  # for Run info: cached after the first lookup
+        except Exception as exc:  # the write phase does it again, and says why
+            log.debug("prefetching the writer's imports failed: %s", exc)
 
     threading.Thread(target=load, name="chainopt-prefetch", daemon=True).start()
 
