@@ -523,7 +523,7 @@ def _draw_layer(ax: Axes, d: ChainData, roles: dict[str, set[str]],
 
 # Spare canvas around the figure's usual area (inches, each side): labels and titles may
 # reach past the axes, and the picture is cropped to what was drawn (_png).
-MARGIN_IN = (3.0, 1.5)
+MARGIN_IN = (0.5, 0.5)
 PAD_IN = 0.1  # white border kept around the drawing, as savefig's tight bounding box pads
 
 
