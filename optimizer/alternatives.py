@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ import pyomo.core as pyo
 from models.chain import constraints as c
 from models.chain.data import ChainData
 from models.chain.formulation import build_model
-from optimizer.solve import SolveSettings, SolveStatus, solve_model
+from optimizer.solve import SolveResult, SolveSettings, SolveStatus, solve_in_process, solve_model
 
 MEASURES = ("net_value", "jobs", "recovered", "local_share")
 
@@ -117,13 +118,24 @@ def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
     best = _plan(m, d)
     floor = best.net_value - within * abs(best.net_value)
     m.alt_floor = pyo.Constraint(expr=m.net_value.expr >= floor - 1e-6 * (1 + abs(floor)))
+    found, note = _next_plans(m, d, best_set, n, clock)
+    return best, found, note
+
+
+def _next_plans(m: pyo.ConcreteModel, d: ChainData, best_set: set[str], n: int,
+                clock: _Clock, solve: Callable[[pyo.ConcreteModel, SolveSettings],
+                                                SolveResult] = solve_model,
+                ) -> tuple[list[Plan], str]:
+    """Up to n build sets after ``best_set``, best first, by no-good cuts on ``m``;
+    ``solve``: solve_model (a solver process under the watchdog) for the commands,
+    solve_in_process for a normal run's short look (no process start-up per plan)."""
     m.no_good = pyo.ConstraintList()
     found: list[Plan] = []
     current = best_set
     candidates = [line for line in d.lines if line not in d.lines_existing
                   and m.ix.build_periods.get(line)]
     note = ""
-    while len(found) < n:
+    while candidates and len(found) < n:  # without candidates there is one build set
         y = {line: sum(m.build[line, p] for p in m.ix.build_periods[line])
              for line in candidates}
         m.no_good.add(sum(1 - y[ln] for ln in candidates if ln in current)
@@ -132,7 +144,7 @@ def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
         if step is None:
             note = OUT_OF_TIME
             break
-        solved = solve_model(m, step)
+        solved = solve(m, step)
         if solved.status is SolveStatus.INFEASIBLE:
             break
         if not solved.status.has_plan:
@@ -143,7 +155,42 @@ def alternatives(d: ChainData, n: int = 5, within: float = 0.02,
         plan = _plan(m, d, best_set)
         found.append(plan)
         current = set(plan.built)
-    return best, found, note
+    return found, note
+
+
+@dataclass
+class RunAlternatives:
+    """The closest alternatives of a normal run (optimizer/pipeline.py), for the
+    Alternatives sheet. ``note``: "" (complete), "time" (the budget ran out after
+    ``plans``), "skipped" (no time was left to look) or "none" (no other build set has a
+    plan)."""
+
+    best: Plan | None
+    plans: list[Plan]
+    note: str
+    seconds: float = 0.0
+
+
+RUN_COUNT = 3  # alternatives a normal run looks for
+RUN_SECONDS = 30.0  # at most this long, and never past the run's time limit
+RUN_MIN_SECONDS = 3.0  # with less left, the run does not start looking
+
+
+def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
+                         n: int = RUN_COUNT) -> RunAlternatives:
+    """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), on a
+    fresh copy of the model (the run's own model and its solver session are left as
+    they are). Cheap: no re-solve of the best plan, at most ``seconds``."""
+    start = time.perf_counter()
+    if seconds < RUN_MIN_SECONDS:
+        return RunAlternatives(None, [], "skipped")
+    best = _plan(model, d)
+    best_set = set(best.built)
+    clock = _Clock(d, seconds)
+    m = build_model(d)
+    found, why = _next_plans(m, d, best_set, n, clock, solve_in_process)
+    note = "time" if why else ("none" if not found else "")
+    return RunAlternatives(best, found, note, time.perf_counter() - start)
 
 
 @dataclass

@@ -19,20 +19,33 @@ Each non-zero slack becomes one ``Relaxation``: the sheet, the Excel row and the
 name of the cell, the value found and the value suggested (rounded in the safe direction:
 floors down, ceilings up), and a sentence. Applying every suggested value gives a
 workbook that solves (tests/test_diagnose.py does exactly that).
+
+Two more answers come with it, each in the terminal report, the Diagnosis sheet and the
+JSON: a line the workbook keeps out (``status`` excluded, a later ``period_earliest``)
+whose allowance alone makes a plan possible with every limit as typed ("... or allow line
+C02", optimizer/diagnose_lines.py, JSON ``alternatives``), and the limits that conflict
+even when lines may be built in part, from HiGHS's IIS of the linear relaxation
+(optimizer/diagnose_iis.py, JSON ``conflict``).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyomo.core as pyo
 
 from models.chain.data import ChainData
 from models.chain.formulation import build_model
 from optimizer.solve import SolveSettings, SolveStatus, solve_model
+
+if TYPE_CHECKING:
+    from models.validation.raw import RawWorkbook
+    from optimizer.diagnose_iis import ConflictCell
+    from optimizer.diagnose_lines import LineAllowance
 
 # weight per unit of the cell the user types (see the module docstring)
 WEIGHTS = {"t": 1.0, "count": 1.0, "money": 1e-3, "fraction": 100.0, "resource": 1.0}
@@ -60,23 +73,55 @@ class Diagnosis:
     status: str  # "infeasible", "feasible" (nothing to relax) or "unknown"
     relaxations: list[Relaxation] = field(default_factory=list)
     note: str = ""
+    # options of kept-out lines whose allowance alone makes a plan possible (each a list
+    # of Lines cells to change together), and the IIS's cells (None: no IIS)
+    line_options: list[list[LineAllowance]] = field(default_factory=list)
+    conflict: list[ConflictCell] | None = None
 
     def as_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"status": self.status,
-                               "relaxations": [r.as_json() for r in self.relaxations]}
+                               "relaxations": [r.as_json() for r in self.relaxations],
+                               "alternatives": [a.as_json() for option in self.line_options
+                                                for a in option]}
+        if self.conflict is not None:
+            out["conflict"] = [c.as_json() for c in self.conflict]
         if self.note:
             out["note"] = self.note
         return out
 
+    def option_texts(self) -> list[str]:
+        from optimizer.diagnose_lines import describe
+
+        return [describe(option) for option in self.line_options]
+
+    def conflict_text(self) -> str:
+        if not self.conflict:
+            return ""
+        what = "these limits cannot hold together" if len(self.conflict) > 1 else \
+            "this limit cannot hold"
+        return (f"Even with lines built in part, {what} with the recipes and lines as they "
+                "are (HiGHS's IIS of the linear relaxation): "
+                + "; ".join(c.text() for c in self.conflict) + ".")
+
     def report(self) -> str:
         if self.status == "feasible":
             return "A plan exists: every limit can be met; nothing to relax."
+        options = self.option_texts()
+        tail = [f"- {self.conflict_text()}"] if self.conflict else []
         if not self.relaxations:
-            return ("No plan exists, and relaxing the limits a user sets does not help: "
-                    + (self.note or "check recipes, lanes and the validation warnings."))
+            if options:
+                return "\n".join(["No plan meets every limit. Each of these makes one possible "
+                                  "with every limit as typed:",
+                                  *(f"- {o}." for o in options), *tail])
+            return "\n".join(["No plan exists, and relaxing the limits a user sets does not "
+                              "help: " + (self.note or "check recipes, lanes and the "
+                                          "validation warnings."), *tail])
         head = ("No plan meets every limit. The smallest change that makes one possible "
                 f"({len(self.relaxations)} cell{'s' if len(self.relaxations) > 1 else ''}):")
-        return "\n".join([head, *(f"- {r.message}" for r in self.relaxations)])
+        lines = [head, *(f"- {r.message}" for r in self.relaxations)]
+        if options and len(self.relaxations) > 1:
+            lines.append("- Or, instead of these changes: " + "; or ".join(options) + ".")
+        return "\n".join([*lines, *tail])
 
 
 # ---- which rows of which sheet a limit comes from ------------------------------------------
@@ -323,10 +368,34 @@ def _sentence(spec: _Slack, found: float, new: float, periods: list[str], many: 
 # ---- entry point ------------------------------------------------------------------------------
 
 
-def diagnose(d: ChainData, settings: SolveSettings | None = None) -> Diagnosis:
-    """The least weighted change to the user's limits that lets a plan exist."""
+def diagnose(d: ChainData, settings: SolveSettings | None = None,
+             raw: RawWorkbook | None = None) -> Diagnosis:
+    """The least weighted change to the user's limits that lets a plan exist; with the
+    raw tables, also the kept-out lines whose allowance alone would do (each confirmed by
+    a re-solve), and the conflicting limits from the IIS of the linear relaxation. The
+    elastic solve gets ``settings.time_limit``; the IIS and the line search share what
+    is left of twice that."""
     settings = settings or SolveSettings(time_limit=min(d.time_limit, 120.0),
                                          mip_gap=1e-6)
+    deadline = time.perf_counter() + 2 * settings.time_limit
+    result = _diagnose_limits(d, settings)
+    if result.status != "infeasible":
+        return result
+    from optimizer.diagnose_iis import conflict
+    from optimizer.diagnose_lines import describe, line_options
+
+    result.conflict = conflict(d, min(20.0, max(deadline - time.perf_counter(), 1.0)))
+    options, why = line_options(raw, d, deadline - time.perf_counter())
+    result.line_options = options
+    if why:
+        result.note = f"{result.note}; {why}" if result.note else why
+    if options and len(result.relaxations) == 1:  # "lower it by 360 t, or allow line C02"
+        r = result.relaxations[0]
+        r.message = r.message[:-1] + ", or " + "; or ".join(describe(o) for o in options) + "."
+    return result
+
+
+def _diagnose_limits(d: ChainData, settings: SolveSettings) -> Diagnosis:
     m, slacks = _elastic(d)
     fixed = list(m.constant_violations)
     m.constant_violations = []  # limits no decision enters: named in the note, not relaxed
@@ -374,10 +443,34 @@ def write_diagnosis(target: Any, result: Diagnosis, case: str) -> Any:
         for i, r in enumerate(result.relaxations, start=3):
             for j, v in enumerate((r.sheet, r.row, r.column, r.found, r.suggested, r.message)):
                 sheet.write(i, j, v)
+        row = len(result.relaxations) + 4
+        row = _write_options(sheet, bold, row, result)
+        if result.conflict:
+            sheet.write(row, 0, result.conflict_text())
+            row += 2
         if result.note:
-            sheet.write(len(result.relaxations) + 4, 0, result.note)
+            sheet.write(row, 0, result.note)
         sheet.set_column(0, 2, 14)
         sheet.set_column(5, 5, 110)
         book.close()
 
     return atomic_write(target, write)
+
+
+def _write_options(sheet: Any, bold: Any, row: int, result: Diagnosis) -> int:
+    """The kept-out lines whose allowance alone makes a plan possible: one row per cell,
+    with the option it belongs to (cells of one option are changed together)."""
+    if not result.line_options:
+        return row
+    sheet.write(row, 0, "Or allow a line the workbook keeps out (each option alone makes a "
+                "plan possible with every limit as typed):", bold)
+    for j, h in enumerate(("sheet", "row", "column", "found", "suggested", "option")):
+        sheet.write(row + 1, j, h, bold)
+    row += 2
+    for option, text in zip(result.line_options, result.option_texts(), strict=True):
+        for a in option:
+            for j, v in enumerate((a.sheet, a.row, a.column, a.found, a.suggested,
+                                   f"{a.option}: {text}")):
+                sheet.write(row, j, v)
+            row += 1
+    return row + 1

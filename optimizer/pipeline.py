@@ -57,6 +57,7 @@ class RunOutcome:
     raw: RawWorkbook | None = None  # the tables as read, for change reports
     changes: Any = None  # a nightly ChangeReport (rows, summary), when there is one
     deadline: float | None = None  # time.monotonic() by which the whole run should end
+    alternatives: Any = None  # optimizer.alternatives.RunAlternatives, when asked for
 
     def seconds_left(self) -> float | None:
         """What is left of the run's time limit (None: no limit); never negative."""
@@ -72,10 +73,12 @@ class RunOutcome:
 
     @property
     def exit_code(self) -> ExitCode:
-        from optimizer.solve import SolveStatus
-
         if self.data is None:
             return ExitCode.INVALID_INPUT if self.readable else ExitCode.INPUT_UNREADABLE
+        # Only a solved outcome needs the solver's statuses: `validate` on a bad workbook
+        # must not pay the solve path's imports (several seconds).
+        from optimizer.solve import SolveStatus
+
         status = self.status
         if status is SolveStatus.INFEASIBLE:
             return ExitCode.INFEASIBLE
@@ -182,8 +185,13 @@ def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcom
 
 def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
                    progress: Progress | None = None, prepare: Prepare | None = None,
-                   solve_progress: SolveProgressCallback | None = None) -> RunOutcome:
+                   solve_progress: SolveProgressCallback | None = None,
+                   alternatives: int = 0) -> RunOutcome:
     """Read, validate, build, solve, extract and check. Writes nothing.
+
+    With ``alternatives`` > 0 it also looks for that many closest other build sets (no-good
+    cuts, optimizer/alternatives.py ``closest_alternatives``) within what is left of the
+    time limit (at most ``RUN_SECONDS``), for the Alternatives sheet.
 
     ``prepare(model, data)`` runs between build and solve (the nightly run uses it to hold
     approved lines built and to set last night's plan as the warm start);
@@ -236,6 +244,12 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             log.warning("explanations cut short by the time limit (%.1f s were left for "
                         "them); the results workbook says which lines were not analysed",
                         budget)
+    if alternatives > 0:
+        with _phase(outcome, "alternatives", progress):
+            from optimizer.alternatives import RUN_SECONDS, closest_alternatives
+
+            outcome.alternatives = closest_alternatives(
+                model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives)
     for finding in outcome.check_findings:
         log.error("check failed: %s", finding.format())
     return outcome

@@ -666,6 +666,33 @@ def refresh_session(model: pyo.ConcreteModel) -> None:
     _session(model, fresh=True)
 
 
+def relaxation_iis(model: pyo.ConcreteModel, time_limit: float) -> tuple[
+        list[tuple[Any, str]], list[tuple[Any, str]]] | None:
+    """HiGHS's irreducible infeasible subset (``Highs.getIis``) of the model's linear
+    relaxation: the constraints and variable bounds that together cannot hold, each with
+    the side in conflict ("lower", "upper" or "both"). None when the relaxation has a
+    solution (then no IIS exists: only the integer build decisions make the model
+    infeasible) or when HiGHS finds none in ``time_limit``."""
+    session = _Session(model)
+    h = make_highs(session.arrays, relax_integers=True)
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", max(float(time_limit), 0.1))
+    # from the LP, then made irreducible (HiGHS's IisStrategy 2 | 4)
+    h.setOptionValue("iis_strategy", 6)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kInfeasible:
+        return None
+    status, iis = h.getIis()
+    if status != highspy.HighsStatus.kOk or not iis.valid_:
+        return None
+    side = {2: "lower", 3: "upper", 4: "both"}
+    rows = [(session.rows[i][0], side.get(int(b), "both"))
+            for i, b in zip(iis.row_index_, iis.row_bound_, strict=True)]
+    cols = [(session.columns[j], side.get(int(b), "both"))
+            for j, b in zip(iis.col_index_, iis.col_bound_, strict=True)]
+    return rows, cols
+
+
 @dataclass(frozen=True)
 class Shift:
     """One bound of a row (a Pyomo constraint) or column (a variable) moved by
@@ -792,6 +819,19 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
             h.changeColsBounds(len(ints), ints, arr.col_lower[ints], arr.col_upper[ints])
 
 
+def _fit_thread_scheduler() -> None:
+    """Let this process's next HiGHS run use the thread count its options ask for.
+
+    HiGHS keeps one thread scheduler per process, sized by the first run in it. A run that
+    then asks for another count (a scenario worker's ``threads=1`` after an explanation
+    re-solve in the same process ran with HiGHS's default) is refused with "the scheduler
+    has already been initialized" and ends with status "Not Set". Resetting the scheduler
+    (blocking: waits for idle workers) lets the next run size it again; in-process solves
+    here never run two HiGHS instances at once, so no other run is disturbed.
+    """
+    highspy.Highs.resetGlobalScheduler(True)
+
+
 def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResult:
     """Solve in this process, with HiGHS's own (soft) time limit: no solver process.
 
@@ -811,6 +851,8 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
     handoff = time.perf_counter() - start
     for key, value in _options(settings).items():
         h.setOptionValue(key, value)
+    if settings.threads:
+        _fit_thread_scheduler()
     run_start = time.perf_counter()
     h.run()
     solver_seconds = time.perf_counter() - run_start

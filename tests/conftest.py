@@ -13,14 +13,6 @@ from models.validation.issues import IssueList
 from optimizer.excel.read import read_workbook
 from optimizer.pipeline import RunOutcome, solve_workbook
 
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``run_last`` go after all others. An in-process nightly run with a
-    patched writer leaves state behind that makes later in-process scenario solves report
-    a solver error (found when the suites were merged; the cause is not yet known, see the
-    closing note): until it is fixed, such tests must not run before them."""
-    items.sort(key=lambda item: item.get_closest_marker("run_last") is not None)
-
 ROOT = Path(__file__).resolve().parent.parent
 ABSHERON = ROOT / "input_templates" / "absheron.xlsx"
 METALS = ROOT / "input_templates" / "metals.xlsx"

@@ -59,6 +59,29 @@ def test_run_writes_the_diagnosis_on_exit_30(tmp_path: Path) -> None:
                for c in row)
 
 
+def test_diagnose_names_an_excluded_line_that_would_do(tmp_path: Path) -> None:
+    """As above, with L2 (capacity 100) excluded: lowering the minimum to 100 or allowing
+    L2 (Lines row 3, status -> candidate) each make a plan possible; run writes both to
+    the terminal, the Diagnosis sheet and the JSON."""
+    t = add_line(update_rows(base_case(), "Markets", {"market": "M"}, sales_min=150), "L2",
+                 status="excluded")
+    path = write_tables(t, tmp_path / "excluded.xlsx")
+    out = chainopt("diagnose", str(path), "--format", "json", cwd=tmp_path)
+    assert out.returncode == ExitCode.INFEASIBLE, out.stderr
+    report = json.loads(out.stdout)
+    assert report["alternatives"] == [{"sheet": "Lines", "row": 3, "column": "status",
+                                       "found": "excluded", "suggested": "candidate",
+                                       "line": "L2", "option": 1}]
+    assert report["conflict"][0]["row"] == 2
+    run = chainopt("run", str(path), "-o", str(tmp_path / "out"), "--quiet", cwd=tmp_path)
+    assert run.returncode == ExitCode.INFEASIBLE
+    assert "lower it by 50 t to 100, or allow line L2 (Lines row 3" in run.stderr
+    (book,) = (tmp_path / "out").glob("*-diagnosis.xlsx")
+    cells = [str(c) for row in openpyxl.load_workbook(book, read_only=True)["Diagnosis"]
+             .iter_rows(values_only=True) for c in row if c is not None]
+    assert "candidate" in cells and any("allow line L2" in c for c in cells)
+
+
 @pytest.mark.slow
 def test_alternatives_and_tradeoff_commands(tmp_path: Path) -> None:
     """L1 (fixed 1000) and L2 (fixed 1200), market for 100 t: the best plan builds L1

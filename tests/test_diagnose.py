@@ -107,6 +107,15 @@ def test_planted_cause_is_diagnosed(name: str, tmp_path: Path) -> None:
                    for r in result.relaxations), result.report()
     for r in result.relaxations:  # the JSON a script reads: real rows and header names
         assert t[r.sheet][r.row - 2][r.column] == pytest.approx(r.found)
+    for c in result.conflict or []:  # the IIS's cells are real cells with their values
+        assert t[c.sheet][c.row - 2][c.column] == pytest.approx(c.found)
+    if name == "pe100_minimums_together":
+        # the IIS narrows six minimums to the ones that cannot hold together
+        # (M_BAKU 4,000 t and M_REG 3,000 t > 5,880 t from the biggest PE100 line)
+        assert result.conflict is not None and len(result.conflict) >= 2, result.report()
+        assert all(c.sheet == "Markets" and c.column == "sales_min"
+                   and t["Markets"][c.row - 2]["material"] == "P_PIPE_PE100"
+                   for c in result.conflict), result.report()
     fixed = copy.deepcopy(t)
     apply(fixed, result.relaxations)
     assert _solves(fixed, tmp_path / "fixed.xlsx"), result.report()

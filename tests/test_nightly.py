@@ -267,7 +267,6 @@ def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
-@pytest.mark.run_last
 def test_internal_error_exits_1_with_a_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     """A bug while writing results: the run still leaves its record and exits 1."""

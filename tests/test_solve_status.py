@@ -65,3 +65,33 @@ def test_infeasible_minimum_demand_exits_30(tmp_path: Path) -> None:
     write_input_workbook(path, tables)
     out = _run("run", str(path), cwd=tmp_path)
     assert out.returncode == ExitCode.INFEASIBLE, out.stdout + out.stderr
+
+
+def test_an_in_process_solve_with_one_thread_follows_a_run_with_two() -> None:
+    """HiGHS sizes one thread scheduler per process at its first run. A scenario worker's
+    in-process solve (threads = 1) that follows a two-thread run in the same process (an
+    explanation re-solve in a nightly or API session) was refused by HiGHS ("scheduler
+    already initialized"), status "Not Set", reported as a solver error. Run in a fresh
+    process so the first run really sizes the scheduler at two threads."""
+    script = """
+import highspy
+from optimizer.solve import SolveSettings, solve_in_process
+from tests.tiny_cases import base_case
+import pandas as pd
+from optimizer.api import from_frames
+first = highspy.Highs()
+first.setOptionValue("output_flag", False)
+first.setOptionValue("threads", 2)
+first.addVar(0.0, 1.0)
+first.run()
+assert first.getModelStatus() == highspy.HighsModelStatus.kOptimal
+from models.chain.formulation import build_model
+case = from_frames({k: pd.DataFrame(v) for k, v in base_case().items()})
+solved = solve_in_process(build_model(case.data), SolveSettings(threads=1))
+print(solved.status.value)
+"""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True,
+                         text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip().splitlines()[-1] == "optimal", out.stdout + out.stderr

@@ -104,11 +104,11 @@ def _small(col: Column) -> bool:
         col.maximum is not None and col.maximum <= 1000)
 
 
+_DROP_INVISIBLE = str.maketrans("", "", _INVISIBLE)
+
+
 def _clean_text(value: CellValue) -> str:
-    text = str(value)
-    for ch in _INVISIBLE:
-        text = text.replace(ch, "")
-    return text.strip()
+    return str(value).translate(_DROP_INVISIBLE).strip()
 
 
 def _id_text(value: CellValue) -> str:

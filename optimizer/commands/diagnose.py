@@ -18,16 +18,20 @@ def diagnose(
     workbook: Annotated[Path, typer.Argument(help="Input workbook (.xlsx) to diagnose.")],
     fmt: Annotated[ReportFormat, typer.Option(
         "--format", help="text (sentences) or json ({status, relaxations: [{sheet, row, "
-        "column, found, suggested, message}]}, for scripts).", case_sensitive=False)]
+        "column, found, suggested, message}], alternatives: [{sheet, row, column, found, "
+        "suggested, line, option}], conflict: [...]}, for scripts).", case_sensitive=False)]
     = ReportFormat.TEXT,
     time_limit: Annotated[float | None, typer.Option(
-        "--time-limit", min=1, help="Seconds for the diagnosis solve [default: Settings, "
-        "at most 120].")] = None,
+        "--time-limit", min=1, help="Seconds for the elastic diagnosis solve [default: "
+        "Settings, at most 120]; the search for kept-out lines and the IIS get at most as "
+        "long again.")] = None,
 ) -> None:
     """Find the smallest change to the limits you set (minimum sales and offtake, policy
     floors, budgets, lane and resource capacities, existing lines' minimum use) that lets
     a plan exist, and name each cell: sheet, Excel row, column, value found, value
-    suggested. Exit 0 when a plan exists already, 30 when changes are suggested, 20/21
+    suggested. Also names a line the workbook keeps out (excluded, or a later earliest
+    period) whose allowance alone would do, and the limits in HiGHS's IIS of the linear
+    relaxation. Exit 0 when a plan exists already, 30 when changes are suggested, 20/21
     when the workbook has errors or cannot be read. The workbook is never changed.
     """
     from optimizer.diagnose import diagnose as run_diagnosis
@@ -42,7 +46,7 @@ def diagnose(
     data = outcome.data
     settings = SolveSettings(time_limit=time_limit or min(data.time_limit, 120.0),
                              mip_gap=1e-6, grace=0.5)
-    result = run_diagnosis(data, settings)
+    result = run_diagnosis(data, settings, outcome.raw)
     if fmt is ReportFormat.JSON:
         typer.echo(json.dumps(result.as_json(), indent=2))
     else:

@@ -15,6 +15,8 @@ from optimizer.fileio import describe_os_error
 from optimizer.paths import bundled_case, default_results_dir
 from optimizer.progress import RunProgress, interactive
 
+RUN_ALTERNATIVES = 3  # closest other build sets listed on the Alternatives sheet
+
 if TYPE_CHECKING:
     from optimizer.pipeline import RunOutcome
 
@@ -66,7 +68,8 @@ def run(
                 path, {"time_limit": time_limit, "mip_gap": gap, "threads": threads},
                 progress=display.phase if live else
                 None if quiet else lambda phase: log.info("%s ...", phase),
-                solve_progress=display.solver if live else None)
+                solve_progress=display.solver if live else None,
+                alternatives=RUN_ALTERNATIVES)
             written = _write(outcome, path, output, started, lang, pdf, display)
             page = _write_html(written, lang) if html else None
     except Stopped as stop:  # SIGTERM / Ctrl+C: solver stopped, temporary files removed
@@ -117,7 +120,8 @@ def _diagnose(outcome: RunOutcome, stem: Path, display: RunProgress) -> str:
     display.phase("diagnose")
     # the diagnosis solve gets the run's time limit (at most 120 s) and no long grace
     limit = min(outcome.settings.time_limit if outcome.settings else 120.0, 120.0)
-    result = diagnose(outcome.data, SolveSettings(time_limit=limit, mip_gap=1e-6, grace=0.5))
+    result = diagnose(outcome.data, SolveSettings(time_limit=limit, mip_gap=1e-6, grace=0.5),
+                      outcome.raw)
     typer.echo(result.report(), err=True)
     try:
         book = write_diagnosis(stem.with_suffix(".xlsx"), result, outcome.data.case_name)

@@ -32,7 +32,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
 from models.validation.issues import more_text
-from optimizer.excel import economics_sheet
+from optimizer.excel import alternatives_sheet, economics_sheet
 from optimizer.excel.cells import chart_text, clean_text, shorten
 from optimizer.fileio import atomic_write
 from optimizer.report import figures, story
@@ -419,6 +419,7 @@ def _write(path: Path, outcome: Any, started: dt.datetime, report: Report,
     economics_sheet.write_economics(w, outcome)
     _value_chain(w, outcome, report)
     _marginal(w, outcome)
+    alternatives_sheet.write_alternatives(w, outcome)  # only when the run looked for them
     _assumptions(w, outcome)
     _run_info(w, outcome, started)
     _issues(w, outcome, report)

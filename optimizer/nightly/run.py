@@ -36,6 +36,7 @@ from filelock import FileLock, Timeout
 
 from models.chain.data import ChainData
 from models.chain.formulation import hold_built
+from optimizer.alternatives import RUN_COUNT
 from optimizer.errors import EXIT_CODE_HELP, ExitCode
 from optimizer.excel.write import write_results
 from optimizer.fileio import describe_os_error, sweep_temp_files
@@ -281,7 +282,8 @@ def _one_workbook(config: NightlyConfig, path: Path, run_id: str, run_dir: Path,
                "threads": config.threads,
                "warm_start": bool(config.warm_start and previous_plan)},
         progress=lambda phase: log.info("%s: %s", path.name, phase),
-        prepare=_prepare(config, previous_plan, entry))
+        prepare=_prepare(config, previous_plan, entry),
+        alternatives=RUN_COUNT)  # the same results workbook as `chainopt run`
     entry.update(_describe(outcome))
     for issue in outcome.issues:
         log.log(logging.ERROR if issue.severity.value == "error" else logging.INFO,

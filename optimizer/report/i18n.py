@@ -10,6 +10,7 @@ explanations all come from here, so a language is complete or a test fails
 
 from __future__ import annotations
 
+from optimizer.report.i18n_alternatives import ALTERNATIVES_T
 from optimizer.report.i18n_econ import ECON_T
 
 LANGS = ("en", "az", "ru")
@@ -480,9 +481,9 @@ T: dict[str, tuple[str, str, str]] = {
     "entry.blocked": (
         "Not built: there is no room ({why}), and giving up one built line does not make "
         "room.",
-        "Tikilmir: {why} yer qoymur və tikilmiş bir xəttdən imtina yer açmır.",
-        "Не строится: {why} не оставляет места, и отказ от одной построенной линии места "
-        "не освобождает.",
+        "Tikilmir: yer yoxdur ({why}) və tikilmiş bir xəttdən imtina yer açmır.",
+        "Не строится: места нет ({why}), и отказ от одной построенной линии места не "
+        "освобождает.",
     ),
     "entry.infeasible": (
         "Not built: at this plan it could not run at its minimum utilisation with the "
@@ -1181,6 +1182,7 @@ T: dict[str, tuple[str, str, str]] = {
     "pdf.written": ("PDF: {path}", "PDF: {path}", "PDF: {path}"),
 }
 T.update(ECON_T)  # the optional economics' words live beside their sheet
+T.update(ALTERNATIVES_T)  # so do the Alternatives sheet's
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:

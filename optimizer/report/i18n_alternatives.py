@@ -1,0 +1,62 @@
+"""Words of the Alternatives sheet (the closest other build sets of a normal run), in
+English, Azerbaijani and Russian. Merged into optimizer.report.i18n.T, so
+tests/test_report_i18n.py checks them with every other key.
+"""
+
+from __future__ import annotations
+
+ALTERNATIVES_T: dict[str, tuple[str, str, str]] = {
+    "sheet.alternatives": ("Alternatives", "Alternativlər", "Альтернативы"),
+    "alt.intro": (
+        "The closest other plans: each is the best plan that builds a different set of "
+        "lines from every plan above it (found by re-solving with the earlier sets cut "
+        "off), so the list is in order of net value. Rank 1 is the plan of this workbook. "
+        "Net value is the objective (discounted over all periods); jobs and recovered "
+        "waste are for the last period. chainopt alternatives WORKBOOK -n 5 --within 2% "
+        "lists more.",
+        "Ən yaxın digər planlar: hər biri yuxarıdakı bütün planlardan fərqli xətlər "
+        "toplusu tikən ən yaxşı plandır (əvvəlki toplular kəsilərək yenidən həll "
+        "olunub), ona görə siyahı xalis gəlirə görə sıralanıb. 1-ci yer bu faylın "
+        "planıdır. Xalis gəlir məqsəd funksiyasıdır (bütün dövrlər üzrə diskontlaşdırılmış); "
+        "iş yerləri və emal olunan tullantılar son dövr üçündür. Daha çoxu üçün: chainopt "
+        "alternatives WORKBOOK -n 5 --within 2%.",
+        "Ближайшие другие планы: каждый — лучший план, строящий набор линий, отличный от "
+        "всех планов выше (найден повторным решением с отсечением прежних наборов), "
+        "поэтому список упорядочен по чистому доходу. Место 1 — план этой книги. Чистый "
+        "доход — целевая функция (дисконтированная за все периоды); рабочие места и "
+        "переработанные отходы — за последний период. Больше: chainopt alternatives "
+        "WORKBOOK -n 5 --within 2%.",
+    ),
+    "alt.col.rank": ("Rank", "Yer", "Место"),
+    "alt.col.net_value": ("Net value", "Xalis gəlir", "Чистый доход"),
+    "alt.col.difference": ("Difference from the best", "Ən yaxşıdan fərq",
+                           "Отличие от лучшего"),
+    "alt.col.jobs": ("Jobs", "İş yerləri", "Рабочие места"),
+    "alt.col.recovered": ("Recovered waste", "Emal olunan tullantılar",
+                          "Переработанные отходы"),
+    "alt.col.added": ("Lines added", "Əlavə olunan xətlər", "Добавленные линии"),
+    "alt.col.dropped": ("Lines dropped", "Çıxarılan xətlər", "Исключённые линии"),
+    "alt.best": ("(this plan)", "(bu plan)", "(этот план)"),
+    "alt.none": ("—", "—", "—"),
+    "alt.note.none": (
+        "No other set of lines gives a plan that meets every limit.",
+        "Başqa heç bir xətlər toplusu bütün məhdudiyyətlərə cavab verən plan vermir.",
+        "Никакой другой набор линий не даёт плана, выполняющего все ограничения.",
+    ),
+    "alt.note.time": (
+        "The time for alternatives ran out after {n} plan(s): the list may be incomplete "
+        "(chainopt alternatives with a longer --time-limit finds more).",
+        "Alternativlər üçün vaxt {n} plandan sonra bitdi: siyahı natamam ola bilər (daha "
+        "uzun --time-limit ilə chainopt alternatives daha çoxunu tapır).",
+        "Время на альтернативы истекло после {n} план(ов): список может быть неполным "
+        "(chainopt alternatives с большим --time-limit найдёт больше).",
+    ),
+    "alt.note.skipped": (
+        "Not looked for: the run's time limit was used up by the solve and the "
+        "explanations (chainopt alternatives lists them on its own).",
+        "Axtarılmayıb: hesablamanın vaxt limiti həll və izahlara sərf olundu (chainopt "
+        "alternatives onları ayrıca göstərir).",
+        "Не искались: лимит времени расчёта израсходован на решение и пояснения (chainopt "
+        "alternatives покажет их отдельно).",
+    ),
+}

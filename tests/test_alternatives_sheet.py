@@ -1,0 +1,89 @@
+"""The Alternatives sheet of a normal run, against brute force on the four-line case of
+tests/test_alternatives.py.
+
+Four lines at S (capacities 100 t, fixed costs L1 1000, L2 1200, L3 1500, L4 3200, jobs
+10, 10, 10, 40), margin 35/t, market for at most 250 t. A build set S is worth
+35 * min(100 |S|, 250) - its fixed costs. The best is {L1, L2, L3} = 5050; the next three
+build sets, from the enumeration of all 16: {L1, L2} = 7000 - 2200 = 4800, {L1, L3} =
+4500, {L2, L3} = 4300 (no ties), each with 20 jobs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from optimizer.alternatives import closest_alternatives
+from optimizer.excel.alternatives_sheet import note, records
+from optimizer.excel.write import write_results
+from optimizer.pipeline import solve_workbook
+from optimizer.report.i18n import tr
+from tests.tiny_cases import add_line, base_case, update_rows
+from tests.workbook_edits import write_tables
+
+pytestmark = [pytest.mark.solver, pytest.mark.slow]
+
+FIXED = {"L1": 1000.0, "L2": 1200.0, "L3": 1500.0, "L4": 3200.0}
+JOBS = {"L1": 10.0, "L2": 10.0, "L3": 10.0, "L4": 40.0}
+BEST = {"L1", "L2", "L3"}
+
+
+def _four(tmp_path: Path) -> Path:
+    t = base_case()
+    update_rows(t, "Lines", {"line": "L1"}, jobs=10)
+    for line in ("L2", "L3", "L4"):
+        add_line(t, line, cost_fixed=FIXED[line], jobs=JOBS[line])
+    update_rows(t, "Markets", {"market": "M"}, sales_max=250)
+    return write_tables(t, tmp_path / "four.xlsx")
+
+
+def _brute() -> list[tuple[float, frozenset[str]]]:
+    out = [(35 * min(100 * len(s), 250) - sum(FIXED[x] for x in s), frozenset(s))
+           for k in range(5) for s in itertools.combinations(FIXED, k)]
+    return sorted(out, key=lambda v: -v[0])
+
+
+@pytest.mark.parametrize("lang", ["en", "az", "ru"])
+def test_run_lists_the_next_build_sets(tmp_path: Path, lang: str) -> None:
+    brute = _brute()
+    assert brute[0] == (5050.0, frozenset(BEST))
+    expected = brute[1:4]
+    outcome = solve_workbook(_four(tmp_path), {"time_limit": 60}, alternatives=3)
+    found = outcome.alternatives
+    assert found is not None and found.note == ""
+    assert [p.net_value for p in found.plans] == pytest.approx([v for v, _ in expected])
+    assert [frozenset(p.built) for p in found.plans] == [s for _, s in expected]
+    written = write_results(tmp_path / "out" / "four.xlsx", outcome,
+                            dt.datetime.now().astimezone(), lang=lang)
+    sheet = openpyxl.load_workbook(written)[tr("sheet.alternatives", lang)]
+    rows = [r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] is not None]
+    assert [r[0] for r in rows] == [1, 2, 3, 4]
+    assert [r[1] for r in rows] == pytest.approx([5050, 4800, 4500, 4300])
+    assert [r[2] for r in rows] == pytest.approx([0, -250, -550, -750])
+    assert [r[3] for r in rows] == pytest.approx([30, 20, 20, 20])
+    assert rows[0][5] == tr("alt.best", lang)
+    for (_value, built), row in zip(expected, rows[1:], strict=True):
+        assert set(filter(None, str(row[5]).replace(tr("alt.none", lang), "").split(", "))) \
+            == set(built - BEST)
+        assert set(str(row[6]).split(", ")) == BEST - built
+    assert sheet.cell(1, 1).value == tr("alt.intro", lang)
+
+
+def test_no_time_left_gives_a_note_and_no_other_set_says_so(tmp_path: Path) -> None:
+    outcome = solve_workbook(_four(tmp_path), {"time_limit": 60})
+    assert outcome.alternatives is None  # only asked for by `chainopt run`
+    assert outcome.model is not None and outcome.data is not None
+    skipped = closest_alternatives(outcome.model, outcome.data, seconds=1.0)
+    assert skipped.note == "skipped" and records(skipped, "en") == []
+    assert note(skipped, "ru") == tr("alt.note.skipped", "ru")
+    # one line and a minimum sale it alone can meet: building nothing has no plan
+    t = update_rows(base_case(), "Markets", {"market": "M"}, sales_min=50)
+    one = solve_workbook(write_tables(t, tmp_path / "one.xlsx"), {"time_limit": 60},
+                         alternatives=3)
+    assert one.alternatives is not None and one.alternatives.plans == []
+    assert one.alternatives.note == "none"
+    assert [r["rank"] for r in records(one.alternatives, "en")] == [1]
