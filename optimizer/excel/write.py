@@ -843,11 +843,16 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     ws.set_row(row, 30)
     for j, h in enumerate([label, *map(str, matrix.columns), w.tr("total")]):
         w.text(ws, row, j, h, "header")
+    tonnes = w.formats["t"]
     for key, values in matrix.iterrows():
         row += 1
         w.text(ws, row, 0, key)
-        for j, value in enumerate(values, start=1):
-            w.cell(ws, row, j, float(value) if value > 1e-6 else None, "t")
+        # offers x lines: the largest block of cells at national scale, written directly
+        for j, value in enumerate(values.tolist(), start=1):
+            if 1e-6 < value < math.inf:
+                ws.write_number(row, j, value, tonnes)
+            else:
+                ws.write_blank(row, j, None, tonnes)
         w.cell(ws, row, len(values) + 1, float(values.sum()), "t", total=True)
     row += 1
     w.text(ws, row, 0, w.tr("total"), total=True)
