@@ -23,7 +23,7 @@ workbook that solves (tests/test_diagnose.py does exactly that).
 Two more answers come with it, each in the terminal report, the Diagnosis sheet and the
 JSON: a line the workbook keeps out (``status`` excluded, a later ``period_earliest``)
 whose allowance alone makes a plan possible with every limit as typed ("... or allow line
-C02", optimizer/diagnose_lines.py, JSON ``alternatives``), and the limits that conflict
+L2", optimizer/diagnose_lines.py, JSON ``alternatives``), and the limits that conflict
 even when lines may be built in part, from HiGHS's IIS of the linear relaxation
 (optimizer/diagnose_iis.py, JSON ``conflict``).
 """
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyomo.core as pyo
 
-from models.chain.data import ChainData
+from models.chain.data import ChainData, market_key
 from models.chain.formulation import build_model
 from optimizer.solve import SolveSettings, SolveStatus, solve_model
 
@@ -127,6 +127,13 @@ class Diagnosis:
 # ---- which rows of which sheet a limit comes from ------------------------------------------
 
 
+def market_rows(d: ChainData) -> dict[tuple[str, ...], Any]:
+    """(market, material, period) -> its Markets row; market is the row's market_id when
+    it has one (a contract at its place), else its place: the keys of the sales variable."""
+    return {(market_key(r), k[1], k[3]): r for k, r in
+            _expanded_rows(d, "Markets", ("market", "material", "market_id")).items()}
+
+
 def _expanded_rows(d: ChainData, sheet: str, key: tuple[str, ...]) -> dict[tuple[str, ...], Any]:
     """(key..., period) -> the input row that sets it (a row naming the period wins)."""
     rows = list(d.tables[sheet].rows) if sheet in d.tables else []
@@ -194,7 +201,7 @@ def _elastic(d: ChainData) -> tuple[pyo.ConcreteModel, list[tuple[_Slack, Any]]]
         slacks.append((spec, s))
         return s
 
-    markets = _expanded_rows(d, "Markets", ("market", "material"))
+    markets = market_rows(d)
     for (n, mat, p), var in m.sales.items():
         row = markets.get((n, mat, p))
         if row is None:
@@ -389,7 +396,7 @@ def diagnose(d: ChainData, settings: SolveSettings | None = None,
     result.line_options = options
     if why:
         result.note = f"{result.note}; {why}" if result.note else why
-    if options and len(result.relaxations) == 1:  # "lower it by 360 t, or allow line C02"
+    if options and len(result.relaxations) == 1:  # "lower it by 360 t, or allow line L2"
         r = result.relaxations[0]
         r.message = r.message[:-1] + ", or " + "; or ".join(describe(o) for o in options) + "."
     return result

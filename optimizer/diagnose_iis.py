@@ -55,13 +55,12 @@ def _cell(sheet: str, row: Any, column: str, what: str) -> ConflictCell | None:
 
 
 def _column_cell(d: ChainData, var: Any, side: str, rows: dict[str, Any]) -> ConflictCell | None:
-    from optimizer.diagnose import _expanded_rows
+    from optimizer.diagnose import _expanded_rows, market_rows
 
     name, index = var.parent_component().name, var.index()
     if name == "sales":
         n, mat, p = index
-        row = rows.setdefault("Markets", _expanded_rows(d, "Markets", ("market", "material"))
-                              ).get((n, mat, p))
+        row = rows.setdefault("Markets", market_rows(d)).get((n, mat, p))
         column = "sales_max" if side == "upper" else "sales_min"
         return _cell("Markets", row, column, f"{mat} at {n}")
     if name == "purchase":

@@ -63,7 +63,7 @@ class LineAllowance:
 
 
 def describe(option: list[LineAllowance]) -> str:
-    """'allow line C02 (Lines row 3, status: excluded -> candidate)', or several lines."""
+    """'allow line L2 (Lines row 3, status: excluded -> candidate)', or several lines."""
     lines = sorted({a.line for a in option})
     what = ("line " if len(lines) == 1 else "lines ") + " and ".join(lines)
     return f"allow {what} ({'; '.join(a.change for a in option)})"

@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyomo.core as pyo
 
@@ -21,22 +22,31 @@ from models.chain.data import ChainData
 from models.chain.results import ChainResults
 from models.chain.validate import materials_without_outlet
 from optimizer.solve import (
+    HeldLP,
     Shift,
     SolveStatus,
+    column_indices,
     marginal_values,
     one_sided_changes,
-    refresh_session,
-    solve_model,
+    relaxation_bound,
+    replan_milp,
 )
 
 # ---- marginal values and what it would take -----------------------------------------------
 
 MARGINAL_COLUMNS = ["kind", "item", "period", "sense", "limit", "used", "unit", "binding",
                     "value", "detail"]
-# MILP re-plans cost a full solve each: by default they get at most this many seconds
-# (and never more than is left of the run's time limit); lines not reached keep the
-# held-plan bound and their sentences say "at most". Callers may pass more.
+# MILP re-plans cost a full solve each. When the caller says how long the solve took
+# (``solve_seconds``), the explanations as a whole aim at EXPLAIN_SHARE of it or
+# EXPLAIN_FLOOR seconds, whichever is larger (issue 12): the held-plan figures of every
+# line first, then MILP re-plans in the time that is left of that. Without it, re-plans get
+# at most REPLAN_SECONDS. Never more than is left of the run's time limit; lines not
+# reached keep the held-plan bound and their sentences say "at most". Callers may pass more.
 REPLAN_SECONDS = 15.0
+EXPLAIN_SHARE = 0.25
+EXPLAIN_FLOOR = 2.0
+# Seconds spent per step of the last explain_plan call (bench/bench_explain.py prints them).
+LAST_TIMINGS: dict[str, float] = {}
 # Limits whose every term is a build decision: at a fixed plan they have no per-unit value;
 # what they block is found by re-solving the LP with other build decisions (see _entry).
 BUILD_LIMITS = ("group", "site_lines", "resource", "budget_total", "budget_period", "jobs_min",
@@ -72,7 +82,8 @@ def _binding(used: float, limit: float, sense: str) -> bool:
 def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
                  lp: Any = None, time_budget: float | None = None,
                  replan_only: tuple[str, ...] | None = None,
-                 replan_budget: float = REPLAN_SECONDS) -> ChainResults:
+                 replan_budget: float | None = None,
+                 solve_seconds: float | None = None) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
     In order, each step within the time budget (``time_budget`` seconds, from the run's
@@ -89,7 +100,14 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
        built forced in (``replan_change``, ``replan_exact``): closing figures, entry
        thresholds and "needed" (no plan without it) come from here; lines not reached
        keep the bound of step 3, and their sentences say "at most". They get at most
-       ``replan_budget`` seconds (default ``REPLAN_SECONDS``) of the budget.
+       ``replan_budget`` seconds of the budget; by default what is left of
+       max(EXPLAIN_FLOOR, EXPLAIN_SHARE x ``solve_seconds``) when the solve's seconds are
+       given, else ``REPLAN_SECONDS``.
+
+    Steps 2 and 3 re-solve one held LP on the kept Highs (solve.py's ``HeldLP``: warm, by
+    index, integrality switched once); step 4 re-solves the MILP on the same instance,
+    after a cheap bound (the LP relaxation against the held-plan figure) that often settles
+    the figure without it.
 
     Results are stored on ``res`` (``marginal``, new columns of ``lines``, ``purchases``,
     ``sales`` and ``lane_use``). Idempotent; the model's variable values are restored.
@@ -97,27 +115,53 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
     if res.explained:
         return res
     started = time.perf_counter()
+    LAST_TIMINGS.clear()
     budget = time_budget if time_budget is not None else min(
         30.0, max(5.0, float(getattr(settings, "time_limit", 30.0))))
+    target = budget if solve_seconds is None else min(
+        budget, max(EXPLAIN_FLOOR, EXPLAIN_SHARE * float(solve_seconds)))
     saved = [(v, v.value) for v in m.component_data_objects(pyo.Var, descend_into=True)]
+    held_delta: dict[str, float | None] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        LAST_TIMINGS[name] = LAST_TIMINGS.get(name, 0.0) + now - since
+        return now
+
     try:
+        t = started
         if lp is None or not getattr(lp, "duals", None):
             # the LP is far easier than the MILP, but a run with a tight time limit must
             # not lose its explanations to it
             roomy = dataclasses.replace(settings, time_limit=max(
                 float(settings.time_limit), 60.0))
             lp = marginal_values(m, roomy)
+            t = lap("marginal values", t)
         if lp.status is not SolveStatus.OPTIMAL or lp.objective is None:
             res.explain_notes.append("lp_failed")
             res.explained = True
             return res
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
-        _two_sided(m, d, res, settings, started + budget / 3)
-        _entry(m, d, res, settings, float(lp.objective), started, budget)
+        t = lap("tables", t)
+        # one held LP (integrality switched once, warm throughout) for steps 2 and 3
+        with HeldLP(m, settings) as held:
+            _two_sided(m, d, res, settings, started + target / 3, held)
+            t = lap("two-sided", t)
+            _entry(m, d, res, settings, float(lp.objective), started, budget, held,
+                   held_delta)
+            t = lap("entry", t)
         _build_limit_rows(d, res)
         _no_outlet(d, res)
-        replan_end = min(started + budget, time.perf_counter() + replan_budget)
-        _replanned(m, d, res, settings, saved, replan_end, replan_only)
+        t = lap("tables", t)
+        if replan_budget is None:
+            replan_end = started + target if solve_seconds is not None else min(
+                started + budget, time.perf_counter() + REPLAN_SECONDS)
+        else:
+            replan_end = min(started + budget, time.perf_counter() + replan_budget)
+        _replanned(m, d, res, settings, replan_end, replan_only,
+                   float(lp.objective), held_delta,
+                   learn=solve_seconds is not None and replan_budget is None)
+        lap("replan", t)
     finally:
         for var, value in saved:
             var.set_value(value, skip_validation=True)
@@ -239,7 +283,7 @@ def _shifts(m: pyo.ConcreteModel, d: ChainData, r: Any) -> list[Shift]:
 
 
 def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
-               deadline: float) -> None:
+               deadline: float, held: HeldLP | None = None) -> None:
     """Re-solve the held LP with each binding limit one unit looser and one unit tighter.
 
     ``value`` becomes the change for one unit looser (per year), ``value_tighter`` the
@@ -255,11 +299,14 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     todo = {i: _shifts(m, d, r) for i, r in zip(mv.index, mv.itertuples(index=False),
                                                strict=True)
             if r.kind in LOOSEN and bool(r.binding)}
-    todo = {i: s for i, s in todo.items() if s}
+    # the most valuable first: if time runs out, the limits that matter most are done
+    worth = {i: abs(float(v)) if v is not None and v == v else 0.0
+             for i, v in ((i, mv.at[i, "value"]) for i in todo)}
+    todo = {i: todo[i] for i in sorted(todo, key=lambda i: -worth[i]) if todo[i]}
     if not todo:
         return
     base, changes = one_sided_changes(m, settings, todo, deadline=deadline,
-                                      relax=("input_link",))
+                                      relax=("input_link",), held=held)
     if base is None:
         return
     w = d.period_weight
@@ -343,79 +390,104 @@ def _open_periods(d: ChainData, start: str) -> list[str]:
     return list(d.periods[i:])
 
 
-def _blockers(d: ChainData, res: ChainResults, line: str, start: str) -> list[tuple[str, str]]:
-    """The build limits that adding ``line`` (built in ``start``) would break, with the
-    built line of the same exclusive group when there is one."""
+@dataclasses.dataclass
+class _Room:
+    """What the plan uses of each build limit, counted once (not once per line)."""
+
+    lines_at: dict[tuple[str, str], int]  # (site, period) -> lines operating
+    used: dict[tuple[str, str, str], float]  # (site, resource, period) -> resource used
+    spent: dict[str, float]  # period -> capex of the lines built in it
+    group_open: set[str]  # exclusive groups with a line operating in the last period
+
+
+def _room(d: ChainData, res: ChainResults) -> _Room:
     lp = res.line_periods
     open_set = {(r.line, r.period) for r in lp[lp.open].itertuples(index=False)}
+    lines_at: dict[tuple[str, str], int] = defaultdict(int)
+    used: dict[tuple[str, str, str], float] = defaultdict(float)
+    uses: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for (ln, r), q in d.resource_use.items():
+        uses[ln].append((r, q))
+    for ln, p in open_set:
+        lines_at[d.line_site[ln], p] += 1
+        for r, q in uses.get(ln, ()):
+            used[d.line_site[ln], r, p] += q
+    built = res.lines[res.lines.built & (res.lines.status == "candidate")]
+    spent: dict[str, float] = defaultdict(float)
+    for ln, p in zip(built.line, built.build_period, strict=True):
+        spent[p] += d.capex[ln]
+    groups = {d.line_group[ln] for ln, p in open_set
+              if p == d.last_period and d.line_group.get(ln)}
+    return _Room(dict(lines_at), dict(used), dict(spent), groups)
+
+
+def _blockers(d: ChainData, res: ChainResults, line: str, start: str,
+              room: _Room | None = None) -> list[tuple[str, str]]:
+    """The build limits that adding ``line`` (built in ``start``) would break, with the
+    built line of the same exclusive group when there is one. ``room``: the plan's use of
+    the limits (``_room``), to pass when asking for many lines."""
+    room = room or _room(d, res)
     site = d.line_site[line]
     found: list[tuple[str, str]] = []
     g = d.line_group.get(line)
-    if g:
-        for other in d.lines:
-            if other != line and d.line_group.get(other) == g \
-                    and (other, d.last_period) in open_set:
-                found.append(("group", g))
-                break
+    # the line itself is not built, so an operating line of its group is another line
+    if g and g in room.group_open:
+        found.append(("group", g))
     periods = _open_periods(d, start)
     most = d.site_lines_max.get(site)
-    if most is not None and any(
-            sum(1 for ln in d.lines if d.line_site[ln] == site and (ln, p) in open_set) + 1
-            > most for p in periods):
+    if most is not None and any(room.lines_at.get((site, p), 0) + 1 > most for p in periods):
         found.append(("site_lines", site))
     for s, r in d.site_resources:
         need = d.resource_use.get((line, r), 0.0)
         if s != site or need <= 0:
             continue
-        if any(sum(d.resource_use.get((ln, r), 0.0) for ln in d.lines
-                   if d.line_site[ln] == s and (ln, p) in open_set) + need
-               > d.resource_available[s, r] + 1e-6 for p in periods):
+        if any(room.used.get((s, r, p), 0.0) + need > d.resource_available[s, r] + 1e-6
+               for p in periods):
             found.append(("resource", f"{s}/{r}"))
-    built = res.lines[res.lines.built & (res.lines.status == "candidate")]
-    spent = {p: float(sum(d.capex[ln] for ln in built.line[built.build_period == p]))
-             for p in d.periods}
+    spent = room.spent
     if d.budget_total is not None and sum(spent.values()) + d.capex[line] \
             > d.budget_total + 1e-6:
         found.append(("budget_total", ""))
-    if start in d.budget_period and spent[start] + d.capex[line] \
+    if start in d.budget_period and spent.get(start, 0.0) + d.capex[line] \
             > d.budget_period[start] + 1e-6:
         found.append(("budget_period", start))
     return found
 
 
 def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any, base: float,
-           started: float, budget: float) -> None:
+           started: float, budget: float, held: HeldLP,
+           held_delta: dict[str, float | None]) -> None:
     """For each line, the exact change in net value at this plan (other lines held) if it
-    were closed (built lines) or added, or swapped for the line blocking it (not built)."""
-    build = m.build
-    plan = {k: (v.value or 0.0) for k, v in build.items()}
+    were closed (built lines) or added, or swapped for the line blocking it (not built).
+
+    Each is one warm re-solve of the held LP (``held``) with the line's build columns
+    moved; ``held_delta`` receives the change in the objective (whole horizon) per line,
+    a plan the MILP re-solves can start from and a bound on them."""
     lines = res.lines
     first_option: dict[str, str] = {}
+    cols_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for line, p in d.build_options:
         first_option.setdefault(line, p)
+        col = held.column(m.build[line, p])
+        if col is not None:
+            cols_of[line].append((p, col))
 
     def weight(start: str) -> float:
         return sum(d.period_weight[p] for p in _open_periods(d, start))
 
     def change(on: str | None, off: list[str]) -> float | None:
         left = max(budget - (time.perf_counter() - started), 1.0)
-        limited = dataclasses.replace(settings, time_limit=min(float(settings.time_limit),
-                                                               left) if hasattr(
-            settings, "time_limit") else left)
-        for (line, p) in plan:
-            if line in off:
-                build[line, p].set_value(0, skip_validation=True)
-            if line == on:
-                build[line, p].set_value(1 if p == first_option[line] else 0,
-                                         skip_validation=True)
-        try:
-            out = marginal_values(m, limited)
-        finally:
-            for key, value in plan.items():
-                build[key].set_value(value, skip_validation=True)
-        if out.status is not SolveStatus.OPTIMAL or out.objective is None:
-            return None
-        return float(out.objective) - base
+        cols: dict[int, tuple[float, float]] = {}
+        for line in off:
+            for _p, col in cols_of[line]:
+                cols[col] = (0.0, 0.0)
+        if on is not None:
+            for p, col in cols_of[on]:
+                v = 1.0 if p == first_option[on] else 0.0
+                cols[col] = (v, v)
+        obj = held.solve(cols, time_limit=min(float(settings.time_limit), left)
+                         if hasattr(settings, "time_limit") else left)
+        return None if obj is None else obj - base
 
     status: dict[str, str] = {}
     change_per_year: dict[str, float | None] = {}
@@ -426,12 +498,15 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     unbuilt = [ln for ln in lines[~lines.built & (lines.status == "candidate")].line
                if ln in first_option]
     skipped = 0
+    room = _room(d, res)
 
     def out_of_time() -> bool:
         return time.perf_counter() - started > budget
 
-    def enter(line: str, blocks: list[tuple[str, str]]) -> None:
-        partner = _swap_partner(d, res, line, blocks, value_to_plan)
+    def enter(line: str, blocks: list[tuple[str, str]]) -> bool:
+        """The figure for a line not built; False when the re-solve ran out of time."""
+        held.timed_out = False
+        partner = _swap_partner(d, res, line, blocks, value_to_plan, built_lines)
         delta: float | None
         if not blocks:
             delta = change(line, [])
@@ -443,28 +518,40 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         else:
             delta = None
             status[line] = "blocked"
+        if delta is None and held.timed_out:  # out of time, not "no plan"
+            status[line] = "not_analysed"
+            swap_with.pop(line, None)
+            return False
+        held_delta[line] = delta
         change_per_year[line] = None if delta is None else delta / weight(first_option[line])
+        return True
 
     # Lines not built come first (what it would take for them is what readers ask);
     # those that must displace the least valuable built line wait for the built lines.
     later: list[tuple[str, list[tuple[str, str]]]] = []
     for line in unbuilt:
-        blocks = _blockers(d, res, line, first_option[line])
+        blocks = _blockers(d, res, line, first_option[line], room)
         blocked[line] = ";".join(f"{k}:{v}" if v else k for k, v in blocks)
         if {k for k, _ in blocks} - {"group"}:
             later.append((line, blocks))
         elif out_of_time():
             skipped += 1
             status[line] = "not_analysed"
-        else:
-            enter(line, blocks)
+        elif not enter(line, blocks):
+            skipped += 1
+    build_period = dict(zip(lines.line, lines.build_period, strict=True))
     for line in built_lines:
         if out_of_time():
             skipped += 1
             status[line] = "not_analysed"
             continue
-        start = str(lines.loc[lines.line == line, "build_period"].iloc[0])
+        start = str(build_period[line])
         delta = change(None, [line])
+        if delta is None and held.timed_out:  # out of time, not "no plan"
+            skipped += 1
+            status[line] = "not_analysed"
+            continue
+        held_delta[line] = delta
         if delta is None:
             status[line] = "required"
             value_to_plan[line] = None
@@ -475,8 +562,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         if out_of_time():
             skipped += 1
             status[line] = "not_analysed"
-        else:
-            enter(line, blocks)
+        elif not enter(line, blocks):
+            skipped += 1
     if skipped:
         res.explain_notes.append(f"entry_skipped:{skipped}")
     lines["entry_status"] = [status.get(ln, "") for ln in lines.line]
@@ -487,18 +574,22 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
 
 
 def _swap_partner(d: ChainData, res: ChainResults, line: str, blocks: list[tuple[str, str]],
-                  value_to_plan: dict[str, float | None]) -> str:
+                  value_to_plan: dict[str, float | None],
+                  built: list[str] | None = None) -> str:
     """The built line to give up so that ``line`` fits: its exclusive group's line, else the
     built line of least value to the plan at the same site (slots, resources) or anywhere
-    (budget) that frees enough room."""
+    (budget) that frees enough room. ``built``: the built candidate lines, when known."""
     kinds = {k for k, _ in blocks}
-    lines = res.lines
-    built = lines[lines.built & (lines.status == "candidate")]
+    if not kinds:
+        return ""
+    if built is None:
+        lines = res.lines
+        built = list(lines[lines.built & (lines.status == "candidate")].line)
     if "group" in kinds:
         g = d.line_group[line]
-        same = [ln for ln in built.line if d.line_group.get(ln) == g]
+        same = [ln for ln in built if d.line_group.get(ln) == g]
         return same[0] if same else ""
-    pool = list(built.line)
+    pool = list(built)
     if kinds & {"site_lines", "resource"}:
         pool = [ln for ln in pool if d.line_site[ln] == d.line_site[line]]
     if kinds & {"budget_total", "budget_period"}:
@@ -584,7 +675,8 @@ def _no_outlet(d: ChainData, res: ChainResults) -> None:
 # ---- MILP re-solves: what re-planning without (or with) a line changes ----------------------
 
 REPLAN_COLUMNS = ("replan_change", "replan_exact")
-REPLAN_OVERHEAD = 1.5  # seconds kept for starting the solver process and the grace period
+# a MILP re-plan (or its LP-relaxation bound) is not started with less time than this left
+REPLAN_MIN_SECONDS = 0.05
 
 
 def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
@@ -615,8 +707,10 @@ def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
 
 
 def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
-               saved: list[tuple[Any, Any]], deadline: float,
-               only: tuple[str, ...] | None = None) -> None:
+               deadline: float, only: tuple[str, ...] | None = None,
+               held_base: float | None = None,
+               held_delta: dict[str, float | None] | None = None,
+               learn: bool = False) -> None:
     """Re-solve the MILP without each built line (closing it, everything else free to
     change) and with each line not built forced in, as far as the deadline allows.
 
@@ -624,12 +718,23 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     without counting as out of time.
 
     ``replan_change``: change in net value per year (negative: a loss); ``replan_exact``
-    True when the re-solve finished (optimal within the gap), False when it stopped at
-    the deadline (then the loss is at most the figure: a better plan may exist). Lines
-    not reached keep NaN and their sentences give the held-plan figure as a bound. A
-    built line whose MILP without it has no plan is marked needed (``entry_status``
-    "required"); an LP-"required" line that the MILP can do without becomes "closed".
+    True when the figure is proven (optimal within the gap), False when the re-solve
+    stopped at the deadline (then the loss is at most the figure: a better plan may
+    exist). Lines not reached keep NaN and their sentences give the held-plan figure as a
+    bound. A built line whose MILP without it has no plan is marked needed
+    (``entry_status`` "required"); an LP-"required" line that the MILP can do without
+    becomes "closed".
+
+    Cheap bounds first, on the kept Highs: the held-plan figure (``held_base`` +
+    ``held_delta``, from ``_entry``) is a plan with the change, so the re-planned value is
+    at least that; the LP relaxation of the changed MILP is at most its optimum. Where the
+    two meet, or the relaxation has no plan at all, the figure is settled without the
+    MILP; otherwise the MILP is re-solved in this process, starting from the held plan's
+    build decisions, with the time that is left (HiGHS's own limit). ``learn``: once a
+    MILP re-solve has been timed, none is started with less time left than it took (one
+    cut short by the deadline only gives a bound).
     """
+    expected = 0.0
     lines = res.lines
     lines["replan_change"] = [math.nan] * len(lines)
     lines["replan_exact"] = [False] * len(lines)
@@ -638,68 +743,101 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     periods_of: dict[str, list[str]] = defaultdict(list)
     for line, p in d.build_options:
         periods_of[line].append(p)
+    col_of = _build_columns(m, d)
+    if not col_of:
+        return
+    keys = list(col_of)
+    all_cols = np.array([col_of[k] for k in keys], dtype=np.int32)
+    plan = np.array([round(build[k].value or 0.0) for k in keys], dtype=float)
+    position = {k: i for i, k in enumerate(keys)}
     index = {ln: i for i, ln in enumerate(lines.line)}
+    built_of = [bool(b) for b in lines.built]
+    to_plan, if_built = list(lines.value_to_plan), list(lines.change_if_built)
     skipped = 0
-    touched = False
     for line in _replan_order(d, res):
         if only is not None and line not in only:
             continue
-        # the solver process needs ~1 s to start and hand back; the watchdog's grace is
-        # kept short so the deadline holds
-        left = deadline - time.perf_counter() - REPLAN_OVERHEAD
         i = index[line]
-        built = bool(lines.built.iloc[i])
-        # cheap bound first: the re-planned loss lies between 0 (the plan is optimal) and
+        row = lines.index[i]
+        built = built_of[i]
+        # cheapest bound: the re-planned loss lies between 0 (the plan is optimal) and
         # the held-plan loss, so a held loss under half a unit of currency settles it
-        held = lines.value_to_plan.iloc[i] if built else (
-            None if lines.change_if_built.iloc[i] is None else -lines.change_if_built.iloc[i])
-        if held is not None and held == held and 0 <= float(held) < 0.5:
-            lines.at[lines.index[i], "replan_change"] = -float(held)
-            lines.at[lines.index[i], "replan_exact"] = True
+        held_loss = to_plan[i] if built else (None if if_built[i] is None else -if_built[i])
+        if held_loss is not None and held_loss == held_loss and 0 <= float(held_loss) < 0.5:
+            lines.at[row, "replan_change"] = -float(held_loss)
+            lines.at[row, "replan_exact"] = True
             continue
-        if left < 1.0:
+        left = deadline - time.perf_counter()
+        if left < REPLAN_MIN_SECONDS:
             skipped += 1
             continue
-        limited = dataclasses.replace(settings, time_limit=min(float(settings.time_limit), left),
-                                      warm_start=False, grace=0.5)
-        touched = True
-        old = {p: (build[line, p].lb, build[line, p].ub) for p in periods_of[line]}
+        limited = dataclasses.replace(settings, time_limit=left)
+        own = [col_of[line, p] for p in periods_of[line] if (line, p) in col_of]
+        cols: dict[int, tuple[float, float]] = {}
+        force: tuple[np.ndarray, float] | None = None
+        start_values = plan.copy()
         if built:
-            for p in periods_of[line]:
-                build[line, p].setub(0)
+            cols = {c: (0.0, 0.0) for c in own}
+        elif len(own) == 1:
+            cols = {own[0]: (1.0, 1.0)}
         else:
-            m._chainopt_force = pyo.Constraint(
-                expr=sum(build[line, p] for p in periods_of[line]) >= 1)
-        try:
-            out = solve_model(m, limited)
-            start = next((p for p in periods_of[line] if (build[line, p].value or 0) > 0.5),
-                         periods_of[line][0] if periods_of[line] else d.last_period)
-        finally:
-            for p, (lb, ub) in old.items():
-                build[line, p].setlb(lb)
-                build[line, p].setub(ub)
-            if not built:
-                m.del_component(m._chainopt_force)
-            for var, value in saved:
-                var.set_value(value, skip_validation=True)
-        if out.status is SolveStatus.INFEASIBLE:
+            force = (np.asarray(own, dtype=np.int32), 1.0)
+        for p in periods_of[line]:
+            if (line, p) in position:
+                start_values[position[line, p]] = 0.0
+        if not built and periods_of[line]:
+            start_values[position[line, periods_of[line][0]]] = 1.0
+            partner = str(lines.swap_with.iloc[i]) if "swap_with" in lines else ""
+            for p in periods_of.get(partner, []) if partner else []:
+                start_values[position[partner, p]] = 0.0
+        delta = (held_delta or {}).get(line)
+        feasible = None if delta is None or held_base is None else held_base + delta
+        relaxed = relaxation_bound(m, limited, cols, force)
+        start = periods_of[line][0] if periods_of[line] else d.last_period
+        if relaxed.status is SolveStatus.INFEASIBLE:
+            out_status, objective = SolveStatus.INFEASIBLE, None
+        elif relaxed.status is SolveStatus.OPTIMAL and feasible is not None \
+                and relaxed.objective is not None \
+                and relaxed.objective - feasible <= 1e-6 * (1 + abs(feasible)) + 0.5:
+            # the held plan with the change is as good as any plan can be: settled
+            out_status, objective = SolveStatus.OPTIMAL, feasible
+        else:
+            left = deadline - time.perf_counter()
+            if left < max(REPLAN_MIN_SECONDS, expected):
+                skipped += 1
+                continue
+            # HiGHS's own limit is soft: a tenth is kept for it to stop and hand back
+            out = replan_milp(m, dataclasses.replace(settings, time_limit=0.9 * left), cols,
+                              force,
+                              start=(all_cols, start_values), read=np.asarray(own))
+            out_status, objective = out.status, out.objective
+            if learn:  # a re-solve cut short took at least this long: expect more
+                expected = out.seconds * (1.5 if out.status is SolveStatus.FEASIBLE else 1.0)
+            if out.values is not None:
+                start = next((p for p, v in zip(periods_of[line], out.values, strict=False)
+                              if v > 0.5), start)
+        if out_status is SolveStatus.INFEASIBLE:
             if built:
-                lines.at[lines.index[i], "entry_status"] = "required"
-                lines.at[lines.index[i], "replan_exact"] = True
+                lines.at[row, "entry_status"] = "required"
+                lines.at[row, "replan_exact"] = True
             else:
-                lines.at[lines.index[i], "entry_status"] = "infeasible"
+                lines.at[row, "entry_status"] = "infeasible"
             continue
-        if not out.status.has_plan or out.objective is None:
+        if not out_status.has_plan or objective is None:
             skipped += 1
             continue
         if built:
             start = str(lines.build_period.iloc[i])
         years = sum(d.period_weight[p] for p in _open_periods(d, start))
-        lines.at[lines.index[i], "replan_change"] = (float(out.objective) - base) / years
-        lines.at[lines.index[i], "replan_exact"] = out.status is SolveStatus.OPTIMAL
+        lines.at[row, "replan_change"] = (float(objective) - base) / years
+        lines.at[row, "replan_exact"] = out_status is SolveStatus.OPTIMAL
         if built and lines.entry_status.iloc[i] == "required":
-            lines.at[lines.index[i], "entry_status"] = "closed"
-    if touched:
-        refresh_session(m)
+            lines.at[row, "entry_status"] = "closed"
     if skipped:
         res.explain_notes.append(f"replan_skipped:{skipped}")
+
+
+def _build_columns(m: pyo.ConcreteModel, d: ChainData) -> dict[tuple[str, str], int]:
+    """The HiGHS column of each build decision (line, period)."""
+    found = column_indices(m, [m.build[k] for k in d.build_options])
+    return {k: c for k, c in zip(d.build_options, found, strict=True) if c is not None}

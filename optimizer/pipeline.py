@@ -238,7 +238,9 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     with _phase(outcome, "explain", progress):
         # what each line would change: whatever is left of the run's time limit
         budget = outcome.seconds_left() or 0.0
-        explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget)
+        # ... and aiming at a quarter of the solve's time (explain.EXPLAIN_SHARE)
+        explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget,
+                     solve_seconds=outcome.timings.get("solve"))
         if budget <= 0.0 or any(n.startswith("entry_skipped") for n in
                                 outcome.results.explain_notes):
             log.warning("explanations cut short by the time limit (%.1f s were left for "

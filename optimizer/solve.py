@@ -618,8 +618,10 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         h.changeColsBounds(len(ints), ints, plan, plan)
     # Valid inequalities only cut fractional builds: with the plan held they would share
     # a limit's dual where both bind, so they are lifted for this LP (and put back).
-    cuts = np.array([i for i, (con, _sense) in enumerate(session.rows)
-                     if con.parent_component().name in VALID_INEQUALITIES], dtype=np.int32)
+    groups = _row_groups(session)
+    cuts = np.concatenate([groups.get(name, np.zeros(0, np.int32))
+                           for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
+                          ).astype(np.int32)
     if len(cuts):
         h.changeRowsBounds(len(cuts), cuts, np.full(len(cuts), -highspy.kHighsInf),  # type: ignore[attr-defined]
                            np.full(len(cuts), highspy.kHighsInf))
@@ -635,12 +637,18 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         objective = None
         if status is SolveStatus.OPTIMAL:
             sol = h.getSolution()
-            for (con, _sense), value in zip(session.rows, sol.row_dual, strict=True):
-                by_index = duals.setdefault(con.parent_component().name, {})
-                by_index[con.index()] = by_index.get(con.index(), 0.0) + float(value)
-            for var, value in zip(session.columns, sol.col_dual, strict=True):
-                reduced.setdefault(var.parent_component().name, {})[var.index()] = float(value)
+            # read as arrays; names and indices come from _names (computed once per model)
+            row_names, col_names = _names(session)
+            for (name, index), value in zip(row_names, np.asarray(sol.row_dual).tolist(),
+                                            strict=True):
+                by_index = duals.setdefault(name, {})
+                by_index[index] = by_index.get(index, 0.0) + value
+            for (name, index), value in zip(col_names, np.asarray(sol.col_dual).tolist(),
+                                            strict=True):
+                reduced.setdefault(name, {})[index] = value
             objective = float(h.getInfo().objective_function_value)
+            # kept for the explanations' held LP (HeldLP), which then starts warm
+            session._held_basis = h.getBasis()  # type: ignore[attr-defined]
         return SolveResult(status, objective, objective, 0.0, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), h.modelStatusToString(
                                h.getModelStatus()), duals=duals, reduced_costs=reduced)
@@ -716,7 +724,8 @@ class OneSided:
 def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
                       limits: dict[Any, list[Shift]], step: float = 1.0,
                       ranges: int = 12, deadline: float | None = None,
-                      relax: tuple[str, ...] = ()) -> tuple[float | None, dict[Any, OneSided]]:
+                      relax: tuple[str, ...] = (), held: HeldLP | None = None,
+                      ) -> tuple[float | None, dict[Any, OneSided]]:
     """Re-solve the LP with every integer column held at its plan value, moving each
     limit one step up and one step down (one warm Highs instance, bounds restored after
     each solve). Where a side's rate holds, the move is doubled (up to ``ranges`` times)
@@ -726,97 +735,127 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     ``relax``: names of constraints whose rows are lifted during these solves because
     they are implied by others once the integer columns are fixed (their bounds would
     otherwise have to move too); the valid inequalities always are. Returns the held LP's
-    objective and the changes.
+    objective and the changes. ``held``: an open HeldLP to use (its lifted rows are set
+    to ``relax`` for these solves and put back after), else one is opened and closed.
     """
-    session = _session(model)
-    h = session.highs
-    h.clearSolver()
-    ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
-    plan = np.array([round(session.columns[i].value or 0.0) for i in ints], dtype=float)
-    col_of = {id(v): i for i, v in enumerate(session.columns)}
-    rows_of: dict[int, list[int]] = {}
-    for i, (con, _sense) in enumerate(session.rows):
-        rows_of.setdefault(id(con), []).append(i)
-    # valid inequalities (cuts on fractional builds) are lifted as in marginal_values:
-    # they are derived from the very limits being moved and would hold them in place
-    lifted = [i for i, (con, _s) in enumerate(session.rows)
-              if con.parent_component().name in (*relax, *VALID_INEQUALITIES)]
-    arr = session.arrays
-    inf = highspy.kHighsInf
-    cont = highspy.HighsVarType.kContinuous
-    if len(ints):
-        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
-        h.changeColsBounds(len(ints), ints, plan, plan)
-    for i in lifted:
-        h.changeRowBounds(i, -inf, inf)
-    for key, value in _options(settings).items():
-        h.setOptionValue(key, value)
-    def original(kind: str, i: int) -> tuple[float, float]:
-        if kind == "col":
-            return float(arr.col_lower[i]), float(arr.col_upper[i])
-        return float(arr.row_lower[i]), float(arr.row_upper[i])
+    if held is not None:
+        held.lift(relax)
+        try:
+            return _one_sided(held, limits, step, ranges, deadline)
+        finally:
+            held.lift(())
+    own = HeldLP(model, settings, lift=relax)
+    try:
+        return _one_sided(own, limits, step, ranges, deadline)
+    finally:
+        own.close()
 
+
+def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges: int,
+               deadline: float | None) -> tuple[float | None, dict[Any, OneSided]]:
     def solve_with(moves: list[tuple[str, int, str, float]]) -> float | None:
         changed: dict[tuple[str, int], tuple[float, float]] = {}
         for kind, i, side, delta in moves:
-            lo, up = changed.get((kind, i), original(kind, i))
+            lo, up = changed.get((kind, i), held.held_bounds(kind, i))
             changed[kind, i] = (lo + delta, up) if side == "lower" else (lo, up + delta)
-        for (kind, i), (lo, up) in changed.items():
-            (h.changeColBounds if kind == "col" else h.changeRowBounds)(i, lo, up)
-        try:
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                return None
-            return float(h.getInfo().objective_function_value)
-        finally:
-            for kind, i in changed:
-                (h.changeColBounds if kind == "col" else h.changeRowBounds)(
-                    i, *original(kind, i))
+        # never past the deadline: the first solve with lifted rows can start cold
+        return held.solve({i: b for (k, i), b in changed.items() if k == "col"},
+                          {i: b for (k, i), b in changed.items() if k == "row"},
+                          None if deadline is None else deadline - time.perf_counter())
 
     out: dict[Any, OneSided] = {}
-    try:
-        base = solve_with([])
-        if base is None:
-            return None, out
-        for key, shifts in limits.items():
-            if deadline is not None and time.perf_counter() > deadline:
-                break
-            moves: list[tuple[str, int, float, str]] = []
-            for s in shifts:
-                if id(s.target) in col_of:
-                    moves.append(("col", col_of[id(s.target)], s.factor, s.side))
-                for i in rows_of.get(id(s.target), []):
-                    moves.append(("row", i, s.factor, s.side))
-            if not moves:
-                continue
-            sides: list[tuple[float | None, float]] = []
-            for direction in (1.0, -1.0):
-                def by(size: float, d: float = direction, mv: list[tuple[str, int, float, str]]
-                       = moves) -> list[tuple[str, int, str, float]]:
-                    return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
+    found = solve_with([])
+    if found is None:  # no held plan, or out of time already
+        return None, out
+    base: float = found
 
-                first = solve_with(by(step))
-                if first is None:
-                    sides.append((None, 0.0))
-                    continue
-                rate = first - base
-                reach = step
-                for _ in range(ranges):
-                    further = solve_with(by(2 * reach))
-                    if further is None or abs((further - base) - rate * 2 * reach / step) \
-                            > 1e-6 * (1 + abs(rate * 2 * reach / step)):
-                        break
-                    reach *= 2
-                sides.append((rate, reach))
-            out[key] = OneSided(sides[0][0], sides[1][0], sides[0][1], sides[1][1])
-        return base, out
-    finally:
-        for i in lifted:
-            h.changeRowBounds(i, arr.row_lower[i], arr.row_upper[i])
-        if len(ints):
-            integer = highspy.HighsVarType.kInteger
-            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
-            h.changeColsBounds(len(ints), ints, arr.col_lower[ints], arr.col_upper[ints])
+    def holds(size: float, rate: float, moved: float | None) -> bool:
+        return moved is not None and abs((moved - base) - rate * size / step) \
+            <= 1e-6 * (1 + abs(rate * size / step))
+
+    def by(mv: list[tuple[str, int, float, str]], size: float, d: float,
+           ) -> list[tuple[str, int, str, float]]:
+        return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
+
+    # First pass: one step each way for every limit (what the sentences state, ties
+    # included); the range stays one step (true, if short) until the second pass.
+    moved: dict[Any, list[tuple[str, int, float, str]]] = {}
+    rates: dict[Any, list[float | None]] = {}
+    for key, shifts in limits.items():
+        if deadline is not None and time.perf_counter() > deadline:
+            break
+        moves: list[tuple[str, int, float, str]] = []
+        for s in shifts:
+            col = held.column(s.target)
+            if col is not None:
+                moves.append(("col", col, s.factor, s.side))
+            for i in held.rows(s.target):
+                moves.append(("row", i, s.factor, s.side))
+        if not moves:
+            continue
+        found_rates: list[float | None] = []
+        for direction in (1.0, -1.0):
+            first = solve_with(by(moves, step, direction))
+            if held.timed_out:
+                break
+            found_rates.append(None if first is None else first - base)
+        if held.timed_out:  # not "no plan": out of time, this limit is left undone
+            break
+        moved[key], rates[key] = moves, found_rates
+        out[key] = OneSided(found_rates[0], found_rates[1], 0.0 if found_rates[0] is None
+                            else step, 0.0 if found_rates[1] is None else step)
+    # Second pass, in the time left: how far each rate holds. HiGHS's ranging proposes
+    # where the basis changes; one re-solve there checks that the rate holds all the way
+    # (the objective is concave in a bound), else the move is doubled while it holds.
+    ranging = None
+    # (re-solving the base first: the first pass left the basis of a moved problem)
+    if moved and (deadline is None or time.perf_counter() < deadline) \
+            and solve_with([]) is not None:
+        ranging = held.ranging()
+    for key, moves in moved.items():
+        reaches = [0.0, 0.0]
+        for side, direction in enumerate((1.0, -1.0)):
+            rate = rates[key][side]
+            if rate is None:
+                continue
+            reach = step
+            if deadline is not None and time.perf_counter() > deadline:
+                reaches[side] = reach
+                continue
+            end = _range_end(held, ranging, moves, direction, step)
+            if end is not None and holds(end, rate, solve_with(by(moves, end, direction))):
+                reaches[side] = end
+                continue
+            for _ in range(ranges):
+                if (deadline is not None and time.perf_counter() > deadline) or not holds(
+                        2 * reach, rate, solve_with(by(moves, 2 * reach, direction))):
+                    break
+                reach *= 2
+            reaches[side] = reach
+        out[key] = OneSided(rates[key][0], rates[key][1], reaches[0], reaches[1])
+    return base, out
+
+
+def _range_end(held: HeldLP, ranging: Any, moves: list[tuple[str, int, float, str]],
+               direction: float, step: float) -> float | None:
+    """How far a single bound can move (in steps of its limit) before the base basis
+    changes, by HiGHS's ranging; None when ranging cannot say (several bounds move, no
+    ranging, infinite or shorter than one step)."""
+    if ranging is None or len(moves) != 1:
+        return None
+    kind, i, factor, side = moves[0]
+    up = direction * factor > 0
+    rec = getattr(ranging, f"{kind}_bound_{'up' if up else 'dn'}")
+    try:
+        end = float(rec.value_[i])
+    except (IndexError, TypeError):
+        return None
+    lower, upper = held.held_bounds(kind, i)
+    current = lower if side == "lower" else upper
+    size = abs(end - current) / abs(factor) if factor else math.inf
+    if not math.isfinite(size) or size <= step or (end - current) * (1 if up else -1) <= 0:
+        return None
+    return size
 
 
 def _fit_thread_scheduler() -> None:
@@ -880,3 +919,310 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
         time.perf_counter() - start, SOLVER_NAME, solver_version(),
         str(h.modelStatusToString(h.getModelStatus())), size=session.size,
         seconds_handoff=handoff, seconds_solver=solver_seconds)
+
+
+# ---- Re-solves for the explanations on the kept Highs (optimizer/explain.py) -----------------
+#
+# One Highs instance (the session's) serves every explanation re-solve: integrality is
+# switched off once for all held-plan LPs and back on once after them, each re-solve
+# changes a few bounds by column or row index and runs warm from the last basis (no
+# clearSolver), and objectives, duals and ranges are read as arrays. Names are mapped to
+# indices once per model (``_row_groups``), never per re-solve.
+
+
+def _names(session: _Session) -> tuple[list[tuple[str, Any]], list[tuple[str, Any]]]:
+    """(constraint name, index) of every row and (variable name, index) of every column,
+    computed once per session: Pyomo's ``name`` builds a string per call, so each
+    component's name is taken once."""
+    found: tuple[list[tuple[str, Any]], list[tuple[str, Any]]] | None = getattr(
+        session, "_names", None)
+    if found is None:
+        named: dict[int, str] = {}
+
+        def keyed(items: Any) -> list[tuple[str, Any]]:
+            out = []
+            for item in items:
+                comp = item.parent_component()
+                name = named.get(id(comp))
+                if name is None:
+                    name = named[id(comp)] = comp.name
+                out.append((name, item.index()))
+            return out
+
+        found = (keyed(con for con, _s in session.rows), keyed(session.columns))
+        session._names = found  # type: ignore[attr-defined]
+    return found
+
+
+def _run_time_limit(h: highspy.Highs, seconds: float) -> float:
+    """HiGHS's ``time_limit`` for a run that may take ``seconds`` more: HiGHS compares it
+    with the instance's run time summed over all its runs, so a kept instance that has
+    already run a while would stop at once (measured: kTimeLimit with no iteration)."""
+    return float(h.getRunTime()) + max(seconds, 0.01)
+
+
+def _row_groups(session: _Session) -> dict[str, np.ndarray]:
+    """Row indices by constraint name (the Pyomo component), computed once per session."""
+    groups: dict[str, np.ndarray] | None = getattr(session, "_row_groups", None)
+    if groups is None:
+        by_component: dict[int, tuple[Any, list[int]]] = {}
+        for i, (con, _sense) in enumerate(session.rows):
+            comp = con.parent_component()
+            by_component.setdefault(id(comp), (comp, []))[1].append(i)
+        groups = {comp.name: np.asarray(rows, dtype=np.int32)
+                  for comp, rows in by_component.values()}
+        session._row_groups = groups  # type: ignore[attr-defined]
+    return groups
+
+
+class HeldLP:
+    """The LP with every integer column held at its value in the plan, on the kept Highs.
+
+    Entering switches integrality off and holds the integer columns (once); ``solve``
+    moves some column and row bounds, re-solves warm and puts them back; ``close`` (or
+    leaving the ``with`` block) restores the MILP. Rows of the constraints named in
+    ``lift`` and the valid inequalities are lifted (free) while held: with the build
+    decisions fixed they are implied by other rows (see ``marginal_values``).
+    """
+
+    def __init__(self, model: pyo.ConcreteModel, settings: SolveSettings,
+                 lift: tuple[str, ...] = ()) -> None:
+        self.session_model = model
+        self.session = session = _session(model)
+        self.h = h = session.highs
+        arr = session.arrays
+        self.ints = np.flatnonzero(arr.integer).astype(np.int32)
+        self.plan = np.array([round(session.columns[i].value or 0.0) for i in self.ints],
+                             dtype=float)
+        self.col_lower = arr.col_lower.copy()
+        self.col_upper = arr.col_upper.copy()
+        self.col_lower[self.ints] = self.col_upper[self.ints] = self.plan
+        self.row_lower = arr.row_lower.copy()
+        self.row_upper = arr.row_upper.copy()
+        self.lifted = self._rows_named(VALID_INEQUALITIES)
+        self.row_lower[self.lifted] = -highspy.kHighsInf
+        self.row_upper[self.lifted] = highspy.kHighsInf
+        self.extra = np.zeros(0, np.int32)  # rows lifted by lift(), on top of those
+        self._rows_of: dict[int, list[int]] | None = None
+        if len(self.ints):
+            cont = highspy.HighsVarType.kContinuous
+            h.changeColsIntegrality(len(self.ints), self.ints,
+                                    np.array([cont] * len(self.ints)))
+            h.changeColsBounds(len(self.ints), self.ints, self.plan, self.plan)
+        if len(self.lifted):
+            h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
+                               self.row_lower[self.lifted], self.row_upper[self.lifted])
+        for key, value in _options(settings).items():
+            h.setOptionValue(key, value)
+        basis = getattr(session, "_held_basis", None)
+        self._basis = basis if basis is not None and basis.valid else None
+        if self._basis is not None:
+            # switching integrality drops HiGHS's basis: the held LP's own, kept by
+            # marginal_values, saves a cold start (seconds on large models)
+            h.setBasis(self._basis)
+        self.time_limit = float(settings.time_limit)
+        self.timed_out = False  # the last solve stopped without an answer (time limit)
+        self.closed = False
+        if lift:
+            self.lift(lift)
+
+    def _rows_named(self, names: tuple[str, ...]) -> np.ndarray:
+        groups = _row_groups(self.session)
+        return np.concatenate([groups.get(name, np.zeros(0, np.int32)) for name in names]
+                              or [np.zeros(0, np.int32)]).astype(np.int32)
+
+    def lift(self, names: tuple[str, ...]) -> None:
+        """Lift (free) the rows of these constraints from now on, and put back those
+        lifted by an earlier call (the valid inequalities stay lifted)."""
+        arr, h = self.session.arrays, self.h
+        if len(self.extra):
+            self.row_lower[self.extra] = arr.row_lower[self.extra]
+            self.row_upper[self.extra] = arr.row_upper[self.extra]
+            h.changeRowsBounds(len(self.extra), self.extra,  # type: ignore[attr-defined]
+                               self.row_lower[self.extra], self.row_upper[self.extra])
+        if not names and len(self.extra) and self._basis is not None:
+            # back to the held LP itself: its own basis again (the lifted solves may have
+            # stopped at their deadline, leaving a basis far from it)
+            h.setBasis(self._basis)
+        self.extra = np.setdiff1d(self._rows_named(names), self.lifted).astype(np.int32)
+        if len(self.extra):
+            self.row_lower[self.extra] = -highspy.kHighsInf
+            self.row_upper[self.extra] = highspy.kHighsInf
+            h.changeRowsBounds(len(self.extra), self.extra,  # type: ignore[attr-defined]
+                               self.row_lower[self.extra], self.row_upper[self.extra])
+
+    def __enter__(self) -> HeldLP:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Put the MILP back as it was (integrality, bounds, lifted rows)."""
+        if self.closed:
+            return
+        self.closed = True
+        self.lift(())
+        h, arr = self.h, self.session.arrays
+        if len(self.lifted):
+            h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
+                               arr.row_lower[self.lifted], arr.row_upper[self.lifted])
+        if len(self.ints):
+            integer = highspy.HighsVarType.kInteger
+            h.changeColsIntegrality(len(self.ints), self.ints,
+                                    np.array([integer] * len(self.ints)))
+            h.changeColsBounds(len(self.ints), self.ints, arr.col_lower[self.ints],
+                               arr.col_upper[self.ints])
+
+    def column(self, var: Any) -> int | None:
+        """The column index of a Pyomo variable (None: not in the model)."""
+        return column_indices(self.session_model, [var])[0]
+
+    def rows(self, con: Any) -> list[int]:
+        """The row indices of a Pyomo constraint (a ranged one may have two)."""
+        if self._rows_of is None:
+            self._rows_of = {}
+            for i, (c, _s) in enumerate(self.session.rows):
+                self._rows_of.setdefault(id(c), []).append(i)
+        return self._rows_of.get(id(con), [])
+
+    def solve(self, cols: dict[int, tuple[float, float]] | None = None,
+              rows: dict[int, tuple[float, float]] | None = None,
+              time_limit: float | None = None) -> float | None:
+        """The held LP's objective with these column and row bounds (None: no optimum),
+        warm from the last basis; the bounds are put back afterwards."""
+        h = self.h
+        limit = self.time_limit if time_limit is None else float(time_limit)
+        h.setOptionValue("time_limit", _run_time_limit(h, limit))
+        cols, rows = cols or {}, rows or {}
+        for i, (lo, up) in cols.items():
+            h.changeColBounds(i, lo, up)
+        for i, (lo, up) in rows.items():
+            h.changeRowBounds(i, lo, up)
+        try:
+            h.run()
+            status = h.getModelStatus()
+            # None means "no plan" only when the solve was not stopped short
+            self.timed_out = status not in (highspy.HighsModelStatus.kOptimal,
+                                            highspy.HighsModelStatus.kInfeasible)
+            if status != highspy.HighsModelStatus.kOptimal:
+                return None
+            return float(h.getInfo().objective_function_value)
+        finally:
+            for i in cols:
+                h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
+            for i in rows:
+                h.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
+
+    def ranging(self) -> Any:
+        """HiGHS's ranging of the last solve (None: not available)."""
+        try:
+            status, found = self.h.getRanging()
+        except Exception:  # ranging needs a simplex basis; without it, re-solves decide
+            return None
+        return found if status == highspy.HighsStatus.kOk else None
+
+    def held_bounds(self, kind: str, i: int) -> tuple[float, float]:
+        if kind == "col":
+            return float(self.col_lower[i]), float(self.col_upper[i])
+        return float(self.row_lower[i]), float(self.row_upper[i])
+
+
+@dataclass
+class Replan:
+    """A MILP re-solve with some integer columns fixed or forced (``replan_milp``)."""
+
+    status: SolveStatus
+    objective: float | None  # the best plan found (None: none)
+    bound: float | None  # the best possible (dual bound); = objective when proven
+    seconds: float
+    values: np.ndarray | None = None  # the plan's values of the columns asked for
+
+
+def column_indices(model: pyo.ConcreteModel, variables: list[Any]) -> list[int | None]:
+    """The HiGHS column of each Pyomo variable (None: not in the model)."""
+    session = _session(model)
+    col_of: dict[int, int] | None = getattr(session, "_col_of", None)
+    if col_of is None:
+        col_of = {id(v): i for i, v in enumerate(session.columns)}
+        session._col_of = col_of  # type: ignore[attr-defined]
+    return [col_of.get(id(v)) for v in variables]
+
+
+def relaxation_bound(model: pyo.ConcreteModel, settings: SolveSettings,
+                     cols: dict[int, tuple[float, float]],
+                     force: tuple[np.ndarray, float] | None = None) -> Replan:
+    """The LP relaxation of the MILP with these column bounds (and, with ``force``, the
+    row sum(columns) >= value): its optimum (``objective``, when the status is OPTIMAL)
+    is a bound no plan can beat, and INFEASIBLE means the MILP has no plan either."""
+    return _with_changes(model, settings, cols, force, relax=True, start=None)
+
+
+def replan_milp(model: pyo.ConcreteModel, settings: SolveSettings,
+                cols: dict[int, tuple[float, float]],
+                force: tuple[np.ndarray, float] | None = None,
+                start: tuple[np.ndarray, np.ndarray] | None = None,
+                read: np.ndarray | None = None) -> Replan:
+    """Re-solve the MILP in this process on the kept Highs with these column bounds and
+    optionally the row sum(``force[0]`` columns) >= ``force[1]``, starting from the partial
+    plan ``start`` (column indices, values; HiGHS completes it). HiGHS's own time limit
+    (``settings.time_limit``) applies; the caller keeps it short. ``read``: columns
+    whose values in the plan found are returned (``Replan.values``)."""
+    return _with_changes(model, settings, cols, force, relax=False, start=start, read=read)
+
+
+def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
+                  cols: dict[int, tuple[float, float]], force: tuple[np.ndarray, float] | None,
+                  relax: bool, start: tuple[np.ndarray, np.ndarray] | None,
+                  read: np.ndarray | None = None) -> Replan:
+    session = _session(model)
+    h, arr = session.highs, session.arrays
+    ints = np.flatnonzero(arr.integer).astype(np.int32)
+    began = time.perf_counter()
+    for key, value in _options(settings).items():
+        h.setOptionValue(key, value)
+    h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
+    if relax and len(ints):
+        cont = highspy.HighsVarType.kContinuous
+        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
+    for i, (lo, up) in cols.items():
+        h.changeColBounds(i, lo, up)
+    added = False
+    try:
+        if force is not None:
+            idx = np.asarray(force[0], dtype=np.int32)
+            h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx, np.ones(len(idx)))
+            added = True
+        if start is not None and not relax:
+            h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
+                          np.asarray(start[1], dtype=float))
+        h.run()
+        ms = h.getModelStatus()
+        S = highspy.HighsModelStatus
+        info = h.getInfo()
+        has_plan = info.primal_solution_status == 2
+        objective = float(info.objective_function_value) if has_plan else None
+        if ms == S.kOptimal:
+            status = SolveStatus.OPTIMAL
+        elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+            status = SolveStatus.INFEASIBLE
+        elif ms == S.kUnbounded:
+            status = SolveStatus.UNBOUNDED
+        else:
+            status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+        bound = objective if (relax or status is SolveStatus.OPTIMAL) else (
+            float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
+            else None)
+        values = None
+        if has_plan and read is not None and len(read):
+            values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
+        return Replan(status, objective, bound, time.perf_counter() - began, values)
+    finally:
+        if added:
+            last = h.getNumRow() - 1
+            h.deleteRows(1, np.array([last], dtype=np.int32))
+        for i in cols:
+            h.changeColBounds(i, arr.col_lower[i], arr.col_upper[i])
+        if relax and len(ints):
+            integer = highspy.HighsVarType.kInteger
+            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))

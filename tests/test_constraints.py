@@ -554,7 +554,8 @@ def test_objective_parts(tmp_path: Path) -> None:
     expected = {"revenue": 4500, "cost_feedstock": 1000, "cost_variable": 300,
                 "cost_transport": 900, "cost_disposal": 200, "cost_fixed": 1000,
                 "cost_price_tiers": 0, "cost_loss": 0, "cost_carbon": 0,
-                "cost_working_capital": 0, "cost_import_duty": 0, "cost_incentives": 0}
+                "cost_working_capital": 0, "cost_import_duty": 0, "cost_incentives": 0,
+                "cost_profit_tax": 0}
     assert set(expected) == set(OBJECTIVE_PARTS)
     for name, value in expected.items():
         assert res.objective_parts[name] == approx(value), name
@@ -1188,3 +1189,14 @@ def test_cluster_local_share_validation(tmp_path: Path) -> None:
     hits = [i for i in validation_issues(tables, tmp_path) if i.severity is Severity.ERROR]
     assert sorted((i.sheet, i.row, i.column) for i in hits) == [
         ("Policy", 2, "cluster"), ("Sources", 3, "cluster")]
+
+
+def test_profit_tax_floor(tmp_path: Path) -> None:
+    """profit_tax_rate 0.2 on the base case: the margin 2500 pays 500, net 2000. Without
+    profit_tax_floor the tax variable stays at 0 (2500) and the checker, pricing the tax
+    from the Settings rows, flags the part. (tests/test_profit_tax.py: relief and losses.)
+    """
+    tables = set_setting(base_case(), "profit_tax_rate", 0.2)
+    res = solve_ok(tables, tmp_path, 2000)
+    assert res.objective_parts["cost_profit_tax"] == approx(500)
+    solve_without(tables, tmp_path, ("profit_tax_floor",), 2500, flagged="objective_part")

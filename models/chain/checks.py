@@ -16,6 +16,7 @@ Adding a check: write ``def _my_check(c: Checker) -> None`` that reads ``c.input
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -27,6 +28,7 @@ import numpy as np
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
 from models.chain.supply_groups import group_purchases
+from models.validation.numbers import read_number
 
 ABS_TOL = 1e-4  # tonnes or currency; solver feasibility tolerance is ~1e-7 relative
 REL_TOL = 1e-6
@@ -112,7 +114,7 @@ class Inputs:
             periods=periods, weight=weight, line=line, earliest=earliest, inputs=inputs,
             outputs=outputs, groups=groups,
             offer=_expand(_rows(tables, "Sources"), ("source",), periods),  # type: ignore[arg-type]
-            market=_expand(_rows(tables, "Markets"), ("market", "material"), periods),  # type: ignore[arg-type]
+            market=_markets(_rows(tables, "Markets"), periods),
             lane=lanes, lane_cost=lane_cost, material=mats,
             site_lines_max={str(r["site"]): int(r["lines_max"]) for r in _rows(tables, "Sites")
                             if r["lines_max"] is not None},
@@ -125,6 +127,18 @@ class Inputs:
 
     def is_running(self, line: str) -> bool:
         return str(self.line[line]["status"]) != "excluded"
+
+
+def _markets(rows: Iterable[Any], periods: list[str],
+             ) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(market, material, period) -> Markets row values; market is the row's market_id
+    when it has one (a contract at its place), else its place."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for (_n, mat, _i, p), v in _expand(rows, ("market", "material", "market_id"),
+                                       periods).items():
+        ident = v.get("market_id")
+        out[str(ident) if ident is not None else str(v["market"]), mat, p] = v
+    return out
 
 
 def _expand(rows: Iterable[Any], key: tuple[str, ...], periods: list[str],
@@ -291,7 +305,9 @@ def _balances(c: Checker) -> None:
     for row in r.recipe_inputs.itertuples(index=False):
         use[site[row.line], row.material, row.period] += row.tonnes
     for row in r.sales.itertuples(index=False):
-        use[row.market, row.material, row.period] += row.tonnes
+        market = inp.market.get((row.market, row.material, row.period))
+        place = str(market["market"]) if market else row.market
+        use[place, row.material, row.period] += row.tonnes
     for row in r.disposals.itertuples(index=False):
         use[row.site, row.material, row.period] += row.tonnes
     for key in set(supply) | set(use):
@@ -479,6 +495,56 @@ def _policy_check(c: Checker) -> None:
 def _objective(c: Checker, objective: float | None) -> None:
     """Each part of the net value, priced from the input rows, against the model's parts
     and the solver's objective."""
+    recomputed = _priced_parts(c)
+    recomputed["cost_profit_tax"] = _profit_tax(c)
+    for name, value in recomputed.items():
+        reported = c.r.objective_parts.get(name)
+        if reported is not None and abs(value - reported) > _tol(value) * 10:
+            c.fail("objective_part", f"{name}: input rows give {value:.6g}, model "
+                   f"{reported:.6g}", abs(value - reported))
+    net = recomputed["revenue"] - sum(v for k, v in recomputed.items() if k != "revenue")
+    if objective is not None and abs(net - objective) > _tol(objective) * 10:
+        c.fail("objective", f"parts priced from the input rows sum to {net:.6g}, solver "
+               f"reports {objective:.6g}", abs(net - objective))
+
+
+def _setting(tables: Mapping[str, Any], name: str) -> float | None:
+    """A number of the Settings sheet, read again from its row (None when blank)."""
+    for row in _rows(tables, "Settings"):
+        if str(row["setting"]) == name and row["value"] not in (None, ""):
+            return read_number(row["value"]).value
+    return None
+
+
+def _profit_tax(c: Checker) -> float:
+    """Profit tax: rate x each period's margin when positive (its parts priced from the
+    input rows with that period alone weighted 1), weighted by the discounted years that
+    are not relieved; the rate, relief share and years read again from the Settings rows."""
+    tables = c.d.tables
+    rate = _setting(tables, "profit_tax_rate") or 0.0
+    if not rate:
+        return 0.0
+    share = _setting(tables, "profit_tax_relief_share") or 0.0
+    years = _setting(tables, "profit_tax_relief_years")
+    discount = _setting(tables, "discount_rate") or 0.0
+    total, elapsed = 0.0, 0
+    for row in _rows(tables, "Periods"):
+        p, n = str(row["period"]), int(row["years"])
+        alone = {q: (1.0 if q == p else 0.0) for q in c.inputs.periods}
+        one = Checker(dataclasses.replace(c.d, period_weight=alone), c.r,
+                      dataclasses.replace(c.inputs, weight=alone))
+        parts = _priced_parts(one)
+        margin = parts["revenue"] - sum(v for k, v in parts.items() if k != "revenue")
+        for t in range(n):
+            relieved = years is None or elapsed + t < years
+            total += (1 + discount) ** -(elapsed + t) * (1 - (share if relieved else 0.0)) \
+                * max(0.0, margin)  # a loss is not taxed
+        elapsed += n
+    return rate * total
+
+
+def _priced_parts(c: Checker) -> dict[str, float]:
+    """Each part of the net value before profit tax, priced from the input rows."""
     inp, r = c.inputs, c.r
     w = inp.weight
     revenue = sum(w[row.period] * row.tonnes * _f(inp.market.get(
@@ -499,15 +565,7 @@ def _objective(c: Checker, objective: float | None) -> None:
     # optional economics (econ): their parts, recomputed from ChainData's parameters
     recomputed.update(_economic_parts(c), cost_working_capital=_working_capital(c),
                       **_taxes_and_incentives(c))
-    for name, value in recomputed.items():
-        reported = r.objective_parts.get(name)
-        if reported is not None and abs(value - reported) > _tol(value) * 10:
-            c.fail("objective_part", f"{name}: input rows give {value:.6g}, model "
-                   f"{reported:.6g}", abs(value - reported))
-    net = recomputed["revenue"] - sum(v for k, v in recomputed.items() if k != "revenue")
-    if objective is not None and abs(net - objective) > _tol(objective) * 10:
-        c.fail("objective", f"parts priced from the input rows sum to {net:.6g}, solver "
-               f"reports {objective:.6g}", abs(net - objective))
+    return recomputed
 
 
 # ---- optional economics: recomputed from ChainData's input parameters --------------------

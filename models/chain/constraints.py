@@ -60,10 +60,12 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
         \sum_{o \in O_{n,m}} q_{o,p} + \sum_{a \in A^{in}_n} f_{a,m,p}
         + \sum_{(l,k) \in L_n} y_{l,k,m}\, z_{l,k,p}
         = \sum_{(l,k) \in L_n} x_{l,k,m,p} + \sum_{a \in A^{out}_n} f_{a,m,p}
-        + v_{n,m,p} + e_{n,m,p}
+        + \sum_{d \in D_{n,m}} v_{d,m,p} + e_{n,m,p}
 
     where q is purchase, f lane flow, y yield, z recipe throughput, x recipe input,
-    v sales and e disposal; terms that cannot exist are absent, not zero-filled.
+    v sales (:math:`D_{n,m}` the markets of m at place n: the place itself, and every
+    contract with a Markets.market_id there) and e disposal; terms that cannot exist are
+    absent, not zero-filled.
     """
     ix = m.ix
     supply = sum(m.purchase[o, p] for o in ix.sources_at.get((n, mat), ()) if (o, p) in m.purchase)
@@ -72,8 +74,9 @@ def material_balance(m: Model, n: str, mat: str, p: str) -> Any:
                   for line, k in ix.makers_at.get((n, mat), ()))
     use = sum(m.recipe_input[line, k, mat, p] for line, k in ix.users_at.get((n, mat), ()))
     use += sum(m.flow[a, mat, p] for a in ix.lanes_out.get((n, mat), ()))
-    if (n, mat, p) in m.sales:
-        use += m.sales[n, mat, p]
+    for market in ix.markets_at.get((n, mat), ()):
+        if (market, mat, p) in m.sales:
+            use += m.sales[market, mat, p]
     if (n, mat, p) in m.disposal:
         use += m.disposal[n, mat, p]
     if isinstance(supply, int | float) and isinstance(use, int | float):
@@ -450,3 +453,18 @@ def supply_group_ceiling(m: Model, g: str, p: str) -> Any:
     """
     return _holds(m, "supply_group_ceiling", (g, p), _group_purchase(m, g, p), "<=",
                   m.data.supply_group_max[g, p])
+
+
+def profit_tax_floor(m: Model, p: str) -> Any:
+    r"""The profit tax of a period is at least the rate times its margin after relief.
+
+    .. math:: T_p \ge \tau^\pi\, w^\pi_p\, M_p, \qquad T_p \ge 0
+
+    where :math:`M_p` is the plan's margin per year of period p (net value before tax)
+    and :math:`w^\pi_p` the discounted years of p that are taxed after relief. The tax
+    is a cost of a maximisation, so :math:`T_p = \tau^\pi w^\pi_p \max(0, M_p)`: a
+    loss is not taxed. Linear; what stays approximate (the plan is one taxpayer, no loss
+    carry-forward) is set out in the profit-tax section.
+    """
+    return m.profit_tax[p] >= m.taxed_margin[p]
+

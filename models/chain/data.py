@@ -165,10 +165,27 @@ class ChainData:
     supply_group_members: dict[str, tuple[str, ...]] = field(default_factory=dict)
     supply_group_min: dict[Key2, float] = field(default_factory=dict)
     supply_group_max: dict[Key2, float | None] = field(default_factory=dict)
+    # market IDs (Markets.market_id): market key -> its place, only for markets with an ID
+    # (a market without one is keyed by its place)
+    market_place: dict[str, str] = field(default_factory=dict)
+    # profit tax (models/chain/profit_tax.py): rate, and per period the discounted weight
+    # of its years that carry the tax after relief (w_p when there is no relief)
+    profit_tax_rate: float = 0.0
+    profit_tax_weight: dict[str, float] = field(default_factory=dict)
 
     @property
     def last_period(self) -> str:
         return self.periods[-1]
+
+    def place_of(self, market: str) -> str:
+        """The place of a market key: the market itself unless it is a Markets.market_id."""
+        return self.market_place.get(market, market)
+
+
+def market_key(row: Row) -> str:
+    """The key of a Markets (or PriceTiers) row: its market_id, else its place."""
+    ident = row.values.get("market_id")
+    return str(ident) if ident is not None else str(row["market"])
 
 
 def load_data(raw: RawWorkbook, issues: IssueList) -> ChainData | None:
@@ -499,14 +516,42 @@ class _Builder:
             "source_price": price,
         }
 
+    def _market_ids(self) -> dict[str, str]:
+        """Markets.market_id -> its place; an ID naming a place or two places is an error."""
+        places = {str(r["site"]) for r in self.t["Sites"].rows} | {
+            str(r["location"]) for r in self.t["Locations"].rows}
+        owner: dict[str, Row] = {}
+        for r in self.t["Markets"].rows:
+            ident = r["market_id"]
+            if ident is None:
+                continue
+            ident = str(ident)
+            if ident in places:
+                self.issues.error(f"The market ID {ident} is also the ID of a place, so it "
+                                  "cannot name a contract.", value=ident,
+                                  expected="an ID not used on Sites or Locations",
+                                  hint="Give the contract its own ID, e.g. "
+                                  f"{r['market']}_{r['material']}_2.",
+                                  **self.where("Markets", r, "market_id"))
+            elif ident in owner and owner[ident]["market"] != r["market"]:
+                first = owner[ident]
+                self.issues.error(f"The market ID {ident} already names a market at "
+                                  f"{first['market']} (row {first.excel_row}); one ID "
+                                  "belongs to one place.", value=ident,
+                                  expected=f"an ID not used at {first['market']}",
+                                  **self.where("Markets", r, "market_id"))
+            else:
+                owner.setdefault(ident, r)
+        return {i: str(r["market"]) for i, r in owner.items()}
+
     def _markets(self, periods: list[str]) -> dict[str, Any]:
         keys: list[Key3] = []
         price: dict[Key3, float] = {}
         lo: dict[Key3, float] = {}
         hi: dict[Key3, float | None] = {}
-        for r, p in self._expand("Markets", self.t["Markets"].rows, ("market", "material"),
-                                 periods):
-            key = (str(r["market"]), str(r["material"]), p)
+        for r, p in self._expand("Markets", self.t["Markets"].rows,
+                                 ("market", "material", "market_id"), periods):
+            key = (market_key(r), str(r["material"]), p)
             top = None if r["sales_max"] is None else float(r["sales_max"])  # type: ignore[arg-type]
             if top is not None and float(r["sales_min"]) > top:  # type: ignore[arg-type]
                 self.issues.error("sales_min is above sales_max.", value=r["sales_min"],
@@ -516,7 +561,8 @@ class _Builder:
             price[key] = float(r["price"])  # type: ignore[arg-type]
             lo[key] = float(r["sales_min"])  # type: ignore[arg-type]
             hi[key] = top
-        return {"markets": tuple(keys), "price": price, "sales_min": lo, "sales_max": hi}
+        return {"markets": tuple(keys), "price": price, "sales_min": lo, "sales_max": hi,
+                "market_place": self._market_ids()}
 
     def _lanes(self, mat: dict[str, Row]) -> dict[str, Any]:
         modes = {str(r["mode"]): r for r in self.t["Modes"].rows}
@@ -648,7 +694,7 @@ def _finish(data: ChainData) -> ChainData:
     for line, _k, m in data.recipe_inputs:
         useful[data.line_site[line]].add(m)
     for d, m, _p in data.markets:
-        useful[d].add(m)
+        useful[data.place_of(d)].add(m)
     def allowed(a: str, mats: set[str]) -> set[str]:
         if only[a]:
             return mats & {only[a]}
@@ -766,7 +812,7 @@ def _balances(data: ChainData, flows: list[Key2], disposals: tuple[Key2, ...]) -
     for line, _k, m in data.recipe_outputs:
         nodes.add((data.line_site[line], m))
     for d, m, _p in data.markets:
-        nodes.add((d, m))
+        nodes.add((data.place_of(d), m))
     for a, m in flows:
         nodes.add((data.lane_origin[a], m))
         nodes.add((data.lane_destination[a], m))

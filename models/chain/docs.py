@@ -9,6 +9,7 @@ import inspect
 import re
 
 from models.chain import constraints
+from models.chain import profit_tax as profit_tax_module
 from models.chain.formulation import CONSTRAINTS, OBJECTIVE_PARTS, VARIABLES
 from models.chain.schema import SETTINGS, SHEETS
 
@@ -31,7 +32,8 @@ per year of a period; money is in the workbook's currency.
 | $l \\in L$ | lines not excluded ($L_s$: at site $s$; $E_g$: exclusive group $g$) | Lines |
 | $k \\in K_l$ | recipes (operating modes) of line $l$ | Recipes |
 | $o \\in O$ | feedstock offers ($O_{n,m}$: of $m$ at $n$; $O^{loc}$: local) | Sources |
-| $(d,m,p)$ | markets: material $m$ sold at place $d$ in period $p$ | Markets |
+| $(d,m,p)$ | markets: material $m$ sold at market $d$ in period $p$ (a place, or a \
+contract Markets.market_id at a place; $D_{n,m}$: the markets of $m$ at $n$) | Markets |
 | $a \\in A$ | lanes ($A^{in}_n$, $A^{out}_n$: into / out of $n$) | Lanes |
 | $G_g$ | inputs of a recipe that share a group limit | Recipes.share_group |
 | $O_g$ | offers of supply group $g$, with a joint purchase limit | Sources.supply_group |
@@ -93,6 +95,8 @@ def parameter_table() -> str:
                 "Recipes.loss_name |")
     rows.append(r"| $\epsilon_a$ | derived (Lanes) | t CO2/t | "
                 r"$\epsilon^0_a + \epsilon^{km}_a \delta_a$ |")
+    rows.append(r"| $w^\pi_p$ | derived (Settings) | yr | discounted years of period p "
+                "whose margin bears the profit tax after relief (see tax_weights) |")
     return "\n".join(rows)
 
 
@@ -112,7 +116,8 @@ def variable_table() -> str:
 def objective_section() -> str:
     parts = ["## Objective", "", "Maximise net value $= R - C^{feed} - C^{var} - C^{tr} - "
              "C^{disp} - C^{fix}$, less the parts of the optional economics (price tiers, "
-             "process losses, carbon, working capital, import duty, per-tonne incentives: "
+             "process losses, carbon, working capital, import duty, per-tonne incentives, "
+             "profit tax: "
              "each 0 when the workbook leaves it blank), each part a named Pyomo expression "
              "that the results break down:", "", "| part | code name | expression |",
              "|---|---|---|"]
@@ -135,6 +140,17 @@ def constraint_section() -> str:
     return "\n".join(out)
 
 
+def profit_tax_section() -> str:
+    """The profit tax: how it stays linear, what is approximate, and its formulas."""
+    return "\n\n".join([
+        "## Profit tax (linear, with its approximations)",
+        _rst_math_to_md(profit_tax_module.__doc__ or "").split("\n", 1)[1].strip(),
+        "### `taxed_margins`",
+        _rst_math_to_md(profit_tax_module.taxed_margins.__doc__ or ""),
+        "### `tax_weights`", _rst_math_to_md(profit_tax_module.tax_weights.__doc__ or ""),
+        "*Code: `models/chain/profit_tax.py`.*"])
+
+
 def formulation_markdown() -> str:
     helpers = [constraints.is_open, constraints.recipe_throughput]
     assert all(h.__doc__ for h in helpers)
@@ -144,4 +160,5 @@ def formulation_markdown() -> str:
         "## Variables\n\n" + variable_table(),
         objective_section(),
         constraint_section().strip(),
+        profit_tax_section(),
     ]) + "\n"

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from models.chain.profit_tax import tax_weights
 from models.validation.hints import did_you_mean
 from models.validation.issues import IssueList
 from models.validation.tables import Row, Table
@@ -69,6 +70,8 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
     carbon = _carbon(tables, data, issues, where)
     clusters = _clusters(tables, data, issues, where)
     duty = _duties(tables, settings, data)
+    tax_rate = float(settings.get("profit_tax_rate") or 0.0)  # type: ignore[arg-type]
+    relief_years = settings.get("profit_tax_relief_years")
     return dataclasses.replace(
         data,
         carbon_price=float(settings.get("carbon_price") or 0.0),  # type: ignore[arg-type]
@@ -89,6 +92,12 @@ def apply_economics(tables: Mapping[str, Table], settings: Mapping[str, object],
         duty=duty,
         incentive={str(r["material"]): float(r["incentive_per_t"])  # type: ignore[arg-type]
                    for r in tables["Materials"].rows if r["incentive_per_t"]},
+        profit_tax_rate=tax_rate,
+        profit_tax_weight=tax_weights(
+            data.periods, data.period_years, data.discount_rate,
+            float(settings.get("profit_tax_relief_share") or 0.0),  # type: ignore[arg-type]
+            None if relief_years is None else int(relief_years))  # type: ignore[call-overload]
+        if tax_rate else {},
     )
 
 
@@ -165,12 +174,24 @@ def _price_tiers(tables: Mapping[str, Table], data: ChainData, issues: IssueList
     general: dict[tuple[str, str], list[Row]] = defaultdict(list)
     specific: dict[tuple[str, str, str], list[Row]] = defaultdict(list)
     for r in rows:
-        d, mat = str(r["market"]), str(r["material"])
+        # a tier row names its market by Markets.market_id when the place has contracts
+        d, mat = str(r["market_id"] or r["market"]), str(r["material"])
+        if r["market_id"] is not None and data.place_of(d) != str(r["market"]):
+            issues.error(f"No Markets row has market_id {d} at {r['market']}.", value=d,
+                         expected="a market_id of a Markets row at this market and material",
+                         hint=did_you_mean(d, sorted(data.market_place)) or "Copy the "
+                         "market_id from the Markets row whose price these tiers follow.",
+                         **where("PriceTiers", r, "market_id"))
+            continue
         if (d, mat) not in pairs:
+            ids = sorted(i for i, place in data.market_place.items()
+                         if place == d and (i, mat) in pairs)
             issues.error(f"No Markets row sells {mat} at {d}, so it has no tiers.",
                          value=d, expected="a market and material listed on the Markets "
-                         "sheet", hint="Add the market on the Markets sheet first (its price "
-                         "is the price below the first tier).",
+                         "sheet", hint=(f"The markets of {mat} at {d} have IDs: name one "
+                                        f"in market_id ({', '.join(ids)})." if ids else
+                                        "Add the market on the Markets sheet first (its "
+                                        "price is the price below the first tier)."),
                          **where("PriceTiers", r, "market"))
             continue
         if r["period"] is None:

@@ -36,6 +36,11 @@ def add_economics(res: ChainResults, d: ChainData) -> None:
     last = d.last_period
     res.kpis["emissions_t"] = float(res.emissions[res.emissions.period == last].co2.sum())
     res.kpis["loss_tonnes"] = float(res.losses[res.losses.period == last].tonnes.sum())
+    if d.profit_tax_rate:  # discounted, as the objective parts
+        relief = res.taxes[res.taxes.kind == "profit_tax_relief"]
+        res.kpis["profit_tax_relief"] = -sum(
+            d.period_weight[str(r.period)] * float(r.amount)
+            for r in relief.itertuples(index=False))
 
 
 def _sales_tiers(res: ChainResults, d: ChainData) -> None:
@@ -131,6 +136,11 @@ def _unattributed(res: ChainResults, d: ChainData) -> None:
     u["price_tiers"] = [float(tiers.get(p, 0.0)) for p in u.period]
     u["carbon_transport"] = [float(carbon.get(p, 0.0)) for p in u.period]
     u["net_value"] = u.net_value - u.price_tiers - u.carbon_transport
+    if d.profit_tax_rate:  # the plan's profit tax belongs to no single line
+        t = res.taxes[res.taxes.kind.isin(["profit_tax", "profit_tax_relief"])]
+        tax = t.groupby("period").amount.sum().to_dict()
+        u["profit_tax"] = [float(tax.get(p, 0.0)) for p in u.period]
+        u["net_value"] = u.net_value - u.profit_tax
 
 
 CLUSTER_COLUMNS = ["cluster", "period", "lines", "lines_min", "jobs", "jobs_min",
@@ -187,7 +197,7 @@ def _working_capital(res: ChainResults, d: ChainData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=WC_COLUMNS)
 
 
-TAX_COLUMNS = ["kind", "item", "period", "tonnes", "rate", "amount"]
+TAX_COLUMNS = ["kind", "item", "period", "tonnes", "rate", "amount", "base"]
 
 
 def _taxes(res: ChainResults, d: ChainData) -> pd.DataFrame:
@@ -206,4 +216,44 @@ def _taxes(res: ChainResults, d: ChainData) -> pd.DataFrame:
     for (mat, p), t in sorted(taken.items()):
         rows.append({"kind": "incentive", "item": mat, "period": p, "tonnes": t,
                      "rate": d.incentive[mat], "amount": -d.incentive[mat] * t})
+    rows += _profit_tax_rows(res, d, pd.DataFrame(rows, columns=TAX_COLUMNS))
     return pd.DataFrame(rows, columns=TAX_COLUMNS)
+
+
+def period_margins(res: ChainResults, d: ChainData, taxes: pd.DataFrame,
+                   ) -> dict[str, float]:
+    """M_p: the plan's net value before profit tax per year of each period, from the
+    tables (revenue less purchases, processing, transport, disposal, fixed cost, price
+    tiers, losses, carbon, working capital, duty and incentives)."""
+    def by_period(df: pd.DataFrame, col: str) -> dict[str, float]:
+        if not len(df) or col not in df:
+            return {}
+        return {str(k): float(v) for k, v in df.groupby("period")[col].sum().items()}
+    plus = [by_period(res.sales, "revenue")]
+    minus = [by_period(res.purchases, "cost"), by_period(res.line_periods, "cost_variable"),
+             by_period(res.flows, "cost"), by_period(res.disposals, "cost"),
+             by_period(res.line_periods, "cost_fixed"),
+             by_period(res.sales, "tier_revenue_given_up"), by_period(res.losses, "cost"),
+             by_period(res.emissions, "cost"), by_period(res.working_capital, "cost"),
+             by_period(taxes, "amount")]
+    return {p: sum(t.get(p, 0.0) for t in plus) - sum(t.get(p, 0.0) for t in minus)
+            for p in d.periods}
+
+
+def _profit_tax_rows(res: ChainResults, d: ChainData, taxes: pd.DataFrame,
+                     ) -> list[dict[str, object]]:
+    """Per period: the tax on the margin per year (base), and the relief (negative)."""
+    if not d.profit_tax_rate:
+        return []
+    rows: list[dict[str, object]] = []
+    for p, margin in period_margins(res, d, taxes).items():
+        tax = d.profit_tax_rate * max(0.0, margin)  # a loss is not taxed
+        rows.append({"kind": "profit_tax", "item": "", "period": p, "tonnes": None,
+                     "rate": d.profit_tax_rate, "amount": tax, "base": margin})
+        relieved = 1.0 - d.profit_tax_weight[p] / d.period_weight[p] \
+            if d.period_weight[p] else 0.0
+        if relieved > 1e-12:
+            rows.append({"kind": "profit_tax_relief", "item": "", "period": p,
+                         "tonnes": None, "rate": relieved, "amount": -relieved * tax,
+                         "base": margin})
+    return rows

@@ -20,6 +20,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from models.chain import constraints as c
 from models.chain.data import ChainData
+from models.chain.profit_tax import taxed_margins
 
 # name -> (rule, index-set attribute or None for a scalar constraint). Order is the
 # order in the formulation document.
@@ -54,6 +55,7 @@ CONSTRAINTS: dict[str, tuple[object, str | None]] = {
                                   "cluster_local_share_index"),
     "supply_group_floor": (c.supply_group_floor, "supply_floor_index"),
     "supply_group_ceiling": (c.supply_group_ceiling, "supply_ceiling_index"),
+    "profit_tax_floor": (c.profit_tax_floor, "profit_tax_periods"),
 }
 
 # Constraints that only tighten the LP relaxation (no integer plan violates them): the
@@ -70,6 +72,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
     "build": ("b_{l,p}", "0/1", "candidate line l is built in period p"),
     "tier_excess": ("s_{d,m,p,t}", "t/yr", "sales at market (d, m) above the start of price "
                     "tier t"),
+    "profit_tax": ("T_p", "currency", "discounted profit tax of period p after relief "
+                   "(see profit_tax_floor)"),
 }
 
 # The objective's parts, each discounted with w_p = sum_{years of p} (1+r)^-t.
@@ -100,6 +104,10 @@ OBJECTIVE_PARTS: dict[str, tuple[str, str]] = {
                          "on offers that are not local"),
     "cost_incentives": (r"-\sum_{l,k,m,p} w_p\, \iota_m\, x_{l,k,m,p}",
                         "per-tonne subsidies (negative) or fees on material processed"),
+    "cost_profit_tax": (r"\sum_p T_p",
+                        "profit tax on each period's margin, after relief: "
+                        r"$T_p = \tau^\pi w^\pi_p \max(0, M_p)$ (see `profit_tax_floor` "
+                        "and the profit-tax section)"),
 }
 
 
@@ -126,6 +134,8 @@ class Adjacency:
     resource_users: dict[tuple[str, str], list[str]] = field(
         default_factory=lambda: defaultdict(list))
     recovered_inputs: list[tuple[str, str, str]] = field(default_factory=list)
+    markets_at: dict[tuple[str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list))  # (place, material) -> market keys
 
 
 def adjacency(d: ChainData) -> Adjacency:
@@ -159,6 +169,8 @@ def adjacency(d: ChainData) -> Adjacency:
             ix.group_lines[d.line_group[line]].append(line)
     for (line, r), _amount in d.resource_use.items():
         ix.resource_users[d.line_site[line], r].append(line)
+    for n, mat in dict.fromkeys((n, mat) for n, mat, _p in d.markets):
+        ix.markets_at[d.place_of(n), mat].append(n)
     return ix
 
 
@@ -288,10 +300,16 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.cost_incentives = pyo.Expression(expr=-sum(
         w[p] * d.incentive[mat] * m.recipe_input[line, k, mat, p]
         for line, k, mat, p in m.recipe_input_index if mat in d.incentive))
+    m.taxed_margin = taxed_margins(m, tuple(OBJECTIVE_PARTS))  # {} without profit tax
+    m.profit_tax_periods = pyo.Set(initialize=list(m.taxed_margin), doc="taxed periods p")
+    m.profit_tax = pyo.Var(m.profit_tax_periods, domain=pyo.NonNegativeReals,
+                           doc=VARIABLES["profit_tax"][2])
+    m.cost_profit_tax = pyo.Expression(expr=sum(m.profit_tax[p] for p in m.profit_tax_periods))
     m.net_value = pyo.Objective(
         expr=m.revenue - m.cost_feedstock - m.cost_variable - m.cost_transport
         - m.cost_disposal - m.cost_fixed - m.cost_price_tiers - m.cost_loss - m.cost_carbon
-        - m.cost_working_capital - m.cost_import_duty - m.cost_incentives,
+        - m.cost_working_capital - m.cost_import_duty - m.cost_incentives
+        - m.cost_profit_tax,
         sense=pyo.maximize, doc="discounted net value")
 
     # ---- constraints ----------------------------------------------------------------------

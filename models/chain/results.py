@@ -100,10 +100,12 @@ def extract_results(m: pyo.ConcreteModel, d: ChainData,
     sales = pd.DataFrame(
         [{"market": n, "material": mat, "period": p, "tonnes": v,
           "price": d.price[n, mat, p], "revenue": v * d.price[n, mat, p],
-          "sales_min": d.sales_min[n, mat, p], "sales_max": d.sales_max[n, mat, p]}
+          "sales_min": d.sales_min[n, mat, p], "sales_max": d.sales_max[n, mat, p],
+          "place": d.place_of(n)}
          for (n, mat, p), v in _values(m.sales).items()],
+        # market: the market's key (its Markets.market_id, else its place); place: where
         columns=["market", "material", "period", "tonnes", "price", "revenue", "sales_min",
-                 "sales_max"])
+                 "sales_max", "place"])
     disposals = pd.DataFrame(
         [{"site": s, "material": mat, "period": p, "tonnes": v,
           "cost": v * d.disposal_cost[mat]}
@@ -239,7 +241,7 @@ def trace_flows(d: ChainData, purchases: pd.DataFrame, flows: pd.DataFrame,
             uses[r.material, r.period].append((d.line_site[r.line], ("line", r.line), r.tonnes))
     for r in sales.itertuples(index=False):
         if r.tonnes > TOL:
-            uses[r.material, r.period].append((r.market, ("market", r.market), r.tonnes))
+            uses[r.material, r.period].append((r.place, ("market", r.market), r.tonnes))
     for r in disposals.itertuples(index=False):
         if r.tonnes > TOL:
             uses[r.material, r.period].append((r.site, ("disposal", r.site), r.tonnes))

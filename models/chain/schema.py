@@ -210,6 +210,41 @@ SETTINGS: tuple[Setting, ...] = (
         maximum=5.0,
         symbol=r"\bar\tau",
     ),
+    Setting(
+        "profit_tax_rate",
+        T.NUMBER,
+        "Profit tax on the plan's margin (net value before tax, per year of each period) "
+        "when positive, e.g. 0.20 = 20 %. The plan is taxed as one taxpayer, with no loss "
+        "carry-forward (docs/formulation.md says what this over- and understates). 0 or "
+        "blank: no profit tax.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol=r"\tau^{\pi}",
+    ),
+    Setting(
+        "profit_tax_relief_share",
+        T.NUMBER,
+        "Share of the margin exempt from profit tax during the relief years (a tax holiday, "
+        "e.g. the SME-cluster exemption): 1 when every line qualifies, the qualifying "
+        "lines' share of the margin otherwise. 0 or blank: no relief.",
+        0.0,
+        unit="fraction",
+        minimum=0.0,
+        maximum=1.0,
+        symbol=r"\rho^{\pi}",
+    ),
+    Setting(
+        "profit_tax_relief_years",
+        T.INTEGER,
+        "Years of relief, counted from the first year of the plan (e.g. 7). Blank: relief "
+        "in every year.",
+        None,
+        unit="yr",
+        minimum=0,
+        symbol=r"Y^{\pi}",
+    ),
 )
 
 PERIODS = Sheet(
@@ -473,8 +508,14 @@ MARKETS = Sheet(
         C("sales_max", T.NUMBER, "Most that can be sold per year. Blank: unlimited.",
           unit="t/yr", minimum=0.0, symbol=r"\bar{D}_{d,m,p}"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("market_id", T.ID, "Names this contract when one place has several for the same "
+          "material (different prices, minimums or maximums): rows with the same market "
+          "and material need different IDs. The ID names the market in the results, in "
+          "PriceTiers.market_id and in scenario rows; it may not be the ID of a site or "
+          "location, and one ID belongs to one place. Blank: the market is named by its "
+          "place.", example="CONTRACT_A"),
     ),
-    key=("market", "material", "period"),
+    key=("market", "material", "period", "market_id"),
     fill_order=11,
 )
 
@@ -570,8 +611,11 @@ PRICE_TIERS = Sheet(
           "of the tier before).", unit="currency/t", required=True, minimum=0.0,
           symbol=r"\pi_{d,m,p,t}"),
         C("reference", T.TEXT, "Where the numbers come from; [E] marks an estimate."),
+        C("market_id", T.ID, "The market's ID on the Markets sheet, when the place has "
+          "several contracts for the material. Blank: the market without an ID.",
+          suggest=("Markets.market_id",)),
     ),
-    key=("market", "material", "period", "tonnes_from"),
+    key=("market", "material", "period", "tonnes_from", "market_id"),
     required=False,
     fill_order=11,
 )
@@ -711,7 +755,8 @@ SHEETS: tuple[Sheet, ...] = (
 CHANGES = ("set", "multiply", "add")
 DATA_SHEET_NAMES = tuple(s.name for s in SHEETS if s.name != "References")
 _ROW_HELP = ("Which rows of the sheet: blank or * = every row; an ID of the sheet's first "
-             "key column (e.g. L01 on Lines, a setting name on Settings); or filters "
+             "key column (e.g. L01 on Lines, a setting name on Settings; on Markets also "
+             "a market_id); or filters "
              "column=value, several joined by ';' (e.g. material=MAT_01; market=MARKET_2).")
 
 SCENARIOS = Sheet(
@@ -798,7 +843,9 @@ MIGRATIONS: tuple[Migration, ...] = (
               "Policy.cluster, the LaneMaterials sheet, Materials.stock_days and "
               "receivable_days, incentive_per_t, Sources.duty_rate and cluster, the "
               "financing_rate "
-              "and import_duty settings (blank means none)."),
+              "and import_duty settings, Markets.market_id and PriceTiers.market_id, the "
+              "profit_tax_rate, profit_tax_relief_share and profit_tax_relief_years "
+              "settings (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 

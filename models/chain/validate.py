@@ -594,7 +594,7 @@ def _lines_fed(tables: Mapping[str, Table], data: ChainData, graph: _Graph,
 def _markets_of(data: ChainData) -> dict[str, set[str]]:
     places: dict[str, set[str]] = defaultdict(set)
     for d, m, _p in data.markets:
-        places[m].add(d)
+        places[m].add(data.place_of(d))
     return places
 
 
@@ -631,7 +631,7 @@ def _sources_used(tables: Mapping[str, Table], data: ChainData, graph: _Graph,
     for line, _k, m in data.recipe_inputs:
         users[m].add(data.line_site[line])
     for d, m, _p in data.markets:
-        users[m].add(d)
+        users[m].add(data.place_of(d))
     for o in data.sources:
         m, loc = data.source_material[o], data.source_location[o]
         if o not in rows or graph.reach(m, loc) & users[m]:
@@ -647,12 +647,19 @@ def _row_for(table: Table, match: dict[str, str], period: str) -> Row | None:
     """The row a (key, period) value came from: the period's own row, else the blank one."""
     blank = None
     for r in table.rows:
-        if all(str(r[k]) == v for k, v in match.items()):
+        if all(("" if r[k] is None else str(r[k])) == v for k, v in match.items()):
             if r["period"] is not None and str(r["period"]) == period:
                 return r
             if r["period"] is None:
                 blank = r
     return blank
+
+
+def _market_match(data: ChainData, d: str, m: str) -> dict[str, str]:
+    """The Markets columns that pick market key d's row (an ID, or a place without one)."""
+    if d in data.market_place:
+        return {"market_id": d, "material": m}
+    return {"market": d, "material": m, "market_id": ""}
 
 
 def _periods_text(periods: list[str], data: ChainData) -> str:
@@ -676,16 +683,18 @@ def _market_minimums(tables: Mapping[str, Table], data: ChainData, graph: _Graph
         need = data.sales_min[(d, m, p)]
         if need <= EPS:
             continue
+        place = data.place_of(d)
         offers = [o for o in data.sources if data.source_material[o] == m
-                  and (o, p) in data.availability and d in graph.reach(m, data.source_location[o])]
+                  and (o, p) in data.availability
+                  and place in graph.reach(m, data.source_location[o])]
         lines = [(line, y) for line, y in makers.get(m, []) if graph.operates(line, p)
-                 and line in graph.fed and d in graph.reach(m, data.line_site[line])]
+                 and line in graph.fed and place in graph.reach(m, data.line_site[line])]
         supply: float = sum(_cap(data.availability[(o, p)])
                      for o in offers)
         supply += sum(data.capacity[line] * y for line, y in lines)
         if need <= supply + EPS:
             continue
-        row = _row_for(tables["Markets"], {"market": d, "material": m}, p)
+        row = _row_for(tables["Markets"], _market_match(data, d, m), p)
         if row is None:
             continue
         reported.add((m, p))
@@ -696,13 +705,13 @@ def _market_minimums(tables: Mapping[str, Table], data: ChainData, graph: _Graph
             if not made:
                 tail = f"but nothing can supply it: no line makes {m} and no source offers it."
             else:
-                tail = (f"but no line or offer of {m} that can run then has a lane to {d}.")
+                tail = (f"but no line or offer of {m} that can run then has a lane to {place}.")
         elif offers:
-            tail = (f"but the offers and lines that can reach {d} supply at most "
+            tail = (f"but the offers and lines that can reach {place} supply at most "
                     f"{amount(supply, unit)}.")
         else:
             names = _names(line for line, _y in lines)
-            tail = (f"but the lines that can make it and reach {d} ({names}) can produce "
+            tail = (f"but the lines that can make it and reach {place} ({names}) can produce "
                     f"at most {amount(supply, unit)}.")
         entry = failures.setdefault(row.excel_row, (row, [], f"{what}{{periods}}, {tail}"))
         entry[1].append(p)
@@ -735,7 +744,7 @@ def _market_totals(tables: Mapping[str, Table], data: ChainData, graph: _Graph,
         if total <= supply + EPS:
             continue
         d, _m = first[(m, p)]
-        row = _row_for(tables["Markets"], {"market": d, "material": m}, p)
+        row = _row_for(tables["Markets"], _market_match(data, d, m), p)
         if row is None:
             continue
         when = f" in {p}" if len(data.periods) > 1 else ""
@@ -768,7 +777,8 @@ def _offtake_minimums(tables: Mapping[str, Table], data: ChainData, graph: _Grap
         use = sum(data.capacity[line] * s for line, s in takers.get(m, [])
                   if graph.operates(line, p) and data.line_site[line] in places)
         use += sum(_cap(data.sales_max[(d, m2, p2)])
-                   for d, m2, p2 in data.markets if m2 == m and p2 == p and d in places)
+                   for d, m2, p2 in data.markets
+                   if m2 == m and p2 == p and data.place_of(d) in places)
         if need <= use + EPS:
             continue
         row = _row_for(tables["Sources"], {"source": o}, p)

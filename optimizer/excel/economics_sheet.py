@@ -11,14 +11,14 @@ from typing import Any
 from models.chain.data import ChainData
 
 ECON_PARTS = ("cost_price_tiers", "cost_loss", "cost_carbon", "cost_working_capital",
-              "cost_import_duty", "cost_incentives")
+              "cost_import_duty", "cost_incentives", "cost_profit_tax")
 
 
 def uses_economics(d: ChainData) -> bool:
     return bool(d.ramp_tables or d.price_tiers or d.site_loss_cost or d.co2_input
                 or d.lane_co2 or d.carbon_price or d.cluster_sites
                 or (d.financing_rate and (d.stock_days or d.receivable_days))
-                or d.duty or d.incentive)
+                or d.duty or d.incentive or d.profit_tax_rate)
 
 
 def summary_rows(d: ChainData, kpis: dict[str, Any]) -> list[tuple[str, object, str]]:
@@ -27,6 +27,8 @@ def summary_rows(d: ChainData, kpis: dict[str, Any]) -> list[tuple[str, object, 
         return []
     rows: list[tuple[str, object, str]] = [
         (f"kpi.{name}", kpis.get(name, 0.0), "money") for name in ECON_PARTS]
+    if d.profit_tax_rate:  # what the relief saved, after the tax it leaves
+        rows.append(("kpi.profit_tax_relief", kpis.get("profit_tax_relief", 0.0), "money"))
     rows.append(("kpi.emissions", kpis.get("emissions_t", 0.0), "t"))
     return rows
 
@@ -100,7 +102,8 @@ def write_economics(w: Any, outcome: Any) -> None:
         Col("period", w.tr("col.period"), width=12),
         Col("tonnes", w.tr("col.tonnes"), "t", 12),
         Col("rate", w.tr("col.tax_rate"), "num", 12),
-        Col("amount", w.tr("col.tax_amount"), "money", 14)])
+        Col("amount", w.tr("col.tax_amount"), "money", 14),
+        Col("base", w.tr("col.tax_base"), "money", 14)])
     _section(w, ws, row, "econ.clusters", res.clusters.to_dict("records"), [
         Col("cluster", w.tr("col.cluster"), width=14),
         Col("period", w.tr("col.period"), width=10),

@@ -911,12 +911,13 @@ def _markets(w: _Writer, outcome: Any, report: Report) -> None:
                 state = "market.not_served"
             else:
                 state = "market.open"
-            yield ({**rec, "market_name": story.short(data.place_name.get(
-                rec["market"], rec["market"])), "product": story.short(data.material_name.get(
-                    rec["material"], rec["material"])),
-                "sales_max": top if limited else w.tr("unlimited"),
-                "share": t / float(top) if limited and top else None,
-                "state": w.tr(state)})
+            place = data.place_of(rec["market"])  # a Markets.market_id names a contract there
+            yield {**rec, "market_name": story.short(data.place_name.get(place, place)),
+                   "product": story.short(data.material_name.get(rec["material"],
+                                                                 rec["material"])),
+                   "sales_max": top if limited else w.tr("unlimited"),
+                   "share": t / float(top) if limited and top else None,
+                   "state": w.tr(state)}
     cols = [
         Col("market", w.tr("col.market"), width=10),
         Col("market_name", w.tr("col.market_name"), width=22),

@@ -140,7 +140,9 @@ def node_label(d: ChainData, node: str, lang: str = "en") -> str:
         site, _, n = ident.partition(":")
         return tr("fig.site_lines", lang, site=site, n=n)
     if kind == "market":
-        return short(d.place_name.get(ident, ident))
+        place = d.place_of(ident)
+        name = short(d.place_name.get(place, place))
+        return name if place == ident else f"{name} · {ident}"
     if kind == "to_lines":
         return tr("fig.to_lines", lang)
     if kind == "disposed":
@@ -330,7 +332,7 @@ def map_places(d: ChainData, res: ChainResults, period: str | None = None,
         roles.setdefault(str(loc), set()).add("source")
     sold = res.sales[(res.sales.period == p) & (res.sales.tonnes > TOL)]
     for n in sold.market:
-        roles.setdefault(str(n), set()).add("market")
+        roles.setdefault(d.place_of(str(n)), set()).add("market")
     flows = res.flows[res.flows.period == p]
     for n in list(flows.origin) + list(flows.destination):
         roles.setdefault(str(n), {"market"})

@@ -14,7 +14,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "disposed of at the site's loss cost) and CO2 emissions (emission factors of "
         "recipes and lanes, priced at the carbon price on Settings), working capital (stock "
         "and receivables financed at the financing rate), import duty and per-tonne "
-        "incentives, and the SME-cluster rules "
+        "incentives, the profit tax and its relief (rate x each period's "
+        "margin when positive), and the SME-cluster rules "
         "of each cluster (Clusters sheet).",
         "İş kitabının əlavə iqtisadi şərtlərinin plana təsiri, hər dövrün bir ili üçün: "
         "yeni xətlərin işəsalma limitləri (RampUp vərəqi), çatılan qiymət pillələri "
@@ -22,7 +23,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "olduqda, meydançanın itki xərci ilə utilizasiya) və CO2 emissiyaları (resept və "
         "marşrutların emissiya əmsalları, Settings vərəqindəki karbon qiyməti ilə), dövriyyə "
         "kapitalı (maliyyələşdirmə dərəcəsi ilə ehtiyat və debitor borcları), idxal rüsumu "
-        "və hər tona güzəştlər, və hər "
+        "və hər tona güzəştlər, mənfəət vergisi və onun güzəşti (dərəcə x "
+        "müsbət olduqda hər dövrün marjası), və hər "
         "klasterin KOS klaster qaydaları (Clusters vərəqi).",
         "Как дополнительные экономические условия книги повлияли на план, за год каждого "
         "периода: ограничения освоения мощности новых линий (лист RampUp), достигнутые "
@@ -30,7 +32,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
         "меньше 1, утилизация по тарифу площадки) и выбросы CO2 (коэффициенты выбросов "
         "рецептов и маршрутов по цене углерода с листа Settings), оборотный капитал (запасы "
         "и дебиторская задолженность по ставке финансирования), ввозная пошлина и потонные "
-        "стимулы, а также правила МСП-кластера "
+        "стимулы, налог на прибыль и льгота по нему (ставка x маржа "
+        "периода, если она положительна), а также правила МСП-кластера "
         "для каждого кластера (лист Clusters).",
     ),
     "econ.ramp": ("Ramp-up of new lines", "Yeni xətlərin işəsalınması",
@@ -64,8 +67,23 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "col.wc_capital": ("Capital tied up", "Bağlanmış kapital", "Связанный капитал"),
     "kpi.cost_working_capital": ("Financing of working capital", "Dövriyyə kapitalının "
                                  "maliyyələşdirilməsi", "Финансирование оборотного капитала"),
-    "econ.taxes": ("Import duty and per-tonne incentives", "İdxal rüsumu və hər tona "
-                   "güzəştlər", "Ввозная пошлина и потонные стимулы"),
+    "econ.taxes": ("Import duty, profit tax and per-tonne incentives", "İdxal rüsumu, "
+                   "mənfəət vergisi və hər tona güzəştlər", "Ввозная пошлина, налог на "
+                   "прибыль и потонные стимулы"),
+    "econ.kind.profit_tax": ("profit tax (rate x margin)", "mənfəət vergisi (dərəcə x "
+                             "marja)", "налог на прибыль (ставка x маржа)"),
+    "econ.kind.profit_tax_relief": ("profit-tax relief (share exempt)", "mənfəət vergisi "
+                                    "güzəşti (azad pay)", "льгота по налогу на прибыль "
+                                    "(освобождённая доля)"),
+    "col.tax_base": ("Taxed margin per year (profit tax)", "İllik vergiyə cəlb olunan "
+                     "marja (mənfəət vergisi)", "Облагаемая маржа в год (налог на "
+                     "прибыль)"),
+    "kpi.cost_profit_tax": ("Profit tax, after relief",
+                            "Mənfəət vergisi, güzəştdən sonra",
+                            "Налог на прибыль после льготы"),
+    "kpi.profit_tax_relief": ("Profit tax relieved (tax holiday)", "Mənfəət vergisindən "
+                              "güzəşt (vergi tətili)", "Льгота по налогу на прибыль "
+                              "(налоговые каникулы)"),
     "econ.kind.duty": ("import duty", "idxal rüsumu", "ввозная пошлина"),
     "econ.kind.incentive": ("incentive or fee", "güzəşt və ya rüsum", "субсидия или сбор"),
     "col.tax_kind": ("What", "Nə", "Что"),
@@ -91,7 +109,8 @@ ECON_T: dict[str, tuple[str, str, str]] = {
     "kpi.cost_carbon": ("Carbon cost", "Karbon xərci", "Плата за углерод"),
     "kpi.emissions": ("CO2 emitted (t per year, last period)",
                       "Atılan CO2 (ildə t, son dövr)", "Выбросы CO2 (т в год, последний период)"),
-    "kpi.cost_economics": ("Tiers, losses, carbon, working capital, duty, incentives",
-                           "Pillələr, itkilər, karbon, dövriyyə kapitalı, rüsum, güzəştlər",
-                           "Ступени, потери, углерод, оборотный капитал, пошлина, стимулы"),
+    "kpi.cost_economics": ("Tiers, losses, carbon, working capital, duty, incentives, "
+                           "profit tax", "Pillələr, itkilər, karbon, dövriyyə kapitalı, "
+                           "rüsum, güzəştlər, mənfəət vergisi", "Ступени, потери, углерод, "
+                           "оборотный капитал, пошлина, стимулы, налог на прибыль"),
 }

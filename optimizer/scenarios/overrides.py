@@ -52,6 +52,10 @@ def _error(o: Override, message: str, value: object, expected: str, column: str,
                  expected=expected, hint=hint)
 
 
+# Sheets whose rows a bare row selector may also name by a second ID column.
+ROW_ID_COLUMNS = {"Markets": "market_id"}
+
+
 def _select(o: Override, table: RawTable, headers: dict[str, str]) -> list[RawRow] | Issue:
     """The rows the selector names; or the error saying why it names none."""
     spec = o.row.strip()
@@ -62,6 +66,10 @@ def _select(o: Override, table: RawTable, headers: dict[str, str]) -> list[RawRo
         key = schema.key[0]
         header = headers.get(key)
         hits = [r for r in table.rows if header and _cell_text(r.cells.get(header)) == spec]
+        id_header = headers.get(ROW_ID_COLUMNS.get(o.sheet, ""))
+        if id_header:  # e.g. a Markets.market_id names its contract's rows
+            hits += [r for r in table.rows if r not in hits
+                     and _cell_text(r.cells.get(id_header)) == spec]
         if not hits:
             known = [_cell_text(r.cells.get(header)) for r in table.rows] if header else []
             return _error(o, f"No row of {o.sheet} has {key} {spec}.", spec,

@@ -1,0 +1,90 @@
+"""The range over which a marginal value holds (HiGHS ranging, checked by re-solving), and
+the explanation budget (held-plan figures for every line, MILP re-plans only in the time
+aimed at).
+
+The case is tests/tiny_cases.base_case with SRC_F offering 80 t: F at 10/t, L1 (capacity
+100, fixed cost 1000), X sold at M for 50/t, lane 5/t, so each tonne is worth the margin
+35 and the plan is 35 x 80 - 1000 = 1800.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import optimizer.explain as explain
+from optimizer.excel.template import write_input_workbook
+from optimizer.pipeline import RunOutcome, solve_workbook
+from optimizer.solve import SolveStatus
+from tests.tiny_cases import Tables, add_line, base_case, copy_case, set_setting, update_rows
+
+pytestmark = pytest.mark.solver
+
+
+def offer(tonnes: float) -> Tables:
+    tables = update_rows(base_case(), "Sources", {"source": "SRC_F"}, availability=tonnes)
+    set_setting(tables, "mip_gap", 0.0)
+    return tables
+
+
+def solve(tables: Tables, tmp_path: Path, name: str, **explain_args: Any) -> RunOutcome:
+    path = write_input_workbook(tmp_path / f"{name}.xlsx", copy_case(tables))
+    out = solve_workbook(path)
+    assert out.status is SolveStatus.OPTIMAL, out.issues.report()
+    assert out.model is not None and out.data is not None and out.results is not None
+    out.results.explained = False  # explained again with the arguments of the test
+    out.results.explain_notes.clear()
+    explain.explain_plan(out.model, out.data, out.results, out.settings, **explain_args)
+    return out
+
+
+def test_feedstock_range_ends_where_capacity_binds(tmp_path: Path) -> None:
+    """One more tonne of SRC_F adds 35 until the offer reaches L1's capacity (100 t):
+    the looser range is exactly 20 t (doubling alone would have stopped at 16), and a
+    re-run with the offer at the range end gains 35 x 20 = 700; one tonne beyond it
+    gains nothing more (the range is not longer than stated). Tighter, 35 per tonne holds
+    with L1 held built down to 0 t; a re-run at 29 t (L1 still pays: 35 x 29 > 1000)
+    loses 35 x 51, as the range says."""
+    out = solve(offer(80), tmp_path, "base", time_budget=600)
+    assert out.results is not None and out.objective == pytest.approx(1800)
+    mv = out.results.marginal
+    row = mv[(mv.kind == "feedstock") & (mv.item == "SRC_F")].iloc[0]
+    assert row.sides == "same"
+    assert float(row.value) == pytest.approx(35) and float(row.value_tighter) == pytest.approx(35)
+    assert float(row.range_looser) == pytest.approx(20)
+    assert float(row.range_tighter) >= 51
+    at_end = solve(offer(100), tmp_path, "end", time_budget=600)
+    assert at_end.objective == pytest.approx(1800 + 35 * 20)
+    beyond = solve(offer(101), tmp_path, "beyond", time_budget=600)
+    assert beyond.objective == pytest.approx(at_end.objective)
+    inside = solve(offer(29), tmp_path, "inside", time_budget=600)
+    assert inside.objective == pytest.approx(1800 - 35 * 51)
+
+
+def test_replans_wait_for_time_but_every_line_is_analysed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no time aimed at re-plans (a 0 s solve, floor 0), every line still gets its
+    held-plan figure (L1 closing loses 35 x 80 - 1000 = 1800 with L2 held out; L2, a copy
+    of L1 with fixed cost 1500, added beside L1 only adds its fixed cost: 1500), no MILP
+    re-plan is run and the notes say how many were skipped; with time, both are
+    re-planned exactly: closing L1, L2 takes over (35 x 80 - 1500 = 1300, a loss of 500);
+    forcing L2 in, the best plan closes L1 (the same 500)."""
+    tables = add_line(offer(80), "L2", cost_fixed=1500)
+    monkeypatch.setattr(explain, "EXPLAIN_FLOOR", 0.0)
+    quick = solve(tables, tmp_path, "quick", time_budget=600, solve_seconds=0.0)
+    assert quick.results is not None
+    lines = quick.results.lines.set_index("line")
+    assert set(lines.entry_status) <= {"closed", "swapped", "added", "required"}
+    assert float(lines.value_to_plan["L1"]) == pytest.approx(1800)
+    assert float(lines.change_if_built["L2"]) == pytest.approx(-1500)
+    assert lines.replan_change.isna().all()
+    assert "replan_skipped:2" in quick.results.explain_notes
+    monkeypatch.setattr(explain, "EXPLAIN_FLOOR", 600.0)
+    full = solve(tables, tmp_path, "full", time_budget=600, solve_seconds=0.0)
+    assert full.results is not None
+    lines = full.results.lines.set_index("line")
+    assert lines.replan_exact.astype(bool).all()
+    assert float(lines.replan_change["L1"]) == pytest.approx(-500)
+    assert float(lines.replan_change["L2"]) == pytest.approx(-500)
