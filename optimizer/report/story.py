@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from typing import Any
 
 import pandas as pd
@@ -36,9 +37,28 @@ def _word(lang: str, stem: str, n: int) -> str:
     return tr(f"word.{stem}_{'one' if one else 'many'}", lang)
 
 
+# main_products of the ChainData objects alive, by id (ChainData is frozen but holds dicts,
+# so it cannot be a dictionary key): the Marginal values sheet asks once per row, and
+# recomputing it each time was half of the results writer's time at 5,000 lines.
+_PRODUCTS: dict[int, tuple[weakref.ref[ChainData], dict[str, str]]] = {}
+
+
 def main_products(d: ChainData) -> dict[str, str]:
     """Each line's main product, by name: the product (else any output) with the largest
-    yield over its recipes. Readers know lines by what they make, not by technology code."""
+    yield over its recipes. Readers know lines by what they make, not by technology code.
+
+    Computed once per ChainData (which is frozen); the dictionary returned is shared:
+    read it, do not change it."""
+    key = id(d)
+    hit = _PRODUCTS.get(key)
+    if hit is not None and hit[0]() is d:
+        return hit[1]
+    products = _main_products(d)
+    _PRODUCTS[key] = (weakref.ref(d, lambda _ref: _PRODUCTS.pop(key, None)), products)
+    return products
+
+
+def _main_products(d: ChainData) -> dict[str, str]:
     best: dict[str, tuple[bool, float, str]] = {}
     for line, k, mat in d.recipe_outputs:
         rank = (d.material_kind.get(mat) == "product", d.yield_[line, k, mat], mat)
