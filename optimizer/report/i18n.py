@@ -1059,6 +1059,14 @@ T: dict[str, tuple[str, str, str]] = {
         " На тонну жёстче потеря составила бы {value}, больше: в той же точке действует "
         "другое ограничение.",
     ),
+    "twosided.unchecked": (
+        " (The LP's dual value: not re-checked by re-solving in the time allowed, so it may "
+        "hold only for an increase or only for a decrease of the limit.)",
+        " (LP-nin ikili qiyməti: ayrılmış vaxtda yenidən həll ilə yoxlanılmayıb, ona görə "
+        "yalnız həddin artımı və ya yalnız azalması üçün keçərli ola bilər.)",
+        " (Двойственная оценка LP: не перепроверена пересчётом за отведённое время, поэтому "
+        "может быть верна только для увеличения или только для уменьшения ограничения.)",
+    ),
     "twosided.no_tighter": (
         " It cannot be tightened by a tonne without changing which lines are built.",
         " Tikilən xətləri dəyişmədən onu bir ton sərtləşdirmək mümkün deyil.",

@@ -176,8 +176,10 @@ def limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str:
 
 def _two_sided_text(row: Any, d: ChainData, lang: str) -> str:
     sides = str(getattr(row, "sides", "") or "")
-    if row.kind not in PER_UNIT_KINDS or not sides:
+    if row.kind not in PER_UNIT_KINDS:
         return ""
+    if not sides:  # never state a one-sided value as two-sided (explain.py ran out of time)
+        return tr("twosided.unchecked", lang)
     if sides == "no_tighter":
         return tr("twosided.no_tighter", lang)
     tighter = float(row.value_tighter)
