@@ -34,7 +34,7 @@ from optimizer.scenarios.runner import CaseRef, Job, OnResult, ScenarioResult, r
 from optimizer.scenarios.spec import BASE, Axis, Override, WhatIf, parse_sweep_text, with_values
 
 __all__ = ["BASE", "Case", "CaseError", "Plan", "from_frames", "load", "no_regret",
-           "run_scenarios", "solve", "sweep"]
+           "robust", "run_scenarios", "solve", "sweep"]
 
 
 class CaseError(ValueError):
@@ -300,3 +300,32 @@ def no_regret(plans: Mapping[str, Plan]) -> pd.DataFrame:
 def overrides_of(case: Case, scenario: str) -> list[Override]:
     """A scenario's changes, its parents' first."""
     return list(case.what_if.chain(scenario))
+
+
+def robust(case: Case, *, time_limit: float | None = None, gap: float | None = None,
+           threads: int | None = None, write_to: str | Path | None = None,
+           lang: str = "en", progress: Any = None) -> Any:
+    """One set of lines to build for every scenario of the Uncertainty sheet, maximising
+    the expected net value (the extensive form, solved with HiGHS), with RP, WS, EEV,
+    VSS and EVPI: a ``scenarios.robust.RobustResult`` (``.built``, ``.rp``, ``.vss``,
+    ``.evpi``, ``.added``, ``.dropped``, ``.scenarios``). ``time_limit`` and ``gap``
+    apply to every solve (default: the Settings sheet). ``write_to``: also write the
+    robust-plan workbook there; ``progress(phase)`` is told each step. Raises CaseError
+    when the Uncertainty sheet or a scenario is wrong (every problem located).
+    """
+    from optimizer.scenarios.robust import RobustError, analyse
+    from optimizer.solve import SolveSettings
+
+    settings = SolveSettings(
+        time_limit=time_limit if time_limit is not None else case.data.time_limit,
+        mip_gap=gap if gap is not None else case.data.mip_gap,
+        threads=threads if threads is not None else case.data.threads)
+    try:
+        result = analyse(case.raw, case.what_if, case.data, settings, progress=progress)
+    except RobustError as exc:
+        raise CaseError(exc.issues, "the Uncertainty sheet") from None
+    if write_to is not None and result.has_plan:
+        from optimizer.scenarios.robust_report import write_robust
+
+        result.output = write_robust(Path(write_to), result, lang)
+    return result

@@ -31,6 +31,7 @@ from optimizer.solve import (
     relaxation_bound,
     replan_milp,
 )
+from optimizer.supply_group_limits import supply_group_rows, supply_group_shifts
 
 # ---- marginal values and what it would take -----------------------------------------------
 
@@ -252,12 +253,14 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
         rows.append({"kind": "local_share", "item": "", "period": p, "sense": "min",
                      "limit": share, "used": used, "unit": "share", "binding": binding,
                      "value": value, "detail": ""})
+    rows += supply_group_rows(d, res, duals)  # optimizer/supply_group_limits.py
     res.marginal = pd.DataFrame(rows, columns=MARGINAL_COLUMNS)
 
 
 # kinds whose limit is loosened by raising it (+1) or by lowering it (-1)
 LOOSEN = {"feedstock": 1.0, "demand_max": 1.0, "line_capacity": 1.0, "lane_capacity": 1.0,
-          "offtake_min": -1.0, "demand_min": -1.0, "recovered_min": -1.0}
+          "offtake_min": -1.0, "demand_min": -1.0, "recovered_min": -1.0,
+          "supply_group": 1.0}
 TWO_SIDED_COLUMNS = ("value_tighter", "range_looser", "range_tighter", "sides")
 
 
@@ -279,6 +282,8 @@ def _shifts(m: pyo.ConcreteModel, d: ChainData, r: Any) -> list[Shift]:
         return [Shift(m.lane_capacity_limit[r.item, p], "upper")]
     if kind == "recovered_min":
         return [Shift(m.recovered_min_floor[p], "lower")]
+    if kind == "supply_group":
+        return supply_group_shifts(m, r)
     return []
 
 

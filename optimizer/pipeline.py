@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 import logging
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -141,6 +144,31 @@ def solver_time_limit(seconds_left: float, limit: float) -> float:
     return max(SOLVE_SHARE * seconds_left, MIN_SOLVE_SHARE * limit, min(1.0, limit))
 
 
+# What writing the results imports that solving does not (matplotlib, PIL, xlsxwriter:
+# about a second, the largest part of the write phase of a small case). HiGHS runs in its
+# own process and this one mostly waits for it, so they are imported meanwhile, in a
+# thread; the write phase then finds them loaded. A failure here changes nothing: the
+# writer imports them again and reports any error itself.
+REPORT_MODULES = ("optimizer.excel.write", "matplotlib.backends.backend_agg")
+
+
+def _prefetch_report_imports() -> None:
+    if all(name in sys.modules for name in REPORT_MODULES):
+        return
+
+    def load() -> None:
+        try:
+            for name in REPORT_MODULES:
+                importlib.import_module(name)
+            from optimizer.versions import package_versions
+
+            package_versions()  # for Run info: cached after the first lookup
+        except Exception as exc:  # the write phase does it again, and says why
+            log.debug("prefetching the writer's imports failed: %s", exc)
+
+    threading.Thread(target=load, name="chainopt-prefetch", daemon=True).start()
+
+
 def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
     """Read and validate only: ``outcome.data`` is set when the workbook has no error."""
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
@@ -188,6 +216,7 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
         if prepare is not None:
             prepare(model, data)
     with _phase(outcome, "solve", progress):
+        _prefetch_report_imports()
         share = dataclasses.replace(settings, time_limit=solver_time_limit(
             outcome.seconds_left() or 0.0, settings.time_limit))
         log.info("time limit %.1f s for the whole run; %.1f s of it for the solver",
@@ -223,6 +252,11 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
 
             outcome.alternatives = closest_alternatives(
                 model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives)
+    with _phase(outcome, "shared limits", progress):
+        from optimizer.shared_limits import explain_shared_limits
+
+        explain_shared_limits(model, data, outcome.results, settings,
+                              time_budget=outcome.seconds_left() or 0.0)
     for finding in outcome.check_findings:
         log.error("check failed: %s", finding.format())
     return outcome

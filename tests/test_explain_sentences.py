@@ -173,3 +173,19 @@ def test_a_tie_is_said_in_words(tmp_path: Path) -> None:
     assert base.objective - less.objective == pytest.approx(lost, abs=unit)
     assert base.results.lines.set_index("line").capacity_value["L1"] == pytest.approx(0.0)
     assert base.results.purchases.marginal_value.tolist() == pytest.approx([0.0])
+
+
+def test_a_value_not_checked_both_ways_says_so(tmp_path: Path) -> None:
+    """Where the re-solves ran out of time (large cases), a limit has only the LP's dual
+    value: the sentence must not read as if it held both ways (issue 9: never state a
+    one-sided value as two-sided)."""
+    base = run(base_case(), tmp_path / "a.xlsx", only=())
+    mv = base.results.marginal
+    row = next(mv[(mv.kind == "line_capacity") & (mv.item == "L1")].itertuples(index=False))
+    unchecked = row._replace(sides="")
+    for lang in ("en", "az", "ru"):
+        checked_text = story.limit_sentence(row, base.data, base.results, lang)
+        text = story.limit_sentence(unchecked, base.data, base.results, lang)
+        assert text != checked_text and text.endswith(")")
+    assert "not re-checked by re-solving" in story.limit_sentence(
+        unchecked, base.data, base.results, "en")

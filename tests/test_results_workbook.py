@@ -315,3 +315,53 @@ def test_failed_write_keeps_the_previous_result(tmp_path: Path,
         write_results(target, broken, dt.datetime.now())
     assert target.read_bytes() == b"previous result"
     assert [p.name for p in tmp_path.iterdir()] == ["latest.xlsx"]  # no temp file left
+
+
+def _content(path: Path) -> dict[str, object]:
+    """Everything a reader sees on each sheet: values, formats, merges, heights, widths,
+    comments, frozen panes and filters."""
+    book = openpyxl.load_workbook(path)
+    content: dict[str, object] = {"sheets": book.sheetnames}
+    for ws in book.worksheets:
+        content[ws.title] = {
+            "cells": {c.coordinate: (c.value, c.number_format, c.font.b, c.alignment.wrap_text)
+                      for row in ws.iter_rows() for c in row
+                      if c.value is not None or c.has_style},
+            "merged": sorted(str(m) for m in ws.merged_cells.ranges),
+            "heights": {r: d.height for r, d in ws.row_dimensions.items() if d.height},
+            "widths": {k: d.width for k, d in ws.column_dimensions.items()},
+            "comments": {c.coordinate: c.comment.text for row in ws.iter_rows() for c in row
+                         if c.comment},
+            "panes": (ws.freeze_panes, ws.auto_filter.ref, ws.print_title_rows),
+        }
+    return content
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_streamed_sheets_hold_every_cell_of_the_in_memory_workbook(
+        absheron_outcome: RunOutcome, tmp_path: Path, lang: str) -> None:
+    """Most sheets stream their rows to disk (constant memory at national scale), where a
+    write above the last row written would be lost without an error: the streamed
+    workbook must equal, cell by cell, the one kept in memory (changes sheet included)."""
+    from optimizer.excel.write import _write, prepare_report
+
+    outcome = copy.copy(absheron_outcome)
+    outcome.changes = SimpleNamespace(  # type: ignore[attr-defined]
+        rows=[{"kind": "changed", "sheet": "Sources", "row_id": "SOCAR_PPH",
+               "column": "price", "old": 1000, "new": "=1+1"}], summary=["1 changed."])
+    report = prepare_report(outcome, lang, draw=False)
+    started = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    streamed, in_memory = tmp_path / "streamed.xlsx", tmp_path / "memory.xlsx"
+    _write(streamed, outcome, started, report)
+    _write(in_memory, outcome, started, report, stream=False)
+    a, b = _content(streamed), _content(in_memory)
+    finished = tr("run.finished", lang)  # the clock time of each write
+    for content in (a, b):
+        cells = content[tr("sheet.run_info", lang)]["cells"]  # type: ignore[index]
+        row = next(k for k, v in cells.items() if v[0] == finished)
+        cells.pop("B" + row[1:])
+    assert a == b
+    with zipfile.ZipFile(streamed) as z:  # really streamed: in-line strings on Lines
+        assert '<c r="A3" s="' in z.read("xl/worksheets/sheet2.xml").decode()
+        assert 't="inlineStr"' in z.read("xl/worksheets/sheet2.xml").decode()
+        assert 't="inlineStr"' not in z.read("xl/worksheets/sheet1.xml").decode()

@@ -778,6 +778,25 @@ def sweep_rows() -> list[Row]:
                             "the plan?"}]
 
 
+# Probabilities of the scenarios for `chainopt robust`. The brief gives none: these are
+# ILLUSTRATIVE ESTIMATES [E] (a planner's rough weights) to show the feature, not findings;
+# replace them with the ministry's own view before reading the robust plan as advice.
+UNCERTAINTY: tuple[tuple[str, float, str], ...] = (
+    ("base", 0.35, "The case as it stands (2025 actual availability and prices)"),
+    ("nameplate", 0.10, "SOCAR Polymer back at nameplate output"),
+    ("resin_cap_21kt", 0.20, "SOCAR sells the cluster no more than its 2025 domestic sales"),
+    ("utilisation_85", 0.15, "Lines run at 85 % of capacity"),
+    ("prices_minus_5", 0.10, "Product prices 5 % lower"),
+    ("no_export_russia", 0.10, "The Russian export route closes"),
+)
+
+
+def uncertainty_rows() -> list[Row]:
+    return [{"scenario": name, "probability": p, "description": text,
+             "reference": "[E] illustrative estimate, not from the brief: replace with "
+                          "your own weights"} for name, p, text in UNCERTAINTY]
+
+
 def absheron_tables() -> Tables:
     """The whole case, sheet name -> rows, in the input workbook format."""
     tables: Tables = {
@@ -800,4 +819,5 @@ def absheron_tables() -> Tables:
     tables["References"] = reference_rows(cited)
     tables["Scenarios"] = scenario_rows()
     tables["Sweeps"] = sweep_rows()
+    tables["Uncertainty"] = uncertainty_rows()
     return tables

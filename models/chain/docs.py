@@ -151,6 +151,27 @@ def profit_tax_section() -> str:
         "*Code: `models/chain/profit_tax.py`.*"])
 
 
+def stochastic_section() -> str:
+    """The robust plan's extensive form (models/chain/stochastic.py), from its docstrings."""
+    from models.chain import stochastic
+
+    out = ["## A plan robust to uncertainty (extensive form)", "",
+           _rst_math_to_md(stochastic.__doc__ or ""), "",
+           "| symbol | code name | unit | meaning |", "|---|---|---|---|"]
+    for name, (symbol, unit, meaning) in stochastic.STOCHASTIC_VARIABLES.items():
+        out.append(f"| ${symbol}$ | `{name}` | {unit} | {meaning} |")
+    for name, (symbol, source, meaning) in stochastic.STOCHASTIC_PARAMETERS.items():
+        out.append(f"| ${symbol}$ | `{name}` | {source} | {meaning} |")
+    out.append("")
+    for name, rule in {**stochastic.STOCHASTIC_OBJECTIVE,
+                       **stochastic.STOCHASTIC_CONSTRAINTS}.items():
+        out += [f"### `{name}`", "", _rst_math_to_md(rule.__doc__ or ""), "",
+                f"*Rule: `models/chain/stochastic.py::{rule.__name__}`.*", ""]
+    out += [f"### `{stochastic.hold_builds.__name__}` (the EEV's second stage)", "",
+            _rst_math_to_md(stochastic.hold_builds.__doc__ or ""), ""]
+    return "\n".join(out)
+
+
 def formulation_markdown() -> str:
     helpers = [constraints.is_open, constraints.recipe_throughput]
     assert all(h.__doc__ for h in helpers)
@@ -161,4 +182,5 @@ def formulation_markdown() -> str:
         objective_section(),
         constraint_section().strip(),
         profit_tax_section(),
+        stochastic_section().strip(),
     ]) + "\n"

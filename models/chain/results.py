@@ -56,6 +56,10 @@ class ChainResults:
     clusters: pd.DataFrame = field(default_factory=pd.DataFrame)
     working_capital: pd.DataFrame = field(default_factory=pd.DataFrame)
     taxes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Filled in by optimizer/shared_limits.py: the chains of the case, and what lifting
+    # each binding shared limit (or a full supply-group cap) changes for each chain.
+    chains: pd.DataFrame = field(default_factory=pd.DataFrame)
+    shared_limits: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def _values(var: pyo.Var) -> dict[Any, float]:

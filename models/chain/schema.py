@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 """Template version, MAJOR.MINOR. A minor step only adds optional columns or sheets (an
 older workbook still reads, see MIGRATIONS); a major step changes what a column means."""
 
@@ -813,7 +813,28 @@ SWEEPS = Sheet(
     fill_order=18,
 )
 
-SHEETS = (*SHEETS, SCENARIOS, SWEEPS)
+UNCERTAINTY = Sheet(
+    "Uncertainty",
+    "Scenarios with probabilities, for `chainopt robust`: one set of lines to build that "
+    "maximises the expected net value over these scenarios (flows adapt to each). Each "
+    "row names a scenario of the Scenarios sheet, or base (the workbook unchanged). The "
+    "probabilities must add up to 1. Empty: `chainopt robust` has nothing to do; every "
+    "other command ignores this sheet.",
+    (
+        C("scenario", T.ID, "A scenario of the Scenarios sheet, or base.", required=True,
+          example="utilisation_85", suggest=("Scenarios.scenario",)),
+        C("probability", T.NUMBER, "How likely the scenario is, between 0 and 1; the "
+          "probabilities of all rows add up to 1.", unit="fraction", required=True,
+          minimum=0.0, maximum=1.0, symbol=r"\varpi_s"),
+        C("description", T.TEXT, "Free text; shown in the robust-plan workbook."),
+        C("reference", T.TEXT, "Where the probability comes from; [E] marks an estimate."),
+    ),
+    key=("scenario",),
+    required=False,
+    fill_order=19,
+)
+
+SHEETS = (*SHEETS, SCENARIOS, SWEEPS, UNCERTAINTY)
 SHEETS_BY_NAME: dict[str, Sheet] = {s.name: s for s in SHEETS}
 SETTINGS_BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -846,6 +867,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               "and import_duty settings, Markets.market_id and PriceTiers.market_id, the "
               "profit_tax_rate, profit_tax_relief_share and profit_tax_relief_years "
               "settings (blank means none)."),
+    Migration("1.3", "1.4", "The optional Uncertainty sheet (scenario probabilities for "
+              "chainopt robust) was added (blank means none)."),
 )
 """Every step from the oldest readable template version to SCHEMA_VERSION, in order."""
 

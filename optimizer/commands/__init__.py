@@ -2,7 +2,8 @@
 
 from optimizer.commands import run, validate, diagnose, alternatives, tradeoff, template, nightly, serve, doctor, docs  # noqa: I001,E501  (order of --help)
 from optimizer.commands import whatif
+from optimizer.commands import robust
 from optimizer.commands._app import app
 
-__all__ = ["alternatives", "app", "diagnose", "docs", "doctor", "nightly", "run", "serve",
-           "template", "tradeoff", "validate", "whatif"]
+__all__ = ["alternatives", "app", "diagnose", "docs", "doctor", "nightly", "robust", "run",
+           "serve", "template", "tradeoff", "validate", "whatif"]

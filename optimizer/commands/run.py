@@ -80,11 +80,11 @@ def run(
 
 def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
            lang: str, pdf: bool, display: RunProgress) -> Path:
-    from optimizer.excel.write import write_results
-
-    if outcome.data is None:
+    if outcome.data is None:  # before importing the writer (matplotlib: seconds)
         typer.echo(outcome.issues.report(), err=True)
         fail(outcome.exit_code, f"{path.name} cannot be solved: fix the problems listed above.")
+    from optimizer.excel.write import write_results
+
     for issue in outcome.issues:  # warnings stay visible under --quiet
         log.log(logging.WARNING if issue.severity.value != "info" else logging.INFO,
                 issue.format())

@@ -38,7 +38,9 @@ DaskOpt = Annotated[str | None, typer.Option(
     "processes; with an address (tcp://host:8786), an existing scheduler. Needs "
     "pip install 'chainopt[dask]'.")]
 TimeOpt = Annotated[float | None, typer.Option(
-    "--time-limit", min=0, help="Solver time limit per scenario, seconds (HiGHS's own).")]
+    "--time-limit", min=0, help="Time limit per scenario, seconds, for validating, "
+    "building and solving it together: a scenario over it is recorded as time-out and the "
+    "others go on.")]
 GapOpt = Annotated[float | None, typer.Option("--gap", min=0, max=1, help="Relative MIP gap.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the workbooks: en, az, ru.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")]
@@ -47,6 +49,7 @@ _STATUS_CODE = {
     "optimal": ExitCode.OK,
     "feasible at the time limit": ExitCode.TIME_LIMIT_PLAN,
     "no plan found in the time allowed": ExitCode.TIME_LIMIT_NO_PLAN,
+    "time-out": ExitCode.TIME_LIMIT_NO_PLAN,  # over the scenario's whole limit (runner.py)
     "infeasible": ExitCode.INFEASIBLE,
     "unbounded": ExitCode.UNBOUNDED,
     "invalid": ExitCode.INVALID_INPUT,

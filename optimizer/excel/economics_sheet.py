@@ -50,7 +50,7 @@ def write_economics(w: Any, outcome: Any) -> None:
     data, res = outcome.data, outcome.results
     if not uses_economics(data):
         return
-    ws = w.sheet("sheet.economics")
+    ws = w.sheet("sheet.economics", stream=True)  # written in row order
     ws.set_column(0, 7, 16)
     w.intro(ws, w.tr("econ.intro"), 7, height=75)
     row = 2

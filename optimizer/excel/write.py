@@ -21,7 +21,7 @@ import logging
 import math
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -79,8 +79,10 @@ class Report:
 
 
 class _Writer:
-    def __init__(self, book: xlsxwriter.Workbook, currency: str, lang: str) -> None:
+    def __init__(self, book: xlsxwriter.Workbook, currency: str, lang: str,
+                 stream: bool = True) -> None:
         self.book = book
+        self.stream = stream  # False: every sheet in memory (the tests' reference)
         self.currency = currency
         self.lang = lang
         t = tr("unit.t", lang)
@@ -137,8 +139,24 @@ class _Writer:
         else:
             ws.write_number(row, col, float(value), formats[fmt_name])  # type: ignore[arg-type]
 
-    def sheet(self, key: str) -> Any:
-        return self.book.add_worksheet(self.tr(key))
+    def sheet(self, key: str, stream: bool = False) -> Any:
+        """A new worksheet. ``stream=True``: its rows go to disk as they are written
+        (xlsxwriter's constant_memory, for this sheet only), so a sheet of any length
+        costs the same memory; every write must then be in row order (a cell, merge or
+        row height above the last row written is silently lost: tests/
+        test_results_workbook.py compares streamed and in-memory workbooks cell by cell).
+        The Summary writes its chart data beside merged cells out of row order, so it
+        stays in memory."""
+        if not (stream and self.stream):
+            return self.book.add_worksheet(self.tr(key))
+        # xlsxwriter reads the workbook's flag when it adds a sheet, and its packager
+        # checks each sheet's own flag; the workbook's stays off so that close() does not
+        # treat the in-memory sheets as streamed
+        self.book.constant_memory = True
+        try:
+            return self.book.add_worksheet(self.tr(key))
+        finally:
+            self.book.constant_memory = False
 
     def intro(self, ws: Any, text: str, last_col: int, height: float = 45) -> None:
         ws.merge_range(0, 0, 0, max(last_col, 1), clean_text(text), self.formats["note"])
@@ -153,27 +171,57 @@ class _Writer:
             if widths:
                 ws.set_column(j, j, c.width)
 
-    def rows(self, ws: Any, row: int, records: list[dict[str, object]], cols: Sequence[Col],
+    def rows(self, ws: Any, row: int, records: Iterable[dict[str, object]],
+             cols: Sequence[Col],
              total: bool = False) -> int:
+        """One row per record, as ``cell`` writes each value (the common cases inline:
+        this loop writes every cell of the big sheets)."""
         wrapped = [c for c in cols if c.fmt == "wrap"]
+        formats = self.totals if total else self.formats
+        text_format = formats["text"]
+        yes, no = self.tr("yes"), self.tr("no")
+        plan = [(j, c.key, c.fmt, formats[c.fmt], c.fmt in ("text", "wrap"))
+                for j, c in enumerate(cols)]
+        write_blank, write_string, write_number = ws.write_blank, ws.write_string, \
+            ws.write_number
         for rec in records:
             if wrapped:  # explicit heights: not every viewer grows rows for wrapped text
                 need = max(_lines_needed(str(rec.get(c.key) or ""), c.width) for c in wrapped)
                 if need > 1:
                     ws.set_row(row, 13.5 * need + 2)
-            for j, c in enumerate(cols):
-                value = rec.get(c.key)
-                if value is not None and not isinstance(value, str | bool) and pd.isna(value):
-                    value = None
-                self.cell(ws, row, j, value, c.fmt, total)
+            get = rec.get
+            for j, key, kind, f, textual in plan:
+                value = get(key)
+                if value is None or (type(value) is float and not math.isfinite(value)):
+                    write_blank(row, j, None, text_format if kind == "bool" else f)
+                elif type(value) is str:
+                    write_string(row, j, clean_text(value), f if textual else text_format)
+                elif kind == "bool":
+                    if not isinstance(value, bool) and pd.isna(value):
+                        write_blank(row, j, None, text_format)
+                    else:
+                        write_string(row, j, clean_text(yes if value else no),
+                                     formats["bool"])
+                elif textual:
+                    if not isinstance(value, bool) and pd.isna(value):
+                        write_blank(row, j, None, f)
+                    else:
+                        write_string(row, j, clean_text(str(value)), f)
+                elif type(value) is float or type(value) is int or type(value) is bool:
+                    write_number(row, j, float(value), f)
+                else:  # numpy numbers, pandas' missing values, str subclasses: as cell()
+                    self.cell(ws, row, j, None if not isinstance(value, str) and pd.isna(
+                        value) else value, kind, total)
             row += 1
         return row
 
-    def table(self, key: str, records: list[dict[str, object]], cols: Sequence[Col],
-              intro: str, totals: list[dict[str, object]] | None = None) -> tuple[Any, int]:
-        """A sheet holding one table: intro in row 1, header in row 2, data, totals."""
-        ws = self.sheet(key)
-        self.intro(ws, intro, len(cols) - 1)
+    def table(self, key: str, records: Iterable[dict[str, object]], cols: Sequence[Col],
+              intro: str, totals: list[dict[str, object]] | None = None,
+              intro_height: float = 45, stream: bool = False) -> tuple[Any, int]:
+        """A sheet holding one table: intro in row 1, header in row 2, data, totals.
+        ``stream``: see ``sheet`` (what the caller writes after must be below ``end``)."""
+        ws = self.sheet(key, stream)
+        self.intro(ws, intro, len(cols) - 1, intro_height)
         self.header(ws, 1, cols)
         end = self.rows(ws, 2, records, cols)
         ws.autofilter(1, 0, max(end - 1, 2), len(cols) - 1)
@@ -182,6 +230,13 @@ class _Writer:
         ws.freeze_panes(2, 1)
         _print_setup(ws, header_row=1)
         return ws, end
+
+
+def _records(df: pd.DataFrame, chunk: int = 2000) -> Iterator[dict[str, Any]]:
+    """``df.to_dict("records")`` a chunk at a time: the streamed sheets then hold only a
+    chunk of rows in memory, however long the table."""
+    for start in range(0, len(df), chunk):
+        yield from df.iloc[start:start + chunk].to_dict("records")
 
 
 def _lines_needed(text: str, width: float) -> int:
@@ -285,8 +340,11 @@ def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.da
         log.warning("page data not written beside %s: %s", written.name, exc)
 
 
-def prepare_report(outcome: Any, lang: str) -> Report:
-    """Marginal values (if the pipeline has not computed them), figures and warnings."""
+def prepare_report(outcome: Any, lang: str, draw: bool = True) -> Report:
+    """Marginal values (if the pipeline has not computed them), figures and warnings.
+
+    ``draw=False`` leaves the PNG figures out (bench/bench_writer.py times the workbook
+    alone); the workbook then says there is nothing to draw."""
     from optimizer.explain import explain_plan
 
     data, res = outcome.data, outcome.results
@@ -302,13 +360,13 @@ def prepare_report(outcome: Any, lang: str) -> Report:
     skipped = [n for n in res.explain_notes if n.startswith("entry_skipped:")]
     if skipped:  # said on the Issues sheet too, not only in Run info
         report.warnings.append(tr("run.explain_cut", lang, n=skipped[0].split(":")[1]))
-    if len(report.sankey):
+    if len(report.sankey) and draw:
         report.images["sankey"] = figures.draw_sankey(data, report.sankey, lang, period)
     missing = figures.missing_coordinates(data, res, period)
     if missing:
         report.warnings.append(tr("chain.map_missing", lang, places=", ".join(missing)))
         log.info("map left out: no coordinates for %s", ", ".join(missing))  # noted in the workbook
-    elif len(report.map_lines) or res.kpis.get("lines_built"):
+    elif draw and (len(report.map_lines) or res.kpis.get("lines_built")):
         report.images["map"] = figures.draw_map(data, res, report.map_lines, lang, period)
     return report
 
@@ -344,12 +402,14 @@ def _unraisable_to_debug_log(unraisable: Any) -> None:
     log.debug("ignored while cleaning up a failed write: %r", unraisable.exc_value)
 
 
-def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> None:
+def _write(path: Path, outcome: Any, started: dt.datetime, report: Report,
+           stream: bool = True) -> None:
+    """The workbook; ``stream=False`` keeps every sheet in memory (see _Writer.sheet)."""
     data = outcome.data
     book = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "constant_memory": False})
     book.set_properties({"title": tr("summary.title", report.lang, case=data.case_name),
                          "subject": "chainopt", "author": "chainopt"})
-    w = _Writer(book, data.currency, report.lang)
+    w = _Writer(book, data.currency, report.lang, stream)
     summary = _summary(w, outcome, report)
     _lines(w, outcome, report)
     _feedstock(w, outcome, report)
@@ -360,6 +420,9 @@ def _write(path: Path, outcome: Any, started: dt.datetime, report: Report) -> No
     _value_chain(w, outcome, report)
     _marginal(w, outcome)
     alternatives_sheet.write_alternatives(w, outcome)  # only when the run looked for them
+    from optimizer.shared_limits import write_shared_limits  # solve-path imports: lazily
+
+    write_shared_limits(w, outcome)
     _assumptions(w, outcome)
     _run_info(w, outcome, started)
     _issues(w, outcome, report)
@@ -650,26 +713,26 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
     money = ("sales_revenue", "transfers_out", "feedstock", "transfers_in", "transport",
              "disposal", "cost_variable", "cost_fixed", "net_value")
     products = story.main_products(data)
-    records = []
-    for rec in lines.itertuples(index=False):
-        row = rec._asdict()
-        built = bool(rec.built)
-        row["product"] = products.get(rec.line, "")
-        row["built_words"] = w.tr("yes") if built and rec.status == "candidate" else \
-            w.tr(f"status.{rec.status}") if rec.status != "candidate" else w.tr("no")
-        row["capex"] = data.capex.get(rec.line) if rec.status == "candidate" else None
-        value_to_plan = getattr(rec, "value_to_plan", None)
-        if built and value_to_plan is not None and value_to_plan == value_to_plan:
-            row["change"] = -float(value_to_plan)
-        elif not built:
-            row["change"] = getattr(rec, "change_if_built", None)
-        replan = getattr(rec, "replan_change", None)
-        row["replan"] = replan if replan is not None and replan == replan else None
-        row["what"] = story.entry_text(rec, data, lang)
-        if not built:
-            for key in (*money, "throughput", "utilisation", "capacity_value"):
-                row[key] = None
-        records.append(row)
+    def records() -> Iterator[dict[str, object]]:
+        for rec in lines.itertuples(index=False):
+            row = rec._asdict()
+            built = bool(rec.built)
+            row["product"] = products.get(rec.line, "")
+            row["built_words"] = w.tr("yes") if built and rec.status == "candidate" else \
+                w.tr(f"status.{rec.status}") if rec.status != "candidate" else w.tr("no")
+            row["capex"] = data.capex.get(rec.line) if rec.status == "candidate" else None
+            value_to_plan = getattr(rec, "value_to_plan", None)
+            if built and value_to_plan is not None and value_to_plan == value_to_plan:
+                row["change"] = -float(value_to_plan)
+            elif not built:
+                row["change"] = getattr(rec, "change_if_built", None)
+            replan = getattr(rec, "replan_change", None)
+            row["replan"] = replan if replan is not None and replan == replan else None
+            row["what"] = story.entry_text(rec, data, lang)
+            if not built:
+                for key in (*money, "throughput", "utilisation", "capacity_value"):
+                    row[key] = None
+            yield row
     other = res.unattributed[res.unattributed.period == report.period] \
         if len(res.unattributed) else pd.DataFrame()
     cols = [
@@ -719,26 +782,25 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
     net = fmt.money(float(sums["net_value"]), data.currency, lang)
     other_value = fmt.money(float(other.net_value.sum()) if len(other) else 0.0,
                             data.currency, lang)
-    ws, _end = w.table("sheet.lines", records, cols,
-                       w.tr("lines.intro", period=report.period, other=other_value, net=net),
-                       totals)
-    ws.set_row(0, 48)
+    w.table("sheet.lines", records(), cols,
+            w.tr("lines.intro", period=report.period, other=other_value, net=net), totals,
+            intro_height=48, stream=True)
 
 
 # ---- Feedstock ----------------------------------------------------------------------------
 
 def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     data, res = outcome.data, outcome.results
-    records = []
-    for rec in res.purchases.to_dict("records"):
-        avail = rec["availability"]
-        limited = avail is not None and avail == avail
-        records.append({**rec, "material_name": story.short(
-            data.material_name.get(rec["material"], rec["material"])),
-            "location_name": story.short(data.place_name.get(rec["location"],
-                                                             rec["location"])),
-            "share": rec["tonnes"] / avail if limited and avail else None,
-            "availability": avail if limited else w.tr("unlimited")})
+    def records() -> Iterator[dict[str, object]]:
+        for rec in _records(res.purchases):
+            avail = rec["availability"]
+            limited = avail is not None and avail == avail
+            yield ({**rec, "material_name": story.short(
+                data.material_name.get(rec["material"], rec["material"])),
+                "location_name": story.short(data.place_name.get(rec["location"],
+                                                                 rec["location"])),
+                "share": rec["tonnes"] / avail if limited and avail else None,
+                "availability": avail if limited else w.tr("unlimited")})
     cols = [
         Col("source", w.tr("col.offer"), width=16), Col("material", w.tr("col.material"),
                                                          width=12),
@@ -756,7 +818,8 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     ]
     totals = [{"source": w.tr("total"), "tonnes": float(res.purchases.tonnes.sum()),
                "cost": float(res.purchases.cost.sum())}] if len(data.periods) == 1 else []
-    ws, end = w.table("sheet.feedstock", records, cols, w.tr("feed.intro"), totals)
+    ws, end = w.table("sheet.feedstock", records(), cols, w.tr("feed.intro"), totals,
+                      stream=True)
     # source-by-line allocation matrix, in tonnes, for the report period
     alloc = res.allocation
     alloc = alloc[(alloc.period == report.period) & (alloc.origin_kind == "source")] \
@@ -766,7 +829,8 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     row = end + 2
     w.text(ws, row, 0, w.tr("feed.matrix_title", period=report.period), "section")
     w.text(ws, row + 1, 0, w.tr("feed.matrix_note"), "note1")
-    users = [ln for ln in res.lines.line if ln in set(alloc[alloc.use_kind == "line"].use)]
+    fed = set(alloc.use[alloc.use_kind == "line"])
+    users = [ln for ln in res.lines.line if ln in fed]
     unprocessed = w.tr("feed.unprocessed")
     by_use = alloc.assign(use=alloc.use.where(alloc.use_kind == "line", unprocessed))
     matrix = by_use.pivot_table(index="origin", columns="use", values="tonnes",
@@ -782,11 +846,16 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     ws.set_row(row, 30)
     for j, h in enumerate([label, *map(str, matrix.columns), w.tr("total")]):
         w.text(ws, row, j, h, "header")
+    tonnes = w.formats["t"]
     for key, values in matrix.iterrows():
         row += 1
         w.text(ws, row, 0, key)
-        for j, value in enumerate(values, start=1):
-            w.cell(ws, row, j, float(value) if value > 1e-6 else None, "t")
+        # offers x lines: the largest block of cells at national scale, written directly
+        for j, value in enumerate(values.tolist(), start=1):
+            if 1e-6 < value < math.inf:
+                ws.write_number(row, j, value, tonnes)
+            else:
+                ws.write_blank(row, j, None, tonnes)
         w.cell(ws, row, len(values) + 1, float(values.sum()), "t", total=True)
     row += 1
     w.text(ws, row, 0, w.tr("total"), total=True)
@@ -801,16 +870,16 @@ def _flows(w: _Writer, outcome: Any) -> None:
     data, res = outcome.data, outcome.results
     use = {(r.lane, r.period): r for r in res.lane_use.itertuples(index=False)} \
         if len(res.lane_use) else {}
-    records = []
-    for rec in res.flows.to_dict("records"):
-        u = use.get((rec["lane"], rec["period"]))
-        records.append({**rec,
-                        "origin_name": story.short(data.place_name.get(rec["origin"],
-                                                                       rec["origin"])),
-                        "destination_name": story.short(data.place_name.get(
-                            rec["destination"], rec["destination"])),
-                        "lane_utilisation": u.utilisation if u is not None else None,
-                        "lane_value": u.value if u is not None else None})
+    def records() -> Iterator[dict[str, object]]:
+        for rec in _records(res.flows):
+            u = use.get((rec["lane"], rec["period"]))
+            yield {**rec,
+                   "origin_name": story.short(data.place_name.get(rec["origin"],
+                                                                  rec["origin"])),
+                   "destination_name": story.short(data.place_name.get(
+                       rec["destination"], rec["destination"])),
+                   "lane_utilisation": u.utilisation if u is not None else None,
+                   "lane_value": u.value if u is not None else None}
     cols = [
         Col("lane", w.tr("col.lane"), width=22), Col("origin_name", w.tr("col.from"), width=20),
         Col("destination_name", w.tr("col.to"), width=20),
@@ -825,33 +894,33 @@ def _flows(w: _Writer, outcome: Any) -> None:
     ]
     totals = [{"lane": w.tr("total"), "tonnes": float(res.flows.tonnes.sum()),
                "cost": float(res.flows.cost.sum())}]
-    w.table("sheet.flows", records, cols, w.tr("flows.intro"), totals)
+    w.table("sheet.flows", records(), cols, w.tr("flows.intro"), totals, stream=True)
 
 
 # ---- Markets ------------------------------------------------------------------------------
 
 def _markets(w: _Writer, outcome: Any, report: Report) -> None:
     data, res = outcome.data, outcome.results
-    records = []
-    for rec in res.sales.to_dict("records"):
-        top = rec["sales_max"]
-        limited = top is not None and top == top
-        t = rec["tonnes"]
-        if limited and t >= float(top) - 1e-4 - 1e-6 * float(top):
-            state = "market.saturated"
-        elif rec["sales_min"] > 0 and t <= rec["sales_min"] + 1e-4:
-            state = "market.at_min"
-        elif t <= 1e-6:
-            state = "market.not_served"
-        else:
-            state = "market.open"
-        place = data.place_of(rec["market"])  # a Markets.market_id names a contract there
-        records.append({**rec, "market_name": story.short(data.place_name.get(
-            place, place)), "product": story.short(data.material_name.get(
-                rec["material"], rec["material"])),
-            "sales_max": top if limited else w.tr("unlimited"),
-            "share": t / float(top) if limited and top else None,
-            "state": w.tr(state)})
+    def records() -> Iterator[dict[str, object]]:
+        for rec in _records(res.sales):
+            top = rec["sales_max"]
+            limited = top is not None and top == top
+            t = rec["tonnes"]
+            if limited and t >= float(top) - 1e-4 - 1e-6 * float(top):
+                state = "market.saturated"
+            elif rec["sales_min"] > 0 and t <= rec["sales_min"] + 1e-4:
+                state = "market.at_min"
+            elif t <= 1e-6:
+                state = "market.not_served"
+            else:
+                state = "market.open"
+            place = data.place_of(rec["market"])  # a Markets.market_id names a contract there
+            yield {**rec, "market_name": story.short(data.place_name.get(place, place)),
+                   "product": story.short(data.material_name.get(rec["material"],
+                                                                 rec["material"])),
+                   "sales_max": top if limited else w.tr("unlimited"),
+                   "share": t / float(top) if limited and top else None,
+                   "state": w.tr(state)}
     cols = [
         Col("market", w.tr("col.market"), width=10),
         Col("market_name", w.tr("col.market_name"), width=22),
@@ -868,7 +937,7 @@ def _markets(w: _Writer, outcome: Any, report: Report) -> None:
     ]
     totals = [{"market": w.tr("total"), "tonnes": float(res.sales.tonnes.sum()),
                "revenue": float(res.sales.revenue.sum())}]
-    w.table("sheet.markets", records, cols, w.tr("markets.intro"), totals)
+    w.table("sheet.markets", records(), cols, w.tr("markets.intro"), totals, stream=True)
 
 
 # ---- Sites --------------------------------------------------------------------------------
@@ -899,7 +968,8 @@ def _sites(w: _Writer, outcome: Any) -> None:
                "candidates": float(len(lines)),
                "jobs": float(lines[lines.built.astype(bool)].jobs.sum()),
                "throughput": float(lines[lines.built.astype(bool)].throughput.sum())}]
-    ws, end = w.table("sheet.sites", records, cols, w.tr("sites.intro"), totals)
+    ws, end = w.table("sheet.sites", records, cols, w.tr("sites.intro"), totals,
+                      stream=True)
     row = end + 2
     w.text(ws, row, 0, w.tr("sites.resources_title"), "section")
     use = res.site_use
@@ -928,7 +998,7 @@ def _sites(w: _Writer, outcome: Any) -> None:
 
 def _value_chain(w: _Writer, outcome: Any, report: Report) -> None:
     data = outcome.data
-    ws = w.sheet("sheet.value_chain")
+    ws = w.sheet("sheet.value_chain", stream=True)
     ws.hide_gridlines(2)
     ws.set_column(0, 0, 40)
     ws.set_column(1, 1, 40)
@@ -993,37 +1063,40 @@ def _png_size(png: bytes) -> tuple[int, int]:
 
 KIND_ORDER = ("feedstock", "offtake_min", "demand_max", "demand_min", "line_capacity",
               "lane_capacity", "recovered_min", "local_share", "group", "site_lines",
-              "resource", "budget_total", "budget_period", "jobs_min", "lines_min")
+              "resource", "budget_total", "budget_period", "jobs_min", "lines_min",
+              "supply_group")
 
 
 def _marginal(w: _Writer, outcome: Any) -> None:
     data, res = outcome.data, outcome.results
     mv = res.marginal
-    records: list[dict[str, object]] = []
     if mv is not None and len(mv):
         mv = mv.assign(_order=mv.kind.map(KIND_ORDER.index), _bind=~mv.binding.astype(bool))
         mv = mv.sort_values(["_bind", "_order"], kind="stable")
-        for r in mv.itertuples(index=False):
-            unit_key = {"t": "unit.t", "share": "unit.share", "lines": "unit.lines",
-                        "jobs": "unit.jobs"}.get(str(r.unit))
-            per_unit = r.kind in story.PER_UNIT_KINDS
-            name = _item_name(data, r)
-            records.append({
-                "kind": w.tr(f"kind.{r.kind}"), "item": r.item, "name": name,
-                "period": r.period,
-                "limit": float(r.limit) if str(r.unit) != "share" else None,
-                "limit_share": float(r.limit) if str(r.unit) == "share" else None,
-                "used": float(r.used) if str(r.unit) != "share" else None,
-                "used_share": float(r.used) if str(r.unit) == "share" else None,
-                "unit": w.tr(unit_key) if unit_key else data.currency if str(r.unit) ==
-                "money" else str(r.unit),
-                "binding": bool(r.binding),
-                "value": float(r.value) if per_unit and r.value is not None else None,
-                "value_tighter": _num(getattr(r, "value_tighter", None)) if per_unit else None,
-                "per": (w.tr("unit.per_point") if r.kind == "local_share" else
-                        w.tr("unit.per_t")) if per_unit else w.tr("marginal.per_build"),
-                "explanation": story.marginal_explanation(r, data, res, w.lang),
-            })
+
+    def records() -> Iterator[dict[str, object]]:
+        if mv is not None and len(mv):
+            for r in mv.itertuples(index=False):
+                unit_key = {"t": "unit.t", "share": "unit.share", "lines": "unit.lines",
+                            "jobs": "unit.jobs"}.get(str(r.unit))
+                per_unit = r.kind in story.PER_UNIT_KINDS
+                name = _item_name(data, r)
+                yield ({
+                    "kind": w.tr(f"kind.{r.kind}"), "item": r.item, "name": name,
+                    "period": r.period,
+                    "limit": float(r.limit) if str(r.unit) != "share" else None,
+                    "limit_share": float(r.limit) if str(r.unit) == "share" else None,
+                    "used": float(r.used) if str(r.unit) != "share" else None,
+                    "used_share": float(r.used) if str(r.unit) == "share" else None,
+                    "unit": w.tr(unit_key) if unit_key else data.currency if str(r.unit) ==
+                    "money" else str(r.unit),
+                    "binding": bool(r.binding),
+                    "value": float(r.value) if per_unit and r.value is not None else None,
+                    "value_tighter": _num(getattr(r, "value_tighter", None)) if per_unit else None,
+                    "per": (w.tr("unit.per_point") if r.kind == "local_share" else
+                            w.tr("unit.per_t")) if per_unit else w.tr("marginal.per_build"),
+                    "explanation": story.marginal_explanation(r, data, res, w.lang),
+                })
     cols = [
         Col("kind", w.tr("col.limit_kind"), width=20), Col("item", w.tr("col.item"), width=14),
         Col("name", w.tr("col.name"), width=24), Col("period", w.tr("col.period"), width=8),
@@ -1037,8 +1110,8 @@ def _marginal(w: _Writer, outcome: Any) -> None:
         Col("per", w.tr("col.per"), "wrap", 14),
         Col("explanation", w.tr("col.explanation"), "wrap", 70),
     ]
-    ws, _ = w.table("sheet.marginal", records, cols, w.tr("marginal.intro"))
-    ws.set_row(0, 95)
+    w.table("sheet.marginal", records(), cols, w.tr("marginal.intro"), intro_height=95,
+            stream=True)
 
 
 def _item_name(data: Any, r: Any) -> str:
@@ -1046,7 +1119,7 @@ def _item_name(data: Any, r: Any) -> str:
         return story.short(data.material_name.get(str(r.detail), str(r.detail)))
     if r.kind in ("demand_max", "demand_min"):
         return story.short(data.material_name.get(str(r.detail), str(r.detail)))
-    if r.kind == "line_capacity":
+    if r.kind == "line_capacity":  # main_products is computed once per case (story.py)
         product = story.main_products(data).get(r.item, data.line_technology.get(r.item, ""))
         return f"{product} ({r.detail})"
     if r.kind == "lane_capacity":
@@ -1060,13 +1133,14 @@ def _item_name(data: Any, r: Any) -> str:
 
 def _assumptions(w: _Writer, outcome: Any) -> None:
     d = outcome.data
-    ws = w.sheet("sheet.assumptions")
+    ws = w.sheet("sheet.assumptions", stream=True)
     ws.set_column(0, 0, 22)
     ws.set_column(1, 12, 13)
     w.intro(ws, w.tr("assume.intro"), 9, 32)
     row = 2
 
-    def section(title: str, cols: Sequence[Col], records: list[dict[str, object]]) -> None:
+    def section(title: str, cols: Sequence[Col], records: Iterable[dict[str, object]],
+                ) -> None:
         nonlocal row
         w.text(ws, row, 0, title, "section")
         w.header(ws, row + 1, cols, widths=False)
@@ -1088,11 +1162,11 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
         Col("loc", w.tr("col.location")), Col("p", w.tr("col.period")),
         Col("price", w.tr("col.price"), "price"), Col("a", w.tr("col.available"), "t"),
         Col("min", w.tr("col.offtake_min"), "t"), Col("local", w.tr("col.local"), "bool")],
-        [{"o": o, "m": d.source_material[o], "loc": d.source_location[o], "p": p,
+        ({"o": o, "m": d.source_material[o], "loc": d.source_location[o], "p": p,
           "price": d.source_price[o, p],
           "a": d.availability[o, p] if d.availability[o, p] is not None else w.tr("unlimited"),
           "min": d.offtake_min[o, p], "local": d.source_local[o]}
-         for o, p in d.source_periods])
+         for o, p in d.source_periods))
     section(w.tr("assume.lines"), [
         Col("l", w.tr("col.line")), Col("s", w.tr("col.site")),
         Col("t", w.tr("col.technology")), Col("k", w.tr("col.capacity"), "t"),
@@ -1100,26 +1174,26 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
         Col("v", w.tr("col.cost_variable"), "price"), Col("u", w.tr("col.util_min"), "pct"),
         Col("j", w.tr("col.jobs"), "int"), Col("g", w.tr("col.group")),
         Col("st", w.tr("col.status"))],
-        [{"l": ln, "s": d.line_site[ln], "t": d.line_technology[ln], "k": d.capacity[ln],
+        ({"l": ln, "s": d.line_site[ln], "t": d.line_technology[ln], "k": d.capacity[ln],
           "f": d.cost_fixed[ln], "c": d.capex[ln], "v": d.cost_variable[ln],
           "u": d.utilisation_min[ln], "j": d.jobs[ln], "g": d.line_group.get(ln, ""),
           "st": w.tr("status.existing" if ln in d.lines_existing else "status.candidate")}
-         for ln in d.lines])
+         for ln in d.lines))
     section(w.tr("assume.markets"), [
         Col("n", w.tr("col.market")), Col("m", w.tr("col.product")),
         Col("p", w.tr("col.period")), Col("price", w.tr("col.price"), "price"),
         Col("lo", w.tr("col.minimum"), "t"), Col("hi", w.tr("col.maximum"), "t")],
-        [{"n": n, "m": m, "p": p, "price": d.price[n, m, p], "lo": d.sales_min[n, m, p],
+        ({"n": n, "m": m, "p": p, "price": d.price[n, m, p], "lo": d.sales_min[n, m, p],
           "hi": d.sales_max[n, m, p] if d.sales_max[n, m, p] is not None
-          else w.tr("unlimited")} for n, m, p in d.markets])
+          else w.tr("unlimited")} for n, m, p in d.markets))
     section(w.tr("assume.lanes"), [
         Col("a", w.tr("col.lane")), Col("o", w.tr("col.from")), Col("t", w.tr("col.to")),
         Col("mode", w.tr("col.mode")), Col("m", w.tr("col.material")),
         Col("f", w.tr("col.distance"), "price"), Col("cap", w.tr("col.lane_capacity"), "t")],
-        [{"a": a, "o": d.lane_origin[a], "t": d.lane_destination[a], "mode": d.lane_mode[a],
+        ({"a": a, "o": d.lane_origin[a], "t": d.lane_destination[a], "mode": d.lane_mode[a],
           "m": d.lane_material[a], "f": d.lane_freight.get(a, 0.0) + d.lane_surcharge.get(a, 0.0),
           "cap": d.lane_capacity[a] if d.lane_capacity[a] is not None else w.tr("unlimited")}
-         for a in d.lanes])
+         for a in d.lanes))
     policy: list[dict[str, object]] = []
     if d.budget_total is not None:
         policy.append({"k": w.tr("kind.budget_total"), "p": "", "v": d.budget_total})
@@ -1153,7 +1227,7 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
 # ---- Run info, Issues, Changes -------------------------------------------------------------
 
 def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
-    ws = w.sheet("sheet.run_info")
+    ws = w.sheet("sheet.run_info", stream=True)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 80)
     s, solve, res = outcome.settings, outcome.solve, outcome.results
@@ -1205,7 +1279,7 @@ def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
 
 
 def _issues(w: _Writer, outcome: Any, report: Report) -> None:
-    ws = w.sheet("sheet.issues")
+    ws = w.sheet("sheet.issues", stream=True)
     keys = ("issues.severity", "issues.sheet", "issues.cell", "issues.column", "issues.value",
             "issues.message")
     widths = (12, 16, 8, 16, 18, 90)
@@ -1264,7 +1338,7 @@ def _changes(w: _Writer, changes: Any) -> None:
     intro = w.tr("changes.intro")
     if summary:
         intro += " " + " ".join(str(s) for s in summary)
-    ws, end = w.table("sheet.changes", records, cols, intro)
+    ws, end = w.table("sheet.changes", records, cols, intro, stream=True)
     if not records:
         w.text(ws, end, 0, w.tr("changes.none"), "note1")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from optimizer.report.i18n_alternatives import ALTERNATIVES_T
 from optimizer.report.i18n_econ import ECON_T
+from optimizer.report.i18n_limits import LIMITS_T
 
 LANGS = ("en", "az", "ru")
 DEFAULT_LANG = "en"
@@ -1058,6 +1059,14 @@ T: dict[str, tuple[str, str, str]] = {
         " На тонну жёстче потеря составила бы {value}, больше: в той же точке действует "
         "другое ограничение.",
     ),
+    "twosided.unchecked": (
+        " (The LP's dual value: not re-checked by re-solving in the time allowed, so it may "
+        "hold only for an increase or only for a decrease of the limit.)",
+        " (LP-nin ikili qiyməti: ayrılmış vaxtda yenidən həll ilə yoxlanılmayıb, ona görə "
+        "yalnız həddin artımı və ya yalnız azalması üçün keçərli ola bilər.)",
+        " (Двойственная оценка LP: не перепроверена пересчётом за отведённое время, поэтому "
+        "может быть верна только для увеличения или только для уменьшения ограничения.)",
+    ),
     "twosided.no_tighter": (
         " It cannot be tightened by a tonne without changing which lines are built.",
         " Tikilən xətləri dəyişmədən onu bir ton sərtləşdirmək mümkün deyil.",
@@ -1183,6 +1192,7 @@ T: dict[str, tuple[str, str, str]] = {
 }
 T.update(ECON_T)  # the optional economics' words live beside their sheet
 T.update(ALTERNATIVES_T)  # so do the Alternatives sheet's
+T.update(LIMITS_T)  # supply-group caps and shared limits (i18n_limits.py)
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from typing import Any
 
 import pandas as pd
@@ -36,9 +37,28 @@ def _word(lang: str, stem: str, n: int) -> str:
     return tr(f"word.{stem}_{'one' if one else 'many'}", lang)
 
 
+# main_products of the ChainData objects alive, by id (ChainData is frozen but holds dicts,
+# so it cannot be a dictionary key): the Marginal values sheet asks once per row, and
+# recomputing it each time was half of the results writer's time at 5,000 lines.
+_PRODUCTS: dict[int, tuple[weakref.ref[ChainData], dict[str, str]]] = {}
+
+
 def main_products(d: ChainData) -> dict[str, str]:
     """Each line's main product, by name: the product (else any output) with the largest
-    yield over its recipes. Readers know lines by what they make, not by technology code."""
+    yield over its recipes. Readers know lines by what they make, not by technology code.
+
+    Computed once per ChainData (which is frozen); the dictionary returned is shared:
+    read it, do not change it."""
+    key = id(d)
+    hit = _PRODUCTS.get(key)
+    if hit is not None and hit[0]() is d:
+        return hit[1]
+    products = _main_products(d)
+    _PRODUCTS[key] = (weakref.ref(d, lambda _ref: _PRODUCTS.pop(key, None)), products)
+    return products
+
+
+def _main_products(d: ChainData) -> dict[str, str]:
     best: dict[str, tuple[bool, float, str]] = {}
     for line, k, mat in d.recipe_outputs:
         rank = (d.material_kind.get(mat) == "product", d.yield_[line, k, mat], mat)
@@ -114,7 +134,7 @@ def status_short(solve: Any, lang: str) -> str:
 # ---- limits -----------------------------------------------------------------------------
 
 PER_UNIT_KINDS = ("feedstock", "offtake_min", "demand_max", "demand_min", "line_capacity",
-                  "lane_capacity", "recovered_min", "local_share")
+                  "lane_capacity", "recovered_min", "local_share", "supply_group")
 
 
 def _name(d: ChainData, place: str) -> str:
@@ -156,8 +176,10 @@ def limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str:
 
 def _two_sided_text(row: Any, d: ChainData, lang: str) -> str:
     sides = str(getattr(row, "sides", "") or "")
-    if row.kind not in PER_UNIT_KINDS or not sides:
+    if row.kind not in PER_UNIT_KINDS:
         return ""
+    if not sides:  # never state a one-sided value as two-sided (explain.py ran out of time)
+        return tr("twosided.unchecked", lang)
     if sides == "no_tighter":
         return tr("twosided.no_tighter", lang)
     tighter = float(row.value_tighter)
@@ -193,6 +215,9 @@ def _limit_sentence(row: Any, d: ChainData, res: ChainResults, lang: str) -> str
                   value=value)
     if kind in ("recovered_min", "local_share"):
         return tr(f"limit.{kind}", lang, limit=limit, value=value)
+    if kind == "supply_group":
+        return tr("limit.supply_group", lang, group=row.item,
+                  offers=", ".join(str(row.detail).split(",")), limit=limit, value=value)
     if kind == "group":
         members = [ln for ln in d.lines if d.line_group.get(ln) == row.item]
         lp = res.line_periods
@@ -270,6 +295,9 @@ def binding_limits(d: ChainData, res: ChainResults, lang: str,
     for r in build.itertuples(index=False):
         if r.kind in ("jobs_min", "lines_min") or str(r.detail):
             sentences.append(limit_sentence(r, d, res, lang))
+    from optimizer.shared_limits import shared_limit_sentences
+
+    sentences += shared_limit_sentences(d, res, lang)  # what shared limits cost each chain
     closest = closest_line(d, res, lang)
     if closest:
         sentences.append(closest)

@@ -236,15 +236,18 @@ def check_what_if(raw: RawWorkbook, issues: IssueList) -> WhatIf:
         base = what_if.chain(sweep.scenario) if sweep.scenario else ()
         for axis in sweep.axes:
             load_scenario(raw, (*base, axis.at(axis.values[0])), f"sweep {name}", issues)
+    from optimizer.scenarios.uncertainty import read_uncertainty
+
+    what_if.probabilities = read_uncertainty(raw, what_if, issues).probability
     return what_if
 
 
-WHAT_IF_SHEETS = ("Scenarios", "Sweeps")
+WHAT_IF_SHEETS = ("Scenarios", "Sweeps", "Uncertainty")
 
 
 def model_tables(raw: RawWorkbook) -> RawWorkbook:
-    """The tables without the Scenarios and Sweeps sheets: what the model is built from
-    (those two are checked by check_what_if, so their problems are reported once)."""
+    """The tables without the Scenarios, Sweeps and Uncertainty sheets: what the model is
+    built from (those are checked by check_what_if, so their problems are reported once)."""
     if not any(name in raw.tables for name in WHAT_IF_SHEETS):
         return raw
     return dataclasses.replace(raw, tables={k: v for k, v in raw.tables.items()

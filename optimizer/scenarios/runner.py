@@ -21,9 +21,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -110,11 +112,57 @@ def _base_tables(case: CaseRef) -> RawWorkbook:
     return raw
 
 
+TIME_OUT = "time-out"  # the status of a scenario over its whole time limit
+
+
+class ScenarioTimeout(BaseException):
+    """Raised by the watchdog when a scenario's build and solve overrun its time limit.
+    Not an Exception: code that catches every Exception (a reader turning any failure into
+    "unreadable") must not swallow it."""
+
+
+def _grace(limit: float) -> float:
+    """How long past its limit a scenario may run before the watchdog stops it: HiGHS gets
+    only what is left after the build, and may overshoot its own limit a little."""
+    return max(0.5, 0.1 * limit)
+
+
+@contextmanager
+def _watchdog(limit: float | None, phase: list[str]) -> Iterator[None]:
+    """Stop the scenario (ScenarioTimeout) when validating, building and solving take
+    longer than ``limit`` seconds plus a grace. A SIGALRM timer: it works in this
+    process's main thread (serial runs, and each pool worker runs its jobs there); in a
+    Dask worker's thread or on Windows only HiGHS's own limit applies. The handler raises
+    between Python steps, so a solver deep in its own code is stopped when it returns
+    (HiGHS gets the time left as its own limit, so it does)."""
+    if limit is None or not hasattr(signal, "SIGALRM") or \
+            threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(_signum: int, _frame: object) -> None:
+        raise ScenarioTimeout(phase[0])
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(limit + _grace(limit), 1e-3))
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def solve_one(job: Job) -> ScenarioResult:
     """Validate, build, solve, extract and check one scenario; never raises."""
     start = time.perf_counter()
     try:
         result = _solve(job)
+    except ScenarioTimeout as exc:  # over its whole time limit: recorded, the others go on
+        limit = float(job.time_limit or 0.0)
+        log.warning("scenario %s: over its time limit of %g s while %s", job.name, limit, exc)
+        result = ScenarioResult(job.name, TIME_OUT, reason=(
+            f"stopped while {exc}: building and solving took longer than the scenario's "
+            f"time limit of {limit:g} s"))
     except Exception as exc:  # a bug or a vanished file: recorded, the others go on
         log.error("scenario %s failed: %s", job.name, exc)
         result = ScenarioResult(job.name, "error", reason=f"{type(exc).__name__}: {exc}",
@@ -133,23 +181,33 @@ def _solve(job: Job) -> ScenarioResult:
     from optimizer.solve import SolveSettings, solve_in_process
 
     seconds: dict[str, float] = {}
-    t0 = time.perf_counter()
-    raw = _base_tables(job.case)
-    issues = IssueList(Path(job.case.path).name if job.case.path else "case")
-    data = load_scenario(raw, job.overrides, job.name, issues)
-    seconds["validate"] = time.perf_counter() - t0
+    raw = _base_tables(job.case)  # read once per worker: not the scenario's time
+    started = t0 = time.perf_counter()
+    phase = ["validating"]
+    with _watchdog(job.time_limit, phase):
+        issues = IssueList(Path(job.case.path).name if job.case.path else "case")
+        data = load_scenario(raw, job.overrides, job.name, issues)
+        seconds["validate"] = time.perf_counter() - t0
+        if data is not None:
+            phase[0] = "building the model"
+            t0 = time.perf_counter()
+            model = build_model(data)
+            seconds["build"] = time.perf_counter() - t0
+            # the limit covers build and solve: HiGHS gets what the build left of it
+            left = None if job.time_limit is None else \
+                job.time_limit - (time.perf_counter() - started)
+            if left is not None and left <= 0:
+                raise ScenarioTimeout(phase[0])
+            settings = SolveSettings(
+                time_limit=left if left is not None else data.time_limit,
+                mip_gap=job.mip_gap if job.mip_gap is not None else data.mip_gap, threads=1)
+            phase[0] = "solving"
+            solved = solve_in_process(model, settings)
     if data is None:
         first = issues.errors[:3]
         more = len(issues.errors) - len(first)
         reason = "; ".join(i.format() for i in first) + (f"; and {more} more" if more else "")
         return ScenarioResult(job.name, "invalid", reason=reason, seconds=seconds)
-    settings = SolveSettings(
-        time_limit=job.time_limit if job.time_limit is not None else data.time_limit,
-        mip_gap=job.mip_gap if job.mip_gap is not None else data.mip_gap, threads=1)
-    t0 = time.perf_counter()
-    model = build_model(data)
-    seconds["build"] = time.perf_counter() - t0
-    solved = solve_in_process(model, settings)
     seconds["solve"] = solved.seconds
     seconds["solver"] = solved.seconds_solver
     seconds["handoff"] = solved.seconds_handoff

@@ -90,6 +90,8 @@ class WhatIf:
 
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     sweeps: dict[str, Sweep] = field(default_factory=dict)
+    # scenario -> probability, from the Uncertainty sheet (optimizer/scenarios/uncertainty.py)
+    probabilities: dict[str, float] = field(default_factory=dict)
 
     def chain(self, name: str) -> tuple[Override, ...]:
         """A scenario's overrides, its ancestors' first (the checks exclude cycles)."""
