@@ -20,6 +20,7 @@ Pyomo to HiGHS (../shared/design/tech-notes.md). The MILP runs in a child proces
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
@@ -247,6 +248,20 @@ class _ChildResult:
     final: bool = False  # the process ended normally with a plan
 
 
+def _after_handoff(settings: SolveSettings, spent: float) -> SolveSettings:
+    """The solver process's time limit: the solve's limit less what the hand-off (compiling
+    the model for HiGHS, seconds at national scale) already used, so that the whole solve
+    phase keeps to its share of the run's time limit. HiGHS keeps at least half of the
+    limit (and a second, or the whole limit if shorter) however long the hand-off took:
+    a solve that overshoots a little with a plan serves a user better than none."""
+    limit = float(settings.time_limit)
+    floor = max(HANDOFF_FLOOR_SHARE * limit, min(1.0, limit))
+    return dataclasses.replace(settings, time_limit=max(limit - spent, floor))
+
+
+HANDOFF_FLOOR_SHARE = 0.5
+
+
 def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
                 progress: Progress | None = None) -> SolveResult:
     """Solve; load the best plan found into the model's variables when there is one."""
@@ -268,7 +283,7 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
         log.warning("%s", text)
     warm, warm_note = _warm_values(session) if settings.warm_start else (None, "")
     run_start = time.perf_counter()
-    child = _run_child(session, settings, progress, warm)
+    child = _run_child(session, _after_handoff(settings, run_start - start), progress, warm)
     solver_seconds = time.perf_counter() - run_start
     status = _status(child)
     if child.model_status == int(highspy.HighsModelStatus.kUnboundedOrInfeasible):

@@ -95,3 +95,16 @@ print(solved.status.value)
                          text=True, timeout=300, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "optimal", out.stdout + out.stderr
+
+
+def test_the_hand_off_counts_against_the_solve_time_limit() -> None:
+    """At national scale compiling the model for HiGHS takes seconds; the solver process
+    gets the solve's limit less that time (so the solve phase keeps to its share of the
+    run's limit), but never less than half the limit, so that HiGHS can still find a
+    plan when the hand-off was slow."""
+    from optimizer.solve import SolveSettings, _after_handoff
+
+    assert _after_handoff(SolveSettings(time_limit=10.0), 3.0).time_limit == 7.0
+    assert _after_handoff(SolveSettings(time_limit=10.0), 8.0).time_limit == 5.0
+    assert _after_handoff(SolveSettings(time_limit=1.0), 3.0).time_limit == 1.0
+    assert _after_handoff(SolveSettings(time_limit=0.5), 3.0).time_limit == 0.5
