@@ -178,8 +178,8 @@ CASES: list[Broken] = [
            "Duplicate row: line = C01 already appears in row 2."),
     Broken("duplicate market row", tables(_duplicate_market), "Markets",
            cell("Markets", "market", 113),
-           "Duplicate row: market, material, period = M_BAKU, P_PIPE_PE100, (blank) already "
-           "appears in row 2."),
+           "Duplicate row: market, material, period, market_id = M_BAKU, P_PIPE_PE100, "
+           "(blank), (blank) already appears in row 2."),
     Broken("site in the wrong case", tables(setv(L, 2, site="scip")), L, cell(L, "site", 4),
            "Unknown site: it is not listed on the Sites sheet.", hint="Did you mean 'SCIP'?"),
     Broken("unknown material", tables(setv("Sources", 0, material="V_NOPE")), "Sources",
