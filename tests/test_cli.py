@@ -127,3 +127,23 @@ def test_template_writes_blank_and_example(tmp_path: Path) -> None:
     blank = openpyxl.load_workbook(tmp_path / "blank.xlsx")
     assert "Lines" in blank.sheetnames and blank["Lines"].max_row == 1
     assert openpyxl.load_workbook(tmp_path / "case.xlsx")["Lines"].max_row == 37
+
+
+def test_commands_run_in_process_keep_one_log_handler_on_the_current_stderr() -> None:
+    """Each in-process command (API users, notebooks, tests) used to add a handler bound to
+    the sys.stderr of that moment; once that stream was closed, every later log record
+    printed '--- Logging error ---' with a traceback."""
+    script = (
+        "import logging, sys\n"
+        "from typer.testing import CliRunner\n"
+        "from optimizer.cli import app\n"
+        "for _ in range(2):\n"
+        "    CliRunner().invoke(app, ['run', 'no-such-workbook.xlsx'])\n"
+        "mine = [h for h in logging.getLogger().handlers\n"
+        "        if type(h).__name__ == '_StderrHandler']\n"
+        "assert len(mine) == 1, mine\n"
+        "logging.getLogger('chainopt').warning('still heard')\n")
+    out = subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).parents[1],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr
+    assert "Logging error" not in out.stderr and "still heard" in out.stderr

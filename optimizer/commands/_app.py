@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -28,6 +28,20 @@ state = {"debug": False}
 log = logging.getLogger("chainopt")
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record is logged, not the stream of the
+    moment it was made: commands run in-process (the API, notebooks, tests) may swap
+    ``sys.stderr`` and close the old one, which would make later records fail."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
 def setup_logging(quiet: bool, debug: bool | None = None) -> None:
     """Human-readable lines on stderr (plain text: no colour, no progress bars).
 
@@ -35,10 +49,12 @@ def setup_logging(quiet: bool, debug: bool | None = None) -> None:
     handlers (the nightly JSON-lines log) still receive every INFO record under --quiet.
     """
     debug = state["debug"] if debug is None else debug
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.setLevel(logging.DEBUG if debug else logging.WARNING if quiet else logging.INFO)
     root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)  # one per process, however often a command runs in it
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
     for noisy in ("pyomo", "matplotlib", "PIL"):
