@@ -36,8 +36,7 @@ from models.chain.formulation import build_model  # noqa: E402
 from models.validation.issues import IssueList  # noqa: E402
 from optimizer.excel.read import read_workbook  # noqa: E402
 from optimizer.solve import SolveSettings, solve_model  # noqa: E402
-
-ROW = re.compile(r"^\s*[A-Za-z]?\s+(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+%\s+(\S+)\s+(\S+)")
+from tools.highs_log import root_bound  # noqa: E402
 
 
 def load(path: Path) -> ChainData:
@@ -75,17 +74,6 @@ def lp_bound(data: ChainData, links: bool) -> float:
     result = solve_model(model, SolveSettings(mip_gap=1e-9, time_limit=600, threads=1))
     assert result.objective is not None
     return float(result.objective)
-
-
-def root_bound(log: str) -> float | None:
-    bound = None
-    for line in log.splitlines():
-        hit = ROW.match(line)
-        if hit and hit.group(2) == "0" and hit.group(4) not in ("inf", "-inf"):
-            bound = float(hit.group(4))
-        elif hit and int(hit.group(2)) > 0:
-            break
-    return bound
 
 
 def nodes(log: str) -> int:

@@ -49,6 +49,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: the repository's packages
     sys.path.insert(0, str(ROOT))
+
+from tools.highs_log import root_bound  # noqa: E402
+
 TAG = "BENCH_RESULT "
 BUNDLED = ROOT / "input_templates" / "absheron.xlsx"
 PERIODS = 12
@@ -59,8 +62,6 @@ TIERS: dict[str, list[str]] = {
     "orlib": ["orlib-capa-8000", "orlib-capb-5000", "orlib-capc-5000"],
 }
 PHASES = ("read", "build", "hand-off", "solve", "marginal", "extract", "explain", "write")
-# one HiGHS log row: [source] nodes queue leaves explored% dual-bound primal-bound ...
-LOG_ROW = re.compile(r"^\s*[A-Za-z]?\s+(\d+)\s+(\d+)\s+(\d+)\s+[\d.]+%\s+(\S+)\s+(\S+)")
 
 
 # ---- workers (fresh processes) -------------------------------------------------------------
@@ -122,7 +123,7 @@ def worker_chainopt(case: str, workdir: Path, time_limit: float, gap: float,
     t["hand-off"], t["solve"] = solved.seconds_handoff, solved.seconds - solved.seconds_handoff
     out: dict[str, Any] = {"status": solved.status.value, "objective": solved.objective,
                            "size": solved.size, "nodes": _nodes(solved.log),
-                           "root_bound": _root_bound(solved.log)}
+                           "root_bound": root_bound(solved.log)}
     if solved.status.has_plan:
         outcome = RunOutcome(input_path=workdir / f"{case}.xlsx", data=data, model=model,
                              solve=solved, settings=settings, readable=True)
@@ -182,20 +183,8 @@ def worker_highs(path: str, time_limit: float, gap: float) -> None:
            "size": {"columns": lp.num_col_, "rows": lp.num_row_,
                     "nonzeros": len(lp.a_matrix_.value_)},
            "status": h.modelStatusToString(h.getModelStatus()),
-           "nodes": int(info.mip_node_count), "root_bound": _root_bound(text),
+           "nodes": int(info.mip_node_count), "root_bound": root_bound(text),
            "minimize": lp.sense_ == highspy.ObjSense.kMinimize})
-
-
-def _root_bound(log: str) -> float | None:
-    """The dual bound at the end of the root node: the last log row with 0 nodes."""
-    bound = None
-    for line in log.splitlines():
-        hit = LOG_ROW.match(line)
-        if hit and hit.group(2) == "0" and hit.group(4) not in ("inf", "-inf"):
-            bound = float(hit.group(4))
-        elif hit and int(hit.group(2)) > 0:
-            break
-    return bound
 
 
 def _nodes(log: str) -> int | None:

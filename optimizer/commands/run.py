@@ -15,8 +15,6 @@ from optimizer.fileio import describe_os_error
 from optimizer.paths import bundled_case, default_results_dir
 from optimizer.progress import RunProgress, interactive
 
-RUN_ALTERNATIVES = 3  # closest other build sets listed on the Alternatives sheet
-
 if TYPE_CHECKING:
     from optimizer.pipeline import RunOutcome
 
@@ -55,6 +53,7 @@ def run(
     setup_logging(quiet or live)  # in a terminal the progress display replaces INFO lines
     if lang not in ("en", "az", "ru"):
         fail(ExitCode.USAGE, f"--lang {lang}: choose en, az or ru.")
+    from optimizer.alternatives import RUN_COUNT
     from optimizer.pipeline import solve_workbook
     from optimizer.signals import Stopped, stop_on_signals
     from optimizer.solve import sweep_solver_folders
@@ -69,7 +68,7 @@ def run(
                 progress=display.phase if live else
                 None if quiet else lambda phase: log.info("%s ...", phase),
                 solve_progress=display.solver if live else None,
-                alternatives=RUN_ALTERNATIVES)
+                alternatives=RUN_COUNT)
             written = _write(outcome, path, output, started, lang, pdf, display)
             page = _write_html(written, lang) if html else None
     except Stopped as stop:  # SIGTERM / Ctrl+C: solver stopped, temporary files removed
