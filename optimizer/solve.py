@@ -653,8 +653,7 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         h.changeRowsBounds(len(cuts), cuts, np.full(len(cuts), -highspy.kHighsInf),  # type: ignore[attr-defined]
                            np.full(len(cuts), highspy.kHighsInf))
     try:
-        for key, value in _options(settings).items():
-            h.setOptionValue(key, value)
+        apply_options(h, settings)
         h.run()
         ms = h.getModelStatus()
         status = SolveStatus.OPTIMAL if ms == highspy.HighsModelStatus.kOptimal else \
@@ -885,7 +884,18 @@ def _range_end(held: HeldLP, ranging: Any, moves: list[tuple[str, int, float, st
     return size
 
 
-def _fit_thread_scheduler() -> None:
+def apply_options(h: highspy.Highs, settings: SolveSettings) -> None:
+    """Set the solve's options on a HiGHS instance that runs in this process, and size the
+    process's thread scheduler for them (every in-process run goes through here)."""
+    for key, value in _options(settings).items():
+        h.setOptionValue(key, value)
+    _fit_thread_scheduler(int(settings.threads))
+
+
+_scheduler_threads: int | None = None  # the thread count this process's scheduler was sized for
+
+
+def _fit_thread_scheduler(threads: int) -> None:
     """Let this process's next HiGHS run use the thread count its options ask for.
 
     HiGHS keeps one thread scheduler per process, sized by the first run in it. A run that
@@ -893,9 +903,14 @@ def _fit_thread_scheduler() -> None:
     re-solve in the same process ran with HiGHS's default) is refused with "the scheduler
     has already been initialized" and ends with status "Not Set". Resetting the scheduler
     (blocking: waits for idle workers) lets the next run size it again; in-process solves
-    here never run two HiGHS instances at once, so no other run is disturbed.
+    here never run two HiGHS instances at once, so no other run is disturbed. It is reset
+    only when the count changes, not before every re-solve.
     """
+    global _scheduler_threads
+    if threads == _scheduler_threads:
+        return
     highspy.Highs.resetGlobalScheduler(True)
+    _scheduler_threads = threads
 
 
 def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveResult:
@@ -915,10 +930,7 @@ def solve_in_process(model: pyo.ConcreteModel, settings: SolveSettings) -> Solve
     session = _session(model, fresh=True)
     h = make_highs(session.arrays)
     handoff = time.perf_counter() - start
-    for key, value in _options(settings).items():
-        h.setOptionValue(key, value)
-    if settings.threads:
-        _fit_thread_scheduler()
+    apply_options(h, settings)
     run_start = time.perf_counter()
     h.run()
     solver_seconds = time.perf_counter() - run_start
@@ -1039,8 +1051,7 @@ class HeldLP:
         if len(self.lifted):
             h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
                                self.row_lower[self.lifted], self.row_upper[self.lifted])
-        for key, value in _options(settings).items():
-            h.setOptionValue(key, value)
+        apply_options(h, settings)
         basis = getattr(session, "_held_basis", None)
         self._basis = basis if basis is not None and basis.valid else None
         if self._basis is not None:
@@ -1206,8 +1217,7 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     h, arr = session.highs, session.arrays
     ints = np.flatnonzero(arr.integer).astype(np.int32)
     began = time.perf_counter()
-    for key, value in _options(settings).items():
-        h.setOptionValue(key, value)
+    apply_options(h, settings)
     h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
     if relax and len(ints):
         cont = highspy.HighsVarType.kContinuous
