@@ -27,6 +27,7 @@ import numpy as np
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.rows import rows_of
 from models.chain.supply_groups import group_purchases
 from models.validation.numbers import read_number
 
@@ -223,23 +224,25 @@ class Checker:
     # quantities the checks share, recomputed from the result tables
     def throughput(self) -> dict[tuple[str, str, str], float]:
         z: dict[tuple[str, str, str], float] = defaultdict(float)
-        for row in self.r.recipe_inputs.itertuples(index=False):
-            z[row.line, row.recipe, row.period] += float(row.tonnes)
+        for line, k, p, t in rows_of(self.r.recipe_inputs, "line", "recipe", "period", "tonnes"):
+            z[line, k, p] += float(t)
         return z
 
     def open_lines(self) -> dict[str, set[str]]:
         """period -> lines operating, from the result's build decisions (Lines table)."""
         out: dict[str, set[str]] = defaultdict(set)
         periods = self.inputs.periods
-        for row in self.r.lines.itertuples(index=False):
-            if row.line not in self.inputs.line:
+        rows = self.inputs.line
+        for line, built, build_period in rows_of(self.r.lines, "line", "built", "build_period"):
+            v = rows.get(line)
+            if v is None:
                 continue
-            if str(self.inputs.line[row.line]["status"]) == "existing":
+            if str(v["status"]) == "existing":
                 for p in periods:
-                    out[p].add(row.line)
-            elif bool(row.built) and row.build_period in periods:
-                for p in periods[periods.index(row.build_period):]:
-                    out[p].add(row.line)
+                    out[p].add(line)
+            elif bool(built) and build_period in periods:
+                for p in periods[periods.index(build_period):]:
+                    out[p].add(line)
         return out
 
 
@@ -265,8 +268,8 @@ def check_solution(d: ChainData, r: ChainResults, objective: float | None = None
 
 def _sum_by(df, keys: list[str], col: str = "tonnes") -> dict[tuple, float]:  # type: ignore[no-untyped-def]
     out: dict[tuple, float] = defaultdict(float)
-    for row in df[[*keys, col]].itertuples(index=False):
-        out[tuple(row[:-1])] += float(row[-1])
+    for row in rows_of(df, *keys, col):
+        out[row[:-1]] += float(row[-1])
     return out
 
 
@@ -276,8 +279,11 @@ def _non_negative(c: Checker) -> None:
     for name, df in (("purchases", r.purchases), ("flows", r.flows),
                      ("recipe_inputs", r.recipe_inputs), ("production", r.production),
                      ("sales", r.sales), ("disposals", r.disposals)):
-        for i, t in enumerate(df.tonnes):
-            c.at_least("non_negative", f"{name} row {i}", float(t), 0.0)
+        tonnes = df.tonnes.to_numpy(dtype=float)
+        # at_least's own test (t < 0 - tol), on the whole column; only the rows that
+        # break it go through at_least for their message
+        for i in np.flatnonzero(tonnes < 0.0 - _tol(0.0)):
+            c.at_least("non_negative", f"{name} row {int(i)}", float(tonnes[i]), 0.0)
 
 
 @register
@@ -289,32 +295,43 @@ def _balances(c: Checker) -> None:
     offer_place = {o: (str(v["location"]), str(v["material"])) for (o, _p), v in inp.offer.items()}
     supply: dict[tuple, float] = defaultdict(float)
     use: dict[tuple, float] = defaultdict(float)
-    for row in r.purchases.itertuples(index=False):
-        n, m = offer_place.get(row.source, (row.location, row.material))
-        supply[n, m, row.period] += row.tonnes
-    for row in r.flows.itertuples(index=False):
-        lane = inp.lane.get(row.lane)
+    for source, location, material, p, t in rows_of(r.purchases, "source", "location",
+                                                  "material", "period", "tonnes"):
+        n, m = offer_place.get(source, (location, material))
+        supply[n, m, p] += t
+    for a, origin, destination, material, p, t in rows_of(
+            r.flows, "lane", "origin", "destination", "material", "period", "tonnes"):
+        lane = inp.lane.get(a)
         o, dst = (str(lane["origin"]), str(lane["destination"])) if lane else (
-            row.origin, row.destination)
-        supply[dst, row.material, row.period] += row.tonnes
-        use[o, row.material, row.period] += row.tonnes
+            origin, destination)
+        supply[dst, material, p] += t
+        use[o, material, p] += t
+    made = _outputs_by_recipe(inp)
     for (line, k, p), z in c.throughput().items():
-        for (ln, kk, m), y in inp.outputs.items():
-            if ln == line and kk == k:
-                supply[site[line], m, p] += y * z
-    for row in r.recipe_inputs.itertuples(index=False):
-        use[site[row.line], row.material, row.period] += row.tonnes
-    for row in r.sales.itertuples(index=False):
-        market = inp.market.get((row.market, row.material, row.period))
-        place = str(market["market"]) if market else row.market
-        use[place, row.material, row.period] += row.tonnes
-    for row in r.disposals.itertuples(index=False):
-        use[row.site, row.material, row.period] += row.tonnes
+        for m, y in made.get((line, k), ()):
+            supply[site[line], m, p] += y * z
+    for line, material, p, t in rows_of(r.recipe_inputs, "line", "material", "period", "tonnes"):
+        use[site[line], material, p] += t
+    for mkt, material, p, t in rows_of(r.sales, "market", "material", "period", "tonnes"):
+        market = inp.market.get((mkt, material, p))
+        place = str(market["market"]) if market else mkt
+        use[place, material, p] += t
+    for s, material, p, t in rows_of(r.disposals, "site", "material", "period", "tonnes"):
+        use[s, material, p] += t
     for key in set(supply) | set(use):
         s, u = supply.get(key, 0.0), use.get(key, 0.0)
         if abs(s - u) > _tol(max(s, u)):
             c.fail("material_balance", f"{key[1]} at {key[0]} in {key[2]}: in {s:.6g}, "
                    f"out {u:.6g}", abs(s - u))
+
+
+def _outputs_by_recipe(inp: Inputs) -> dict[tuple[str, str], list[tuple[str, float]]]:
+    """(line, recipe) -> [(material, yield)], in the order of ``inp.outputs`` (so sums
+    over it add in the same order as a scan of every output would)."""
+    out: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    for (ln, k, m), y in inp.outputs.items():
+        out[ln, k].append((m, y))
+    return out
 
 
 @register
@@ -324,13 +341,13 @@ def _disposal(c: Checker) -> None:
     inp = c.inputs
     makes: set[tuple[str, str]] = {(str(inp.line[ln]["site"]), m)
                                    for ln, _k, m in inp.outputs if inp.is_running(ln)}
-    for row in c.r.disposals.itertuples(index=False):
-        if inp.material.get(row.material, {}).get("disposal_cost") is None:
-            c.fail("disposal", f"{row.material} disposed of at {row.site} but it has no "
-                   "disposal cost", row.tonnes)
-        if (row.site, row.material) not in makes:
-            c.fail("disposal_location", f"{row.material} disposed of at {row.site}, where no "
-                   "line makes it", row.tonnes)
+    for site, material, tonnes in rows_of(c.r.disposals, "site", "material", "tonnes"):
+        if inp.material.get(material, {}).get("disposal_cost") is None:
+            c.fail("disposal", f"{material} disposed of at {site} but it has no "
+                   "disposal cost", tonnes)
+        if (site, material) not in makes:
+            c.fail("disposal_location", f"{material} disposed of at {site}, where no "
+                   "line makes it", tonnes)
 
 
 @register
@@ -338,8 +355,8 @@ def _lines(c: Checker) -> None:
     inp, r = c.inputs, c.r
     running = c.open_lines()
     z = _sum_by(r.recipe_inputs, ["line", "period"])
-    reported = {(row.line, row.period): bool(row.open)
-                for row in r.line_periods.itertuples(index=False)}
+    reported = {(line, p): bool(is_open)
+                for line, p, is_open in rows_of(r.line_periods, "line", "period", "open")}
     for line, v in inp.line.items():
         status = str(v["status"])
         for i, p in enumerate(inp.periods):
@@ -369,13 +386,15 @@ def _lines(c: Checker) -> None:
         c.at_most("exclusive_group_limit", f"lines of group {g} built",
                   sum(1 for ln in members if ln in running[last]), 1)
     for p in inp.periods:
+        at: dict[str, list[str]] = defaultdict(list)  # site -> its lines operating in p
+        for ln in running[p]:  # in the set's order, as a filtered scan would sum them
+            at[str(inp.line[ln]["site"])].append(ln)
         for s, most in inp.site_lines_max.items():
-            c.at_most("site_lines_limit", f"lines at {s} in {p}",
-                      sum(1 for ln in running[p] if str(inp.line[ln]["site"]) == s), most)
+            c.at_most("site_lines_limit", f"lines at {s} in {p}", len(at.get(s, ())), most)
         for (s, res), avail in inp.resources.items():
             c.at_most("site_resource_limit", f"{res} at {s} in {p}",
-                      sum(inp.resource_use.get((ln, res), 0.0) for ln in running[p]
-                          if str(inp.line[ln]["site"]) == s), avail)
+                      sum(inp.resource_use.get((ln, res), 0.0) for ln in at.get(s, ())),
+                      avail)
 
 
 @register
@@ -400,8 +419,11 @@ def _recipes_check(c: Checker) -> None:
             c.at_least("group_share_floor", what, v, lo * total)
             c.at_most("group_share_ceiling", what, v, hi * total)
     made = _sum_by(r.production, ["line", "recipe", "material", "period"])
+    ran: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    for (ln, kk, p), t in z.items():
+        ran[ln, kk].append((p, t))
     expected_made = {(line, k, m, p): y * t for (line, k, m), y in inp.outputs.items()
-                     for (ln, kk, p), t in z.items() if ln == line and kk == k}
+                     for p, t in ran.get((line, k), ())}
     for key in set(made) | {k for k, v in expected_made.items() if v > _tol(0)}:
         v, expected = made.get(key, 0.0), expected_made.get(key, 0.0)
         if abs(v - expected) > _tol(expected):
@@ -413,29 +435,30 @@ def _recipes_check(c: Checker) -> None:
 @register
 def _supply_and_demand(c: Checker) -> None:
     inp, r = c.inputs, c.r
-    for row in r.purchases.itertuples(index=False):
-        what = f"{row.source} in {row.period} buys"
-        offer = inp.offer.get((row.source, row.period))
+    for source, p, tonnes in rows_of(r.purchases, "source", "period", "tonnes"):
+        what = f"{source} in {p} buys"
+        offer = inp.offer.get((source, p))
         if offer is None:
-            if row.tonnes > _tol(0):
-                c.fail("offer", f"{what} from an offer the workbook does not make", row.tonnes)
+            if tonnes > _tol(0):
+                c.fail("offer", f"{what} from an offer the workbook does not make", tonnes)
             continue
-        c.at_least("offtake_min", what, row.tonnes, _f(offer["offtake_min"]))
+        c.at_least("offtake_min", what, tonnes, _f(offer["offtake_min"]))
         if offer["availability"] is not None:
-            c.at_most("availability", what, row.tonnes, _f(offer["availability"]))
-    for row in r.sales.itertuples(index=False):
-        what = f"{row.material} at {row.market} in {row.period} sells"
-        market = inp.market.get((row.market, row.material, row.period))
+            c.at_most("availability", what, tonnes, _f(offer["availability"]))
+    sold: set[tuple[Any, ...]] = set()
+    for mkt, mat, p, tonnes in rows_of(r.sales, "market", "material", "period", "tonnes"):
+        sold.add((mkt, mat, p))
+        what = f"{mat} at {mkt} in {p} sells"
+        market = inp.market.get((mkt, mat, p))
         if market is None:
-            if row.tonnes > _tol(0):
-                c.fail("market", f"{what} where the workbook has no market", row.tonnes)
+            if tonnes > _tol(0):
+                c.fail("market", f"{what} where the workbook has no market", tonnes)
             continue
-        c.at_least("sales_min", what, row.tonnes, _f(market["sales_min"]))
+        c.at_least("sales_min", what, tonnes, _f(market["sales_min"]))
         if market["sales_max"] is not None:
-            c.at_most("sales_max", what, row.tonnes, _f(market["sales_max"]))
+            c.at_most("sales_max", what, tonnes, _f(market["sales_max"]))
     for (mkt, mat, p), v in inp.market.items():  # a minimum on a market the plan skipped
-        if _f(v["sales_min"]) > 0 and not ((r.sales.market == mkt) & (r.sales.material == mat)
-                                           & (r.sales.period == p)).any():
+        if _f(v["sales_min"]) > 0 and (mkt, mat, p) not in sold:
             c.fail("sales_min", f"{mat} at {mkt} in {p}: nothing sold, minimum "
                    f"{_f(v['sales_min']):g}", _f(v["sales_min"]))
 
@@ -443,15 +466,15 @@ def _supply_and_demand(c: Checker) -> None:
 @register
 def _lanes(c: Checker) -> None:
     inp, r = c.inputs, c.r
-    for row in r.flows.itertuples(index=False):
-        lane = inp.lane.get(row.lane)
+    for a, material, p, tonnes in rows_of(r.flows, "lane", "material", "period", "tonnes"):
+        lane = inp.lane.get(a)
         if lane is None:
-            c.fail("lane", f"{row.lane} is not a lane of the workbook", row.tonnes)
+            c.fail("lane", f"{a} is not a lane of the workbook", tonnes)
             continue
         only = lane["material"]
-        if only is not None and str(only) != row.material and row.tonnes > _tol(0):
-            c.fail("lane_material", f"{row.lane} carries {row.material} in {row.period}; it "
-                   f"allows only {only}", row.tonnes)
+        if only is not None and str(only) != material and tonnes > _tol(0):
+            c.fail("lane_material", f"{a} carries {material} in {p}; it "
+                   f"allows only {only}", tonnes)
     for (a, p), t in _sum_by(r.flows, ["lane", "period"]).items():
         lane = inp.lane.get(a)
         if lane is not None and lane["capacity"] is not None:
@@ -462,10 +485,10 @@ def _lanes(c: Checker) -> None:
 def _policy_check(c: Checker) -> None:
     inp, r = c.inputs, c.r
     capex: dict[str, float] = defaultdict(float)
-    for row in r.lines.itertuples(index=False):
-        v = inp.line.get(row.line)
-        if v is not None and str(v["status"]) == "candidate" and bool(row.built):
-            capex[row.build_period] += _f(v["capex"])
+    for line, built, build_period in rows_of(r.lines, "line", "built", "build_period"):
+        v = inp.line.get(line)
+        if v is not None and str(v["status"]) == "candidate" and bool(built):
+            capex[build_period] += _f(v["capex"])
     running = c.open_lines()
     pol = inp.policy
     if "" in pol.get("budget_total", {}):
@@ -484,9 +507,9 @@ def _policy_check(c: Checker) -> None:
                    rec.get((p,), 0.0), t)
     for p, share in pol.get("local_share_min", {}).items():
         local = total = 0.0
-        for row in r.purchases[r.purchases.period == p].itertuples(index=False):
-            offer = inp.offer.get((row.source, p), {})
-            cost = row.tonnes * _f(offer.get("price"))
+        for source, tonnes in rows_of(r.purchases[r.purchases.period == p], "source", "tonnes"):
+            offer = inp.offer.get((source, p), {})
+            cost = tonnes * _f(offer.get("price"))
             total += cost
             local += cost if offer.get("local") else 0.0
         c.at_least("local_share_floor", f"local feedstock value in {p}", local, share * total)
@@ -547,17 +570,16 @@ def _priced_parts(c: Checker) -> dict[str, float]:
     """Each part of the net value before profit tax, priced from the input rows."""
     inp, r = c.inputs, c.r
     w = inp.weight
-    revenue = sum(w[row.period] * row.tonnes * _f(inp.market.get(
-        (row.market, row.material, row.period), {}).get("price"))
-        for row in r.sales.itertuples(index=False))
-    feedstock = sum(w[row.period] * row.tonnes * _f(inp.offer.get(
-        (row.source, row.period), {}).get("price")) for row in r.purchases.itertuples(index=False))
-    variable = sum(w[row.period] * row.tonnes * _f(inp.line[row.line]["cost_variable"])
-                   for row in r.recipe_inputs.itertuples(index=False))
-    transport = sum(w[row.period] * row.tonnes * inp.lane_cost.get((row.lane, row.material), 0.0)
-                    for row in r.flows.itertuples(index=False))
-    disposal = sum(w[row.period] * row.tonnes * _f(inp.material.get(row.material, {}).get(
-        "disposal_cost")) for row in r.disposals.itertuples(index=False))
+    revenue = sum(w[p] * t * _f(inp.market.get((n, m, p), {}).get("price"))
+                  for n, m, p, t in rows_of(r.sales, "market", "material", "period", "tonnes"))
+    feedstock = sum(w[p] * t * _f(inp.offer.get((o, p), {}).get("price"))
+                    for o, p, t in rows_of(r.purchases, "source", "period", "tonnes"))
+    variable = sum(w[p] * t * _f(inp.line[ln]["cost_variable"])
+                   for ln, p, t in rows_of(r.recipe_inputs, "line", "period", "tonnes"))
+    transport = sum(w[p] * t * inp.lane_cost.get((a, m), 0.0)
+                    for a, m, p, t in rows_of(r.flows, "lane", "material", "period", "tonnes"))
+    disposal = sum(w[p] * t * _f(inp.material.get(m, {}).get("disposal_cost"))
+                   for m, p, t in rows_of(r.disposals, "material", "period", "tonnes"))
     running = c.open_lines()
     fixed = sum(w[p] * _f(inp.line[ln]["cost_fixed"]) for p in inp.periods for ln in running[p])
     recomputed = {"revenue": revenue, "cost_feedstock": feedstock, "cost_variable": variable,
@@ -586,18 +608,19 @@ def _ramp_up(c: _Checker) -> None:
         start[p] = elapsed
         elapsed += d.period_years[p]
     tput = _sum_by(r.recipe_inputs, ["line", "period"])
-    for row in r.lines.itertuples(index=False):
-        table = d.ramp_tables.get(d.line_technology.get(row.line, ""))
-        if not table or not row.built or row.status != "candidate":
+    for line, built, status, build_period in rows_of(r.lines, "line", "built", "status",
+                                                   "build_period"):
+        table = d.ramp_tables.get(d.line_technology.get(line, ""))
+        if not table or not built or status != "candidate":
             continue
         for p in d.periods:
-            if start[p] < start[row.build_period]:
+            if start[p] < start[build_period]:
                 continue
-            years = [start[p] - start[row.build_period] + t + 1
+            years = [start[p] - start[build_period] + t + 1
                      for t in range(d.period_years[p])]
             limit = sum(table[min(y, len(table)) - 1] for y in years) / len(years)
-            c.at_most("ramp_up_limit", f"{row.line} in {p} (year {years[0]} of operation) "
-                      "processes", tput.get((row.line, p), 0.0), limit * d.capacity[row.line])
+            c.at_most("ramp_up_limit", f"{line} in {p} (year {years[0]} of operation) "
+                      "processes", tput.get((line, p), 0.0), limit * d.capacity[line])
 
 
 def _economic_parts(c: _Checker) -> dict[str, float]:
@@ -605,25 +628,27 @@ def _economic_parts(c: _Checker) -> dict[str, float]:
     d, r = c.d, c.r
     w = d.period_weight
     tiers = 0.0
-    for row in r.sales.itertuples(index=False):
-        steps = d.price_tiers.get((row.market, row.material, row.period), ())
-        before = d.price[row.market, row.material, row.period]
+    for n, mat, p, tonnes in rows_of(r.sales, "market", "material", "period", "tonnes"):
+        steps = d.price_tiers.get((n, mat, p), ())
+        if not steps:
+            continue
+        before = d.price[n, mat, p]
         for start, price in steps:
-            tiers += w[row.period] * (before - price) * max(0.0, row.tonnes - start)
+            tiers += w[p] * (before - price) * max(0.0, tonnes - start)
             before = price
     yields: dict[tuple[str, str], float] = defaultdict(float)
     for line, k, mat in d.recipe_outputs:
         yields[line, k] += d.yield_[line, k, mat]
     loss = carbon = 0.0
-    for row in r.recipe_inputs.itertuples(index=False):
-        lost = max(0.0, 1.0 - yields[row.line, row.recipe]) * row.tonnes
-        loss += w[row.period] * d.site_loss_cost.get(d.line_site[row.line], 0.0) * lost
-        carbon += w[row.period] * d.carbon_price * d.co2_input.get(
-            (row.line, row.recipe, row.material), 0.0) * row.tonnes
-    for row in r.flows.itertuples(index=False):
-        factor = d.lane_co2_per_t.get(row.lane, 0.0) + d.lane_co2_per_tkm.get(
-            row.lane, 0.0) * d.lane_distance.get(row.lane, 0.0)
-        carbon += w[row.period] * d.carbon_price * factor * row.tonnes
+    for line, k, mat, p, tonnes in rows_of(r.recipe_inputs, "line", "recipe", "material",
+                                         "period", "tonnes"):
+        lost = max(0.0, 1.0 - yields[line, k]) * tonnes
+        loss += w[p] * d.site_loss_cost.get(d.line_site[line], 0.0) * lost
+        carbon += w[p] * d.carbon_price * d.co2_input.get((line, k, mat), 0.0) * tonnes
+    for a, p, tonnes in rows_of(r.flows, "lane", "period", "tonnes"):
+        factor = d.lane_co2_per_t.get(a, 0.0) + d.lane_co2_per_tkm.get(
+            a, 0.0) * d.lane_distance.get(a, 0.0)
+        carbon += w[p] * d.carbon_price * factor * tonnes
     return {"cost_price_tiers": tiers, "cost_loss": loss, "cost_carbon": carbon}
 
 
@@ -661,11 +686,12 @@ def _working_capital(c: _Checker) -> float:
     """Discounted financing of stock and receivables, from the purchase and sales tables."""
     d, r = c.d, c.r
     w, rate = d.period_weight, d.financing_rate
-    held = sum(w[row.period] * d.stock_days.get(row.material, 0.0) / 365.0 * row.cost
-               for row in r.purchases.itertuples(index=False))
-    held += sum(w[row.period] * (d.stock_days.get(row.material, 0.0)
-                                 + d.receivable_days.get(row.material, 0.0)) / 365.0
-                * row.price * row.tonnes for row in r.sales.itertuples(index=False))
+    held = sum(w[p] * d.stock_days.get(m, 0.0) / 365.0 * cost
+               for m, p, cost in rows_of(r.purchases, "material", "period", "cost"))
+    held += sum(w[p] * (d.stock_days.get(m, 0.0) + d.receivable_days.get(m, 0.0)) / 365.0
+                * price * tonnes
+                for m, p, price, tonnes in rows_of(r.sales, "material", "period", "price",
+                                                 "tonnes"))
     return rate * held
 
 
@@ -674,10 +700,10 @@ def _taxes_and_incentives(c: _Checker) -> dict[str, float]:
     at the rates of ChainData (Sources.duty_rate, else import_duty on offers not local)."""
     d, r = c.d, c.r
     w = d.period_weight
-    duty = sum(w[row.period] * d.duty.get((row.source, row.period), 0.0) * row.cost
-               for row in r.purchases.itertuples(index=False))
-    paid = sum(w[row.period] * d.incentive.get(row.material, 0.0) * row.tonnes
-               for row in r.recipe_inputs.itertuples(index=False))
+    duty = sum(w[p] * d.duty.get((o, p), 0.0) * cost
+               for o, p, cost in rows_of(r.purchases, "source", "period", "cost"))
+    paid = sum(w[p] * d.incentive.get(m, 0.0) * tonnes
+               for m, p, tonnes in rows_of(r.recipe_inputs, "material", "period", "tonnes"))
     return {"cost_import_duty": duty, "cost_incentives": -paid}
 
 
@@ -685,12 +711,12 @@ def _taxes_and_incentives(c: _Checker) -> dict[str, float]:
 def _lane_materials(c: _Checker) -> None:
     """A lane carries only its Lanes.material, or the materials its LaneMaterials rows name."""
     d, r = c.d, c.r
-    for row in r.flows.itertuples(index=False):
-        only = d.lane_material.get(row.lane, "")
-        allowed = {only} if only else d.lane_carries.get(row.lane)
-        if allowed is not None and row.material not in allowed and row.tonnes > ABS_TOL:
-            c.fail("lane_material", f"{row.lane} carries {row.material} in {row.period}, "
-                   f"which it may not (only {', '.join(sorted(allowed))})", row.tonnes)
+    for a, mat, p, tonnes in rows_of(r.flows, "lane", "material", "period", "tonnes"):
+        only = d.lane_material.get(a, "")
+        allowed = {only} if only else d.lane_carries.get(a)
+        if allowed is not None and mat not in allowed and tonnes > ABS_TOL:
+            c.fail("lane_material", f"{a} carries {mat} in {p}, "
+                   f"which it may not (only {', '.join(sorted(allowed))})", tonnes)
 
 
 @register

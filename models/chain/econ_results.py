@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from models.chain.econ import tier_reached, tier_revenue_loss
+from models.chain.rows import rows_of
 
 if TYPE_CHECKING:
     from models.chain.data import ChainData
@@ -45,12 +46,13 @@ def add_economics(res: ChainResults, d: ChainData) -> None:
 
 def _sales_tiers(res: ChainResults, d: ChainData) -> None:
     tier, marginal, given_up = [], [], []
-    for row in res.sales.itertuples(index=False):
-        tiers = d.price_tiers.get((row.market, row.material, row.period), ())
-        reached = tier_reached(tiers, float(row.tonnes))
+    for n, mat, p, tonnes, price in rows_of(res.sales, "market", "material", "period",
+                                            "tonnes", "price"):
+        tiers = d.price_tiers.get((n, mat, p), ())
+        reached = tier_reached(tiers, float(tonnes))
         tier.append(reached)
-        marginal.append(tiers[reached - 1][1] if reached else float(row.price))
-        given_up.append(tier_revenue_loss(tiers, float(row.price), float(row.tonnes)))
+        marginal.append(tiers[reached - 1][1] if reached else float(price))
+        given_up.append(tier_revenue_loss(tiers, float(price), float(tonnes)))
     res.sales["tier"] = tier
     res.sales["price_last_tonne"] = marginal
     res.sales["tier_revenue_given_up"] = given_up
@@ -58,8 +60,8 @@ def _sales_tiers(res: ChainResults, d: ChainData) -> None:
 
 def _losses(res: ChainResults, d: ChainData) -> pd.DataFrame:
     z: dict[tuple[str, str, str], float] = defaultdict(float)
-    for row in res.recipe_inputs.itertuples(index=False):
-        z[row.line, row.recipe, row.period] += float(row.tonnes)
+    for line, k, p, tonnes in rows_of(res.recipe_inputs, "line", "recipe", "period", "tonnes"):
+        z[line, k, p] += float(tonnes)
     rows = []
     for (line, k, p), tput in sorted(z.items()):
         rate = d.loss_rate.get((line, k), 0.0)
@@ -75,27 +77,28 @@ def _losses(res: ChainResults, d: ChainData) -> pd.DataFrame:
 
 def _emissions(res: ChainResults, d: ChainData) -> pd.DataFrame:
     rows = []
-    for row in res.recipe_inputs.itertuples(index=False):
-        factor = d.co2_input.get((row.line, row.recipe, row.material), 0.0)
-        if factor:
-            rows.append({"kind": "line", "item": row.line, "material": row.material,
-                         "period": row.period, "tonnes": row.tonnes, "co2_per_t": factor,
-                         "co2": factor * row.tonnes,
-                         "cost": d.carbon_price * factor * row.tonnes})
-    for row in res.flows.itertuples(index=False):
-        factor = d.lane_co2.get(row.lane, 0.0)
-        if factor:
-            rows.append({"kind": "lane", "item": row.lane, "material": row.material,
-                         "period": row.period, "tonnes": row.tonnes, "co2_per_t": factor,
-                         "co2": factor * row.tonnes,
-                         "cost": d.carbon_price * factor * row.tonnes})
+    if d.co2_input:
+        for line, k, mat, p, tonnes in rows_of(res.recipe_inputs, "line", "recipe",
+                                               "material", "period", "tonnes"):
+            factor = d.co2_input.get((line, k, mat), 0.0)
+            if factor:
+                rows.append({"kind": "line", "item": line, "material": mat, "period": p,
+                             "tonnes": tonnes, "co2_per_t": factor, "co2": factor * tonnes,
+                             "cost": d.carbon_price * factor * tonnes})
+    if d.lane_co2:
+        for a, mat, p, tonnes in rows_of(res.flows, "lane", "material", "period", "tonnes"):
+            factor = d.lane_co2.get(a, 0.0)
+            if factor:
+                rows.append({"kind": "lane", "item": a, "material": mat, "period": p,
+                             "tonnes": tonnes, "co2_per_t": factor, "co2": factor * tonnes,
+                             "cost": d.carbon_price * factor * tonnes})
     return pd.DataFrame(rows, columns=EMISSION_COLUMNS)
 
 
 def _line_columns(res: ChainResults, d: ChainData) -> None:
     """Ramp-up limit, loss and emissions per line and period; charged to the line's net."""
-    built_in = {row.line: row.build_period for row in res.lines.itertuples(index=False)
-                if row.built and row.status == "candidate"}
+    built_in = {line: q for line, q, built, status in rows_of(
+        res.lines, "line", "build_period", "built", "status") if built and status == "candidate"}
     lp = res.line_periods
     lp["utilisation_max"] = [
         d.ramp_factor.get((line, built_in.get(line, ""), p)) if is_open else None
@@ -116,12 +119,14 @@ def _line_columns(res: ChainResults, d: ChainData) -> None:
     lp["co2"] = pick(co2, "co2")
     lp["cost_carbon"] = pick(co2, "cost")
     lp["net_value"] = lp.net_value - lp.cost_loss - lp.cost_carbon
-    last = lp[lp.period == d.last_period].set_index("line")
+    last = lp[lp.period == d.last_period]
+    names = res.lines.line.tolist()
     for col in ("loss_tonnes", "cost_loss", "co2", "cost_carbon", "net_value",
                 "utilisation_max"):
-        res.lines[col] = [last[col].get(line) if line in last.index else
-                          (None if col == "utilisation_max" else 0.0)
-                          for line in res.lines.line]
+        # a plain dict: a pandas look-up per line and column cost seconds at 5,000 lines
+        value = dict(zip(last.line.tolist(), last[col].tolist(), strict=True))
+        missing = None if col == "utilisation_max" else 0.0
+        res.lines[col] = [value.get(line, missing) for line in names]
 
 
 def _unattributed(res: ChainResults, d: ChainData) -> None:
@@ -181,12 +186,12 @@ def _working_capital(res: ChainResults, d: ChainData) -> pd.DataFrame:
     """Capital tied up per material and period (days / 365 x yearly value) and its cost."""
     stock: dict[tuple[str, str], float] = defaultdict(float)
     owed: dict[tuple[str, str], float] = defaultdict(float)
-    for row in res.purchases.itertuples(index=False):
-        stock[row.material, row.period] += d.stock_days.get(row.material, 0.0) / 365 * row.cost
-    for row in res.sales.itertuples(index=False):
-        value = row.price * row.tonnes
-        stock[row.material, row.period] += d.stock_days.get(row.material, 0.0) / 365 * value
-        owed[row.material, row.period] += d.receivable_days.get(row.material, 0.0) / 365 * value
+    for mat, p, cost in rows_of(res.purchases, "material", "period", "cost"):
+        stock[mat, p] += d.stock_days.get(mat, 0.0) / 365 * cost
+    for mat, p, price, tonnes in rows_of(res.sales, "material", "period", "price", "tonnes"):
+        value = price * tonnes
+        stock[mat, p] += d.stock_days.get(mat, 0.0) / 365 * value
+        owed[mat, p] += d.receivable_days.get(mat, 0.0) / 365 * value
     rows = []
     for key in sorted(set(stock) | set(owed)):
         total = stock.get(key, 0.0) + owed.get(key, 0.0)
@@ -204,15 +209,15 @@ def _taxes(res: ChainResults, d: ChainData) -> pd.DataFrame:
     """Import duty per offer (rate: share of price) and incentives per material processed
     (rate: per tonne; amount negative for a subsidy received)."""
     rows = []
-    for row in res.purchases.itertuples(index=False):
-        rate = d.duty.get((row.source, row.period), 0.0)
-        if rate and row.tonnes > TOL:
-            rows.append({"kind": "duty", "item": row.source, "period": row.period,
-                         "tonnes": row.tonnes, "rate": rate, "amount": rate * row.cost})
+    for o, p, tonnes, cost in rows_of(res.purchases, "source", "period", "tonnes", "cost"):
+        rate = d.duty.get((o, p), 0.0)
+        if rate and tonnes > TOL:
+            rows.append({"kind": "duty", "item": o, "period": p,
+                         "tonnes": tonnes, "rate": rate, "amount": rate * cost})
     taken: dict[tuple[str, str], float] = defaultdict(float)
-    for row in res.recipe_inputs.itertuples(index=False):
-        if row.material in d.incentive:
-            taken[row.material, row.period] += row.tonnes
+    for mat, p, tonnes in rows_of(res.recipe_inputs, "material", "period", "tonnes"):
+        if mat in d.incentive:
+            taken[mat, p] += tonnes
     for (mat, p), t in sorted(taken.items()):
         rows.append({"kind": "incentive", "item": mat, "period": p, "tonnes": t,
                      "rate": d.incentive[mat], "amount": -d.incentive[mat] * t})

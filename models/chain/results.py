@@ -14,10 +14,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyomo.core as pyo
+from pyomo.common.numeric_types import native_numeric_types
+from pyomo.core.base.var import VarData
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from models.chain.data import ChainData
 from models.chain.econ_results import add_economics
 from models.chain.formulation import OBJECTIVE_PARTS
+from models.chain.rows import rows_of
 
 TOL = 1e-6
 
@@ -127,11 +131,13 @@ def extract_results(m: pyo.ConcreteModel, d: ChainData,
         line_periods.sales_revenue + line_periods.transfers_out - line_periods.feedstock
         - line_periods.transfers_in - line_periods.transport - line_periods.disposal
         - line_periods.cost_variable - line_periods.cost_fixed)
-    last = line_periods[line_periods.period == d.last_period].set_index("line")
+    last = line_periods[line_periods.period == d.last_period]
+    names = lines.line.tolist()
     for col in (*LINE_ACCOUNTS, "cost_variable", "cost_fixed", "net_value"):
-        lines[col] = [float(last[col].get(line, 0.0)) if line in last.index else 0.0
-                      for line in lines.line]
-    parts = {name: float(pyo.value(getattr(m, name))) for name in OBJECTIVE_PARTS}
+        # plain dicts: a pandas look-up per line and column cost seconds at 5,000 lines
+        value = dict(zip(last.line.tolist(), last[col].tolist(), strict=True))
+        lines[col] = [float(value.get(line, 0.0)) for line in names]
+    parts = {name: _part_value(getattr(m, name)) for name in OBJECTIVE_PARTS}
     net = parts["revenue"] - sum(v for k, v in parts.items() if k != "revenue")
     res = ChainResults(purchases, flows, recipe_inputs, production, sales, disposals,
                        line_periods, lines, parts, net)
@@ -142,6 +148,29 @@ def extract_results(m: pyo.ConcreteModel, d: ChainData,
     res.kpis = _kpis(d, res, w)
     add_economics(res, d)
     return res
+
+
+def _part_value(part: Any) -> float:
+    """``pyo.value`` of an objective part, the same float: Pyomo's generic evaluator walks
+    a flat sum of 77,000 terms (transport at 5,000 lines x 3 periods) in about a second;
+    a flat LinearExpression of constants, variables and (number, variable) monomials is
+    summed here as Pyomo's own ``_apply_operation`` does (the first term, then each next
+    one in order). Anything else, or a variable without a value, goes to ``pyo.value``."""
+    expr = part.expr
+    if type(expr) is not LinearExpression:
+        return float(pyo.value(part))
+    terms: list[Any] = []
+    for arg in expr.args:
+        if type(arg) in native_numeric_types:
+            terms.append(arg)
+        elif type(arg) is MonomialTermExpression and type(arg.args[0]) in native_numeric_types \
+                and arg.args[1].value is not None:
+            terms.append(arg.args[0] * arg.args[1].value)
+        elif type(arg) is VarData and arg.value is not None:
+            terms.append(arg.value)
+        else:
+            return float(pyo.value(part))
+    return float(sum(terms[1:], start=terms[0])) if terms else 0.0
 
 
 def _line_tables(m: pyo.ConcreteModel, d: ChainData,
@@ -233,28 +262,30 @@ def trace_flows(d: ChainData, purchases: pd.DataFrame, flows: pd.DataFrame,
     supply: dict[tuple[str, str], list[tuple[str, tuple[str, str], float]]] = defaultdict(list)
     uses: dict[tuple[str, str], list[tuple[str, tuple[str, str], float]]] = defaultdict(list)
     lanes: dict[tuple[str, str], list[tuple[str, str, str, float, float]]] = defaultdict(list)
-    for r in purchases.itertuples(index=False):
-        if r.tonnes > TOL:
-            supply[r.material, r.period].append((r.location, ("source", r.source), r.tonnes))
-    for r in production.itertuples(index=False):
-        if r.tonnes > TOL:
-            supply[r.material, r.period].append((d.line_site[r.line], ("line", r.line),
-                                                 r.tonnes))
-    for r in recipe_inputs.itertuples(index=False):
-        if r.tonnes > TOL:
-            uses[r.material, r.period].append((d.line_site[r.line], ("line", r.line), r.tonnes))
-    for r in sales.itertuples(index=False):
-        if r.tonnes > TOL:
-            uses[r.material, r.period].append((r.place, ("market", r.market), r.tonnes))
-    for r in disposals.itertuples(index=False):
-        if r.tonnes > TOL:
-            uses[r.material, r.period].append((r.site, ("disposal", r.site), r.tonnes))
-    for r in flows.itertuples(index=False):
-        if r.tonnes > TOL:
-            lanes[r.material, r.period].append((r.lane, r.origin, r.destination, r.tonnes,
-                                                r.cost_per_t))
-    alloc_rows: list[dict[str, object]] = []
-    transport_rows: list[dict[str, object]] = []
+    for mat, p, place, o, t in rows_of(purchases, "material", "period", "location", "source",
+                                       "tonnes"):
+        if t > TOL:
+            supply[mat, p].append((place, ("source", o), t))
+    for mat, p, line, t in rows_of(production, "material", "period", "line", "tonnes"):
+        if t > TOL:
+            supply[mat, p].append((d.line_site[line], ("line", line), t))
+    for mat, p, line, t in rows_of(recipe_inputs, "material", "period", "line", "tonnes"):
+        if t > TOL:
+            uses[mat, p].append((d.line_site[line], ("line", line), t))
+    for mat, p, place, n, t in rows_of(sales, "material", "period", "place", "market",
+                                       "tonnes"):
+        if t > TOL:
+            uses[mat, p].append((place, ("market", n), t))
+    for mat, p, s, t in rows_of(disposals, "material", "period", "site", "tonnes"):
+        if t > TOL:
+            uses[mat, p].append((s, ("disposal", s), t))
+    for mat, p, lane, a, b, t, cost in rows_of(flows, "material", "period", "lane", "origin",
+                                                "destination", "tonnes", "cost_per_t"):
+        if t > TOL:
+            lanes[mat, p].append((lane, a, b, t, cost))
+    # the tables' columns, filled row by row (a dict per row cost more than the tracing)
+    alloc: dict[str, list[Any]] = {c: [] for c in ALLOCATION_COLUMNS}
+    moved: dict[str, list[Any]] = {c: [] for c in TRANSPORT_COLUMNS}
     for key in sorted(set(supply) | set(uses)):
         mat, p = key
         places = sorted({n for n, _, _ in supply[key]} | {n for n, _, _ in uses[key]}
@@ -278,27 +309,29 @@ def trace_flows(d: ChainData, purchases: pd.DataFrame, flows: pd.DataFrame,
         leaving = used.sum(axis=1) + inflow.sum(axis=0)
         mix_in = _solve_mix(arriving, inflow, direct)  # share of each origin at each place
         mix_out = _solve_mix(leaving, inflow.T, used)  # share going to each final use
+        # each use's (and lane's) row of shares at once; np.flatnonzero keeps the origins
+        # (and final uses) in their sorted order, as a loop over them would
         for place, u, t in uses[key]:
-            for o, j in oi.items():
-                share = t * mix_in[at[place], j]
-                if share > TOL:
-                    alloc_rows.append({"origin_kind": o[0], "origin": o[1], "material": mat,
-                                       "period": p, "use_kind": u[0], "use": u[1],
-                                       "place": place, "tonnes": share})
+            shares = t * mix_in[at[place]]
+            for j in np.flatnonzero(shares > TOL):
+                o = origins[j]
+                _append(alloc, o[0], o[1], mat, p, u[0], u[1], place, shares[j])
         for lane, a, b, t, cost in lanes[key]:
-            for o, j in oi.items():
-                from_o = t * mix_in[at[a], j]
-                if from_o <= TOL:
-                    continue
-                for u, k in ui.items():
-                    part = from_o * mix_out[at[b], k]
-                    if part > TOL:
-                        transport_rows.append({
-                            "lane": lane, "material": mat, "period": p, "origin_kind": o[0],
-                            "origin": o[1], "use_kind": u[0], "use": u[1], "tonnes": part,
-                            "cost": part * cost})
-    return (pd.DataFrame(alloc_rows, columns=ALLOCATION_COLUMNS),
-            pd.DataFrame(transport_rows, columns=TRANSPORT_COLUMNS))
+            from_each = t * mix_in[at[a]]
+            for j in np.flatnonzero(from_each > TOL):
+                o = origins[j]
+                parts = from_each[j] * mix_out[at[b]]
+                for k in np.flatnonzero(parts > TOL):
+                    u, part = finals[k], parts[k]
+                    _append(moved, lane, mat, p, o[0], o[1], u[0], u[1], part, part * cost)
+    return (pd.DataFrame(alloc, columns=ALLOCATION_COLUMNS),
+            pd.DataFrame(moved, columns=TRANSPORT_COLUMNS))
+
+
+def _append(table: dict[str, list[Any]], *values: Any) -> None:
+    """One row onto a table held as {column: values}, values in the columns' order."""
+    for column, value in zip(table.values(), values, strict=True):
+        column.append(value)
 
 
 def _transfer_price(d: ChainData, balance: dict[object, float], sales: pd.DataFrame,
@@ -384,10 +417,15 @@ def _site_use(d: ChainData, line_periods: pd.DataFrame) -> pd.DataFrame:
     # a case whose every line is excluded has an empty table without columns
     open_lp = line_periods[line_periods.open] if len(line_periods) else pd.DataFrame(
         columns=["line", "period"])
+    # site -> period -> its open lines, in the table's order (one pass, not one filter of
+    # the whole table per site and period)
+    at: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ln, p in rows_of(open_lp, "line", "period"):
+        at[d.line_site[ln], p].append(ln)
     rows = []
     for s in d.sites:
         for p in d.periods:
-            here = [ln for ln in open_lp[open_lp.period == p].line if d.line_site[ln] == s]
+            here = at.get((s, p), [])
             rows.append({"site": s, "resource": "", "period": p, "used": float(len(here)),
                          "available": d.site_lines_max.get(s), "unit": "lines"})
             for site, r in d.site_resources:
