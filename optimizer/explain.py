@@ -201,14 +201,17 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
     for ln, _k, mat in d.recipe_outputs:
         made_by[ln][mat] += d.yield_[ln, _k, mat]
     by_line: dict[str, float] = {}
+    inputs_of: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for key in d.recipe_inputs:  # each line's inputs, in d.recipe_inputs' order
+        inputs_of[key[0]].append(key)
     for r in res.line_periods[res.line_periods.open].itertuples(index=False):
         line, p, k_cap = r.line, r.period, d.capacity[r.line]
         # One more tonne of capacity raises the capacity row, the input links bounded by
         # share_max x capacity, and the utilisation floor (by utilisation_min).
         value = cap.get((line, p), 0.0) + d.utilisation_min[line] * floor.get((line, p), 0.0)
-        for ln, k, mat in d.recipe_inputs:
-            if ln == line and abs(d.input_bound[ln, k, mat]
-                                  - d.share_max[ln, k, mat] * k_cap) <= 1e-9 * (1 + k_cap):
+        for ln, k, mat in inputs_of[line]:
+            if abs(d.input_bound[ln, k, mat]
+                   - d.share_max[ln, k, mat] * k_cap) <= 1e-9 * (1 + k_cap):
                 value += d.share_max[ln, k, mat] * link.get((ln, k, mat, p), 0.0)
         # its capacity also counts in the supply that bounds the input links of its users
         for mat, y in made_by[line].items():
