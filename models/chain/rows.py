@@ -8,6 +8,7 @@ from each column's ``tolist()``.
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,3 +18,11 @@ import pandas as pd
 def rows_of(df: pd.DataFrame, *names: str) -> Iterator[tuple[Any, ...]]:
     """The named columns of ``df``, row by row, as ``itertuples`` would give them."""
     return zip(*(df[n].tolist() for n in names), strict=True)
+
+
+def itertuples(df: pd.DataFrame) -> Iterator[Any]:
+    """``df.itertuples(index=False)``: the same namedtuples (named "Pandas", fields renamed
+    as pandas renames them), built from each column's ``tolist()``."""
+    row = namedtuple("Pandas", list(df.columns), rename=True)  # type: ignore[misc]
+    return map(row._make, zip(*(df.iloc[:, k].tolist() for k in range(df.shape[1])),
+                              strict=True))

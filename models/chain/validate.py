@@ -414,6 +414,9 @@ class _Graph:
         for a in data.lanes:
             self.out[data.lane_origin[a]].append((data.lane_destination[a],
                                                   data.lane_material[a]))
+        # a material no lane is restricted to travels on the unrestricted lanes alone: its
+        # reach is that of "" (one search per place for all of them, not one per material)
+        self.restricted = {only for dests in self.out.values() for _d, only in dests if only}
         self._reach: dict[tuple[str, str], frozenset[str]] = {}
         self.inputs_of: dict[tuple[str, str], list[str]] = defaultdict(list)
         for line, k, m in data.recipe_inputs:
@@ -431,14 +434,14 @@ class _Graph:
 
     def reach(self, material: str, start: str) -> frozenset[str]:
         """Places material can get to from start by lanes (start included)."""
-        key = (material, start)
+        key = (material if material in self.restricted else "", start)
         if key not in self._reach:
             seen = {start}
             todo = [start]
             while todo:
                 here = todo.pop()
                 for dest, only in self.out.get(here, ()):
-                    if dest not in seen and (not only or only == material):
+                    if dest not in seen and (not only or only == key[0]):
                         seen.add(dest)
                         todo.append(dest)
             self._reach[key] = frozenset(seen)

@@ -19,6 +19,8 @@ MAX_CELL_TEXT = 32_767
 
 def clean_text(text: str) -> str:
     """Replace control characters and cut to Excel's cell limit."""
+    if len(text) <= MAX_CELL_TEXT and text.isprintable():  # no control character: as is
+        return text
     text = _CONTROL.sub("\ufffd", text)
     return text[:MAX_CELL_TEXT]
 

@@ -31,6 +31,7 @@ import pandas as pd
 import xlsxwriter
 from xlsxwriter.exceptions import FileCreateError
 
+from models.chain.rows import itertuples
 from models.validation.issues import more_text
 from optimizer.excel import alternatives_sheet, economics_sheet
 from optimizer.excel.cells import chart_text, clean_text, shorten
@@ -567,7 +568,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     w.text(ws, r, 3, w.tr("col.line"), "header")
     w.text(ws, r, 4, w.tr("col.net_value"), "header")
     first = r + 1
-    for rec in lines.itertuples(index=False):
+    for rec in itertuples(lines):
         r += 1
         w.text(ws, r, 3, shorten(rec.line))  # the full name is on the Lines sheet
         w.cell(ws, r, 4, float(rec.net_value), "money")
@@ -639,7 +640,7 @@ def _summary_charts(w: _Writer, ws: Any, outcome: Any, report: Report, row: int)
     w.text(ws, r, c0 + 1, w.tr("chart.used"), "header")
     w.text(ws, r, c0 + 2, w.tr("chart.available"), "header")
     first = r + 1
-    for rec in bought.itertuples(index=False):
+    for rec in itertuples(bought):
         r += 1
         w.text(ws, r, c0, shorten(rec.source))
         w.cell(ws, r, c0 + 1, float(rec.tonnes), "t")
@@ -714,7 +715,7 @@ def _lines(w: _Writer, outcome: Any, report: Report) -> None:
              "disposal", "cost_variable", "cost_fixed", "net_value")
     products = story.main_products(data)
     def records() -> Iterator[dict[str, object]]:
-        for rec in lines.itertuples(index=False):
+        for rec in itertuples(lines):
             row = rec._asdict()
             built = bool(rec.built)
             row["product"] = products.get(rec.line, "")
@@ -868,7 +869,7 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
 
 def _flows(w: _Writer, outcome: Any) -> None:
     data, res = outcome.data, outcome.results
-    use = {(r.lane, r.period): r for r in res.lane_use.itertuples(index=False)} \
+    use = {(r.lane, r.period): r for r in itertuples(res.lane_use)} \
         if len(res.lane_use) else {}
     def records() -> Iterator[dict[str, object]]:
         for rec in _records(res.flows):
@@ -984,7 +985,7 @@ def _sites(w: _Writer, outcome: Any) -> None:
              Col("binding", w.tr("col.binding"), "bool")]
     w.header(ws, row + 1, rcols, widths=False)
     recs = []
-    for r in limited.itertuples(index=False):
+    for r in itertuples(limited):
         avail = float(r.available)
         recs.append({"site": r.site, "resource": r.resource or w.tr("sites.line_slots"),
                      "period": r.period, "used": r.used, "available": avail,
@@ -1076,7 +1077,7 @@ def _marginal(w: _Writer, outcome: Any) -> None:
 
     def records() -> Iterator[dict[str, object]]:
         if mv is not None and len(mv):
-            for r in mv.itertuples(index=False):
+            for r in itertuples(mv):
                 unit_key = {"t": "unit.t", "share": "unit.share", "lines": "unit.lines",
                             "jobs": "unit.jobs"}.get(str(r.unit))
                 per_unit = r.kind in story.PER_UNIT_KINDS

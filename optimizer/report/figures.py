@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.rows import itertuples
 from optimizer.excel.cells import MAX_LABEL, MAX_TITLE, shorten
 from optimizer.report import basemap
 from optimizer.report import numbers as fmt
@@ -66,7 +67,7 @@ def sankey_links(d: ChainData, res: ChainResults, period: str | None = None) -> 
             rows.append({"source": src[1], "target": dst[1], "tonnes": float(tonnes),
                          "stage": stage, "source_col": src[0], "target_col": dst[0]})
 
-    for r in alloc.itertuples(index=False):
+    for r in itertuples(alloc):
         if r.origin_kind == "source":
             src = (0, f"offer:{r.origin}")
             if r.use_kind == "line":
@@ -192,7 +193,7 @@ def _node_colour(d: ChainData, node: _Node, sites: list[str]) -> str:
 def draw_sankey(d: ChainData, links: pd.DataFrame, lang: str, period: str) -> bytes:
     """A four-column Sankey diagram as PNG bytes."""
     nodes: dict[str, _Node] = {}
-    for i, r in enumerate(links.itertuples(index=False)):
+    for i, r in enumerate(itertuples(links)):
         a = nodes.setdefault(r.source, _Node(r.source, int(r.source_col)))
         b = nodes.setdefault(r.target, _Node(r.target, int(r.target_col)))
         a.value_out += r.tonnes
@@ -483,7 +484,7 @@ def _draw_layer(ax: Axes, d: ChainData, roles: dict[str, set[str]],
                 xy: dict[str, tuple[float, float]], pairs: pd.DataFrame, top: float,
                 lang: str, skip_labels: set[str]) -> None:
     rad = 0.15
-    for r in pairs.itertuples(index=False):
+    for r in itertuples(pairs):
         if r.origin not in xy or r.destination not in xy:
             continue
         (x0, y0), (x1, y1) = xy[r.origin], xy[r.destination]

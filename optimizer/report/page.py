@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from models.chain.rows import itertuples
 from optimizer.report import figures, story
 from optimizer.report.i18n import LANGS, tr
 
@@ -90,7 +91,7 @@ def page_data(outcome: Any, report: Any, started: dt.datetime) -> dict[str, Any]
 def _lines(data: Any, res: Any) -> list[dict[str, Any]]:
     products = story.main_products(data)
     rows = []
-    for rec in res.lines.itertuples(index=False):
+    for rec in itertuples(res.lines):
         built = bool(rec.built)
         rows.append({
             "line": str(rec.line), "site": str(rec.site), "technology": str(rec.technology),
@@ -136,7 +137,7 @@ def _sankey(data: Any, links: Any) -> dict[str, Any]:
                                         for lang in LANGS}})
         return nodes[key]
 
-    for r in links.itertuples(index=False):
+    for r in itertuples(links):
         s = node(str(r.source), int(r.source_col))
         t = node(str(r.target), int(r.target_col))
         link_rows.append({"source": s, "target": t, "tonnes": float(r.tonnes),
@@ -153,7 +154,7 @@ def _map(data: Any, res: Any, pairs: Any, period: str) -> dict[str, Any]:
     flows = [{"origin": str(r.origin), "destination": str(r.destination),
               "tonnes": float(r.tonnes), "origin_name": str(r.origin_name),
               "destination_name": str(r.destination_name)}
-             for r in pairs.itertuples(index=False)]
+             for r in itertuples(pairs)]
     return {"places": places, "flows": flows}
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.rows import itertuples
 from optimizer.report import numbers as fmt
 from optimizer.report.i18n import tr
 
@@ -286,13 +287,13 @@ def binding_limits(d: ChainData, res: ChainResults, lang: str,
     per_unit = per_unit.groupby("kind", sort=False).head(3)  # at most three of a kind
     first = per_unit.drop_duplicates("kind")
     ordered = pd.concat([first, per_unit.drop(first.index)])
-    chosen = list(ordered.head(most).itertuples(index=False))
+    chosen = list(itertuples(ordered.head(most)))
     chosen.sort(key=lambda r: -float(r.impact))
     sentences = [limit_sentence(r, d, res, lang) for r in chosen]
     build = mv[mv.kind.isin(("site_lines", "resource", "budget_total", "budget_period",
                              "jobs_min", "lines_min")) & mv.binding.astype(bool)]
     build = build[(build.period == d.last_period) | (build.period == "")]
-    for r in build.itertuples(index=False):
+    for r in itertuples(build):
         if r.kind in ("jobs_min", "lines_min") or str(r.detail):
             sentences.append(limit_sentence(r, d, res, lang))
     from optimizer.shared_limits import shared_limit_sentences
@@ -330,7 +331,7 @@ def closest_line(d: ChainData, res: ChainResults, lang: str) -> str:
     # the next few, already computed (each is the best plan that includes that line)
     rest = cand[cand.line != line].sort_values("replan_change", ascending=False).head(3)
     items = [f"{r.line} ({fmt.money(float(r.replan_change), d.currency, lang)})"
-             for r in rest.itertuples(index=False) if float(r.replan_change) < 0]
+             for r in itertuples(rest) if float(r.replan_change) < 0]
     if items:
         text += " " + tr("limit.next_closest", lang, items=", ".join(items))
     return text
