@@ -20,6 +20,7 @@ import pyomo.core as pyo
 
 from models.chain.data import ChainData
 from models.chain.results import ChainResults
+from models.chain.rows import itertuples
 from models.chain.validate import materials_without_outlet
 from optimizer.solve import (
     HeldLP,
@@ -179,7 +180,7 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
     via_supply = _supply_link_values(d, res, link)
     peak = _peak_periods(d)
     values = []
-    for r in res.purchases.itertuples(index=False):
+    for r in itertuples(res.purchases):
         rc = rc_buy.get((r.source, r.period), 0.0)
         if r.period in peak.get(r.material, ()):
             # the input links of lines bounded by the supply of this material move with it
@@ -190,7 +191,7 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
     res.purchases["marginal_value"] = values
     rc_sell = reduced.get("sales", {})
     values = []
-    for r in res.sales.itertuples(index=False):
+    for r in itertuples(res.sales):
         rc = rc_sell.get((r.market, r.material, r.period), 0.0) / w[r.period]
         values.append(_bound_rows(rows, ("demand_max", "demand_min"), r.market, r.period,
                                   r.tonnes, r.sales_max, r.sales_min, rc, r.material))
@@ -204,7 +205,7 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
     inputs_of: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     for key in d.recipe_inputs:  # each line's inputs, in d.recipe_inputs' order
         inputs_of[key[0]].append(key)
-    for r in res.line_periods[res.line_periods.open].itertuples(index=False):
+    for r in itertuples(res.line_periods[res.line_periods.open]):
         line, p, k_cap = r.line, r.period, d.capacity[r.line]
         # One more tonne of capacity raises the capacity row, the input links bounded by
         # share_max x capacity, and the utilisation floor (by utilisation_min).
@@ -226,7 +227,7 @@ def _marginal_tables(d: ChainData, res: ChainResults, duals: dict[str, dict[Any,
     res.lines["capacity_value"] = [by_line.get(line) for line in res.lines.line]
     lane = duals.get("lane_capacity_limit", {})
     values = []
-    for r in res.lane_use.itertuples(index=False):
+    for r in itertuples(res.lane_use):
         binding = _binding(r.tonnes, r.capacity, "max")
         value = lane.get((r.lane, r.period), 0.0) / w[r.period] if binding else 0.0
         values.append(value)
@@ -369,7 +370,7 @@ def _supply_link_values(d: ChainData, res: ChainResults, link: dict[Any, float],
     """Sum of the input-link duals, by material and period, of operating lines whose link
     is bounded by the material's supply: the part of one more tonne of supply that the
     LP may credit to these (redundant at the plan) rows instead of the supply itself."""
-    open_set = {(r.line, r.period) for r in res.line_periods.itertuples(index=False) if r.open}
+    open_set = {(r.line, r.period) for r in itertuples(res.line_periods) if r.open}
     out: dict[tuple[str, str], float] = defaultdict(float)
     for (line, k, mat, p), dual in link.items():
         if dual and (line, p) in open_set and _supply_limited(d, line, k, mat):
@@ -410,7 +411,7 @@ class _Room:
 
 def _room(d: ChainData, res: ChainResults) -> _Room:
     lp = res.line_periods
-    open_set = {(r.line, r.period) for r in lp[lp.open].itertuples(index=False)}
+    open_set = {(r.line, r.period) for r in itertuples(lp[lp.open])}
     lines_at: dict[tuple[str, str], int] = defaultdict(int)
     used: dict[tuple[str, str, str], float] = defaultdict(float)
     uses: dict[str, list[tuple[str, float]]] = defaultdict(list)
@@ -612,7 +613,7 @@ def _build_limit_rows(d: ChainData, res: ChainResults) -> None:
     built fits in the room left), and which lines they keep out. No per-unit value: with
     the build decisions held, one more unit changes nothing at this plan."""
     lines, lp = res.lines, res.line_periods
-    open_set = {(r.line, r.period) for r in lp[lp.open].itertuples(index=False)}
+    open_set = {(r.line, r.period) for r in itertuples(lp[lp.open])}
     unbuilt = lines[~lines.built & (lines.status == "candidate")]
     blocked_by = dict(zip(unbuilt.line, unbuilt.get("blocked_by", pd.Series(
         [""] * len(unbuilt), dtype=object)), strict=True))
@@ -706,8 +707,8 @@ def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
             return 2, 0.0
         return 4, 0.0
 
-    order = sorted(built.itertuples(index=False), key=rank)
-    near = sorted(unbuilt.itertuples(index=False),
+    order = sorted(itertuples(built), key=rank)
+    near = sorted(itertuples(unbuilt),
                   key=lambda r: -(r.change_if_built if r.change_if_built == r.change_if_built
                                   and r.change_if_built is not None else -1e18))
     first = [r.line for r in order if rank(r)[0] < 4]
