@@ -161,13 +161,17 @@ def _part_value(part: Any) -> float:
         return float(pyo.value(part))
     terms: list[Any] = []
     for arg in expr.args:
-        if type(arg) in native_numeric_types:
-            terms.append(arg)
-        elif type(arg) is MonomialTermExpression and type(arg.args[0]) in native_numeric_types \
-                and arg.args[1].value is not None:
-            terms.append(arg.args[0] * arg.args[1].value)
-        elif type(arg) is VarData and arg.value is not None:
+        kind = type(arg)
+        if kind is MonomialTermExpression:
+            coef, var = arg.args
+            value = var.value
+            if type(coef) not in native_numeric_types or value is None:
+                return float(pyo.value(part))
+            terms.append(coef * value)
+        elif kind is VarData and arg.value is not None:
             terms.append(arg.value)
+        elif kind in native_numeric_types:
+            terms.append(arg)
         else:
             return float(pyo.value(part))
     return float(sum(terms[1:], start=terms[0])) if terms else 0.0
