@@ -523,7 +523,7 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
         if elapsed >= limit + grace:
             proc.kill()
             result.killed = True
-            log.warning("HiGHS did not stop within %.0f s of the time limit; stopped it", grace)
+            log.warning("HiGHS did not stop within %.1f s of the time limit; stopped it", grace)
             return result
         try:
             line = lines.get(timeout=0.2)

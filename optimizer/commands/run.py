@@ -27,7 +27,8 @@ def run(
         "-o", "--output", help="Folder for the results workbook [default: ./results].")] = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0, help="Time limit in seconds for the whole run (overrides "
-        "Settings): the solver gets 80 % of what is left after reading and building, the "
+        "Settings): the solver gets 80 % of what is left after reading and building (less a "
+        "reserve for checking the plan), the "
         "explanations the rest.")] = None,
     gap: Annotated[float | None, typer.Option(
         "--gap", min=0, max=1, help="Relative MIP gap, e.g. 0.001 (overrides Settings).")]
