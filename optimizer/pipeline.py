@@ -175,7 +175,8 @@ def _solver_settings(outcome: RunOutcome, settings: SolveSettings) -> SolveSetti
 # What writing the results imports that solving does not (matplotlib, PIL, xlsxwriter:
 # about a second, the largest part of the write phase of a small case). HiGHS runs in its
 # own process and this one mostly waits for it, so they are imported meanwhile, in a
-# thread; the write phase then finds them loaded. A failure here changes nothing: the
+# thread started once the hand-off is done (during it they would compete for the GIL);
+# the write phase then finds them loaded. A failure here changes nothing: the
 # writer imports them again and reports any error itself.
 REPORT_MODULES = ("optimizer.excel.write", "matplotlib.backends.backend_agg")
 
@@ -244,9 +245,8 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
         if prepare is not None:
             prepare(model, data)
     with _phase(outcome, "solve", progress):
-        _prefetch_report_imports()
         outcome.solve = solve_model(model, _solver_settings(outcome, settings),
-                                    solve_progress)
+                                    solve_progress, on_handoff=_prefetch_report_imports)
     for text in outcome.solve.warnings:  # badly scaled numbers: in the report and the log
         outcome.issues.warning(text, hint="See 'Numbers chainopt accepts' in the user guide.")
     if not outcome.solve.status.has_plan:

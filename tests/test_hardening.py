@@ -218,10 +218,10 @@ def test_the_solver_gets_most_of_the_limit_and_explanations_what_is_left(
     seen: dict[str, float] = {}
     real_solve, real_explain = optimizer.solve.solve_model, optimizer.explain.explain_plan
 
-    def solve(model, settings, progress=None):  # type: ignore[no-untyped-def]
+    def solve(model, settings, progress=None, **kwargs):  # type: ignore[no-untyped-def]
         seen["solver_limit"], seen["grace"] = settings.time_limit, settings.grace
         seen["solve_start"] = time.monotonic()
-        return real_solve(model, settings, progress)
+        return real_solve(model, settings, progress, **kwargs)
 
     def explain(*args, time_budget=None, **kwargs):  # type: ignore[no-untyped-def]
         seen["budget"], seen["explain_start"] = time_budget, time.monotonic()
@@ -245,6 +245,28 @@ def test_the_solver_gets_most_of_the_limit_and_explanations_what_is_left(
     left_at_explain = outcome.deadline - seen["explain_start"]
     assert seen["budget"] == pytest.approx(left_at_explain, abs=0.5)
     # (the old rule gave max(5, 3 x solve seconds), capped at 60, whatever was left)
+
+
+def test_the_writers_imports_wait_for_the_hand_off(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The writer's modules are imported in a thread while HiGHS runs, not while the model
+    is handed to it: during the hand-off (seconds at national scale, all Python) they
+    would compete for the GIL and slow it down by as long as they take."""
+    import optimizer.pipeline as pipeline
+    import optimizer.solve
+    events: list[str] = []
+    real_init = optimizer.solve._Session.__init__
+
+    def init(self, model):  # type: ignore[no-untyped-def]
+        real_init(self, model)
+        events.append("hand-off done")
+
+    monkeypatch.setattr(optimizer.solve._Session, "__init__", init)
+    monkeypatch.setattr(pipeline, "_prefetch_report_imports",
+                        lambda: events.append("prefetch"))
+    outcome = solve_workbook(write_tables(base_case(), tmp_path / "t.xlsx"))
+    assert outcome.status is SolveStatus.OPTIMAL
+    assert events[:2] == ["hand-off done", "prefetch"]
 
 
 def test_the_solve_leaves_a_reserve_for_the_phases_after_it() -> None:
