@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -102,7 +103,10 @@ def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.dat
     target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"
     display.phase("write")
     try:
-        return write_results(target, outcome, started, lang=lang, pdf=pdf)
+        begun = time.perf_counter()
+        written = write_results(target, outcome, started, lang=lang, pdf=pdf)
+        log.info("write: %.2f s", time.perf_counter() - begun)
+        return written
     except OSError as exc:
         fail(ExitCode.PUBLISH_FAILED, f"cannot write {describe_os_error(exc, target)}")
 
