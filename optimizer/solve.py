@@ -437,9 +437,10 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
         save_arrays(session.arrays, folder / "model.npz")
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
-        (folder / "options.json").write_text(json.dumps(options))
         if warm is not None:
             np.save(folder / "warm.npy", warm)
+        options["_deadline"] = time.time() + float(settings.time_limit)  # same clock
+        (folder / "options.json").write_text(json.dumps(options))
         proc = subprocess.Popen(
             [sys.executable, "-m", "optimizer._highs_child", str(folder)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,

@@ -108,3 +108,48 @@ def test_the_hand_off_counts_against_the_solve_time_limit() -> None:
     assert _after_handoff(SolveSettings(time_limit=10.0), 8.0).time_limit == 5.0
     assert _after_handoff(SolveSettings(time_limit=1.0), 3.0).time_limit == 1.0
     assert _after_handoff(SolveSettings(time_limit=0.5), 3.0).time_limit == 0.5
+
+
+def test_the_solver_process_counts_its_limit_from_when_it_was_started(tmp_path: Path) -> None:
+    """The solver process's own HiGHS limit ends when the watchdog's does: it counts from
+    when the parent started the process, not from when HiGHS starts, because importing
+    highspy and loading the model take a second on a busy machine and would otherwise
+    come out of the watchdog's short grace (and HiGHS be killed before its own limit).
+    Simulated: a deadline already past when the process starts stops HiGHS at once
+    (time-limit status) on a 100-line model that a 60 s limit alone solves to a 1 % gap."""
+    import json
+
+    import highspy
+
+    from models.chain.data import load_data
+    from models.chain.formulation import build_model
+    from models.validation.issues import IssueList
+    from optimizer._highs_child import save_arrays
+    from optimizer.excel.read import read_workbook
+    from optimizer.solve import _session
+
+    book = tmp_path / "s.xlsx"
+    write_input_workbook(book, synthetic_tables(lines=100, sites=10))
+    issues = IssueList(book.name)
+    raw = read_workbook(book, issues)
+    assert raw is not None
+    data = load_data(raw, issues)
+    assert data is not None
+    folder = tmp_path / "solver"
+    folder.mkdir()
+    save_arrays(_session(build_model(data)).arrays, folder / "model.npz")
+
+    def status(deadline_from_now: float | None) -> int:
+        options: dict[str, object] = {"time_limit": 60.0, "mip_rel_gap": 0.01,
+                                      "threads": 1}
+        if deadline_from_now is not None:
+            import time
+            options["_deadline"] = time.time() + deadline_from_now
+        (folder / "options.json").write_text(json.dumps(options))
+        out = subprocess.run([sys.executable, "-m", "optimizer._highs_child", str(folder)],
+                             capture_output=True, text=True, timeout=300, check=True)
+        done = [x for x in out.stdout.splitlines() if "\tdone\t" in x]
+        return int(done[-1].split("\t")[2])
+
+    assert status(-5.0) == int(highspy.HighsModelStatus.kTimeLimit)
+    assert status(None) == int(highspy.HighsModelStatus.kOptimal)
