@@ -51,6 +51,7 @@ class RunOutcome:
     results: ChainResults | None = None
     check_findings: list[Finding] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    import_seconds: float = 0.0  # of the build phase: importing the solve path
     settings: SolveSettings | None = None
     output_path: Path | None = None
     readable: bool = False  # the file opened as a workbook (else: missing or not .xlsx)
@@ -130,7 +131,8 @@ def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveS
 # building use what they need. The phases after the solve that must finish before the
 # deadline (marginal values, the independent check, the explanations' fixed part, shared
 # limits) touch the same rows as reading, validating and building did, so they are
-# reserved POST_SOLVE_FACTOR times what those took on this machine at this load. The
+# reserved POST_SOLVE_FACTOR times what those took on this machine at this load (less
+# importing the solve path, which is done once). The
 # solver gets SOLVE_SHARE of what is left after that reserve: the hand-off to HiGHS and
 # the watchdog's grace (watchdog_grace) come out of it, so a solver that does not look at
 # the clock (a long root LP) still ends within its share. Explanations stop at the
@@ -154,22 +156,25 @@ def solver_time_limit(seconds_left: float, limit: float, reserve: float = 0.0) -
 
 def watchdog_grace(solve_seconds: float) -> float:
     """How long past its own limit HiGHS may take before the watchdog stops it: 5 % of the
-    solve's share, at least 0.5 s and at most 5 s. HiGHS stops within milliseconds when it
+    solve's share, at least 1 s and at most 5 s. HiGHS stops within milliseconds when it
     looks at the clock; when it does not (a root LP of 10^5 rows), waiting longer only
     delays the same plan, the last incumbent the solver process saved."""
-    return min(max(0.05 * solve_seconds, 0.5), 5.0)
+    return min(max(0.05 * solve_seconds, 1.0), 5.0)
 
 
 def _solver_settings(outcome: RunOutcome, settings: SolveSettings) -> SolveSettings:
     """The solver's settings within the whole run's time limit (see above)."""
     before = sum(outcome.timings.get(p, 0.0) for p in ("read", "validate", "build"))
-    budget = solver_time_limit(outcome.seconds_left() or 0.0, settings.time_limit,
-                               POST_SOLVE_FACTOR * before)
+    reserve = POST_SOLVE_FACTOR * max(before - outcome.import_seconds, 0.0)
+    budget = solver_time_limit(outcome.seconds_left() or 0.0, settings.time_limit, reserve)
     grace = watchdog_grace(budget)
     log.info("time limit %.1f s for the whole run; %.1f s of it for the solve, %.1f s "
              "kept for checking and explaining the plan", settings.time_limit, budget,
-             min(POST_SOLVE_FACTOR * before, outcome.seconds_left() or 0.0))
-    return dataclasses.replace(settings, time_limit=max(budget - grace, 0.0), grace=grace)
+             min(reserve, outcome.seconds_left() or 0.0))
+    # HiGHS stops on its own before the grace; with a share at its floor it keeps a
+    # second (or the whole limit if shorter), the grace then coming on top
+    highs = max(budget - grace, min(1.0, settings.time_limit))
+    return dataclasses.replace(settings, time_limit=highs, grace=grace)
 
 
 # What writing the results imports that solving does not (matplotlib, PIL, xlsxwriter:
@@ -232,12 +237,16 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
         return outcome
     data = outcome.data
     with _phase(outcome, "build", progress):
-        # the solve path's imports (Pyomo, pandas, highspy) count as part of the build
+        # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
+        # but not in the reserve for the phases after the solve (they are done by then)
+        imports_started = time.perf_counter()
         from models.chain.checks import check_finite, check_solution
         from models.chain.formulation import build_model
         from models.chain.results import extract_results
         from optimizer.explain import explain_plan
         from optimizer.solve import marginal_values, solve_model
+
+        outcome.import_seconds = time.perf_counter() - imports_started
 
         outcome.settings = settings = settings_for(data, overrides)
         outcome.deadline = run_started + settings.time_limit

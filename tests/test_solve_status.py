@@ -25,13 +25,15 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.slow
 def test_time_limit_yields_the_best_plan_flagged_with_its_gap(tmp_path: Path) -> None:
-    """1,000 synthetic lines with gap 0 cannot be proven optimal in 1 s on this hardware
-    (HiGHS needs well over 10 s). Some plan is always at hand (building nothing is
-    feasible here), so the run must publish its best plan, flagged, with its gap; how
-    good that plan is after 1 s depends on the machine's load and is not asserted."""
+    """1,000 synthetic lines with gap 0 cannot be proven optimal within a 10 s run on
+    this hardware (HiGHS needs well over 10 s; the solve gets a few seconds of the 10 once
+    reading, building and the reserve for checking are counted). Some plan is always at
+    hand (building nothing is feasible here), so the run must publish its best plan,
+    flagged, with its gap; how good that plan is depends on the machine's load and is not
+    asserted."""
     path = tmp_path / "big.xlsx"
     write_input_workbook(path, synthetic_tables(lines=1000, sites=20))
-    out = _run("run", str(path), "--time-limit", "1", "--gap", "0", "-o", "res", cwd=tmp_path)
+    out = _run("run", str(path), "--time-limit", "10", "--gap", "0", "-o", "res", cwd=tmp_path)
     assert out.returncode == ExitCode.TIME_LIMIT_PLAN, out.stdout + out.stderr
     assert "Best plan found in the time allowed, at most" in out.stdout
     written = list((tmp_path / "res").glob("*.xlsx"))
