@@ -148,3 +148,37 @@ def test_reach_on_restricted_and_open_lanes(tmp_path: Path) -> None:
     graph = _Graph(_data(tables, tmp_path))
     assert graph.reach("X", "S") == frozenset({"S", "M", "N"})
     assert graph.reach("F", "S") == frozenset({"S", "N"})
+
+
+def test_trace_flows_splits_a_mixed_lane_by_origin() -> None:
+    """O1 (60 t) and O2 (40 t) of F at hub H; lane A carries the 100 t to S at 2/t; L1 at S
+    takes them and makes 80 t of X, all sold at S to market M1. Each tonne leaving H is the
+    hub's mix (60 % O1, 40 % O2), so L1's F is 60 t from O1 and 40 t from O2, the lane's
+    200 is split 120 / 80 by origin, and M1's X all comes from L1."""
+    from types import SimpleNamespace
+
+    from models.chain.results import trace_flows
+
+    d = SimpleNamespace(line_site={"L1": "S"})
+    purchases = pd.DataFrame({"source": ["O1", "O2"], "material": ["F", "F"],
+                              "location": ["H", "H"], "period": ["P1", "P1"],
+                              "tonnes": [60.0, 40.0]})
+    flows = pd.DataFrame({"lane": ["A"], "origin": ["H"], "destination": ["S"],
+                          "material": ["F"], "period": ["P1"], "tonnes": [100.0],
+                          "cost_per_t": [2.0]})
+    recipe_inputs = pd.DataFrame({"line": ["L1"], "material": ["F"], "period": ["P1"],
+                                  "tonnes": [100.0]})
+    production = pd.DataFrame({"line": ["L1"], "material": ["X"], "period": ["P1"],
+                               "tonnes": [80.0]})
+    sales = pd.DataFrame({"market": ["M1"], "material": ["X"], "period": ["P1"],
+                          "place": ["S"], "tonnes": [80.0]})
+    disposals = pd.DataFrame({"site": [], "material": [], "period": [], "tonnes": []})
+    allocation, transport = trace_flows(d, purchases, flows, recipe_inputs,  # type: ignore[arg-type]
+                                        production, sales, disposals)
+    assert [(r.origin, r.material, r.use_kind, r.use, r.place) for r in itertuples(allocation)] \
+        == [("O1", "F", "line", "L1", "S"), ("O2", "F", "line", "L1", "S"),
+            ("L1", "X", "market", "M1", "S")]
+    assert allocation.tonnes.tolist() == pytest.approx([60.0, 40.0, 80.0])
+    assert [(r.origin, r.use) for r in itertuples(transport)] == [("O1", "L1"), ("O2", "L1")]
+    assert transport.tonnes.tolist() == pytest.approx([60.0, 40.0])
+    assert transport.cost.tolist() == pytest.approx([120.0, 80.0])
