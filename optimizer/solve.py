@@ -1,8 +1,9 @@
 """The only module that talks to a solver: Pyomo model -> matrices -> HiGHS (highspy).
 
-The model is compiled once with Pyomo's LinearStandardFormCompiler (mixed form: rows keep
-their own <=, >=, ==) and passed to highspy as arrays, the fastest measured route from
-Pyomo to HiGHS (../shared/design/tech-notes.md). The MILP runs in a child process
+The model is compiled once to the arrays Pyomo's LinearStandardFormCompiler gives (mixed
+form: rows keep their own <=, >=, ==; flat rows read in bulk, optimizer/standard_form.py)
+and passed to highspy as arrays, the fastest measured route from Pyomo to HiGHS
+(../shared/design/tech-notes.md). The MILP runs in a child process
 (optimizer/_highs_child.py) that streams back its log, progress and improving plans:
 
 - a time limit that holds: HiGHS's own limit is soft (measured here: 10 s became 23 s on
@@ -42,13 +43,10 @@ from typing import Any
 import highspy
 import numpy as np
 import pyomo.core as pyo
-from pyomo.common.gc_manager import PauseGC
-from pyomo.repn.plugins import standard_form
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from models.chain.formulation import VALID_INEQUALITIES
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
-from optimizer.lean_imports import unhook_pyomo_import_finalizers
+from optimizer.standard_form import standard_form
 
 log = logging.getLogger(__name__)
 SOLVER_NAME = "highs"
@@ -144,27 +142,6 @@ def _status_text(model_status: int) -> str:
     return str(_reference_highs().modelStatusToString(highspy.HighsModelStatus(model_status)))
 
 
-def _compile_with_scipy_sparse_only() -> None:
-    """Give Pyomo's standard-form compiler the scipy.sparse array types directly.
-
-    Left alone, the compiler reaches scipy through Pyomo's deferred import, whose finalizer
-    imports scipy.stats, scipy.integrate and scipy.spatial as well (see
-    optimizer/lean_imports.py): 1.5-2.5 s on the first solve of every process, for modules
-    nothing here uses. The compiler exposes these three hooks as class attributes for
-    exactly this purpose.
-    """
-    impl = getattr(standard_form, "_LinearStandardFormCompiler_impl", None)
-    if impl is None or getattr(impl, "_to_vector", "missing") is not None:
-        return  # already set (by us or by Pyomo itself), or not the compiler we know
-    unhook_pyomo_import_finalizers()
-    import scipy.sparse
-
-    impl._to_vector = np.fromiter
-    impl._csc_matrix = scipy.sparse.csc_array
-    impl._csr_matrix = scipy.sparse.csr_array
-
-
-_compile_with_scipy_sparse_only()
 
 
 def _relative_gap(objective: float | None, bound: float | None) -> float | None:
@@ -179,8 +156,7 @@ class _Session:
     """The model compiled to arrays; kept on the Pyomo model for re-solves."""
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
-        with PauseGC():
-            info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+        info = standard_form(model)  # Pyomo's compiler's arrays, flat rows read in bulk
         if len(info.objectives) != 1:
             raise ValueError("the model must have exactly one active objective")
         self.columns = info.columns
