@@ -180,7 +180,7 @@ class _Compiler:
         columns = list(self.var_map.values())  # complete: only rows that add come later
         rows = _Rows(cons, [con.to_bounded_expression() for con in cons])
         rows.read_flat(self.recorder.var_order)
-        for i in np.flatnonzero(~rows.fast):  # in order: they may add columns
+        for i in np.flatnonzero(~rows.fast).tolist():  # in order: they may add columns
             rows.set_slow(i, self._read(cons[i], rows.bounded[i]))
         columns = list(self.var_map.values())
         c = _csc(np.array(obj_vals, float), np.array(obj_cols, np.int32),

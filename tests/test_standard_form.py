@@ -176,6 +176,6 @@ def test_a_param_changes_the_compiled_row_as_in_pyomo() -> None:
     m.p = -1.0
     ours = standard_form(m)
     assert_same(ours, pyomo_standard_form(m))
-    row = [i for i, (c, _s) in enumerate(ours.rows) if c.name == "param"][0]
-    x1 = [j for j, v in enumerate(ours.columns) if v.name == "x[1]"][0]
+    row = next(i for i, (c, _s) in enumerate(ours.rows) if c.name == "param")
+    x1 = next(j for j, v in enumerate(ours.columns) if v.name == "x[1]")
     assert ours.A.toarray()[row, x1] == -1.0
