@@ -22,7 +22,7 @@ for array, on the bundled, metals and cluster cases, synthetic tiers and edge ca
 from __future__ import annotations
 
 import itertools
-from operator import attrgetter, itemgetter
+from operator import attrgetter, is_, itemgetter
 from typing import Any
 
 import numpy as np
@@ -47,8 +47,14 @@ from pyomo.core.base import (
     Var,
 )
 from pyomo.core.base.constraint import ConstraintData
+from pyomo.core.base.expression import ExpressionData, ScalarExpression
 from pyomo.core.base.var import VarData
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
+from pyomo.core.expr.numeric_expr import (
+    LinearExpression,
+    MonomialTermExpression,
+    NegationExpression,
+    SumExpression,
+)
 from pyomo.network import Port
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins import standard_form as standard_form_plugin
@@ -162,22 +168,16 @@ class _Compiler:
         for obj in objectives:
             if hasattr(obj, "template_expr"):
                 raise _Template
-            repn = self.visitor.walk_expression(obj.expr)
-            if repn.nonlinear is not None:
-                raise InvalidExpressionError(
-                    f"Model objective ({obj.name}) contains nonlinear terms that cannot be "
-                    "compiled to standard (linear) form.")
-            order = self.recorder.var_order
-            obj_cols.extend(order[i] for i in repn.linear)
-            obj_vals.extend(repn.linear.values())
+            cols, vals, constant = self._objective(obj)
+            obj_cols.extend(cols)
+            obj_vals.extend(vals)
             obj_ptr.append(len(obj_cols))
-            obj_offset.append(repn.constant)
+            obj_offset.append(constant)
         cons = list(self.model.component_data_objects(Constraint, active=True,
                                                       descend_into=True, sort=_SORTER))
         if any(hasattr(con, "template_expr") for con in cons
                if con.__class__ is not ConstraintData):
             raise _Template
-        columns = list(self.var_map.values())  # complete: only rows that add come later
         rows = _Rows(cons, [con.to_bounded_expression() for con in cons])
         rows.read_flat(self.recorder.var_order)
         for i in np.flatnonzero(~rows.fast).tolist():  # in order: they may add columns
@@ -189,6 +189,53 @@ class _Compiler:
         c, A, rhs, offset, columns = _drop_unused_and_fixed_columns(
             c, A, rhs, np.array(obj_offset, dtype=float), columns)
         return LinearStandardFormInfo(c, offset, A, rhs, entries, columns, objectives, [])
+
+    def _objective(self, obj: Any) -> tuple[list[int], list[float], Any]:
+        """Columns, coefficients and constant of the objective, as the walker sums them.
+
+        The objective is a sum of named parts (revenue, each cost), most of them, negated
+        or not, one flat LinearExpression: those are read term by term (``_linear``), the
+        others by the walker, in order (so columns are numbered in the same order). The
+        walker sums a part's repeated variables first, then adds the part, times -1 if
+        negated, to the total; zeros are dropped at the end. The same here, with the
+        same additions in the same order, so the sums are the same to the last bit.
+        """
+        expr = obj.expr
+        parts: list[tuple[np.ndarray, np.ndarray, int]] = []  # columns, values, sign
+        constant: Any = 0
+        if expr.__class__ is not SumExpression:
+            return self._walked(obj, expr)
+        for arg in expr.args:
+            sign, part = 1, arg
+            if part.__class__ is NegationExpression:
+                sign, part = -1, part.args[0]
+            read = None
+            if (part.__class__ in _NAMED and part.expr.__class__ is LinearExpression
+                    and id(part) not in self.visitor.subexpression_cache):
+                read = self._linear(part.expr)
+            if read is None:  # anything else, sign and all, as the walker reads it
+                sign = 1
+                cols, vals, const = self._walked(obj, arg)
+            else:
+                cols, vals, const = read
+            parts.append((np.array(cols, dtype=np.int64), np.array(vals, dtype=float), sign))
+            if const:
+                constant += sign * const
+        n = len(self.var_map)
+        total = np.zeros(n)
+        for cols_, vals_, sign in parts:
+            total += sign * np.bincount(cols_, weights=vals_, minlength=n)
+        nonzero = np.flatnonzero(total)
+        return nonzero.tolist(), total[nonzero].tolist(), constant
+
+    def _walked(self, obj: Any, expr: Any) -> tuple[list[int], list[float], Any]:
+        repn = self.visitor.walk_expression(expr)
+        if repn.nonlinear is not None:
+            raise InvalidExpressionError(
+                f"Model objective ({obj.name}) contains nonlinear terms that cannot be "
+                "compiled to standard (linear) form.")
+        order = self.recorder.var_order
+        return [order[i] for i in repn.linear], list(repn.linear.values()), repn.constant
 
     def _read(self, con: Any, bounded: tuple[Any, Any, Any]) -> _Read | None:
         """One row the bulk reader left, term by term as the compiler reads it: bounds,
@@ -264,6 +311,7 @@ class _Compiler:
 
 _Read = tuple[Any, Any, list[int], list[float], Any]  # lb, ub, columns, values, constant
 _PLAIN = {type(None), float, int}
+_NAMED = {ExpressionData, ScalarExpression}
 
 
 def _decide_constant(con: Any, lb: Any, ub: Any, offset: Any) -> None:
@@ -299,13 +347,25 @@ class _Rows:
         self._slow_vals: list[float] = []
 
     def read_flat(self, order: dict[int, int]) -> None:
-        cand = np.array([i for i, (lb, body, ub) in enumerate(self.bounded)
-                         if body.__class__ is LinearExpression and lb.__class__ in _PLAIN
-                         and ub.__class__ in _PLAIN and (lb is not None or ub is not None)],
-                        dtype=np.int64)
+        n = len(self.bounded)
+        lbs = list(map(itemgetter(0), self.bounded))
+        bodies = list(map(itemgetter(1), self.bounded))
+        ubs = list(map(itemgetter(2), self.bounded))
+        unbounded = (np.fromiter(map(is_, lbs, itertools.repeat(None)), bool, n)
+                     & np.fromiter(map(is_, ubs, itertools.repeat(None)), bool, n))
+        cand = np.flatnonzero(_of_class(bodies, {LinearExpression}) & _of_class(lbs, _PLAIN)
+                              & _of_class(ubs, _PLAIN) & ~unbounded)
         if not len(cand):
             return
-        arglists = [self.bounded[i][1].args for i in cand]
+        if len(cand) < n:
+            picked = cand.tolist()
+            bodies = [bodies[i] for i in picked]
+            lbs = [lbs[i] for i in picked]
+            ubs = [ubs[i] for i in picked]
+        lower = np.array(lbs, dtype=float)  # None: nan, as the other rows' missing bounds
+        upper = np.array(ubs, dtype=float)
+        arglists = list(map(attrgetter("args"), bodies))
+        del lbs, ubs, bodies
         lens = np.fromiter(map(len, arglists), np.int64, len(cand))
         flat = np.fromiter(itertools.chain.from_iterable(arglists), object, int(lens.sum()))
         del arglists
@@ -339,8 +399,7 @@ class _Rows:
         good = cand[~bad]
         self.fast[good] = True
         self.offset[cand[row[const]]] = flat[const].astype(float)
-        self.lower[good] = [_nan_if_none(self.bounded[i][0]) for i in good]
-        self.upper[good] = [_nan_if_none(self.bounded[i][2]) for i in good]
+        self.lower[good], self.upper[good] = lower[~bad], upper[~bad]
         keep = ~bad[row[term]]
         self.parts.append((cand[row[term[keep]]], cols[keep], value_of[term[keep]]))
 
@@ -421,6 +480,10 @@ def _columns(order: dict[int, int], ids: np.ndarray) -> np.ndarray:
     return np.where(known[at] == ids, number[at], -1)
 
 
+def _of_class(values: list[Any], classes: set[type]) -> np.ndarray:
+    return np.fromiter(map(classes.__contains__, map(type, values)), bool, len(values))
+
+
 def _nan_if_none(x: Any) -> float:
     return np.nan if x is None else float(x)
 
@@ -449,7 +512,7 @@ def _drop_unused_and_fixed_columns(c: Any, A: Any, rhs: np.ndarray, offset: np.n
     import scipy.sparse
 
     active = (np.diff(A.indptr) > 0) | (np.diff(c.indptr) > 0)
-    fixed = np.array([v.fixed for v in columns], dtype=bool) & active
+    fixed = np.fromiter(map(attrgetter("fixed"), columns), bool, len(columns)) & active
     if fixed.any():
         x = np.array([columns[i].value for i in np.flatnonzero(fixed)])
         offset = offset + c[:, fixed] @ x
