@@ -37,12 +37,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
 import highspy
 import numpy as np
 import pyomo.core as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from models.chain.formulation import VALID_INEQUALITIES
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
@@ -156,6 +158,14 @@ class _Session:
     """The model compiled to arrays; kept on the Pyomo model for re-solves."""
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
+        # No garbage collection while the arrays are made: each of its passes walks every
+        # object of the Pyomo model, and the per-column tuples set them off (half of the
+        # hand-off of a 100k-column model was collections)
+        with PauseGC():
+            self._compile(model)
+        self._highs: highspy.Highs | None = None
+
+    def _compile(self, model: pyo.ConcreteModel) -> None:
         info = standard_form(model)  # Pyomo's compiler's arrays, flat rows read in bulk
         if len(info.objectives) != 1:
             raise ValueError("the model must have exactly one active objective")
@@ -164,16 +174,15 @@ class _Session:
         n = len(info.columns)
         inf = highspy.kHighsInf
         rhs = np.asarray(info.rhs, dtype=float)
-        senses = np.array([s for _, s in info.rows], dtype=int)
+        senses = np.fromiter(map(itemgetter(1), info.rows), int, len(info.rows))
         A = info.A.tocsc()
+        bounds = _column_bounds(info.columns)
         self.arrays = ModelArrays(
             cost=np.asarray(info.c.toarray()[0] if n else np.zeros(0), dtype=float),
             offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
             maximize=info.objectives[0].sense == pyo.maximize,
-            col_lower=np.array([-inf if (lb := v.lb) is None else lb for v in info.columns],
-                               float),
-            col_upper=np.array([inf if (ub := v.ub) is None else ub for v in info.columns],
-                               float),
+            col_lower=bounds[:, 0],
+            col_upper=bounds[:, 1],
             row_lower=np.where(senses == 1, -inf, rhs),
             row_upper=np.where(senses == -1, inf, rhs),
             a_start=np.asarray(A.indptr, dtype=np.int32),
@@ -183,7 +192,6 @@ class _Session:
         )
         self.size = {"columns": n, "rows": len(info.rows), "nonzeros": int(A.nnz),
                      "integers": int(self.arrays.integer.sum())}
-        self._highs: highspy.Highs | None = None
 
     @property
     def highs(self) -> highspy.Highs:
@@ -193,9 +201,19 @@ class _Session:
         return self._highs
 
 
+def _column_bounds(columns: list[Any]) -> np.ndarray:
+    """(lower, upper) of every column, ±inf where Pyomo says None (one ``bounds`` call per
+    column: the domain's and the variable's own bounds, the tighter of each)."""
+    bounds = np.array(list(map(attrgetter("bounds"), columns)), dtype=float).reshape(-1, 2)
+    # None became nan; Pyomo refuses a nan bound, so nan here can only mean "none"
+    bounds[:, 0][np.isnan(bounds[:, 0])] = -highspy.kHighsInf
+    bounds[:, 1][np.isnan(bounds[:, 1])] = highspy.kHighsInf
+    return bounds
+
+
 def _integer_columns(columns: list[Any]) -> np.ndarray:
     """Which columns are integer, asking each domain once (a model has a handful)."""
-    domains = [id(v.domain) for v in columns]
+    domains = list(map(id, map(attrgetter("domain"), columns)))
     integer: dict[int, bool] = {}
     for v, d in zip(columns, domains, strict=True):
         if d not in integer:
