@@ -147,7 +147,8 @@ class _Recorder:
 
 
 class _Compiler:
-    """One write: the objective by Pyomo's walker, the rows in bulk where they are flat."""
+    """One write: the objective part by part, the rows in bulk where they are flat, every
+    other part or row by Pyomo's visitor, all numbering columns with one recorder."""
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
         self.model = model
@@ -389,16 +390,18 @@ class _Rows:
         ids[mono] = np.fromiter(map(id, map(itemgetter(1), pairs)), np.int64, len(pairs))
         bare = np.flatnonzero(kind == 1)
         ids[bare] = np.fromiter(map(id, flat[bare]), np.int64, len(bare))
-        del pairs, coefs
+        const = np.flatnonzero(kind == 2)
+        constants = flat[const].astype(float)
+        del pairs, coefs, flat  # the largest intermediates: the model's peak memory
         term = np.flatnonzero(kind <= 1)
         cols = _columns(order, ids[term])
+        del ids
         bad[row[term[cols < 0]]] = True  # a variable not numbered yet: read in order
-        const = np.flatnonzero(kind == 2)
         bad[np.bincount(row[const], minlength=len(cand)) > 1] = True
         bad[np.bincount(row[term], minlength=len(cand)) == 0] = True
         good = cand[~bad]
         self.fast[good] = True
-        self.offset[cand[row[const]]] = flat[const].astype(float)
+        self.offset[cand[row[const]]] = constants
         self.lower[good], self.upper[good] = lower[~bad], upper[~bad]
         keep = ~bad[row[term]]
         self.parts.append((cand[row[term[keep]]], cols[keep], value_of[term[keep]]))
@@ -428,21 +431,32 @@ class _Rows:
         sense = np.where(equal[src], 0, np.where(has_upper[src] & (nth == 0), 1, -1))
         rhs = np.where(sense == -1, lower[src], upper[src]) - self.offset[src]
         # the terms of every source row, in row order, then gathered per written row
-        parts = [*self.parts, (np.array(self._slow_rows, np.int64),
-                               np.array(self._slow_cols, np.int64),
-                               np.array(self._slow_vals, float))]
-        t_row = np.concatenate([p[0] for p in parts])
-        by_row = np.argsort(t_row, kind="stable")
-        t_col = np.concatenate([p[1] for p in parts])[by_row]
-        t_val = np.concatenate([p[2] for p in parts])[by_row]
+        if self._slow_rows or len(self.parts) != 1:
+            parts = [*self.parts, (np.array(self._slow_rows, np.int64),
+                                   np.array(self._slow_cols, np.int64),
+                                   np.array(self._slow_vals, float))]
+            t_row = np.concatenate([p[0] for p in parts])
+            by_row = np.argsort(t_row, kind="stable")
+            t_row = t_row[by_row]
+            t_col = np.concatenate([p[1] for p in parts])[by_row]
+            t_val = np.concatenate([p[2] for p in parts])[by_row]
+            del parts, by_row
+        else:  # all rows flat: their terms are in row order already
+            t_row, t_col, t_val = self.parts[0]
+        self.parts = []
         per_row = np.bincount(t_row, minlength=len(count))
-        first = np.cumsum(per_row) - per_row
+        del t_row
         lens = per_row[src]
-        take = (np.repeat(first[src] - (np.cumsum(lens) - lens), lens)
-                + np.arange(int(lens.sum())))
-        indptr = np.concatenate(([0], np.cumsum(lens)))
-        A = _csc(t_val[take], t_col[take].astype(np.int32), indptr.astype(np.int32),
-                 n_cols)
+        indptr = np.concatenate(([0], np.cumsum(lens))).astype(np.int32)
+        if (count <= 1).all() and not per_row[count == 0].any():
+            cols, vals = t_col, t_val  # each row written once, in order: no gathering
+        else:
+            first = np.cumsum(per_row) - per_row
+            take = (np.repeat(first[src] - (np.cumsum(lens) - lens), lens)
+                    + np.arange(int(lens.sum())))
+            cols, vals = t_col[take], t_val[take]
+        del t_col, t_val
+        A = _csc(vals, cols.astype(np.int32), indptr, n_cols)
         cons = self.cons
         entries = list(map(RowEntry, map(cons.__getitem__, src.tolist()), sense.tolist()))
         return self._drop_cancelled(entries, A, rhs, src)
