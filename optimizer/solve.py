@@ -852,12 +852,22 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
             if end is not None and holds(end, rate, solve_with(by(moves, end, direction))):
                 reaches[side] = end
                 continue
-            for _ in range(ranges):
-                if (deadline is not None and time.perf_counter() > deadline) or not holds(
-                        2 * reach, rate, solve_with(by(moves, 2 * reach, direction))):
+            # The largest doubling 2^k x step (k <= ranges) over which the rate holds. The
+            # objective is concave in the bound, so "holds" is monotone in the move: a
+            # bisection over k (the far end first, where most rates hold all the way)
+            # finds the same k as doubling one step at a time, in about log2(ranges)
+            # re-solves instead of up to ``ranges``.
+            low, high = 0, ranges  # holds at 2^low; not yet known above
+            while low < high:
+                if deadline is not None and time.perf_counter() > deadline:
                     break
-                reach *= 2
-            reaches[side] = reach
+                k = high if high == ranges and low == 0 else (low + high + 1) // 2
+                size = step * 2.0 ** k
+                if holds(size, rate, solve_with(by(moves, size, direction))):
+                    low = k
+                else:
+                    high = k - 1
+            reaches[side] = step * 2.0 ** low
         out[key] = OneSided(rates[key][0], rates[key][1], reaches[0], reaches[1])
     return base, out
 
