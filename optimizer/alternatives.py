@@ -75,11 +75,15 @@ def _local(m: pyo.ConcreteModel, d: ChainData) -> tuple[Any, Any]:
     return local, total
 
 
-def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None) -> Plan:
+def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None,
+          net_value: float | None = None) -> Plan:
+    """The plan loaded in ``m``'s variables; ``net_value``: its net value when the
+    solver already gave it (else the objective is evaluated)."""
     built = _built(m, d)
     local, total = (pyo.value(e) for e in _local(m, d))
     rec = pyo.value(_measure(m, d, "recovered"))
-    plan = Plan(float(pyo.value(m.net_value)), float(pyo.value(_measure(m, d, "jobs"))),
+    plan = Plan(float(pyo.value(m.net_value)) if net_value is None else float(net_value),
+                float(pyo.value(_measure(m, d, "jobs"))),
                 float(rec),
                 float(local / total) if total > 1e-9 else 1.0, sorted(built))
     if best is not None:
@@ -209,28 +213,34 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
     found: list[Plan] = []
     seen: list[frozenset[str]] = [frozenset(best_set)]
     current, why = best_set, ""
-    while candidates and len(found) < n:  # without candidates there is one build set
-        _add_no_good(search, cols, current)
-        step = clock.settings()
-        if step is None:
-            why = OUT_OF_TIME
-            break
-        solved = search.solve(step, start=_start(starts, seen, cols, at_best))
-        if solved.status is SolveStatus.INFEASIBLE:
-            break
-        if not solved.status.has_plan or solved.values is None:
-            why = "stopped early"
-            break
-        if solved.status is not SolveStatus.OPTIMAL:
-            why = "a solve stopped at its time limit: later plans may be out of order"
-        saved = search.load(solved.values)
-        try:
-            plan = _plan(model, d, best_set)
-        finally:
+    saved: list[tuple[Any, Any]] | None = None  # the run's values, put back at the end
+    try:
+        while candidates and len(found) < n:  # without candidates there is one build set
+            _add_no_good(search, cols, current)
+            step = clock.settings()
+            if step is None:
+                why = OUT_OF_TIME
+                break
+            solved = search.solve(step, start=_start(starts, seen, cols, at_best))
+            if solved.status is SolveStatus.INFEASIBLE:
+                break
+            if not solved.status.has_plan or solved.values is None \
+                    or solved.objective is None:
+                why = "stopped early"
+                break
+            if solved.status is not SolveStatus.OPTIMAL:
+                why = "a solve stopped at its time limit: later plans may be out of order"
+            loaded = search.load(solved.values, save=saved is None)
+            saved = loaded if saved is None else saved
+            # HiGHS's objective is the net value (evaluating Pyomo's expression for it
+            # took longer than the search's re-solve on the bundled case)
+            plan = _plan(model, d, best_set, net_value=solved.objective)
+            found.append(plan)
+            current = set(plan.built)
+            seen.append(frozenset(current))
+    finally:
+        if saved is not None:
             search.restore(saved)
-        found.append(plan)
-        current = set(plan.built)
-        seen.append(frozenset(current))
     note = "time" if why else ("none" if not found else "")
     return RunAlternatives(best, found, note, time.perf_counter() - start)
 

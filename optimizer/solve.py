@@ -1339,10 +1339,10 @@ class CutSearch:
         bound = objective if status is SolveStatus.OPTIMAL else None
         return Replan(status, objective, bound, time.perf_counter() - began, values)
 
-    def load(self, values: np.ndarray) -> list[tuple[Any, Any]]:
+    def load(self, values: np.ndarray, save: bool = True) -> list[tuple[Any, Any]]:
         """Put a plan's values into the model's variables (integers rounded); returns the
-        values they had, for ``restore``."""
-        saved = [(v, v.value) for v in self.session.columns]
+        values they had (with ``save``; else nothing), for ``restore``."""
+        saved = [(v, v.value) for v in self.session.columns] if save else []
         _load(self.session, values)
         return saved
 
