@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -42,15 +43,21 @@ def main() -> None:
                              check=False)
         wall = time.perf_counter() - start
         phases = {}
-        for line in out.stderr.splitlines():
-            if "optimizer.pipeline:" in line and line.rstrip().endswith(" s"):
-                name, _, seconds = line.split("optimizer.pipeline: ", 1)[1].rpartition(": ")
-                phases[name] = float(seconds.split()[0])
+        for line in out.stderr.splitlines():  # "... INFO <logger>: <phase>: 1.23 s"
+            for logger in ("optimizer.pipeline: ", "chainopt: "):
+                if logger in line and line.rstrip().endswith(" s"):
+                    name, _, seconds = line.split(logger, 1)[1].rpartition(": ")
+                    try:
+                        phases[name] = float(seconds.split()[0])
+                    except ValueError:
+                        continue
         promise = 1.2 * args.limit + 5.0
         print(json.dumps({"lines": args.lines, "periods": args.periods, "limit": args.limit,
                           "exit_code": out.returncode, "wall_s": round(wall, 1),
                           "promise_s": promise, "held": wall <= promise,
-                          "phases_s": phases}, indent=1))
+                          "phases_s": phases,
+                          "outside_phases_s": round(wall - sum(phases.values()), 1),
+                          "load_average": round(os.getloadavg()[0], 1)}, indent=1))
         if out.returncode not in (0, 10):
             print(out.stderr[-3000:], file=sys.stderr)
 

@@ -130,6 +130,7 @@ def child_main(folder: Path) -> None:
     arrays = load_arrays(folder / "model.npz")
     options = json.loads((folder / "options.json").read_text())
     zero_cost = bool(options.pop("_zero_cost", False))
+    deadline = options.pop("_deadline", None)
     h = make_highs(arrays)
     n = len(arrays.cost)
     if zero_cost:  # feasibility probe: is an 'infeasible or unbounded' model feasible?
@@ -174,6 +175,11 @@ def child_main(folder: Path) -> None:
         sol.col_value = np.load(warm)
         sol.value_valid = True
         h.setSolution(sol)
+    if deadline is not None and "time_limit" in options:
+        # the limit counts from when the parent started this process (its watchdog's
+        # clock), not from here: importing highspy and loading the model take a second
+        # on a busy machine, which would otherwise come out of the watchdog's grace
+        h.setOptionValue("time_limit", max(float(deadline) - time.time(), 0.01))
     h.run()
     info = h.getInfo()
     has_plan = info.primal_solution_status == 2  # kSolutionStatusFeasible

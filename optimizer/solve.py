@@ -263,8 +263,14 @@ HANDOFF_FLOOR_SHARE = 0.5
 
 
 def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
-                progress: Progress | None = None) -> SolveResult:
-    """Solve; load the best plan found into the model's variables when there is one."""
+                progress: Progress | None = None,
+                on_handoff: Callable[[], None] | None = None) -> SolveResult:
+    """Solve; load the best plan found into the model's variables when there is one.
+
+    ``on_handoff()`` is called once HiGHS has the model: from then on this process mostly
+    waits for the solver process, so it is the time for work that needs the GIL (the
+    pipeline imports the writer's modules then, not during the hand-off, which they would
+    slow down by as long as they take)."""
     violated = list(getattr(model, "constant_violations", []))
     if violated:  # limits that no plan can meet, found while building: no solve needed
         return SolveResult(SolveStatus.INFEASIBLE, None, None, None, 0.0, SOLVER_NAME,
@@ -282,6 +288,8 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
     for text in warnings:
         log.warning("%s", text)
     warm, warm_note = _warm_values(session) if settings.warm_start else (None, "")
+    if on_handoff is not None:
+        on_handoff()
     run_start = time.perf_counter()
     child = _run_child(session, _after_handoff(settings, run_start - start), progress, warm)
     solver_seconds = time.perf_counter() - run_start
@@ -429,9 +437,10 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
         save_arrays(session.arrays, folder / "model.npz")
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
-        (folder / "options.json").write_text(json.dumps(options))
         if warm is not None:
             np.save(folder / "warm.npy", warm)
+        options["_deadline"] = time.time() + float(settings.time_limit)  # same clock
+        (folder / "options.json").write_text(json.dumps(options))
         proc = subprocess.Popen(
             [sys.executable, "-m", "optimizer._highs_child", str(folder)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
@@ -523,7 +532,7 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
         if elapsed >= limit + grace:
             proc.kill()
             result.killed = True
-            log.warning("HiGHS did not stop within %.0f s of the time limit; stopped it", grace)
+            log.warning("HiGHS did not stop within %.1f s of the time limit; stopped it", grace)
             return result
         try:
             line = lines.get(timeout=0.2)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -27,7 +28,8 @@ def run(
         "-o", "--output", help="Folder for the results workbook [default: ./results].")] = None,
     time_limit: Annotated[float | None, typer.Option(
         "--time-limit", min=0, help="Time limit in seconds for the whole run (overrides "
-        "Settings): the solver gets 80 % of what is left after reading and building, the "
+        "Settings): the solver gets 80 % of what is left after reading and building (less a "
+        "reserve for checking the plan), the "
         "explanations the rest.")] = None,
     gap: Annotated[float | None, typer.Option(
         "--gap", min=0, max=1, help="Relative MIP gap, e.g. 0.001 (overrides Settings).")]
@@ -101,7 +103,10 @@ def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.dat
     target = folder / f"{outcome.data.case_name}-{stamp}.xlsx"
     display.phase("write")
     try:
-        return write_results(target, outcome, started, lang=lang, pdf=pdf)
+        begun = time.perf_counter()
+        written = write_results(target, outcome, started, lang=lang, pdf=pdf)
+        log.info("write: %.2f s", time.perf_counter() - begun)
+        return written
     except OSError as exc:
         fail(ExitCode.PUBLISH_FAILED, f"cannot write {describe_os_error(exc, target)}")
 
