@@ -144,8 +144,6 @@ def _status_text(model_status: int) -> str:
     return str(_reference_highs().modelStatusToString(highspy.HighsModelStatus(model_status)))
 
 
-
-
 def _relative_gap(objective: float | None, bound: float | None) -> float | None:
     """How far the plan may be below the best possible, as a share of the larger of the two
     (so a plan worth 0 against a positive bound reads as 100 %, not infinity)."""
@@ -181,8 +179,8 @@ class _Session:
             cost=np.asarray(info.c.toarray()[0] if n else np.zeros(0), dtype=float),
             offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
             maximize=info.objectives[0].sense == pyo.maximize,
-            col_lower=bounds[:, 0],
-            col_upper=bounds[:, 1],
+            col_lower=np.ascontiguousarray(bounds[:, 0]),
+            col_upper=np.ascontiguousarray(bounds[:, 1]),
             row_lower=np.where(senses == 1, -inf, rhs),
             row_upper=np.where(senses == -1, inf, rhs),
             a_start=np.asarray(A.indptr, dtype=np.int32),
