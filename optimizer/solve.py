@@ -80,6 +80,9 @@ class SolveSettings:
     # seconds after the time limit before the watchdog kills a solver that has not stopped;
     # 0: 10 % of the limit, at least 2 s and at most 30 s
     grace: float = 0.0
+    # seconds the solver may run past its limit while it has found no plan yet; it is
+    # stopped as soon as it reports one (a plan a little late beats none)
+    plan_extension: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -407,7 +410,8 @@ def _describe_column(var: Any) -> str:
 
 
 def _options(settings: SolveSettings) -> dict[str, Any]:
-    options: dict[str, Any] = {"time_limit": float(settings.time_limit),
+    options: dict[str, Any] = {"time_limit": float(settings.time_limit)
+                               + max(float(settings.plan_extension), 0.0),
                                "mip_rel_gap": float(settings.mip_gap),
                                "log_to_console": bool(settings.tee)}
     if settings.threads:
@@ -431,7 +435,7 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
         if warm is not None:
             np.save(folder / "warm.npy", warm)
-        options["_deadline"] = time.time() + float(settings.time_limit)  # same clock
+        options["_deadline"] = time.time() + float(options["time_limit"])  # same clock
         (folder / "options.json").write_text(json.dumps(options))
         proc = subprocess.Popen(
             [sys.executable, "-m", "optimizer._highs_child", str(folder)],
@@ -515,13 +519,16 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
     result = _ChildResult()
     started = time.perf_counter()
     limit = max(float(settings.time_limit), 0.0)
+    extension = max(float(settings.plan_extension), 0.0)
     grace = settings.grace if settings.grace > 0 else min(max(0.1 * limit, 2.0), 30.0)
+    cancelled_at = math.inf
     while True:
         elapsed = time.perf_counter() - started
-        if elapsed >= limit and not result.cancelled:
+        if not result.cancelled and elapsed >= limit and (
+                result.has_plan or elapsed >= limit + extension):
             (folder / "cancel").touch()
-            result.cancelled = True
-        if elapsed >= limit + grace:
+            result.cancelled, cancelled_at = True, elapsed
+        if elapsed >= cancelled_at + grace:
             proc.kill()
             result.killed = True
             log.warning("HiGHS did not stop within %.1f s of the time limit; stopped it", grace)
