@@ -24,12 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyomo.core as pyo
 
 from models.chain import constraints as c
 from models.chain.data import ChainData
 from models.chain.formulation import build_model
-from optimizer.solve import SolveResult, SolveSettings, SolveStatus, solve_in_process, solve_model
+from optimizer.solve import CutSearch, SolveResult, SolveSettings, SolveStatus, solve_model
 
 MEASURES = ("net_value", "jobs", "recovered", "local_share")
 
@@ -74,11 +75,15 @@ def _local(m: pyo.ConcreteModel, d: ChainData) -> tuple[Any, Any]:
     return local, total
 
 
-def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None) -> Plan:
+def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None,
+          net_value: float | None = None) -> Plan:
+    """The plan loaded in ``m``'s variables; ``net_value``: its net value when the
+    solver already gave it (else the objective is evaluated)."""
     built = _built(m, d)
     local, total = (pyo.value(e) for e in _local(m, d))
     rec = pyo.value(_measure(m, d, "recovered"))
-    plan = Plan(float(pyo.value(m.net_value)), float(pyo.value(_measure(m, d, "jobs"))),
+    plan = Plan(float(pyo.value(m.net_value)) if net_value is None else float(net_value),
+                float(pyo.value(_measure(m, d, "jobs"))),
                 float(rec),
                 float(local / total) if total > 1e-9 else 1.0, sorted(built))
     if best is not None:
@@ -127,8 +132,8 @@ def _next_plans(m: pyo.ConcreteModel, d: ChainData, best_set: set[str], n: int,
                                                 SolveResult] = solve_model,
                 ) -> tuple[list[Plan], str]:
     """Up to n build sets after ``best_set``, best first, by no-good cuts on ``m``;
-    ``solve``: solve_model (a solver process under the watchdog) for the commands,
-    solve_in_process for a normal run's short look (no process start-up per plan)."""
+    ``solve``: solve_model (a solver process under the watchdog) for the commands. (A
+    normal run's short look, ``closest_alternatives``, adds the same cuts as rows.)"""
     m.no_good = pyo.ConstraintList()
     found: list[Plan] = []
     current = best_set
@@ -178,19 +183,116 @@ RUN_MIN_SECONDS = 3.0  # with less left, the run does not start looking
 
 def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
                          n: int = RUN_COUNT) -> RunAlternatives:
-    """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), on a
-    fresh copy of the model (the run's own model and its solver session are left as
-    they are). Cheap: no re-solve of the best plan, at most ``seconds``."""
+    """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), best
+    first, by the same no-good cuts as ``alternatives``, at most ``seconds``.
+
+    Cheap: no re-solve of the best plan, no second model: the run's compiled model is
+    passed to a HiGHS instance of its own (solve.py's ``CutSearch``) and each cut is one
+    row added to it, so nothing is built or compiled again (before: a fresh Pyomo model,
+    compiled anew for every plan). The run's model, its variables' values and its solver
+    instance are left as they were. Each search starts from the best plan the
+    explanations found with one line changed (``held_starts``), when there is one that no
+    cut excludes."""
     start = time.perf_counter()
     if seconds < RUN_MIN_SECONDS:
         return RunAlternatives(None, [], "skipped")
     best = _plan(model, d)
     best_set = set(best.built)
     clock = _Clock(d, seconds)
-    m = build_model(d)
-    found, why = _next_plans(m, d, best_set, n, clock, solve_in_process)
+    candidates = [line for line in d.lines if line not in d.lines_existing
+                  and model.ix.build_periods.get(line)]
+    search = CutSearch(model)
+    # (period, HiGHS column) of each line's build decisions
+    cols = {line: [(p, c) for p in model.ix.build_periods[line]
+                   if (c := search.column(model.build[line, p])) is not None]
+            for line in candidates}
+    starts = held_starts(model)
+    at_best = {line: next((p for p in model.ix.build_periods[line]
+                           if (model.build[line, p].value or 0.0) > 0.5), "")
+               for line in candidates}
+    found: list[Plan] = []
+    seen: list[frozenset[str]] = [frozenset(best_set)]
+    current, why = best_set, ""
+    saved: list[tuple[Any, Any]] | None = None  # the run's values, put back at the end
+    try:
+        while candidates and len(found) < n:  # without candidates there is one build set
+            _add_no_good(search, cols, current)
+            step = clock.settings()
+            if step is None:
+                why = OUT_OF_TIME
+                break
+            solved = search.solve(step, start=_start(starts, seen, cols, at_best))
+            if solved.status is SolveStatus.INFEASIBLE:
+                break
+            if not solved.status.has_plan or solved.values is None \
+                    or solved.objective is None:
+                why = "stopped early"
+                break
+            if solved.status is not SolveStatus.OPTIMAL:
+                why = "a solve stopped at its time limit: later plans may be out of order"
+            loaded = search.load(solved.values, save=saved is None)
+            saved = loaded if saved is None else saved
+            # HiGHS's objective is the net value (evaluating Pyomo's expression for it
+            # took longer than the search's re-solve on the bundled case)
+            plan = _plan(model, d, best_set, net_value=solved.objective)
+            found.append(plan)
+            current = set(plan.built)
+            seen.append(frozenset(current))
+    finally:
+        if saved is not None:
+            search.restore(saved)
     note = "time" if why else ("none" if not found else "")
     return RunAlternatives(best, found, note, time.perf_counter() - start)
+
+
+def _add_no_good(search: Any, cols: dict[str, list[tuple[str, int]]],
+                 current: set[str]) -> None:
+    """The no-good cut of ``_next_plans`` as a row on the build columns:
+    sum_{l in S} (1 - y_l) + sum_{l not in S} y_l >= 1, i.e.
+    -sum_{l in S} y_l + sum_{l not in S} y_l >= 1 - |S| (candidate lines only)."""
+    idx: list[int] = []
+    val: list[float] = []
+    inside = 0
+    for line, columns in cols.items():
+        sign = -1.0 if line in current else 1.0
+        inside += line in current
+        idx += [c for _k, c in columns]
+        val += [sign] * len(columns)
+    search.add_row(1.0 - inside, np.asarray(idx, dtype=np.int32), np.asarray(val))
+
+
+HELD_STARTS = "_chainopt_held_starts"  # set on the model by optimizer.explain
+HELD_STARTS_KEPT = 20  # the best this many are kept
+
+
+def held_starts(model: pyo.ConcreteModel) -> list[tuple[float, dict[str, str]]]:
+    """Build sets the explanations found feasible with one or two lines changed (closed,
+    added or swapped; other lines held), best first: (change in net value, {line: period
+    it is built in, or "" for not built}) for the lines that differ from the plan. Empty
+    when the explanations did not run."""
+    return list(getattr(model, HELD_STARTS, []))
+
+
+def _start(starts: list[tuple[float, dict[str, str]]], seen: list[frozenset[str]],
+           cols: dict[str, list[tuple[str, int]]], plan: dict[str, str],
+           ) -> tuple[np.ndarray, np.ndarray] | None:
+    """The build columns of the best held build set that no cut excludes (one not found
+    already), as a partial plan for HiGHS to complete; None without one. ``plan``: the
+    period each line is built in at the best plan ("": not built)."""
+    for _delta, changes in starts:
+        built = set(seen[0])
+        for line, k in changes.items():
+            (built.add if k else built.discard)(line)
+        if frozenset(built) in seen:
+            continue
+        idx: list[int] = []
+        val: list[float] = []
+        for line, columns in cols.items():
+            k = changes.get(line, plan.get(line, ""))
+            idx += [c for _p, c in columns]
+            val += [1.0 if p == k else 0.0 for p, _c in columns]
+        return np.asarray(idx, dtype=np.int32), np.asarray(val)
+    return None
 
 
 @dataclass

@@ -174,7 +174,35 @@ def _solver_settings(outcome: RunOutcome, settings: SolveSettings) -> SolveSetti
     # HiGHS stops on its own before the grace; with a share at its floor it keeps a
     # second (or the whole limit if shorter), the grace then coming on top
     highs = max(budget - grace, min(1.0, settings.time_limit))
-    return dataclasses.replace(settings, time_limit=highs, grace=grace)
+    extension = _plan_extension(outcome, settings, highs + grace, reserve)
+    if extension > 0:
+        log.info("if HiGHS has no plan by then, it may go on for up to %.1f s more, until "
+                 "its first plan", extension)
+    return dataclasses.replace(settings, time_limit=highs, grace=grace,
+                               plan_extension=extension)
+
+
+def _plan_extension(outcome: RunOutcome, settings: SolveSettings, solve_seconds: float,
+                    reserve: float) -> float:
+    """How long the solver may go on past its share while it has no plan at all: what the
+    promise (wall time <= 1.2 x limit + 5 s) leaves after this solve, the reserve for
+    checking, an estimate of writing (WRITE_FACTOR x what reading, validating and
+    building took, as for the reserve) and PROCESS_SECONDS for starting and ending the
+    process. It stops at its first plan: a plan a little past the limit serves a
+    scheduler better than none, and the promise still holds."""
+    if outcome.deadline is None:
+        return 0.0
+    limit = float(settings.time_limit)
+    promise_end = outcome.deadline + 0.2 * limit + 5.0 - PROCESS_SECONDS
+    write = WRITE_FACTOR * reserve / POST_SOLVE_FACTOR
+    return max(promise_end - time.monotonic() - solve_seconds - reserve - write, 0.0)
+
+
+# Writing a 5,000-line workbook takes about 1.5 times as long as reading, validating and
+# building it (bench/bench_whole_run.py); the interpreter's start-up before the run's
+# clock starts and its ending take about a second together.
+WRITE_FACTOR = 1.5
+PROCESS_SECONDS = 1.0
 
 
 # What writing the results imports that solving does not (matplotlib, PIL, xlsxwriter:

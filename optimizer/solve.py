@@ -1,8 +1,9 @@
 """The only module that talks to a solver: Pyomo model -> matrices -> HiGHS (highspy).
 
-The model is compiled once with Pyomo's LinearStandardFormCompiler (mixed form: rows keep
-their own <=, >=, ==) and passed to highspy as arrays, the fastest measured route from
-Pyomo to HiGHS (../shared/design/tech-notes.md). The MILP runs in a child process
+The model is compiled once to the arrays Pyomo's LinearStandardFormCompiler gives (mixed
+form: rows keep their own <=, >=, ==; flat rows read in bulk, optimizer/standard_form.py)
+and passed to highspy as arrays, the fastest measured route from Pyomo to HiGHS
+(../shared/design/tech-notes.md). The MILP runs in a child process
 (optimizer/_highs_child.py) that streams back its log, progress and improving plans:
 
 - a time limit that holds: HiGHS's own limit is soft (measured here: 10 s became 23 s on
@@ -36,6 +37,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +45,10 @@ import highspy
 import numpy as np
 import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
-from pyomo.repn.plugins import standard_form
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 from models.chain.formulation import VALID_INEQUALITIES
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
-from optimizer.lean_imports import unhook_pyomo_import_finalizers
+from optimizer.standard_form import standard_form
 
 log = logging.getLogger(__name__)
 SOLVER_NAME = "highs"
@@ -80,6 +80,9 @@ class SolveSettings:
     # seconds after the time limit before the watchdog kills a solver that has not stopped;
     # 0: 10 % of the limit, at least 2 s and at most 30 s
     grace: float = 0.0
+    # seconds the solver may run past its limit while it has found no plan yet; it is
+    # stopped as soon as it reports one (a plan a little late beats none)
+    plan_extension: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -144,29 +147,6 @@ def _status_text(model_status: int) -> str:
     return str(_reference_highs().modelStatusToString(highspy.HighsModelStatus(model_status)))
 
 
-def _compile_with_scipy_sparse_only() -> None:
-    """Give Pyomo's standard-form compiler the scipy.sparse array types directly.
-
-    Left alone, the compiler reaches scipy through Pyomo's deferred import, whose finalizer
-    imports scipy.stats, scipy.integrate and scipy.spatial as well (see
-    optimizer/lean_imports.py): 1.5-2.5 s on the first solve of every process, for modules
-    nothing here uses. The compiler exposes these three hooks as class attributes for
-    exactly this purpose.
-    """
-    impl = getattr(standard_form, "_LinearStandardFormCompiler_impl", None)
-    if impl is None or getattr(impl, "_to_vector", "missing") is not None:
-        return  # already set (by us or by Pyomo itself), or not the compiler we know
-    unhook_pyomo_import_finalizers()
-    import scipy.sparse
-
-    impl._to_vector = np.fromiter
-    impl._csc_matrix = scipy.sparse.csc_array
-    impl._csr_matrix = scipy.sparse.csr_array
-
-
-_compile_with_scipy_sparse_only()
-
-
 def _relative_gap(objective: float | None, bound: float | None) -> float | None:
     """How far the plan may be below the best possible, as a share of the larger of the two
     (so a plan worth 0 against a positive bound reads as 100 %, not infinity)."""
@@ -179,8 +159,15 @@ class _Session:
     """The model compiled to arrays; kept on the Pyomo model for re-solves."""
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
+        # No garbage collection while the arrays are made: each of its passes walks every
+        # object of the Pyomo model, and the per-column tuples set them off (half of the
+        # hand-off of a 100k-column model was collections)
         with PauseGC():
-            info = LinearStandardFormCompiler().write(model, mixed_form=True, set_sense=None)
+            self._compile(model)
+        self._highs: highspy.Highs | None = None
+
+    def _compile(self, model: pyo.ConcreteModel) -> None:
+        info = standard_form(model)  # Pyomo's compiler's arrays, flat rows read in bulk
         if len(info.objectives) != 1:
             raise ValueError("the model must have exactly one active objective")
         self.columns = info.columns
@@ -188,16 +175,15 @@ class _Session:
         n = len(info.columns)
         inf = highspy.kHighsInf
         rhs = np.asarray(info.rhs, dtype=float)
-        senses = np.array([s for _, s in info.rows], dtype=int)
+        senses = np.fromiter(map(itemgetter(1), info.rows), int, len(info.rows))
         A = info.A.tocsc()
+        bounds = _column_bounds(info.columns)
         self.arrays = ModelArrays(
             cost=np.asarray(info.c.toarray()[0] if n else np.zeros(0), dtype=float),
             offset=float(info.c_offset[0]) if len(info.c_offset) else 0.0,
             maximize=info.objectives[0].sense == pyo.maximize,
-            col_lower=np.array([-inf if (lb := v.lb) is None else lb for v in info.columns],
-                               float),
-            col_upper=np.array([inf if (ub := v.ub) is None else ub for v in info.columns],
-                               float),
+            col_lower=np.ascontiguousarray(bounds[:, 0]),
+            col_upper=np.ascontiguousarray(bounds[:, 1]),
             row_lower=np.where(senses == 1, -inf, rhs),
             row_upper=np.where(senses == -1, inf, rhs),
             a_start=np.asarray(A.indptr, dtype=np.int32),
@@ -207,7 +193,6 @@ class _Session:
         )
         self.size = {"columns": n, "rows": len(info.rows), "nonzeros": int(A.nnz),
                      "integers": int(self.arrays.integer.sum())}
-        self._highs: highspy.Highs | None = None
 
     @property
     def highs(self) -> highspy.Highs:
@@ -217,9 +202,19 @@ class _Session:
         return self._highs
 
 
+def _column_bounds(columns: list[Any]) -> np.ndarray:
+    """(lower, upper) of every column, ±inf where Pyomo says None (one ``bounds`` call per
+    column: the domain's and the variable's own bounds, the tighter of each)."""
+    bounds = np.array(list(map(attrgetter("bounds"), columns)), dtype=float).reshape(-1, 2)
+    # None became nan; Pyomo refuses a nan bound, so nan here can only mean "none"
+    bounds[:, 0][np.isnan(bounds[:, 0])] = -highspy.kHighsInf
+    bounds[:, 1][np.isnan(bounds[:, 1])] = highspy.kHighsInf
+    return bounds
+
+
 def _integer_columns(columns: list[Any]) -> np.ndarray:
     """Which columns are integer, asking each domain once (a model has a handful)."""
-    domains = [id(v.domain) for v in columns]
+    domains = list(map(id, map(attrgetter("domain"), columns)))
     integer: dict[int, bool] = {}
     for v, d in zip(columns, domains, strict=True):
         if d not in integer:
@@ -415,7 +410,8 @@ def _describe_column(var: Any) -> str:
 
 
 def _options(settings: SolveSettings) -> dict[str, Any]:
-    options: dict[str, Any] = {"time_limit": float(settings.time_limit),
+    options: dict[str, Any] = {"time_limit": float(settings.time_limit)
+                               + max(float(settings.plan_extension), 0.0),
                                "mip_rel_gap": float(settings.mip_gap),
                                "log_to_console": bool(settings.tee)}
     if settings.threads:
@@ -439,7 +435,7 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
         if warm is not None:
             np.save(folder / "warm.npy", warm)
-        options["_deadline"] = time.time() + float(settings.time_limit)  # same clock
+        options["_deadline"] = time.time() + float(options["time_limit"])  # same clock
         (folder / "options.json").write_text(json.dumps(options))
         proc = subprocess.Popen(
             [sys.executable, "-m", "optimizer._highs_child", str(folder)],
@@ -523,13 +519,16 @@ def _watch(proc: subprocess.Popen[str], lines: queue.Queue[str | None], folder: 
     result = _ChildResult()
     started = time.perf_counter()
     limit = max(float(settings.time_limit), 0.0)
+    extension = max(float(settings.plan_extension), 0.0)
     grace = settings.grace if settings.grace > 0 else min(max(0.1 * limit, 2.0), 30.0)
+    cancelled_at = math.inf
     while True:
         elapsed = time.perf_counter() - started
-        if elapsed >= limit and not result.cancelled:
+        if not result.cancelled and elapsed >= limit and (
+                result.has_plan or elapsed >= limit + extension):
             (folder / "cancel").touch()
-            result.cancelled = True
-        if elapsed >= limit + grace:
+            result.cancelled, cancelled_at = True, elapsed
+        if elapsed >= cancelled_at + grace:
             proc.kill()
             result.killed = True
             log.warning("HiGHS did not stop within %.1f s of the time limit; stopped it", grace)
@@ -861,12 +860,22 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
             if end is not None and holds(end, rate, solve_with(by(moves, end, direction))):
                 reaches[side] = end
                 continue
-            for _ in range(ranges):
-                if (deadline is not None and time.perf_counter() > deadline) or not holds(
-                        2 * reach, rate, solve_with(by(moves, 2 * reach, direction))):
+            # The largest doubling 2^k x step (k <= ranges) over which the rate holds. The
+            # objective is concave in the bound, so "holds" is monotone in the move: a
+            # bisection over k (the far end first, where most rates hold all the way)
+            # finds the same k as doubling one step at a time, in about log2(ranges)
+            # re-solves instead of up to ``ranges``.
+            low, high = 0, ranges  # holds at 2^low; not yet known above
+            while low < high:
+                if deadline is not None and time.perf_counter() > deadline:
                     break
-                reach *= 2
-            reaches[side] = reach
+                k = high if high == ranges and low == 0 else (low + high + 1) // 2
+                size = step * 2.0 ** k
+                if holds(size, rate, solve_with(by(moves, size, direction))):
+                    low = k
+                else:
+                    high = k - 1
+            reaches[side] = step * 2.0 ** low
         out[key] = OneSided(rates[key][0], rates[key][1], reaches[0], reaches[1])
     return base, out
 
@@ -1228,6 +1237,12 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
     began = time.perf_counter()
     apply_options(h, settings)
     h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
+    if not relax:
+        # A re-plan differs from the solved MILP by a few bounds and starts from a plan:
+        # HiGHS's presolve and the sub-MIP heuristics it enables were most of each
+        # re-plan's time (bundled case: 0.25-0.45 s each with presolve, 0.07 s without;
+        # 50 synthetic lines: 2.8 s against 1.9 s), for the same optima.
+        h.setOptionValue("presolve", "off")
     if relax and len(ints):
         cont = highspy.HighsVarType.kContinuous
         h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
@@ -1264,6 +1279,8 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
             values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
         return Replan(status, objective, bound, time.perf_counter() - began, values)
     finally:
+        if not relax:
+            h.setOptionValue("presolve", "choose")
         if added:
             last = h.getNumRow() - 1
             h.deleteRows(1, np.array([last], dtype=np.int32))
@@ -1272,3 +1289,72 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
         if relax and len(ints):
             integer = highspy.HighsVarType.kInteger
             h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
+
+
+class CutSearch:
+    """The solved MILP on a HiGHS instance of its own, for searches that add rows to it
+    (the closest alternatives' no-good cuts, optimizer/alternatives.py).
+
+    The instance is passed the session's arrays once: nothing is built or compiled again,
+    and the run's own instance (its basis, the explanations' state) is left alone. Rows
+    added stay for later solves. Bounds are the run's model's, so lines a caller held
+    built (the nightly's approved lines, ``hold_built``) stay held.
+    """
+
+    def __init__(self, model: pyo.ConcreteModel) -> None:
+        self.model = model
+        self.session = session = _session(model)
+        self.h = make_highs(session.arrays)
+        self.h.setOptionValue("output_flag", False)
+
+    def column(self, var: Any) -> int | None:
+        return column_indices(self.model, [var])[0]
+
+    def add_row(self, lower: float, columns: np.ndarray, values: np.ndarray) -> None:
+        """Add the row ``lower <= sum(values x columns)`` (no upper side)."""
+        idx = np.asarray(columns, dtype=np.int32)
+        self.h.addRow(float(lower), highspy.kHighsInf, len(idx), idx,
+                      np.asarray(values, dtype=float))
+
+    def solve(self, settings: SolveSettings, presolve: bool = False,
+              start: tuple[np.ndarray, np.ndarray] | None = None) -> Replan:
+        """Solve the MILP with the rows added so far, within ``settings.time_limit``;
+        ``values`` of the result are every column's (None: no plan). ``start``: a partial
+        plan (column indices, values) HiGHS completes and starts from when it can."""
+        h = self.h
+        began = time.perf_counter()
+        apply_options(h, settings)
+        h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
+        # as for the re-plans (_with_changes): presolve costs more than it saves here
+        h.setOptionValue("presolve", "choose" if presolve else "off")
+        if start is not None:
+            h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
+                          np.asarray(start[1], dtype=float))
+        h.run()
+        ms = h.getModelStatus()
+        S = highspy.HighsModelStatus
+        info = h.getInfo()
+        has_plan = info.primal_solution_status == 2
+        objective = float(info.objective_function_value) if has_plan else None
+        if ms == S.kOptimal:
+            status = SolveStatus.OPTIMAL
+        elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+            # rows were added to a MILP with a bounded optimum: no plan, not unbounded
+            status = SolveStatus.INFEASIBLE
+        else:
+            status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+        values = np.asarray(h.getSolution().col_value, dtype=float) if has_plan else None
+        bound = objective if status is SolveStatus.OPTIMAL else None
+        return Replan(status, objective, bound, time.perf_counter() - began, values)
+
+    def load(self, values: np.ndarray, save: bool = True) -> list[tuple[Any, Any]]:
+        """Put a plan's values into the model's variables (integers rounded); returns the
+        values they had (with ``save``; else nothing), for ``restore``."""
+        saved = [(v, v.value) for v in self.session.columns] if save else []
+        _load(self.session, values)
+        return saved
+
+    @staticmethod
+    def restore(saved: list[tuple[Any, Any]]) -> None:
+        for var, value in saved:
+            var.set_value(value, skip_validation=True)

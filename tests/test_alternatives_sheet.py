@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -87,3 +88,28 @@ def test_no_time_left_gives_a_note_and_no_other_set_says_so(tmp_path: Path) -> N
     assert one.alternatives is not None and one.alternatives.plans == []
     assert one.alternatives.note == "none"
     assert [r["rank"] for r in records(one.alternatives, "en")] == [1]
+
+
+def test_lines_the_run_holds_built_stay_built_in_the_alternatives(tmp_path: Path) -> None:
+    """The nightly run holds approved lines built (``hold_built``); the alternatives are
+    searched on the run's own model, so they keep them. With L4 held, the build sets
+    that contain L4, by brute force: {L1, L2, L4} = 8750 - 5400 = 3350 (the run's plan),
+    then {L1, L3, L4} = 8750 - 5700 = 3050, {L2, L3, L4} = 8750 - 5900 = 2850,
+    {L1, L4} = 7000 - 4200 = 2800. The run's model keeps its own plan's values."""
+    from models.chain.formulation import hold_built
+
+    def hold(model: Any, _data: Any) -> None:
+        hold_built(model, ["L4"])
+
+    outcome = solve_workbook(_four(tmp_path), {"time_limit": 60}, alternatives=3,
+                             prepare=hold)
+    assert outcome.objective == pytest.approx(3350.0)
+    found = outcome.alternatives
+    assert found is not None and found.note == ""
+    assert [p.net_value for p in found.plans] == pytest.approx([3050.0, 2850.0, 2800.0])
+    assert [set(p.built) for p in found.plans] == [{"L1", "L3", "L4"}, {"L2", "L3", "L4"},
+                                                   {"L1", "L4"}]
+    model = outcome.model
+    assert model is not None
+    assert {line for (line, _p), v in model.build.items() if (v.value or 0) > 0.5} \
+        == {"L1", "L2", "L4"}

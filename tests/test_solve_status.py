@@ -155,3 +155,32 @@ def test_the_solver_process_counts_its_limit_from_when_it_was_started(tmp_path: 
 
     assert status(-5.0) == int(highspy.HighsModelStatus.kTimeLimit)
     assert status(None) == int(highspy.HighsModelStatus.kOptimal)
+
+
+def test_a_solver_without_a_plan_at_its_limit_may_go_on_until_its_first(
+        tmp_path: Path) -> None:
+    """plan_extension: 1,000 lines get 0.2 s, far too little for any plan, but may go on
+    for up to 60 s while they have none: the solve ends with a plan (flagged, time
+    limit), and well before the 60 s, since the watchdog stops HiGHS at its first plan.
+    Without the extension the same limit gives no plan."""
+    from models.chain.data import load_data
+    from models.chain.formulation import build_model
+    from models.validation.issues import IssueList
+    from optimizer.excel.read import read_workbook
+    from optimizer.solve import SolveSettings, SolveStatus, solve_model
+
+    book = tmp_path / "s.xlsx"
+    write_input_workbook(book, synthetic_tables(lines=1000, sites=20))
+    issues = IssueList(book.name)
+    raw = read_workbook(book, issues)
+    assert raw is not None
+    data = load_data(raw, issues)
+    assert data is not None
+    model = build_model(data)
+    without = solve_model(model, SolveSettings(time_limit=0.2, mip_gap=0.0, threads=1,
+                                               grace=1.0))
+    assert without.status is SolveStatus.NO_SOLUTION
+    with_ = solve_model(model, SolveSettings(time_limit=0.2, mip_gap=0.0, threads=1,
+                                             grace=1.0, plan_extension=60.0))
+    assert with_.status is SolveStatus.FEASIBLE and with_.objective is not None
+    assert with_.seconds_solver < 40.0
