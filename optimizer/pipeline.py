@@ -190,9 +190,9 @@ def _plan_extension(outcome: RunOutcome, settings: SolveSettings, solve_seconds:
     building took, as for the reserve) and PROCESS_SECONDS for starting and ending the
     process. It stops at its first plan: a plan a little past the limit serves a
     scheduler better than none, and the promise still holds."""
-    if outcome.deadline is None:
-        return 0.0
     limit = float(settings.time_limit)
+    if outcome.deadline is None or limit <= 0:  # a limit of 0 asks for no solving at all
+        return 0.0
     promise_end = outcome.deadline + 0.2 * limit + 5.0 - PROCESS_SECONDS
     write = WRITE_FACTOR * reserve / POST_SOLVE_FACTOR
     return max(promise_end - time.monotonic() - solve_seconds - reserve - write, 0.0)
