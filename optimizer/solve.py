@@ -1227,6 +1227,27 @@ def replan_milp(model: pyo.ConcreteModel, settings: SolveSettings,
     return _with_changes(model, settings, cols, force, relax=False, start=start, read=read)
 
 
+def _after_run(h: highspy.Highs, unbounded: SolveStatus | None,
+               ) -> tuple[SolveStatus, float | None, Any]:
+    """An in-process re-solve's status, its objective when it has a plan, and HiGHS's
+    info. ``unbounded``: the status an unbounded model gets (None: it counts as having
+    no plan, or as feasible when HiGHS holds one)."""
+    ms = h.getModelStatus()
+    S = highspy.HighsModelStatus
+    info = h.getInfo()
+    has_plan = info.primal_solution_status == 2
+    objective = float(info.objective_function_value) if has_plan else None
+    if ms == S.kOptimal:
+        status = SolveStatus.OPTIMAL
+    elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        status = SolveStatus.INFEASIBLE
+    elif ms == S.kUnbounded and unbounded is not None:
+        status = unbounded
+    else:
+        status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+    return status, objective, info
+
+
 def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
                   cols: dict[int, tuple[float, float]], force: tuple[np.ndarray, float] | None,
                   relax: bool, start: tuple[np.ndarray, np.ndarray] | None,
@@ -1258,19 +1279,8 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
             h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
                           np.asarray(start[1], dtype=float))
         h.run()
-        ms = h.getModelStatus()
-        S = highspy.HighsModelStatus
-        info = h.getInfo()
-        has_plan = info.primal_solution_status == 2
-        objective = float(info.objective_function_value) if has_plan else None
-        if ms == S.kOptimal:
-            status = SolveStatus.OPTIMAL
-        elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
-            status = SolveStatus.INFEASIBLE
-        elif ms == S.kUnbounded:
-            status = SolveStatus.UNBOUNDED
-        else:
-            status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+        status, objective, info = _after_run(h, SolveStatus.UNBOUNDED)
+        has_plan = objective is not None
         bound = objective if (relax or status is SolveStatus.OPTIMAL) else (
             float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
             else None)
@@ -1331,18 +1341,9 @@ class CutSearch:
             h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
                           np.asarray(start[1], dtype=float))
         h.run()
-        ms = h.getModelStatus()
-        S = highspy.HighsModelStatus
-        info = h.getInfo()
-        has_plan = info.primal_solution_status == 2
-        objective = float(info.objective_function_value) if has_plan else None
-        if ms == S.kOptimal:
-            status = SolveStatus.OPTIMAL
-        elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
-            # rows were added to a MILP with a bounded optimum: no plan, not unbounded
-            status = SolveStatus.INFEASIBLE
-        else:
-            status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+        # rows were added to a MILP with a bounded optimum: never unbounded, only no plan
+        status, objective, _info = _after_run(h, None)
+        has_plan = objective is not None
         values = np.asarray(h.getSolution().col_value, dtype=float) if has_plan else None
         bound = objective if status is SolveStatus.OPTIMAL else None
         return Replan(status, objective, bound, time.perf_counter() - began, values)
