@@ -132,8 +132,8 @@ def settings_for(data: ChainData, overrides: dict[str, object] | None) -> SolveS
 # deadline (marginal values, the independent check, the explanations' fixed part, shared
 # limits) touch the same rows as reading, validating and building did, so they are
 # reserved POST_SOLVE_FACTOR times what those took on this machine at this load (less
-# importing the solve path, which is done once). The
-# solver gets SOLVE_SHARE of what is left after that reserve: the hand-off to HiGHS and
+# importing the solve path, which is done once). The solver gets SOLVE_SHARE of what is
+# left after that reserve: the hand-off to HiGHS and
 # the watchdog's grace (watchdog_grace) come out of it, so a solver that does not look at
 # the clock (a long root LP) still ends within its share. Explanations stop at the
 # deadline and the workbook says so; writing always finishes (a results file is never
@@ -165,7 +165,8 @@ def watchdog_grace(solve_seconds: float) -> float:
 def _solver_settings(outcome: RunOutcome, settings: SolveSettings) -> SolveSettings:
     """The solver's settings within the whole run's time limit (see above)."""
     before = sum(outcome.timings.get(p, 0.0) for p in ("read", "validate", "build"))
-    reserve = POST_SOLVE_FACTOR * max(before - outcome.import_seconds, 0.0)
+    yardstick = max(before - outcome.import_seconds, 0.0)  # seconds the rows took here
+    reserve = POST_SOLVE_FACTOR * yardstick
     budget = solver_time_limit(outcome.seconds_left() or 0.0, settings.time_limit, reserve)
     grace = watchdog_grace(budget)
     log.info("time limit %.1f s for the whole run; %.1f s of it for the solve, %.1f s "
@@ -174,7 +175,7 @@ def _solver_settings(outcome: RunOutcome, settings: SolveSettings) -> SolveSetti
     # HiGHS stops on its own before the grace; with a share at its floor it keeps a
     # second (or the whole limit if shorter), the grace then coming on top
     highs = max(budget - grace, min(1.0, settings.time_limit))
-    extension = _plan_extension(outcome, settings, highs + grace, reserve)
+    extension = _plan_extension(outcome, settings, highs + grace, yardstick)
     if extension > 0:
         log.info("if HiGHS has no plan by then, it may go on for up to %.1f s more, until "
                  "its first plan", extension)
@@ -183,19 +184,19 @@ def _solver_settings(outcome: RunOutcome, settings: SolveSettings) -> SolveSetti
 
 
 def _plan_extension(outcome: RunOutcome, settings: SolveSettings, solve_seconds: float,
-                    reserve: float) -> float:
+                    yardstick: float) -> float:
     """How long the solver may go on past its share while it has no plan at all: what the
     promise (wall time <= 1.2 x limit + 5 s) leaves after this solve, the reserve for
-    checking, an estimate of writing (WRITE_FACTOR x what reading, validating and
-    building took, as for the reserve) and PROCESS_SECONDS for starting and ending the
-    process. It stops at its first plan: a plan a little past the limit serves a
-    scheduler better than none, and the promise still holds."""
+    checking and an estimate of writing (POST_SOLVE_FACTOR and WRITE_FACTOR times
+    ``yardstick``, what reading, validating and building took) and PROCESS_SECONDS for
+    starting and ending the process. It stops at its first plan: a plan a little past
+    the limit serves a scheduler better than none, and the promise still holds."""
     limit = float(settings.time_limit)
     if outcome.deadline is None or limit <= 0:  # a limit of 0 asks for no solving at all
         return 0.0
     promise_end = outcome.deadline + 0.2 * limit + 5.0 - PROCESS_SECONDS
-    write = WRITE_FACTOR * reserve / POST_SOLVE_FACTOR
-    return max(promise_end - time.monotonic() - solve_seconds - reserve - write, 0.0)
+    after = (POST_SOLVE_FACTOR + WRITE_FACTOR) * yardstick
+    return max(promise_end - time.monotonic() - solve_seconds - after, 0.0)
 
 
 # Writing a 5,000-line workbook takes about 1.5 times as long as reading, validating and

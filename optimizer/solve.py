@@ -410,8 +410,7 @@ def _describe_column(var: Any) -> str:
 
 
 def _options(settings: SolveSettings) -> dict[str, Any]:
-    options: dict[str, Any] = {"time_limit": float(settings.time_limit)
-                               + max(float(settings.plan_extension), 0.0),
+    options: dict[str, Any] = {"time_limit": float(settings.time_limit),
                                "mip_rel_gap": float(settings.mip_gap),
                                "log_to_console": bool(settings.tee)}
     if settings.threads:
@@ -433,6 +432,9 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
         (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
         save_arrays(session.arrays, folder / "model.npz")
         options: dict[str, Any] = {**_options(settings), "_zero_cost": zero_cost}
+        # HiGHS's own limit covers the plan extension too: the watchdog (_watch) is what
+        # stops it at its share once it has a plan
+        options["time_limit"] += max(float(settings.plan_extension), 0.0)
         if warm is not None:
             np.save(folder / "warm.npy", warm)
         options["_deadline"] = time.time() + float(options["time_limit"])  # same clock

@@ -229,11 +229,17 @@ class _Compiler:
         nonzero = np.flatnonzero(total)
         return nonzero.tolist(), total[nonzero].tolist(), constant
 
-    def _walked(self, obj: Any, expr: Any) -> tuple[list[int], list[float], Any]:
+    def _walked(self, component: Any, expr: Any, constraint: bool = False,
+                ) -> tuple[list[int], list[float], Any]:
+        """``expr`` read by Pyomo's visitor: columns, coefficients and constant; a
+        nonlinear term is refused as the compiler refuses it, naming the objective (or,
+        with ``constraint``, the constraint) ``component``."""
         repn = self.visitor.walk_expression(expr)
         if repn.nonlinear is not None:
-            raise InvalidExpressionError(
-                f"Model objective ({obj.name}) contains nonlinear terms that cannot be "
+            error = InvalidConstraintError if constraint else InvalidExpressionError
+            what = "constraint" if constraint else "objective"
+            raise error(
+                f"Model {what} ({component.name}) contains nonlinear terms that cannot be "
                 "compiled to standard (linear) form.")
         order = self.recorder.var_order
         return [order[i] for i in repn.linear], list(repn.linear.values()), repn.constant
@@ -250,14 +256,7 @@ class _Compiler:
             return None  # nothing to write, as the compiler skips it
         read = self._linear(body)
         if read is None:  # not a plain linear row: Pyomo's visitor reads it
-            repn = self.visitor.walk_expression(body)
-            if repn.nonlinear is not None:
-                raise InvalidConstraintError(
-                    f"Model constraint ({con.name}) contains nonlinear terms that cannot "
-                    "be compiled to standard (linear) form.")
-            order = self.recorder.var_order
-            read = ([order[i] for i in repn.linear], list(repn.linear.values()),
-                    repn.constant)
+            read = self._walked(con, body, constraint=True)
         cols, vals, offset = read
         if not cols and offset.__class__ in native_types:
             _decide_constant(con, lb, ub, offset)

@@ -112,6 +112,19 @@ def test_the_hand_off_counts_against_the_solve_time_limit() -> None:
     assert _after_handoff(SolveSettings(time_limit=0.5), 3.0).time_limit == 0.5
 
 
+def _synthetic_model(lines: int, sites: int):  # type: ignore[no-untyped-def]
+    """The Pyomo model of a synthetic case (tools/synthetic.py), validated, no Excel."""
+    from models.chain.data import load_data
+    from models.chain.formulation import build_model
+    from models.validation.issues import IssueList
+    from tools.synthetic import raw_workbook
+
+    issues = IssueList("synthetic")
+    data = load_data(raw_workbook(synthetic_tables(lines=lines, sites=sites)), issues)
+    assert data is not None, issues.report()
+    return build_model(data)
+
+
 def test_the_solver_process_counts_its_limit_from_when_it_was_started(tmp_path: Path) -> None:
     """The solver process's own HiGHS limit ends when the watchdog's does: it counts from
     when the parent started the process, not from when HiGHS starts, because importing
@@ -123,23 +136,12 @@ def test_the_solver_process_counts_its_limit_from_when_it_was_started(tmp_path: 
 
     import highspy
 
-    from models.chain.data import load_data
-    from models.chain.formulation import build_model
-    from models.validation.issues import IssueList
     from optimizer._highs_child import save_arrays
-    from optimizer.excel.read import read_workbook
     from optimizer.solve import _session
 
-    book = tmp_path / "s.xlsx"
-    write_input_workbook(book, synthetic_tables(lines=100, sites=10))
-    issues = IssueList(book.name)
-    raw = read_workbook(book, issues)
-    assert raw is not None
-    data = load_data(raw, issues)
-    assert data is not None
     folder = tmp_path / "solver"
     folder.mkdir()
-    save_arrays(_session(build_model(data)).arrays, folder / "model.npz")
+    save_arrays(_session(_synthetic_model(lines=100, sites=10)).arrays, folder / "model.npz")
 
     def status(deadline_from_now: float | None) -> int:
         options: dict[str, object] = {"time_limit": 60.0, "mip_rel_gap": 0.01,
@@ -163,20 +165,9 @@ def test_a_solver_without_a_plan_at_its_limit_may_go_on_until_its_first(
     for up to 60 s while they have none: the solve ends with a plan (flagged, time
     limit), and well before the 60 s, since the watchdog stops HiGHS at its first plan.
     Without the extension the same limit gives no plan."""
-    from models.chain.data import load_data
-    from models.chain.formulation import build_model
-    from models.validation.issues import IssueList
-    from optimizer.excel.read import read_workbook
     from optimizer.solve import SolveSettings, SolveStatus, solve_model
 
-    book = tmp_path / "s.xlsx"
-    write_input_workbook(book, synthetic_tables(lines=1000, sites=20))
-    issues = IssueList(book.name)
-    raw = read_workbook(book, issues)
-    assert raw is not None
-    data = load_data(raw, issues)
-    assert data is not None
-    model = build_model(data)
+    model = _synthetic_model(lines=1000, sites=20)
     without = solve_model(model, SolveSettings(time_limit=0.2, mip_gap=0.0, threads=1,
                                                grace=1.0))
     assert without.status is SolveStatus.NO_SOLUTION
