@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import json
 import logging
 import math
@@ -37,7 +38,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from operator import attrgetter, itemgetter
+from operator import attrgetter, is_, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -203,23 +204,63 @@ class _Session:
 
 
 def _column_bounds(columns: list[Any]) -> np.ndarray:
-    """(lower, upper) of every column, ±inf where Pyomo says None (one ``bounds`` call per
-    column: the domain's and the variable's own bounds, the tighter of each)."""
+    """(lower, upper) of every column, ±inf where Pyomo says None: Pyomo's
+    ``VarData.bounds`` (the tighter of the domain's and the variable's own bounds), with
+    the domains asked once each and the comparisons made on arrays (one ``bounds`` call
+    per column was the largest piece of the hand-off after the rows)."""
+    n = len(columns)
+    lbs = list(map(attrgetter("_lb"), columns))
+    ubs = list(map(attrgetter("_ub"), columns))
+    if not set(map(type, lbs)) | set(map(type, ubs)) <= _PLAIN_BOUND:
+        return _column_bounds_one_by_one(columns)  # a Param or expression bound
+    own_lb, own_ub = np.array(lbs, dtype=float), np.array(ubs, dtype=float)  # None: nan
+    no_lb = np.fromiter(map(is_, lbs, itertools.repeat(None)), bool, n)
+    no_ub = np.fromiter(map(is_, ubs, itertools.repeat(None)), bool, n)
+    del lbs, ubs
+    if (~np.isfinite(own_lb[~no_lb])).any() or (~np.isfinite(own_ub[~no_ub])).any():
+        return _column_bounds_one_by_one(columns)  # ±inf or nan: Pyomo's checks decide
+    first, which = _domains(columns)
+    domain_bounds = np.array([columns[i].domain.bounds() for i in first.tolist()],
+                             dtype=float).reshape(-1, 2)  # None: nan
+    dom_lb, dom_ub = domain_bounds[which, 0], domain_bounds[which, 1]
+    bounds = np.empty((n, 2))
+    # max(own, domain) and min(own, domain) as Python's max and min pick them (the first
+    # argument unless the second is strictly beyond it); a domain without a bound is nan
+    bounds[:, 0] = np.where(no_lb, dom_lb, np.where(dom_lb > own_lb, dom_lb, own_lb))
+    bounds[:, 1] = np.where(no_ub, dom_ub, np.where(dom_ub < own_ub, dom_ub, own_ub))
+    return _infinite_where_none(bounds)
+
+
+_PLAIN_BOUND = {type(None), float, int}
+
+
+def _column_bounds_one_by_one(columns: list[Any]) -> np.ndarray:
     bounds = np.array(list(map(attrgetter("bounds"), columns)), dtype=float).reshape(-1, 2)
+    return _infinite_where_none(bounds)
+
+
+def _infinite_where_none(bounds: np.ndarray) -> np.ndarray:
     # None became nan; Pyomo refuses a nan bound, so nan here can only mean "none"
     bounds[:, 0][np.isnan(bounds[:, 0])] = -highspy.kHighsInf
     bounds[:, 1][np.isnan(bounds[:, 1])] = highspy.kHighsInf
     return bounds
 
 
+def _domains(columns: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The first column of each distinct domain (a model has a handful), and the domain of
+    every column as an index into them."""
+    ids = np.fromiter(map(id, map(attrgetter("_domain"), columns)), np.int64, len(columns))
+    _, first, which = np.unique(ids, return_index=True, return_inverse=True)
+    return first, which.reshape(-1)
+
+
 def _integer_columns(columns: list[Any]) -> np.ndarray:
-    """Which columns are integer, asking each domain once (a model has a handful)."""
-    domains = list(map(id, map(attrgetter("domain"), columns)))
-    integer: dict[int, bool] = {}
-    for v, d in zip(columns, domains, strict=True):
-        if d not in integer:
-            integer[d] = v.is_integer()
-    return np.array([integer[d] for d in domains], dtype=bool)
+    """Which columns are integer, asking each domain once."""
+    if not columns:
+        return np.zeros(0, dtype=bool)
+    first, which = _domains(columns)
+    integer = np.array([columns[i].is_integer() for i in first.tolist()], dtype=bool)
+    return integer[which]
 
 
 def _session(model: pyo.ConcreteModel, fresh: bool = False) -> _Session:

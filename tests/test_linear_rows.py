@@ -73,3 +73,48 @@ def test_a_limit_without_variables_is_decided_not_written() -> None:
     assert m.constant_violations == []
     assert _relation(m, "c", ("a",), [], 1.0, ">=", [], 5.0) is pyo.Constraint.Skip
     assert m.constant_violations == ["c['a']: 1 >= 5 cannot hold whatever is built"]
+
+
+def test_the_fixed_cost_is_the_walkers_reading_of_the_operator_form() -> None:
+    """cost_fixed is one flat LinearExpression (models/chain/formulation.py
+    ``_fixed_cost``); Pyomo's walker must read from it exactly what it reads from
+    ``sum(w_p * c_l * o_{l,p})`` written with operators: the same coefficient of every
+    build variable (summed over the periods it is open in, in the same order) and the
+    same constant (the existing lines' fixed cost). Three periods with discounting, a new
+    line buildable in every period, a new line buildable only in the last two, an
+    existing line and a line without a fixed cost: every branch of the sum. Fails if a
+    period, a term or the existing lines' constant is left out or counted twice."""
+    from pyomo.repn.linear import LinearRepnVisitor
+
+    from models.chain.constraints import is_open
+    from models.chain.data import load_data
+    from models.chain.formulation import build_model
+    from models.validation.issues import IssueList
+    from tests.tiny_cases import add_line, base_case, set_periods, set_setting, update_rows
+    from tools.synthetic import raw_workbook
+
+    tables = set_periods(base_case(), ("P1", 1), ("P2", 2), ("P3", 5))
+    tables = set_setting(tables, "discount_rate", 0.07)
+    tables = add_line(tables, "L2", cost_fixed=2500, period_earliest="P2")
+    tables = add_line(tables, "L3", cost_fixed=700)
+    tables = add_line(tables, "L4", cost_fixed=0)
+    tables = update_rows(tables, "Lines", {"line": "L3"}, status="existing")
+    issues = IssueList()
+    data = load_data(raw_workbook(tables), issues)
+    assert data is not None, issues.report()
+    assert set(data.lines_existing) == {"L3"}
+    m = build_model(data)
+    operators = sum(data.period_weight[p] * data.cost_fixed[line] * is_open(m, line, p)
+                    for line in data.lines for p in data.periods)
+    ours = LinearRepnVisitor({}).walk_expression(m.cost_fixed.expr)
+    theirs = LinearRepnVisitor({}).walk_expression(operators)
+    assert ours.constant == theirs.constant  # bit for bit, not approximately
+    assert ours.constant > 0  # the existing line's cost is in it
+    assert dict(ours.linear) == dict(theirs.linear)
+    assert list(ours.linear) == list(theirs.linear)  # the same order: the same columns
+    assert len(ours.linear) == 3 + 2  # L1 in P1-P3, L2 in P2-P3; L4 costs 0, L3 exists
+    # and the hand-off's bulk reader takes the flat part, constant and all, as Pyomo does
+    from optimizer.standard_form import pyomo_standard_form, standard_form
+    from tests.test_standard_form import assert_same
+
+    assert_same(standard_form(m), pyomo_standard_form(m))

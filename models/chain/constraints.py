@@ -50,25 +50,29 @@ def _relation(m: Model, name: str, index: object, lhs: Terms, lhs_const: float, 
         if sense == "==":
             return EqualityExpression((lhs_const, body))
         return InequalityExpression((lhs_const, body), False)
-    body = _linear(lhs + [(-c, v) for c, v in rhs], lhs_const - rhs_const)
+    body = _linear(lhs, lhs_const - rhs_const, rhs)
     if sense == "==":
         return EqualityExpression((body, 0))
     return InequalityExpression((body, 0), False)
 
 
-def _linear(terms: Terms, constant: float = 0.0) -> Any:
-    """One flat LinearExpression: ``constant + sum(c * v)`` (Pyomo puts the constant first)."""
-    args: list[Any] = [constant] if constant else []
+def _linear(terms: Terms, constant: float = 0.0, minus: Terms | None = None) -> Any:
+    """One flat LinearExpression: ``constant + sum(c * v) - sum(c' * v')`` over ``terms``
+    then ``minus`` (Pyomo puts the constant first)."""
     # a coefficient of 1 is the bare variable, as Pyomo's own sums store it: one object
-    # less per term (memory), and the compiler reads it as 1 * v all the same
-    args.extend(v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms)
-    return LinearExpression(args)
+    # less per term (memory), and the compiler reads it as 1 * v all the same. List
+    # comprehensions, not a generator: this runs once per term of every row (issue 12)
+    args: list[Any] = [v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms]
+    if minus:
+        args += [v if -c == 1 else MonomialTermExpression((-c, v)) for c, v in minus]
+    return LinearExpression([constant, *args] if constant else args)
 
 
-def linear_sum(terms: Iterable[tuple[float, Any]]) -> Any:
-    """``sum(c * v)`` as one flat LinearExpression (0 when there are no terms, as ``sum``)."""
+def linear_sum(terms: Iterable[tuple[float, Any]], constant: Any = 0) -> Any:
+    """``constant + sum(c * v)`` as one flat LinearExpression (the constant alone when
+    there are no terms, as ``sum``)."""
     listed = list(terms)
-    return _linear(listed) if listed else 0
+    return _linear(listed, constant) if listed else constant
 
 
 def _open_terms(m: Model, line: str, p: str, coef: float = 1.0) -> tuple[Terms, float]:
@@ -198,7 +202,7 @@ def input_link(m: Model, line: str, k: str, mat: str, p: str) -> Any:
     """
     bound, const = _open_terms(m, line, p, m.data.input_bound[line, k, mat])
     return _relation(m, "input_link", (line, k, mat, p),
-                     [(1, m.recipe_input[line, k, mat, p])], 0.0, "<=", bound, const)
+                     [(1, m.ix.var["recipe_input"][line, k, mat, p])], 0.0, "<=", bound, const)
 
 
 def share_floor(m: Model, line: str, k: str, mat: str, p: str) -> Any:
@@ -207,7 +211,7 @@ def share_floor(m: Model, line: str, k: str, mat: str, p: str) -> Any:
     .. math:: x_{l,k,m,p} \ge \underline{s}_{l,k,m}\, z_{l,k,p}
     """
     return _relation(m, "share_floor", (line, k, mat, p),
-                     [(1, m.recipe_input[line, k, mat, p])], 0.0, ">=",
+                     [(1, m.ix.var["recipe_input"][line, k, mat, p])], 0.0, ">=",
                      _throughput_terms(m, line, k, p, m.data.share_min[line, k, mat]), 0.0)
 
 
@@ -217,12 +221,13 @@ def share_ceiling(m: Model, line: str, k: str, mat: str, p: str) -> Any:
     .. math:: x_{l,k,m,p} \le \bar{s}_{l,k,m}\, z_{l,k,p}
     """
     return _relation(m, "share_ceiling", (line, k, mat, p),
-                     [(1, m.recipe_input[line, k, mat, p])], 0.0, "<=",
+                     [(1, m.ix.var["recipe_input"][line, k, mat, p])], 0.0, "<=",
                      _throughput_terms(m, line, k, p, m.data.share_max[line, k, mat]), 0.0)
 
 
 def _group_input(m: Model, line: str, k: str, g: str, p: str) -> Terms:
-    return [(1, m.recipe_input[line, k, mat, p]) for mat in m.data.group_members[line, k, g]]
+    x = m.ix.var["recipe_input"]
+    return [(1, x[line, k, mat, p]) for mat in m.data.group_members[line, k, g]]
 
 
 def group_share_floor(m: Model, line: str, k: str, g: str, p: str) -> Any:
@@ -291,7 +296,8 @@ def lane_capacity_limit(m: Model, a: str, p: str) -> Any:
     .. math:: \sum_m f_{a,m,p} \le \bar{F}_a
     """
     return _relation(m, "lane_capacity_limit", (a, p),
-                     [(1, m.flow[a, mat, p]) for mat in m.ix.lane_materials[a]], 0.0, "<=",
+                     [(1, m.ix.var["flow"][a, mat, p]) for mat in m.ix.lane_materials[a]],
+                     0.0, "<=",
                      [], m.data.lane_capacity[a])
 
 
@@ -374,7 +380,8 @@ def ramp_up_limit(m: Model, line: str, p: str) -> Any:
     most one :math:`b_{l,q}` is 1 (build_once). Existing lines are already run in.
     """
     d = m.data
-    rhs = [(-(d.capacity[line] * d.ramp_factor[line, q, p]), m.build[line, q])
+    build = m.ix.var["build"]
+    rhs = [(-(d.capacity[line] * d.ramp_factor[line, q, p]), build[line, q])
            for q in m.ix.builds_until[line, p]]
     return _relation(m, "ramp_up_limit", (line, p), _line_throughput_terms(m, line, p) + rhs,
                      0.0, "<=", [], 0.0)

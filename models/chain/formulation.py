@@ -271,7 +271,9 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.tier_excess = pyo.Var(m.tier_index, domain=pyo.NonNegativeReals,
                             doc=VARIABLES["tier_excess"][2])
 
-    ix.var = {name: dict(getattr(m, name).items())
+    # each component's own {index: VarData} dict, copied (items() makes two Python calls
+    # per variable)
+    ix.var = {name: dict(getattr(m, name)._data)
               for name in ("purchase", "flow", "recipe_input", "sales", "disposal", "build")}
 
     # ---- objective: named parts, then net value ------------------------------------------
@@ -290,8 +292,7 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.cost_disposal = pyo.Expression(expr=c.linear_sum(
         (w[p] * d.disposal_cost[mat], v["disposal"][s, mat, p])
         for s, mat, p in m.disposal_index))
-    m.cost_fixed = pyo.Expression(expr=sum(
-        w[p] * d.cost_fixed[line] * c.is_open(m, line, p) for line in d.lines for p in P))
+    m.cost_fixed = pyo.Expression(expr=_fixed_cost(m))
     m.cost_price_tiers = pyo.Expression(expr=sum(
         w[p] * c.tier_step(d, n, mat, p, t) * m.tier_excess[n, mat, p, t]
         for n, mat, p, t in m.tier_index))
@@ -333,6 +334,28 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
             setattr(m, name, pyo.Constraint(getattr(m, index), rule=rule,
                                             doc=(rule.__doc__ or "").split("\n")[0]))
     return m
+
+
+def _fixed_cost(m: pyo.ConcreteModel) -> Any:
+    r"""The fixed cost :math:`\sum_{l,p} w_p\, c^{fix}_l\, o_{l,p}` as one flat
+    LinearExpression: the walker read the operator form (a product per line and period)
+    node by node in the hand-off. Term for term what the walker makes of
+    ``sum(w[p] * cost_fixed[l] * is_open(m, l, p))``: each build variable with the
+    coefficient ``w_p c_l`` once per period it is open in, in the same order, and the
+    existing lines' costs summed left to right into the constant."""
+    d, build = m.data, m.ix.var["build"]
+    terms: list[tuple[float, Any]] = []
+    constant: Any = 0
+    for line in d.lines:
+        existing, fixed = line in d.lines_existing, d.cost_fixed[line]
+        for p in d.periods:
+            coef = d.period_weight[p] * fixed
+            builds = () if existing else m.ix.builds_until[line, p]
+            if builds:
+                terms += [(coef, build[line, q]) for q in builds]
+            else:  # is_open is 1 for an existing line, an empty sum (0) otherwise
+                constant += coef * (1 if existing else 0)
+    return c.linear_sum(terms, constant)
 
 
 def hold_built(m: pyo.ConcreteModel, lines: Iterable[str]) -> list[str]:
