@@ -14,6 +14,7 @@ ranges, Param coefficients, columns first seen late).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyomo.core as pyo
@@ -179,3 +180,45 @@ def test_a_param_changes_the_compiled_row_as_in_pyomo() -> None:
     row = next(i for i, (c, _s) in enumerate(ours.rows) if c.name == "param")
     x1 = next(j for j, v in enumerate(ours.columns) if v.name == "x[1]")
     assert ours.A.toarray()[row, x1] == -1.0
+
+
+def test_column_bounds_and_integrality_are_pyomos() -> None:
+    """The session reads bounds on arrays, the domains asked once each
+    (optimizer/solve.py ``_column_bounds``); every column must get what Pyomo's own
+    ``VarData.bounds`` and ``is_integer`` say: the tighter of the variable's bound and its
+    domain's (the variable's when they are equal), None as ±inf. A Param bound or an
+    infinite bound goes through Pyomo one column at a time."""
+    from optimizer.solve import _column_bounds, _integer_columns
+
+    def bounds_of(m: pyo.ConcreteModel) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        columns = list(m.component_data_objects(pyo.Var))
+        expected = np.array([[-np.inf if lo is None else lo, np.inf if hi is None else hi]
+                             for lo, hi in (v.bounds for v in columns)])
+        assert np.array_equal(_integer_columns(columns),
+                              np.array([v.is_integer() for v in columns]))
+        return _column_bounds(columns), expected, columns
+
+    m = pyo.ConcreteModel()
+    m.free = pyo.Var()
+    m.nonneg = pyo.Var([1, 2, 3], domain=pyo.NonNegativeReals,
+                       bounds=lambda _m, i: {1: (-5, 7), 2: (2.5, None), 3: (0, 0)}[i])
+    m.binary = pyo.Var([1, 2], domain=pyo.Binary,
+                       bounds=lambda _m, i: {1: (None, 0.5), 2: (-1, 3)}[i])
+    m.integer = pyo.Var(domain=pyo.Integers, bounds=(-4, 9))
+    m.unit = pyo.Var(domain=pyo.UnitInterval, bounds=(0.25, 2))
+    ours, expected, columns = bounds_of(m)
+    assert np.array_equal(ours, expected)
+    at = {id(v): i for i, v in enumerate(columns)}
+    assert ours[at[id(m.nonneg[1])]].tolist() == [0, 7]  # the domain's 0 wins
+    assert ours[at[id(m.binary[1])]].tolist() == [0, 0.5]
+    assert ours[at[id(m.free)]].tolist() == [-np.inf, np.inf]
+    assert _integer_columns(columns).sum() == 3
+
+    m.p = pyo.Param(mutable=True, initialize=4.0)
+    m.by_param = pyo.Var(bounds=(None, m.p))
+    m.infinite = pyo.Var(bounds=(-float("inf"), 3))
+    ours, expected, _ = bounds_of(m)
+    assert np.array_equal(ours, expected)
+    m.p = 1.5  # a mutable Param bound is read when the model is handed off
+    ours, expected, _ = bounds_of(m)
+    assert ours[-2].tolist() == [-np.inf, 1.5]
