@@ -118,3 +118,37 @@ def test_the_fixed_cost_is_the_walkers_reading_of_the_operator_form() -> None:
     from tests.test_standard_form import assert_same
 
     assert_same(standard_form(m), pyomo_standard_form(m))
+
+
+def test_index_sets_stored_at_once_behave_as_the_sets_pyomo_builds() -> None:
+    """models/chain/formulation.py ``_tuples`` stores an index set's members at once
+    instead of letting Pyomo normalise them one by one; the set must be the one
+    ``pyo.Set(initialize=..., dimen=...)`` builds: the same members in the same order
+    (duplicates dropped where first seen), positions, membership, dimension, and a
+    variable indexed by it with the same keys. Members that are not flat tuples of
+    strings and numbers of that length go through Pyomo (which flattens or refuses them)."""
+    from models.chain.formulation import _tuples
+
+    values = [("b", 2, "p1"), ("a", 1, "p2"), ("b", 2, "p1"), ("c", 10, "p1")]
+    ours, theirs = pyo.ConcreteModel(), pyo.ConcreteModel()
+    ours.s = _tuples(initialize=values, dimen=3, doc="an index")
+    theirs.s = pyo.Set(initialize=values, dimen=3, doc="an index")
+    assert type(ours.s) is type(theirs.s)
+    assert list(ours.s) == list(theirs.s) == [("b", 2, "p1"), ("a", 1, "p2"), ("c", 10, "p1")]
+    assert (ours.s.dimen, len(ours.s), ours.s.doc) == (theirs.s.dimen, len(theirs.s), "an index")
+    assert [ours.s.ord(v) for v in values] == [theirs.s.ord(v) for v in values]
+    assert ours.s.at(3) == theirs.s.at(3) and ours.s.last() == theirs.s.last()
+    assert ("a", 1, "p2") in ours.s and ("a", 1, "p1") not in ours.s
+    ours.v, theirs.v = pyo.Var(ours.s), pyo.Var(theirs.s)
+    assert list(ours.v.keys()) == list(theirs.v.keys())
+    assert ours.v["c", 10, "p1"].index() == ("c", 10, "p1")
+
+    ours.empty = _tuples(initialize=[], dimen=2)
+    assert list(ours.empty) == [] and ours.empty.dimen == 2
+    # not plain: a float member, a nested tuple (Pyomo flattens it), a wrong length
+    ours.floats = _tuples(initialize=[("a", 1.5)], dimen=2)
+    assert list(ours.floats) == [("a", 1.5)]
+    ours.nested = _tuples(initialize=[(("a", "b"), 1)], dimen=3)
+    assert list(ours.nested) == [("a", "b", 1)]
+    with pytest.raises(ValueError, match="dimen"):
+        ours.short = _tuples(initialize=[("a", 1), ("b",)], dimen=2)

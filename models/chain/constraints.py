@@ -60,9 +60,10 @@ def _linear(terms: Terms, constant: float = 0.0, minus: Terms | None = None) -> 
     """One flat LinearExpression: ``constant + sum(c * v) - sum(c' * v')`` over ``terms``
     then ``minus`` (Pyomo puts the constant first)."""
     # a coefficient of 1 is the bare variable, as Pyomo's own sums store it: one object
-    # less per term (memory), and the compiler reads it as 1 * v all the same. List
-    # comprehensions, not a generator: this runs once per term of every row (issue 12)
-    args: list[Any] = [v if c == 1 else MonomialTermExpression((c, v)) for c, v in terms]
+    # less per term (memory), and the compiler reads it as 1 * v all the same. This runs
+    # once per term of every row (issue 12): a list comprehension, and the term's own
+    # (c, v) tuple becomes the monomial's arguments (no tuple unpacked and made again)
+    args: list[Any] = [t[1] if t[0] == 1 else MonomialTermExpression(t) for t in terms]
     if minus:
         args += [v if -c == 1 else MonomialTermExpression((-c, v)) for c, v in minus]
     return LinearExpression([constant, *args] if constant else args)

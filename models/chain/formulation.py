@@ -11,6 +11,7 @@ recipe entries, lanes x materials that can carry something), and the adjacency l
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -184,6 +185,31 @@ def build_model(d: ChainData) -> pyo.ConcreteModel:
         return _build(d)
 
 
+def _tuples(initialize: Iterable[tuple[Any, ...]], dimen: int,
+            doc: str | None = None) -> pyo.Set:
+    """``pyo.Set(initialize=..., dimen=...)`` for an index set of flat tuples of strings and
+    numbers, the set's members stored at once instead of one by one.
+
+    Pyomo normalises and checks the dimension of every member as it adds it (a Python
+    generator step and ``normalize_index`` per member: most of the sets' share of the
+    build at 5,000 lines x 12 periods, issue 12). Tuples of plain strings and numbers,
+    all of length ``dimen``, are what that would leave unchanged, so they are checked as a
+    whole and stored as the set's ordered members, in the same order, duplicates dropped
+    as Pyomo drops them; anything else goes through Pyomo's own initialisation.
+    tests/test_linear_rows.py holds the two equal on the bundled case's sets.
+    """
+    members = dict.fromkeys(initialize)
+    component = pyo.Set(dimen=dimen, doc=doc)
+    plain = (set(map(type, members)) <= {tuple} and set(map(len, members)) <= {dimen}
+             and set(map(type, itertools.chain.from_iterable(members))) <= {str, int})
+    if not plain or not isinstance(getattr(component, "_values", None), dict):
+        return pyo.Set(initialize=list(members), dimen=dimen, doc=doc)
+    component.construct()
+    component._values = members  # Pyomo's own store of an insertion-ordered set's members
+    component._ordered_values = None  # its position index, rebuilt on first use
+    return component
+
+
 def _build(d: ChainData) -> pyo.ConcreteModel:
     m = pyo.ConcreteModel(name=d.case_name)
     m.data = d
@@ -192,43 +218,43 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
 
     # ---- sets (sparse: only keys that exist) -------------------------------------------
     m.periods = pyo.Set(initialize=P, ordered=True, doc="planning periods p")
-    m.source_periods = pyo.Set(initialize=d.source_periods, dimen=2, doc="offers o by period")
-    m.flow_index = pyo.Set(initialize=[(a, mat, p) for a, mat in d.lane_flows for p in P],
+    m.source_periods = _tuples(initialize=d.source_periods, dimen=2, doc="offers o by period")
+    m.flow_index = _tuples(initialize=[(a, mat, p) for a, mat in d.lane_flows for p in P],
                            dimen=3, doc="lane a, material m it can carry, period p")
-    m.recipe_input_index = pyo.Set(
+    m.recipe_input_index = _tuples(
         initialize=[(line, k, mat, p) for line, k, mat in d.recipe_inputs for p in P],
         dimen=4, doc="input m of recipe k of line l, period p")
-    m.market_index = pyo.Set(initialize=d.markets, dimen=3, doc="market d, material m, period p")
-    m.disposal_index = pyo.Set(initialize=[(s, mat, p) for s, mat in d.disposals for p in P],
+    m.market_index = _tuples(initialize=d.markets, dimen=3, doc="market d, material m, period p")
+    m.disposal_index = _tuples(initialize=[(s, mat, p) for s, mat in d.disposals for p in P],
                                dimen=3, doc="site s where residue m arises, period p")
-    m.build_options = pyo.Set(initialize=d.build_options, dimen=2,
+    m.build_options = _tuples(initialize=d.build_options, dimen=2,
                               doc="candidate line l, period p it may be built in")
-    m.balance_index = pyo.Set(initialize=[(n, mat, p) for n, mat in d.balances for p in P],
+    m.balance_index = _tuples(initialize=[(n, mat, p) for n, mat in d.balances for p in P],
                               dimen=3, doc="place n, material m present there, period p")
-    m.line_periods = pyo.Set(initialize=[(line, p) for line in d.lines for p in P], dimen=2)
-    m.utilised_line_periods = pyo.Set(
+    m.line_periods = _tuples(initialize=[(line, p) for line in d.lines for p in P], dimen=2)
+    m.utilised_line_periods = _tuples(
         initialize=[(line, p) for line in d.lines for p in P if d.utilisation_min[line] > 0],
         dimen=2)
-    m.share_floor_index = pyo.Set(
+    m.share_floor_index = _tuples(
         initialize=[(*key, p) for key in d.recipe_inputs for p in P if d.share_min[key] > 0],
         dimen=4)
-    m.share_ceiling_index = pyo.Set(
+    m.share_ceiling_index = _tuples(
         initialize=[(*key, p) for key in d.recipe_inputs for p in P if d.share_max[key] < 1],
         dimen=4)
-    m.group_floor_index = pyo.Set(
+    m.group_floor_index = _tuples(
         initialize=[(*g, p) for g in d.share_groups for p in P if d.group_share_min[g] > 0],
         dimen=4)
-    m.group_ceiling_index = pyo.Set(
+    m.group_ceiling_index = _tuples(
         initialize=[(*g, p) for g in d.share_groups for p in P if d.group_share_max[g] < 1],
         dimen=4)
     m.multi_period_candidates = pyo.Set(
         initialize=[line for line, ps in ix.build_periods.items() if len(ps) > 1])
     m.groups = pyo.Set(initialize=d.groups)
-    m.site_limit_periods = pyo.Set(
+    m.site_limit_periods = _tuples(
         initialize=[(s, p) for s in d.site_lines_max for p in P], dimen=2)
-    m.resource_periods = pyo.Set(
+    m.resource_periods = _tuples(
         initialize=[(s, r, p) for s, r in d.site_resources for p in P], dimen=3)
-    m.capacitated_lane_periods = pyo.Set(
+    m.capacitated_lane_periods = _tuples(
         initialize=[(a, p) for a in d.lanes if d.lane_capacity[a] is not None for p in P],
         dimen=2)
     m.budget_periods = pyo.Set(initialize=list(d.budget_period))
@@ -236,22 +262,22 @@ def _build(d: ChainData) -> pyo.ConcreteModel:
     m.jobs_min_periods = pyo.Set(initialize=list(d.jobs_min))
     m.recovered_min_periods = pyo.Set(initialize=list(d.recovered_min))
     m.local_share_periods = pyo.Set(initialize=list(d.local_share_min))
-    m.ramp_line_periods = pyo.Set(
+    m.ramp_line_periods = _tuples(
         initialize=[(line, p) for line in d.ramp_lines for p in P], dimen=2,
         doc="candidate line with a ramp-up, period p")
-    m.tier_index = pyo.Set(initialize=d.tier_index, dimen=4,
+    m.tier_index = _tuples(initialize=d.tier_index, dimen=4,
                            doc="market d, material m, period p, price tier t")
-    m.output_link_index = pyo.Set(initialize=sorted(d.output_bound), dimen=3,
+    m.output_link_index = _tuples(initialize=sorted(d.output_bound), dimen=3,
                                   doc="new line l, output m with bounded sinks, period p")
-    m.cluster_lines_min_index = pyo.Set(initialize=list(d.cluster_lines_min), dimen=2)
-    m.cluster_jobs_min_index = pyo.Set(initialize=list(d.cluster_jobs_min), dimen=2)
-    m.cluster_recovered_min_index = pyo.Set(initialize=list(d.cluster_recovered_min),
+    m.cluster_lines_min_index = _tuples(initialize=list(d.cluster_lines_min), dimen=2)
+    m.cluster_jobs_min_index = _tuples(initialize=list(d.cluster_jobs_min), dimen=2)
+    m.cluster_recovered_min_index = _tuples(initialize=list(d.cluster_recovered_min),
                                             dimen=2)
-    m.cluster_local_share_index = pyo.Set(initialize=list(d.cluster_local_share_min),
+    m.cluster_local_share_index = _tuples(initialize=list(d.cluster_local_share_min),
                                           dimen=2)
-    m.supply_floor_index = pyo.Set(
+    m.supply_floor_index = _tuples(
         initialize=[g for g in d.supply_groups if d.supply_group_min[g] > 0], dimen=2)
-    m.supply_ceiling_index = pyo.Set(
+    m.supply_ceiling_index = _tuples(
         initialize=[g for g in d.supply_groups if d.supply_group_max[g] is not None], dimen=2)
 
     # ---- variables ----------------------------------------------------------------------
