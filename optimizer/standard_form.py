@@ -55,6 +55,7 @@ from pyomo.core.expr.numeric_expr import (
     NegationExpression,
     SumExpression,
 )
+from pyomo.core.expr.relational_expr import EqualityExpression, InequalityExpression
 from pyomo.network import Port
 from pyomo.repn.linear import LinearRepnVisitor
 from pyomo.repn.plugins import standard_form as standard_form_plugin
@@ -179,7 +180,7 @@ class _Compiler:
         if any(hasattr(con, "template_expr") for con in cons
                if con.__class__ is not ConstraintData):
             raise _Template
-        rows = _Rows(cons, [con.to_bounded_expression() for con in cons])
+        rows = _Rows(cons, _bounded(cons))
         rows.read_flat(self.recorder.var_order)
         for i in np.flatnonzero(~rows.fast).tolist():  # in order: they may add columns
             rows.set_slow(i, self._read(cons[i], rows.bounded[i]))
@@ -307,6 +308,27 @@ class _Compiler:
             cols.append(i)
             vals.append(coef)
         return cols, vals, 0 + const  # the walker's constant starts at 0 as well
+
+
+def _bounded(cons: list[Any]) -> list[tuple[Any, Any, Any]]:
+    """``con.to_bounded_expression()`` of every constraint: a row ``body <= number``,
+    ``number <= body`` or ``==`` (the rules' rows) is split here as Pyomo splits it,
+    without a method call and an ``args`` copy per row; any other row asks Pyomo."""
+    out: list[tuple[Any, Any, Any]] = []
+    append = out.append
+    for con in cons:
+        expr = con._expr
+        cls = expr.__class__
+        if cls is InequalityExpression or cls is EqualityExpression:
+            lhs, rhs = expr._args_
+            if rhs.__class__ in native_types:
+                append((rhs if cls is EqualityExpression else None, lhs, rhs))
+                continue
+            if lhs.__class__ in native_types:
+                append((lhs, rhs, lhs if cls is EqualityExpression else None))
+                continue
+        append(con.to_bounded_expression())
+    return out
 
 
 _Read = tuple[Any, Any, list[int], list[float], Any]  # lb, ub, columns, values, constant
