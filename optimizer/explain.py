@@ -12,6 +12,7 @@ import dataclasses
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -90,7 +91,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
                  lp: Any = None, time_budget: float | None = None,
                  replan_only: tuple[str, ...] | None = None,
                  replan_budget: float | None = None,
-                 solve_seconds: float | None = None) -> ChainResults:
+                 solve_seconds: float | None = None,
+                 beside_replans: Callable[[], None] | None = None) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
     In order, each step within the time budget (``time_budget`` seconds, from the run's
@@ -115,6 +117,11 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
     index, integrality switched once); step 4 re-solves the MILP on the same instance,
     after a cheap bound (the LP relaxation against the held-plan figure) that often settles
     the figure without it.
+
+    ``beside_replans`` is called once as step 4 begins: work that can run in another
+    thread beside the MILP re-plans, which spend their time inside HiGHS without the GIL
+    (the run draws its figures then). Steps 2 and 3 are thousands of short LP re-solves
+    that each need the GIL back, so other Python work is not started beside them.
 
     Results are stored on ``res`` (``marginal``, new columns of ``lines``, ``purchases``,
     ``sales`` and ``lane_use``). Idempotent; the model's variable values are restored.
@@ -168,6 +175,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
                 started + budget, time.perf_counter() + REPLAN_SECONDS)
         else:
             replan_end = min(started + budget, time.perf_counter() + replan_budget)
+        if beside_replans is not None:
+            beside_replans()
         _replanned(m, d, res, settings, replan_end, replan_only,
                    float(lp.objective), held_delta,
                    learn=solve_seconds is not None and replan_budget is None)

@@ -7,6 +7,7 @@ workbook -> raw tables -> ChainData (all issues) -> Pyomo model -> HiGHS -> resu
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib
 import logging
@@ -59,6 +60,7 @@ class RunOutcome:
     changes: Any = None  # a nightly ChangeReport (rows, summary), when there is one
     deadline: float | None = None  # time.monotonic() by which the whole run should end
     alternatives: Any = None  # optimizer.alternatives.RunAlternatives, when asked for
+    figure_job: Any = None  # optimizer.excel.write.FigureJob: figures drawn beside the explanations
 
     def seconds_left(self) -> float | None:
         """What is left of the run's time limit (None: no limit); never negative."""
@@ -232,6 +234,12 @@ def _prefetch_report_imports() -> None:
     threading.Thread(target=load, name="chainopt-prefetch", daemon=True).start()
 
 
+def _start_figures(outcome: RunOutcome, lang: str) -> None:
+    from optimizer.excel.write import start_figures
+
+    start_figures(outcome, lang)
+
+
 def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
     """Read and validate only: ``outcome.data`` is set when the workbook has no error."""
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
@@ -249,7 +257,7 @@ def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcom
 def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
                    progress: Progress | None = None, prepare: Prepare | None = None,
                    solve_progress: SolveProgressCallback | None = None,
-                   alternatives: int = 0) -> RunOutcome:
+                   alternatives: int = 0, figures: str | None = None) -> RunOutcome:
     """Read, validate, build, solve, extract and check. Writes nothing.
 
     With ``alternatives`` > 0 it also looks for that many closest other build sets (no-good
@@ -259,6 +267,9 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     ``prepare(model, data)`` runs between build and solve (the nightly run uses it to hold
     approved lines built and to set last night's plan as the warm start);
     ``solve_progress`` receives the solver's incumbent, bound and gap while it runs.
+    ``figures``: the language of the results' figures, to draw them in a background
+    thread while the explanations' MILP re-plans run in HiGHS (the write phase then only
+    waits for what is left of them; ``optimizer.excel.write.start_figures``).
     """
     run_started = time.monotonic()
     outcome = validate_workbook(path, progress)
@@ -302,8 +313,11 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
         # what each line would change: whatever is left of the run's time limit
         budget = outcome.seconds_left() or 0.0
         # ... and aiming at a quarter of the solve's time (explain.EXPLAIN_SHARE)
+        draw = None if figures is None else functools.partial(_start_figures, outcome, figures)
         explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget,
-                     solve_seconds=outcome.timings.get("solve"))
+                     solve_seconds=outcome.timings.get("solve"), beside_replans=draw)
+        if draw is not None:  # the re-plans were not reached: start them now
+            draw()
         if budget <= 0.0 or any(n.startswith("entry_skipped") for n in
                                 outcome.results.explain_notes):
             log.warning("explanations cut short by the time limit (%.1f s were left for "
