@@ -276,26 +276,32 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     if outcome.data is None:
         return outcome
     data = outcome.data
-    with _phase(outcome, "build", progress):
-        # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
-        # but not in the reserve for the phases after the solve (they are done by then)
-        imports_started = time.perf_counter()
-        from models.chain.checks import check_finite, check_solution
-        from models.chain.formulation import build_model
-        from models.chain.results import extract_results
-        from optimizer.explain import explain_plan
-        from optimizer.solve import marginal_values, solve_model
+    from optimizer import standby
 
-        outcome.import_seconds = time.perf_counter() - imports_started
+    standby.start()  # the solver process starts and imports while the model is built
+    try:
+        with _phase(outcome, "build", progress):
+            # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
+            # but not in the reserve for the phases after the solve (they are done by then)
+            imports_started = time.perf_counter()
+            from models.chain.checks import check_finite, check_solution
+            from models.chain.formulation import build_model
+            from models.chain.results import extract_results
+            from optimizer.explain import explain_plan
+            from optimizer.solve import marginal_values, solve_model
 
-        outcome.settings = settings = settings_for(data, overrides)
-        outcome.deadline = run_started + settings.time_limit
-        outcome.model = model = build_model(data)
-        if prepare is not None:
-            prepare(model, data)
-    with _phase(outcome, "solve", progress):
-        outcome.solve = solve_model(model, _solver_settings(outcome, settings),
-                                    solve_progress, on_handoff=_prefetch_report_imports)
+            outcome.import_seconds = time.perf_counter() - imports_started
+
+            outcome.settings = settings = settings_for(data, overrides)
+            outcome.deadline = run_started + settings.time_limit
+            outcome.model = model = build_model(data)
+            if prepare is not None:
+                prepare(model, data)
+        with _phase(outcome, "solve", progress):
+            outcome.solve = solve_model(model, _solver_settings(outcome, settings),
+                                        solve_progress, on_handoff=_prefetch_report_imports)
+    finally:
+        standby.discard()  # still waiting: the run did not get to its solve
     for text in outcome.solve.warnings:  # badly scaled numbers: in the report and the log
         outcome.issues.warning(text, hint="See 'Numbers chainopt accepts' in the user guide.")
     if not outcome.solve.status.has_plan:

@@ -47,6 +47,7 @@ import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from models.chain.formulation import VALID_INEQUALITIES
+from optimizer import standby
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
 from optimizer.standard_form import standard_form
 
@@ -439,10 +440,7 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
             np.save(folder / "warm.npy", warm)
         options["_deadline"] = time.time() + float(options["time_limit"])  # same clock
         (folder / "options.json").write_text(json.dumps(options))
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "optimizer._highs_child", str(folder)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            text=True, encoding="utf-8", errors="replace")
+        proc = standby.take(folder)  # started while the model was built, if it was
         lines: queue.Queue[str | None] = queue.Queue()
         reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
         reader.start()
