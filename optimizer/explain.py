@@ -587,7 +587,9 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         blocked[line] = ";".join(f"{k}:{v}" if v else k for k, v in blocks)
         (later if {k for k, _ in blocks} - {"group"} else first).append((line, blocks))
     build_period = dict(zip(lines.line, lines.build_period, strict=True))
-    with HeldPool(held, held_workers(m, len(unbuilt) + len(built_lines))) as pool:
+    workers = held_workers(m, len(unbuilt) + len(built_lines),
+                           budget - (time.perf_counter() - started))
+    with HeldPool(held, workers) as pool:
         enter_all(first)
         closed = pool.solve_all([cols_for(None, [line]) for line in built_lines],
                                 started + budget, limit)

@@ -1191,15 +1191,17 @@ class HeldLP:
 # model) costs more than the re-solves it would take over.
 HELD_WORKER_MIN_NONZEROS = 20_000
 HELD_WORKER_MIN_JOBS = 8
+HELD_WORKER_MIN_SECONDS = 2.0  # a worker is ready after ~0.3 s (small) to seconds (national)
 HeldJob = dict[int, tuple[float, float]]  # column -> (lower, upper) for one re-solve
 
 
-def held_workers(model: pyo.ConcreteModel, jobs: int) -> int:
-    """How many worker processes a batch of ``jobs`` held-LP re-solves gets: one core is
-    this process's, the others (at most three) each get a worker."""
+def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float) -> int:
+    """How many worker processes ``jobs`` held-LP re-solves within ``seconds`` get: one
+    core is this process's, the others (at most three) each get a worker; none for a
+    small model, a few jobs or a short time."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
-    if cores < 2 or jobs < HELD_WORKER_MIN_JOBS \
+    if cores < 2 or jobs < HELD_WORKER_MIN_JOBS or seconds < HELD_WORKER_MIN_SECONDS \
             or _session(model).size["nonzeros"] < HELD_WORKER_MIN_NONZEROS:
         return 0
     return min(cores - 1, 3)

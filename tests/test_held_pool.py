@@ -36,7 +36,7 @@ def _held_figures(outcome: RunOutcome, workers: int,
     assert model is not None and data is not None and settings is not None
     lp = solve.marginal_values(model, settings)
     res = extract_results(model, data, lp.duals)
-    monkeypatch.setattr(explain, "held_workers", lambda _m, _jobs: workers)
+    monkeypatch.setattr(explain, "held_workers", lambda _m, _jobs, _s: workers)
     here = [0]
     held_solve = solve.HeldLP.solve
 
@@ -88,11 +88,12 @@ def test_the_workers_and_their_folder_are_gone_after_the_explanations(
 
 
 def test_small_models_and_short_batches_get_no_worker(unexplained: RunOutcome) -> None:
-    """Starting a worker costs about 0.3 s: the bundled case (3,677 nonzeros) and a batch
-    of a few lines are faster in one process."""
+    """Starting a worker costs about 0.3 s: the bundled case (3,677 nonzeros), a batch of
+    a few lines and a second or so of time left are better served in one process."""
     model = unexplained.model
-    assert solve.held_workers(model, 1000) == 0  # below HELD_WORKER_MIN_NONZEROS
+    assert solve.held_workers(model, 1000, 60) == 0  # below HELD_WORKER_MIN_NONZEROS
     with mock.patch.object(solve, "HELD_WORKER_MIN_NONZEROS", 0):
-        assert solve.held_workers(model, solve.HELD_WORKER_MIN_JOBS - 1) == 0
+        assert solve.held_workers(model, solve.HELD_WORKER_MIN_JOBS - 1, 60) == 0
+        assert solve.held_workers(model, 1000, solve.HELD_WORKER_MIN_SECONDS / 2) == 0
         cores = len(solve.os.sched_getaffinity(0))
-        assert solve.held_workers(model, 1000) == min(max(cores - 1, 0), 3)
+        assert solve.held_workers(model, 1000, 60) == min(max(cores - 1, 0), 3)
