@@ -1191,7 +1191,10 @@ class HeldLP:
 # model) costs more than the re-solves it would take over.
 HELD_WORKER_MIN_NONZEROS = 20_000
 HELD_WORKER_MIN_JOBS = 8
-HELD_WORKER_MIN_SECONDS = 2.0  # a worker is ready after ~0.3 s (small) to seconds (national)
+# A worker is ready after ~0.3 s on small models; the basis and the model it copies add
+# about a second per million nonzeros: it is not started with less time left than this.
+HELD_WORKER_MIN_SECONDS = 2.0
+HELD_WORKER_SECONDS_PER_NONZERO = 1e-6
 HeldJob = dict[int, tuple[float, float]]  # column -> (lower, upper) for one re-solve
 
 
@@ -1201,8 +1204,9 @@ def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float) -> int:
     small model, a few jobs or a short time."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
-    if cores < 2 or jobs < HELD_WORKER_MIN_JOBS or seconds < HELD_WORKER_MIN_SECONDS \
-            or _session(model).size["nonzeros"] < HELD_WORKER_MIN_NONZEROS:
+    nonzeros = _session(model).size["nonzeros"]
+    if cores < 2 or jobs < HELD_WORKER_MIN_JOBS or nonzeros < HELD_WORKER_MIN_NONZEROS \
+            or seconds < HELD_WORKER_MIN_SECONDS + HELD_WORKER_SECONDS_PER_NONZERO * nonzeros:
         return 0
     return min(cores - 1, 3)
 
