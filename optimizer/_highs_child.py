@@ -3,7 +3,8 @@
 Part of optimizer/solve.py (the only module that talks to the solver); kept in its own
 small module so that the solver process imports only numpy and highspy. It is started as
 ``python -m optimizer._highs_child FOLDER`` (a plain subprocess: no fork of a threaded
-parent, no re-import of the caller's main module). The folder holds model.npz,
+parent, no re-import of the caller's main module), or as ``... --standby`` ahead of its
+model, reading FOLDER from its standard input (optimizer/standby.py). The folder holds model.npz,
 options.json and optionally warm.npy; the process writes incumbent.npy and solution.npy
 (each atomically) and prints protocol lines on stdout, marked with PREFIX:
 
@@ -190,4 +191,9 @@ def child_main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    child_main(Path(sys.argv[1]))
+    if sys.argv[1] == "--standby":  # optimizer/standby.py: imported, now wait for the model
+        given = sys.stdin.readline().strip()
+        if given:  # end of input instead: the run needed no solve
+            child_main(Path(given))
+    else:
+        child_main(Path(sys.argv[1]))

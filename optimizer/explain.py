@@ -12,6 +12,7 @@ import dataclasses
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -24,10 +25,13 @@ from models.chain.rows import itertuples
 from models.chain.validate import materials_without_outlet
 from optimizer.alternatives import HELD_STARTS, HELD_STARTS_KEPT
 from optimizer.solve import (
+    HeldJob,
     HeldLP,
+    HeldPool,
     Shift,
     SolveStatus,
     column_indices,
+    held_workers,
     marginal_values,
     one_sided_changes,
     relaxation_bound,
@@ -90,7 +94,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
                  lp: Any = None, time_budget: float | None = None,
                  replan_only: tuple[str, ...] | None = None,
                  replan_budget: float | None = None,
-                 solve_seconds: float | None = None) -> ChainResults:
+                 solve_seconds: float | None = None,
+                 beside_replans: Callable[[], None] | None = None) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
     In order, each step within the time budget (``time_budget`` seconds, from the run's
@@ -115,6 +120,11 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
     index, integrality switched once); step 4 re-solves the MILP on the same instance,
     after a cheap bound (the LP relaxation against the held-plan figure) that often settles
     the figure without it.
+
+    ``beside_replans`` is called once as step 4 begins: work that can run in another
+    thread beside the MILP re-plans, which spend their time inside HiGHS without the GIL
+    (the run draws its figures then). Steps 2 and 3 are thousands of short LP re-solves
+    that each need the GIL back, so other Python work is not started beside them.
 
     Results are stored on ``res`` (``marginal``, new columns of ``lines``, ``purchases``,
     ``sales`` and ``lane_use``). Idempotent; the model's variable values are restored.
@@ -168,6 +178,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
                 started + budget, time.perf_counter() + REPLAN_SECONDS)
         else:
             replan_end = min(started + budget, time.perf_counter() + replan_budget)
+        if beside_replans is not None:
+            beside_replans()
         _replanned(m, d, res, settings, replan_end, replan_only,
                    float(lp.objective), held_delta,
                    learn=solve_seconds is not None and replan_budget is None)
@@ -495,9 +507,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     def weight(start: str) -> float:
         return sum(d.period_weight[p] for p in _open_periods(d, start))
 
-    def change(on: str | None, off: list[str]) -> float | None:
-        left = max(budget - (time.perf_counter() - started), 1.0)
-        cols: dict[int, tuple[float, float]] = {}
+    def cols_for(on: str | None, off: list[str]) -> HeldJob:
+        cols: HeldJob = {}
         for line in off:
             for _p, col in cols_of[line]:
                 cols[col] = (0.0, 0.0)
@@ -505,9 +516,12 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
             for p, col in cols_of[on]:
                 v = 1.0 if p == first_option[on] else 0.0
                 cols[col] = (v, v)
-        obj = held.solve(cols, time_limit=min(float(settings.time_limit), left)
-                         if hasattr(settings, "time_limit") else left)
-        return None if obj is None else obj - base
+        return cols
+
+    def limit() -> float:
+        left = max(budget - (time.perf_counter() - started), 1.0)
+        return min(float(settings.time_limit), left) if hasattr(settings, "time_limit") \
+            else left
 
     status: dict[str, str] = {}
     change_per_year: dict[str, float | None] = {}
@@ -523,73 +537,78 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     def out_of_time() -> bool:
         return time.perf_counter() - started > budget
 
-    def enter(line: str, blocks: list[tuple[str, str]]) -> bool:
-        """The figure for a line not built; False when the re-solve ran out of time."""
-        held.timed_out = False
-        partner = _swap_partner(d, res, line, blocks, value_to_plan, built_lines)
-        delta: float | None
-        moved = {line: first_option[line]}
-        if not blocks:
-            delta = change(line, [])
-            status[line] = "added" if delta is not None else "infeasible"
-        elif partner:
-            delta = change(line, [partner])
-            status[line] = "swapped" if delta is not None else "blocked"
-            swap_with[line] = partner
-            moved[partner] = ""
-        else:
-            delta = None
-            status[line] = "blocked"
-        if delta is None and held.timed_out:  # out of time, not "no plan"
-            status[line] = "not_analysed"
-            swap_with.pop(line, None)
-            return False
-        held_delta[line] = delta
-        change_per_year[line] = None if delta is None else delta / weight(first_option[line])
-        if delta is not None and starts is not None:
-            starts.append((delta, moved))
-        return True
+    def enter_all(entries: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        """The figures for lines not built, in one batch of held re-solves: added alone
+        when nothing blocks them, else swapped for the built line blocking them."""
+        nonlocal skipped
+        asked: list[tuple[str, str, HeldJob]] = []
+        for line, blocks in entries:
+            partner = _swap_partner(d, res, line, blocks, value_to_plan, built_lines)
+            if not blocks or partner:
+                asked.append((line, partner, cols_for(line, [partner] if partner else [])))
+            elif out_of_time():
+                skipped += 1
+                status[line] = "not_analysed"
+            else:  # blocked, and no built line to give up for it: nothing to re-solve
+                status[line] = "blocked"
+                held_delta[line] = change_per_year[line] = None
+        found = pool.solve_all([job for _, _, job in asked], started + budget, limit)
+        for (line, partner, _job), result in zip(asked, found, strict=True):
+            if result is None:  # not started: out of time
+                skipped += 1
+                status[line] = "not_analysed"
+                continue
+            objective, timed_out = result
+            delta = None if objective is None else objective - base
+            if delta is None and timed_out:  # out of time, not "no plan"
+                skipped += 1
+                status[line] = "not_analysed"
+                continue
+            moved = {line: first_option[line]}
+            if not partner:
+                status[line] = "added" if delta is not None else "infeasible"
+            else:
+                status[line] = "swapped" if delta is not None else "blocked"
+                swap_with[line] = partner
+                moved[partner] = ""
+            held_delta[line] = delta
+            change_per_year[line] = None if delta is None else \
+                delta / weight(first_option[line])
+            if delta is not None and starts is not None:
+                starts.append((delta, moved))
 
     # Lines not built come first (what it would take for them is what readers ask);
     # those that must displace the least valuable built line wait for the built lines.
+    # Each batch is shared with worker processes on larger models (solve.py HeldPool).
+    first: list[tuple[str, list[tuple[str, str]]]] = []
     later: list[tuple[str, list[tuple[str, str]]]] = []
     for line in unbuilt:
         blocks = _blockers(d, res, line, first_option[line], room)
         blocked[line] = ";".join(f"{k}:{v}" if v else k for k, v in blocks)
-        if {k for k, _ in blocks} - {"group"}:
-            later.append((line, blocks))
-        elif out_of_time():
-            skipped += 1
-            status[line] = "not_analysed"
-        elif not enter(line, blocks):
-            skipped += 1
+        (later if {k for k, _ in blocks} - {"group"} else first).append((line, blocks))
     build_period = dict(zip(lines.line, lines.build_period, strict=True))
-    for line in built_lines:
-        if out_of_time():
-            skipped += 1
-            status[line] = "not_analysed"
-            continue
-        start = str(build_period[line])
-        delta = change(None, [line])
-        if delta is None and held.timed_out:  # out of time, not "no plan"
-            skipped += 1
-            status[line] = "not_analysed"
-            continue
-        held_delta[line] = delta
-        if delta is None:
-            status[line] = "required"
-            value_to_plan[line] = None
-        else:
-            if starts is not None:
-                starts.append((delta, {line: ""}))
-            status[line] = "closed"
-            value_to_plan[line] = -delta / weight(start)
-    for line, blocks in later:
-        if out_of_time():
-            skipped += 1
-            status[line] = "not_analysed"
-        elif not enter(line, blocks):
-            skipped += 1
+    workers = held_workers(m, len(unbuilt) + len(built_lines),
+                           budget - (time.perf_counter() - started))
+    with HeldPool(held, workers) as pool:
+        enter_all(first)
+        closed = pool.solve_all([cols_for(None, [line]) for line in built_lines],
+                                started + budget, limit)
+        for line, result in zip(built_lines, closed, strict=True):
+            delta = None if result is None or result[0] is None else result[0] - base
+            if result is None or (delta is None and result[1]):  # out of time
+                skipped += 1
+                status[line] = "not_analysed"
+                continue
+            held_delta[line] = delta
+            if delta is None:
+                status[line] = "required"
+                value_to_plan[line] = None
+            else:
+                if starts is not None:
+                    starts.append((delta, {line: ""}))
+                status[line] = "closed"
+                value_to_plan[line] = -delta / weight(str(build_period[line]))
+        enter_all(later)
     if skipped:
         res.explain_notes.append(f"entry_skipped:{skipped}")
     lines["entry_status"] = [status.get(ln, "") for ln in lines.line]

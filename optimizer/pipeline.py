@@ -7,6 +7,7 @@ workbook -> raw tables -> ChainData (all issues) -> Pyomo model -> HiGHS -> resu
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import importlib
 import logging
@@ -59,6 +60,7 @@ class RunOutcome:
     changes: Any = None  # a nightly ChangeReport (rows, summary), when there is one
     deadline: float | None = None  # time.monotonic() by which the whole run should end
     alternatives: Any = None  # optimizer.alternatives.RunAlternatives, when asked for
+    figure_job: Any = None  # optimizer.excel.write.FigureJob: figures drawn beside the explanations
 
     def seconds_left(self) -> float | None:
         """What is left of the run's time limit (None: no limit); never negative."""
@@ -232,6 +234,12 @@ def _prefetch_report_imports() -> None:
     threading.Thread(target=load, name="chainopt-prefetch", daemon=True).start()
 
 
+def _start_figures(outcome: RunOutcome, lang: str) -> None:
+    from optimizer.excel.write import start_figures
+
+    start_figures(outcome, lang)
+
+
 def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcome:
     """Read and validate only: ``outcome.data`` is set when the workbook has no error."""
     outcome = RunOutcome(input_path=path, issues=IssueList(path.name))
@@ -249,7 +257,7 @@ def validate_workbook(path: Path, progress: Progress | None = None) -> RunOutcom
 def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
                    progress: Progress | None = None, prepare: Prepare | None = None,
                    solve_progress: SolveProgressCallback | None = None,
-                   alternatives: int = 0) -> RunOutcome:
+                   alternatives: int = 0, figures: str | None = None) -> RunOutcome:
     """Read, validate, build, solve, extract and check. Writes nothing.
 
     With ``alternatives`` > 0 it also looks for that many closest other build sets (no-good
@@ -259,32 +267,41 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     ``prepare(model, data)`` runs between build and solve (the nightly run uses it to hold
     approved lines built and to set last night's plan as the warm start);
     ``solve_progress`` receives the solver's incumbent, bound and gap while it runs.
+    ``figures``: the language of the results' figures, to draw them in a background
+    thread while the explanations' MILP re-plans run in HiGHS (the write phase then only
+    waits for what is left of them; ``optimizer.excel.write.start_figures``).
     """
     run_started = time.monotonic()
     outcome = validate_workbook(path, progress)
     if outcome.data is None:
         return outcome
     data = outcome.data
-    with _phase(outcome, "build", progress):
-        # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
-        # but not in the reserve for the phases after the solve (they are done by then)
-        imports_started = time.perf_counter()
-        from models.chain.checks import check_finite, check_solution
-        from models.chain.formulation import build_model
-        from models.chain.results import extract_results
-        from optimizer.explain import explain_plan
-        from optimizer.solve import marginal_values, solve_model
+    from optimizer import standby
 
-        outcome.import_seconds = time.perf_counter() - imports_started
+    standby.start()  # the solver process starts and imports while the model is built
+    try:
+        with _phase(outcome, "build", progress):
+            # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
+            # but not in the reserve for the phases after the solve (they are done by then)
+            imports_started = time.perf_counter()
+            from models.chain.checks import check_finite, check_solution
+            from models.chain.formulation import build_model
+            from models.chain.results import extract_results
+            from optimizer.explain import explain_plan
+            from optimizer.solve import marginal_values, solve_model
 
-        outcome.settings = settings = settings_for(data, overrides)
-        outcome.deadline = run_started + settings.time_limit
-        outcome.model = model = build_model(data)
-        if prepare is not None:
-            prepare(model, data)
-    with _phase(outcome, "solve", progress):
-        outcome.solve = solve_model(model, _solver_settings(outcome, settings),
-                                    solve_progress, on_handoff=_prefetch_report_imports)
+            outcome.import_seconds = time.perf_counter() - imports_started
+
+            outcome.settings = settings = settings_for(data, overrides)
+            outcome.deadline = run_started + settings.time_limit
+            outcome.model = model = build_model(data)
+            if prepare is not None:
+                prepare(model, data)
+        with _phase(outcome, "solve", progress):
+            outcome.solve = solve_model(model, _solver_settings(outcome, settings),
+                                        solve_progress, on_handoff=_prefetch_report_imports)
+    finally:
+        standby.discard()  # still waiting: the run did not get to its solve
     for text in outcome.solve.warnings:  # badly scaled numbers: in the report and the log
         outcome.issues.warning(text, hint="See 'Numbers chainopt accepts' in the user guide.")
     if not outcome.solve.status.has_plan:
@@ -302,8 +319,11 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
         # what each line would change: whatever is left of the run's time limit
         budget = outcome.seconds_left() or 0.0
         # ... and aiming at a quarter of the solve's time (explain.EXPLAIN_SHARE)
+        draw = None if figures is None else functools.partial(_start_figures, outcome, figures)
         explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget,
-                     solve_seconds=outcome.timings.get("solve"))
+                     solve_seconds=outcome.timings.get("solve"), beside_replans=draw)
+        if draw is not None:  # the re-plans were not reached: start them now
+            draw()
         if budget <= 0.0 or any(n.startswith("entry_skipped") for n in
                                 outcome.results.explain_notes):
             log.warning("explanations cut short by the time limit (%.1f s were left for "

@@ -21,6 +21,7 @@ and passed to highspy as arrays, the fastest measured route from Pyomo to HiGHS
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -48,6 +49,7 @@ import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from models.chain.formulation import VALID_INEQUALITIES
+from optimizer import standby
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
 from optimizer.standard_form import standard_form
 
@@ -480,10 +482,7 @@ def _run_child(session: _Session, settings: SolveSettings, progress: Progress | 
             np.save(folder / "warm.npy", warm)
         options["_deadline"] = time.time() + float(options["time_limit"])  # same clock
         (folder / "options.json").write_text(json.dumps(options))
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "optimizer._highs_child", str(folder)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-            text=True, encoding="utf-8", errors="replace")
+        proc = standby.take(folder)  # started while the model was built, if it was
         lines: queue.Queue[str | None] = queue.Queue()
         reader = threading.Thread(target=_pump, args=(proc.stdout, lines), daemon=True)
         reader.start()
@@ -1119,6 +1118,7 @@ class HeldLP:
             # switching integrality drops HiGHS's basis: the held LP's own, kept by
             # marginal_values, saves a cold start (seconds on large models)
             h.setBasis(self._basis)
+        self.settings = settings
         self.time_limit = float(settings.time_limit)
         self.timed_out = False  # the last solve stopped without an answer (time limit)
         self.closed = False
@@ -1225,6 +1225,184 @@ class HeldLP:
         if kind == "col":
             return float(self.col_lower[i]), float(self.col_upper[i])
         return float(self.row_lower[i]), float(self.row_upper[i])
+
+
+# Held-LP re-solves are shared with worker processes (``HeldPool``) only for models this
+# large and batches this long: below, starting a worker (Python, numpy, highspy, the
+# model) costs more than the re-solves it would take over.
+HELD_WORKER_MIN_NONZEROS = 20_000
+HELD_WORKER_MIN_JOBS = 8
+# A worker is ready after ~0.3 s on small models; the basis and the model it copies add
+# about a second per million nonzeros: it is not started with less time left than this.
+HELD_WORKER_MIN_SECONDS = 2.0
+HELD_WORKER_SECONDS_PER_NONZERO = 1e-6
+HeldJob = dict[int, tuple[float, float]]  # column -> (lower, upper) for one re-solve
+
+
+def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float) -> int:
+    """How many worker processes ``jobs`` held-LP re-solves within ``seconds`` get: one
+    core is this process's, the others (at most three) each get a worker; none for a
+    small model, a few jobs or a short time."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    nonzeros = _session(model).size["nonzeros"]
+    if cores < 2 or jobs < HELD_WORKER_MIN_JOBS or nonzeros < HELD_WORKER_MIN_NONZEROS \
+            or seconds < HELD_WORKER_MIN_SECONDS + HELD_WORKER_SECONDS_PER_NONZERO * nonzeros:
+        return 0
+    return min(cores - 1, 3)
+
+
+class HeldPool:
+    """The held LP re-solved for a batch of independent bound changes, by this process's
+    ``HeldLP`` and by worker processes holding a copy of it (optimizer/_held_worker.py).
+
+    Each job starts from the plan, so the answer is the same whichever copy solves it
+    (the LP's optimum; only which jobs finish before the deadline depends on timing, as
+    it does in one process). On two cores the explanations' per-line figures come about
+    twice as fast at 500 lines and more, where each is a warm re-solve of hundreds of
+    simplex iterations. A worker that fails is dropped and its job solved here.
+    """
+
+    def __init__(self, held: HeldLP, workers: int) -> None:
+        self.held = held
+        self._procs: list[subprocess.Popen[str]] = []
+        self._ready: set[int] = set()  # workers that said "ready"
+        self._dropped: list[subprocess.Popen[str]] = []  # failed: killed, waited for at close
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        if workers > 0:
+            try:
+                self._start(workers)
+            except OSError as exc:  # no workers: this process does every job
+                log.debug("no held-LP workers: %s", exc)
+                self.close()
+
+    def _start(self, workers: int) -> None:
+        held, h = self.held, self.held.h
+        self._folder = tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX)
+        folder = Path(self._folder.name)
+        (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
+        save_arrays(held.session.arrays, folder / "model.npz")
+        basis = h.getBasis() if not len(held.extra) else None
+        saved: dict[str, Any] = {"col_lower": held.col_lower, "col_upper": held.col_upper,
+                                 "row_lower": held.row_lower, "row_upper": held.row_upper}
+        if basis is not None and basis.valid:  # the worker starts warm, as HeldLP does
+            saved["col_status"] = np.fromiter((int(s) for s in basis.col_status), np.int8)
+            saved["row_status"] = np.fromiter((int(s) for s in basis.row_status), np.int8)
+        np.savez(folder / "held.npz", **saved)
+        options = {k: v for k, v in _options(held.settings).items() if k != "time_limit"}
+        (folder / "options.json").write_text(json.dumps(options))
+        for k in range(workers):
+            with open(folder / f"stderr-{k}.txt", "w") as err:
+                self._procs.append(subprocess.Popen(
+                    held_worker_command(folder),
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
+                    encoding="utf-8", errors="replace"))
+
+    def solve_all(self, jobs: list[HeldJob], deadline: float,
+                  limit: Callable[[], float]) -> list[tuple[float | None, bool] | None]:
+        """Per job: the held LP's objective with those column bounds (None: no optimum)
+        and whether its re-solve was stopped by the time limit; None for a job not
+        started by ``deadline`` (``time.perf_counter()``). Jobs start in order; each gets
+        ``limit()`` seconds."""
+        results: list[tuple[float | None, bool] | None] = [None] * len(jobs)
+        lock = threading.Lock()
+        queue_ = list(range(len(jobs)))[::-1]  # popped from the end: in order
+
+        def take() -> int | None:
+            with lock:
+                return queue_.pop() if queue_ and time.perf_counter() <= deadline else None
+
+        def give_back(i: int) -> None:
+            with lock:
+                queue_.append(i)
+
+        threads = [threading.Thread(target=self._serve, args=(p, jobs, results, take,
+                                                              give_back, limit),
+                                    name="chainopt-held", daemon=True)
+                   for p in self._procs]
+        for t in threads:
+            t.start()
+        while (i := take()) is not None:
+            objective = self.held.solve(jobs[i], time_limit=limit())
+            results[i] = (objective, self.held.timed_out)
+        for t in threads:
+            t.join()
+        while (i := take()) is not None:  # given back by a worker that failed
+            objective = self.held.solve(jobs[i], time_limit=limit())
+            results[i] = (objective, self.held.timed_out)
+        return results
+
+    def _serve(self, proc: subprocess.Popen[str], jobs: list[HeldJob],
+               results: list[tuple[float | None, bool] | None],
+               take: Callable[[], int | None], give_back: Callable[[int], None],
+               limit: Callable[[], float]) -> None:
+        """One worker's share: jobs taken one at a time until none is left."""
+        assert proc.stdin is not None and proc.stdout is not None
+        if proc.pid not in self._ready:  # once per worker, not once per batch
+            if _protocol_line(proc) != "ready":
+                self._drop(proc)
+                return
+            self._ready.add(proc.pid)
+        while (i := take()) is not None:
+            try:
+                proc.stdin.write(json.dumps({"cols": [[c, lo, up] for c, (lo, up)
+                                                      in jobs[i].items()],
+                                             "limit": limit()}) + "\n")
+                proc.stdin.flush()
+                answer = json.loads(_protocol_line(proc) or "null")
+            except (OSError, ValueError):
+                answer = None
+            if not isinstance(answer, dict):  # the worker failed: this process does it
+                give_back(i)
+                self._drop(proc)
+                return
+            objective = answer.get("objective")
+            results[i] = (None if objective is None else float(objective),
+                          bool(answer.get("timed_out")))
+
+    def _drop(self, proc: subprocess.Popen[str]) -> None:
+        log.debug("a held-LP worker failed (exit %s); its jobs are solved here",
+                  proc.poll())
+        proc.kill()
+        self._procs = [p for p in self._procs if p is not proc]
+        self._dropped.append(proc)
+
+    def close(self) -> None:
+        """Stop the workers and remove their folder."""
+        for proc in self._procs + self._dropped:
+            with contextlib.suppress(OSError):
+                if proc.stdin is not None:
+                    proc.stdin.close()  # end of input: the worker exits
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+            if proc.stdout is not None:
+                proc.stdout.close()
+        self._procs, self._dropped = [], []
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> HeldPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def held_worker_command(folder: Path) -> list[str]:
+    return [sys.executable, "-m", "optimizer._held_worker", str(folder)]
+
+
+def _protocol_line(proc: subprocess.Popen[str]) -> str | None:
+    """The next protocol line of a worker (None: it ended)."""
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(PREFIX):
+            return line[len(PREFIX):].rstrip("\n")
+    return None
 
 
 @dataclass

@@ -70,7 +70,7 @@ def run(
                 progress=display.phase if live else
                 None if quiet else lambda phase: log.info("%s ...", phase),
                 solve_progress=display.solver if live else None,
-                alternatives=RUN_COUNT)
+                alternatives=RUN_COUNT, figures=lang)
             written = _write(outcome, path, output, started, lang, pdf, display)
             page = _write_html(written, lang) if html else None
     except Stopped as stop:  # SIGTERM / Ctrl+C: solver stopped, temporary files removed

@@ -13,6 +13,7 @@ text); control characters are replaced before writing.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import gc
@@ -20,6 +21,7 @@ import io
 import logging
 import math
 import sys
+import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -344,6 +346,8 @@ def _write_page_data(written: Path, outcome: Any, report: Report, started: dt.da
 def prepare_report(outcome: Any, lang: str, draw: bool = True) -> Report:
     """Marginal values (if the pipeline has not computed them), figures and warnings.
 
+    The figures come from ``outcome.figure_job`` when a run started drawing them beside
+    its explanations (``start_figures``) in this language; else they are drawn here.
     ``draw=False`` leaves the PNG figures out (bench/bench_writer.py times the workbook
     alone); the workbook then says there is nothing to draw."""
     from optimizer.explain import explain_plan
@@ -355,21 +359,100 @@ def prepare_report(outcome: Any, lang: str, draw: bool = True) -> Report:
         budget = min(60.0, max(5.0, 3.0 * float(getattr(outcome.solve, "seconds", 0.0))))
         explain_plan(outcome.model, data, res, outcome.settings, time_budget=budget)
         outcome.timings["explain"] = time.perf_counter() - start
-    period = data.last_period
-    report = Report(lang, period, figures.sankey_links(data, res, period),
-                    figures.map_lines(data, res, period))
+    job = getattr(outcome, "figure_job", None)
+    if not (draw and isinstance(job, FigureJob) and job.lang == lang):
+        job = None
+    pictures = job.pictures if job is not None else figure_tables(data, res, lang)
+    report = Report(lang, pictures.period, pictures.sankey, pictures.map_lines)
     skipped = [n for n in res.explain_notes if n.startswith("entry_skipped:")]
     if skipped:  # said on the Issues sheet too, not only in Run info
         report.warnings.append(tr("run.explain_cut", lang, n=skipped[0].split(":")[1]))
-    if len(report.sankey) and draw:
-        report.images["sankey"] = figures.draw_sankey(data, report.sankey, lang, period)
-    missing = figures.missing_coordinates(data, res, period)
-    if missing:
-        report.warnings.append(tr("chain.map_missing", lang, places=", ".join(missing)))
-        log.info("map left out: no coordinates for %s", ", ".join(missing))  # noted in the workbook
-    elif draw and (len(report.map_lines) or res.kpis.get("lines_built")):
-        report.images["map"] = figures.draw_map(data, res, report.map_lines, lang, period)
+    if pictures.missing:
+        report.warnings.append(tr("chain.map_missing", lang,
+                                  places=", ".join(pictures.missing)))
+        log.info("map left out: no coordinates for %s", ", ".join(pictures.missing))
+    if draw:
+        report.images.update(job.images() if job is not None else
+                             draw_figures(data, res, pictures))
     return report
+
+
+@dataclass
+class Pictures:
+    """What the Sankey diagram and the map show: their tables (which the workbook also
+    lists) and whether the map can be drawn (every place has coordinates)."""
+
+    lang: str
+    period: str
+    sankey: pd.DataFrame
+    map_lines: pd.DataFrame
+    missing: list[str]
+    draw_map: bool
+
+
+def figure_tables(data: Any, res: Any, lang: str) -> Pictures:
+    """The figures' tables for the last period. They read the plan's flows, never the
+    explanations' columns, so they may be taken before the explanations are done."""
+    period = data.last_period
+    map_lines = figures.map_lines(data, res, period)
+    missing = figures.missing_coordinates(data, res, period)
+    return Pictures(lang, period, figures.sankey_links(data, res, period), map_lines, missing,
+                    not missing and bool(len(map_lines) or res.kpis.get("lines_built")))
+
+
+def draw_figures(data: Any, res: Any, pictures: Pictures) -> dict[str, bytes]:
+    """The PNG images: Sankey diagram (when anything flows) and map (when it can be drawn)."""
+    images: dict[str, bytes] = {}
+    if len(pictures.sankey):
+        images["sankey"] = figures.draw_sankey(data, pictures.sankey, pictures.lang,
+                                               pictures.period)
+    if pictures.draw_map:
+        images["map"] = figures.draw_map(data, res, pictures.map_lines, pictures.lang,
+                                         pictures.period)
+    return images
+
+
+class FigureJob:
+    """The figures drawn in a background thread while the run goes on.
+
+    A run starts it when its explanations begin their MILP re-plans (``start_figures``):
+    those spend their time inside HiGHS, which releases the GIL, so on two cores the
+    drawing (about 0.8 s of the bundled case's write) costs the run almost no wall time.
+    The thread reads its own copies of the tables the map reads (the explanations add
+    columns to them meanwhile); matplotlib is used through its object API only, never
+    from two threads at once. ``images()`` waits for the thread and re-raises what it
+    raised, so a failure surfaces in the write phase exactly as before.
+    """
+
+    def __init__(self, data: Any, res: Any, lang: str) -> None:
+        self.lang = lang
+        self.pictures = figure_tables(data, res, lang)
+        own = dataclasses.replace(res, lines=res.lines.copy(), purchases=res.purchases.copy(),
+                                  sales=res.sales.copy(), flows=res.flows.copy())
+        self._images: dict[str, bytes] = {}
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._draw, args=(data, own),
+                                        name="chainopt-figures", daemon=True)
+        self._thread.start()
+
+    def _draw(self, data: Any, res: Any) -> None:
+        try:
+            self._images = draw_figures(data, res, self.pictures)
+        except BaseException as exc:  # handed to the write phase, which reports it
+            self._error = exc
+
+    def images(self) -> dict[str, bytes]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return dict(self._images)
+
+
+def start_figures(outcome: Any, lang: str) -> None:
+    """Start drawing the run's figures in ``lang`` (once; a no-op when already started or
+    when the run has no results)."""
+    if getattr(outcome, "figure_job", None) is None and outcome.results is not None:
+        outcome.figure_job = FigureJob(outcome.data, outcome.results, check_lang(lang))
 
 
 def _write_book(tmp: Path, target: Path, outcome: Any, started: dt.datetime,

@@ -283,7 +283,7 @@ def _one_workbook(config: NightlyConfig, path: Path, run_id: str, run_dir: Path,
                "warm_start": bool(config.warm_start and previous_plan)},
         progress=lambda phase: log.info("%s: %s", path.name, phase),
         prepare=_prepare(config, previous_plan, entry),
-        alternatives=RUN_COUNT)  # the same results workbook as `chainopt run`
+        alternatives=RUN_COUNT, figures="en")  # the same results workbook as `chainopt run`
     entry.update(_describe(outcome))
     for issue in outcome.issues:
         log.log(logging.ERROR if issue.severity.value == "error" else logging.INFO,

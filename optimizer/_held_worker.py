@@ -1,0 +1,91 @@
+"""Held-LP re-solves in a worker process (part of optimizer/solve.py: ``HeldPool``).
+
+The explanations re-solve the LP with every build decision held at the plan once per
+line (closing a built line, adding or swapping one not built). Each re-solve starts from
+the plan and is independent of the others, so on a machine with two or more cores some
+of them run here, on a copy of the held LP, while the run's own process does the rest.
+
+Started as ``python -m optimizer._held_worker FOLDER``. FOLDER holds ``model.npz`` (the
+MILP's arrays, optimizer/_highs_child.py), ``held.npz`` (the held LP's column and row
+bounds, and its optimal basis as ``col_status``/``row_status`` when there is one) and
+``options.json`` (the run's HiGHS options). The process prints ``ready`` once the held LP
+is loaded, then answers each line of its standard input, a JSON object
+``{"cols": [[column, lower, upper], ...], "limit": seconds}``, with one JSON line
+``{"objective": value or null, "timed_out": bool}``: exactly what ``HeldLP.solve`` gives
+for those bounds. Protocol lines start with ``_highs_child.PREFIX``. It ends at the end of
+its input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import highspy
+import numpy as np
+
+from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
+
+
+def held_highs(folder: Path) -> highspy.Highs:
+    """The held LP of ``folder``: integrality dropped, held bounds, the plan's basis."""
+    arrays = load_arrays(folder / "model.npz")
+    with np.load(folder / "held.npz") as z:
+        held = ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
+                           col_lower=z["col_lower"], col_upper=z["col_upper"],
+                           row_lower=z["row_lower"], row_upper=z["row_upper"],
+                           a_start=arrays.a_start, a_index=arrays.a_index,
+                           a_value=arrays.a_value, integer=np.zeros(0, dtype=bool))
+        col_status = z.get("col_status", None)
+        row_status = z.get("row_status", None)
+    h = make_highs(held, relax_integers=True)
+    for key, value in json.loads((folder / "options.json").read_text()).items():
+        h.setOptionValue(key, value)
+    if col_status is not None and row_status is not None:
+        basis = highspy.HighsBasis()
+        basis.col_status = [highspy.HighsBasisStatus(int(s)) for s in col_status]
+        basis.row_status = [highspy.HighsBasisStatus(int(s)) for s in row_status]
+        basis.valid = True
+        h.setBasis(basis)
+    return h
+
+
+def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
+           upper: np.ndarray) -> dict[str, object]:
+    """One re-solve with the job's column bounds, which are put back afterwards."""
+    cols = [(int(c), float(lo), float(up)) for c, lo, up in job["cols"]]  # type: ignore[attr-defined]
+    # HiGHS compares time_limit with the instance's run time summed over all its runs
+    h.setOptionValue("time_limit", float(h.getRunTime()) + max(float(job["limit"]), 0.01))  # type: ignore[arg-type]
+    for c, lo, up in cols:
+        h.changeColBounds(c, lo, up)
+    try:
+        h.run()
+        status = h.getModelStatus()
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        return {"objective": float(h.getInfo().objective_function_value) if optimal else None,
+                "timed_out": status not in (highspy.HighsModelStatus.kOptimal,
+                                            highspy.HighsModelStatus.kInfeasible)}
+    finally:
+        for c, _lo, _up in cols:
+            h.changeColBounds(c, float(lower[c]), float(upper[c]))
+
+
+def worker_main(folder: Path) -> None:
+    h = held_highs(folder)
+    with np.load(folder / "held.npz") as z:
+        lower, upper = z["col_lower"], z["col_upper"]
+    _say("ready")
+    for line in sys.stdin:
+        if line.strip():
+            _say(json.dumps(answer(h, json.loads(line), lower, upper)))
+
+
+def _say(text: str) -> None:
+    """A protocol line, marked (anything else a library prints on stdout is skipped)."""
+    sys.stdout.write(PREFIX + text + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    worker_main(Path(sys.argv[1]))

@@ -1,0 +1,99 @@
+"""The explanations' per-line held-LP figures, shared with worker processes
+(optimizer/solve.py ``HeldPool``, optimizer/_held_worker.py): the same figures as one
+process computes alone, and a worker that fails costs nothing but time."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pandas as pd
+import pytest
+
+import optimizer.explain as explain
+import optimizer.solve as solve
+from models.chain.results import extract_results
+from optimizer.pipeline import RunOutcome, solve_workbook
+from tests.conftest import ABSHERON
+
+ENTRY = ["line", "entry_status", "value_to_plan", "change_if_built", "swap_with", "blocked_by"]
+
+
+@pytest.fixture(scope="module")
+def unexplained() -> RunOutcome:
+    """The bundled case solved, its explanations left to each test."""
+    with mock.patch("optimizer.explain.explain_plan", lambda *a, **_k: a[2]):
+        return solve_workbook(ABSHERON)
+
+
+def _held_figures(outcome: RunOutcome, workers: int,
+                  monkeypatch: pytest.MonkeyPatch) -> tuple[pd.DataFrame, int]:
+    """The held-plan figures of every line with this many workers, and how many held
+    re-solves this process did itself."""
+    model, data, settings = outcome.model, outcome.data, outcome.settings
+    assert model is not None and data is not None and settings is not None
+    lp = solve.marginal_values(model, settings)
+    res = extract_results(model, data, lp.duals)
+    monkeypatch.setattr(explain, "held_workers", lambda _m, _jobs, _s: workers)
+    here = [0]
+    held_solve = solve.HeldLP.solve
+
+    def counted(self: solve.HeldLP, *a: Any, **k: Any) -> float | None:
+        here[0] += 1
+        return held_solve(self, *a, **k)
+
+    monkeypatch.setattr(solve.HeldLP, "solve", counted)
+    explain.explain_plan(model, data, res, settings, lp=lp, time_budget=120,
+                         replan_only=())  # no MILP re-plans: the held figures only
+    monkeypatch.undo()
+    return res.lines[ENTRY].copy(), here[0]
+
+
+def test_a_worker_process_gives_the_figures_this_process_gives(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone, solved_alone = _held_figures(unexplained, 0, monkeypatch)
+    shared, solved_here = _held_figures(unexplained, 1, monkeypatch)
+    assert set(alone.entry_status) >= {"added", "closed"}  # both kinds of figure
+    assert solved_here < solved_alone  # the worker did some of them
+    pd.testing.assert_frame_equal(alone, shared, rtol=1e-7)
+
+
+def test_a_failing_worker_leaves_its_jobs_to_this_process(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone, solved_alone = _held_figures(unexplained, 0, monkeypatch)
+    monkeypatch.setattr(solve, "held_worker_command",
+                        lambda _folder: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    failed, solved_here = _held_figures(unexplained, 1, monkeypatch)
+    assert solved_here == solved_alone  # every job came back here
+    pd.testing.assert_frame_equal(alone, failed, rtol=1e-7)
+
+
+def test_the_workers_and_their_folder_are_gone_after_the_explanations(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    started: list[Any] = []
+    pool_init = solve.HeldPool.__init__
+
+    def recorded(self: solve.HeldPool, held: solve.HeldLP, workers: int) -> None:
+        pool_init(self, held, workers)
+        started.append((list(self._procs), Path(self._folder.name) if self._folder else None))
+
+    monkeypatch.setattr(solve.HeldPool, "__init__", recorded)
+    _held_figures(unexplained, 1, monkeypatch)
+    assert started and started[0][0] and started[0][1] is not None
+    procs, folder = started[0]
+    assert all(p.poll() == 0 for p in procs)  # ended at the end of their input
+    assert not folder.exists()
+
+
+def test_small_models_and_short_batches_get_no_worker(unexplained: RunOutcome) -> None:
+    """Starting a worker costs about 0.3 s: the bundled case (3,677 nonzeros), a batch of
+    a few lines and a second or so of time left are better served in one process."""
+    model = unexplained.model
+    assert solve.held_workers(model, 1000, 60) == 0  # below HELD_WORKER_MIN_NONZEROS
+    with mock.patch.object(solve, "HELD_WORKER_MIN_NONZEROS", 0):
+        assert solve.held_workers(model, solve.HELD_WORKER_MIN_JOBS - 1, 60) == 0
+        assert solve.held_workers(model, 1000, solve.HELD_WORKER_MIN_SECONDS / 2) == 0
+        cores = len(solve.os.sched_getaffinity(0))
+        assert solve.held_workers(model, 1000, 60) == min(max(cores - 1, 0), 3)
