@@ -97,7 +97,10 @@ def worker_synthetic(lines: int, periods: int, run_limit: float, min_budget: flo
     res = extract_results(model, data, lp.duals)
     budget = max(run_limit - (time.perf_counter() - started), min_budget)
     t0 = time.perf_counter()
-    explain_plan(model, data, res, settings, lp=lp, time_budget=budget, solve_seconds=solve)
+    # the solve is held to one thread (steady timings); the explanations get the
+    # machine as a run's would (threads 0: held-LP worker processes on the other cores)
+    explain_plan(model, data, res, dataclasses.replace(settings, threads=0), lp=lp,
+                 time_budget=budget, solve_seconds=solve)
     out = _summary(res, time.perf_counter() - t0, solve, budget)
     print(TAG + json.dumps(out), flush=True)
 

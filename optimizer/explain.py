@@ -588,7 +588,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         (later if {k for k, _ in blocks} - {"group"} else first).append((line, blocks))
     build_period = dict(zip(lines.line, lines.build_period, strict=True))
     workers = held_workers(m, len(unbuilt) + len(built_lines),
-                           budget - (time.perf_counter() - started))
+                           budget - (time.perf_counter() - started),
+                           int(getattr(settings, "threads", 0) or 0))
     with HeldPool(held, workers) as pool:
         enter_all(first)
         closed = pool.solve_all([cols_for(None, [line]) for line in built_lines],

@@ -1239,12 +1239,17 @@ HELD_WORKER_SECONDS_PER_NONZERO = 1e-6
 HeldJob = dict[int, tuple[float, float]]  # column -> (lower, upper) for one re-solve
 
 
-def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float) -> int:
+def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float,
+                 threads: int = 0) -> int:
     """How many worker processes ``jobs`` held-LP re-solves within ``seconds`` get: one
     core is this process's, the others (at most three) each get a worker; none for a
-    small model, a few jobs or a short time."""
+    small model, a few jobs or a short time. ``threads``: the run's solver threads; a
+    run held to one (``--threads 1``, each worker of a scenario pool) gets none, one held
+    to N gets at most N - 1."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
+    if threads > 0:
+        cores = min(cores, threads)
     nonzeros = _session(model).size["nonzeros"]
     if cores < 2 or jobs < HELD_WORKER_MIN_JOBS or nonzeros < HELD_WORKER_MIN_NONZEROS \
             or seconds < HELD_WORKER_MIN_SECONDS + HELD_WORKER_SECONDS_PER_NONZERO * nonzeros:

@@ -36,7 +36,7 @@ def _held_figures(outcome: RunOutcome, workers: int,
     assert model is not None and data is not None and settings is not None
     lp = solve.marginal_values(model, settings)
     res = extract_results(model, data, lp.duals)
-    monkeypatch.setattr(explain, "held_workers", lambda _m, _jobs, _s: workers)
+    monkeypatch.setattr(explain, "held_workers", lambda *_a: workers)
     here = [0]
     held_solve = solve.HeldLP.solve
 
@@ -97,3 +97,5 @@ def test_small_models_and_short_batches_get_no_worker(unexplained: RunOutcome) -
         assert solve.held_workers(model, 1000, solve.HELD_WORKER_MIN_SECONDS / 2) == 0
         cores = len(solve.os.sched_getaffinity(0))
         assert solve.held_workers(model, 1000, 60) == min(max(cores - 1, 0), 3)
+        assert solve.held_workers(model, 1000, 60, threads=1) == 0  # --threads 1: one core
+        assert solve.held_workers(model, 1000, 60, threads=2) == min(max(cores - 1, 0), 1)

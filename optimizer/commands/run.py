@@ -35,7 +35,8 @@ def run(
         "--gap", min=0, max=1, help="Relative MIP gap, e.g. 0.001 (overrides Settings).")]
     = None,
     threads: Annotated[int | None, typer.Option(
-        "--threads", min=0, help="Solver threads; 0 lets HiGHS choose.")] = None,
+        "--threads", min=0, help="Solver threads, and the cores the explanations may use "
+        "(1: one process); 0 lets HiGHS choose.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only warnings and errors.")]
     = False,
     lang: Annotated[str, typer.Option(
