@@ -1,0 +1,54 @@
+"""The explanations' MILP re-plans keep to their time: HiGHS's limit is soft, so none is
+started without room for several times its LP relaxation's seconds."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+from unittest import mock
+
+import pytest
+
+import optimizer.explain as explain
+import optimizer.solve as solve
+from models.chain.results import extract_results
+from optimizer.pipeline import RunOutcome, solve_workbook
+from tests.conftest import ABSHERON
+
+
+@pytest.fixture(scope="module")
+def unexplained() -> RunOutcome:
+    with mock.patch("optimizer.explain.explain_plan", lambda *a, **_k: a[2]):
+        return solve_workbook(ABSHERON)
+
+
+def _milp_replans(outcome: RunOutcome, relaxation_seconds: float,
+                  monkeypatch: pytest.MonkeyPatch) -> int:
+    """MILP re-plans started in 1 s of re-plans when each LP relaxation is reported to
+    have taken ``relaxation_seconds``."""
+    model, data, settings = outcome.model, outcome.data, outcome.settings
+    assert model is not None and data is not None and settings is not None
+    lp = solve.marginal_values(model, settings)
+    res = extract_results(model, data, lp.duals)
+    relax, replan = explain.relaxation_bound, explain.replan_milp
+    started: list[int] = []
+
+    def slow_relaxation(*a: Any, **k: Any) -> solve.Replan:
+        return dataclasses.replace(relax(*a, **k), seconds=relaxation_seconds)
+
+    def counted(*a: Any, **k: Any) -> solve.Replan:
+        started.append(1)
+        return replan(*a, **k)
+
+    monkeypatch.setattr(explain, "relaxation_bound", slow_relaxation)
+    monkeypatch.setattr(explain, "replan_milp", counted)
+    explain.explain_plan(model, data, res, settings, lp=lp, time_budget=60,
+                         replan_budget=1.0)
+    monkeypatch.undo()
+    return len(started)
+
+
+def test_no_milp_re_plan_starts_without_room_for_five_relaxations(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _milp_replans(unexplained, 0.3, monkeypatch) == 0  # 1.5 s needed, 1 s given
+    assert _milp_replans(unexplained, 0.001, monkeypatch) > 0  # the same lines, room
