@@ -288,8 +288,16 @@ def test_ctrl_c_keeps_what_finished(tmp_path: Path) -> None:
     rows = [{"scenario": f"s{i:03d}", "sheet": "Lines", "row": "L1", "column": "capacity",
              "value": 100 + i} for i in range(200)]
     path = case_with(tmp_path, *rows)
-    proc = subprocess.Popen(_chainopt("scenarios", str(path), "-o", str(tmp_path / "out"),
-                                      "--workers", "1", "--no-full"),
+    # a shell's Ctrl-C reaches a foreground program whose SIGINT is at its default; the
+    # test process's own may not be (in the full suite it was once left so that the
+    # child never saw the signal), so the child starts from the default, as from a shell
+    default_sigint = ("import os, signal, sys; "
+                      "signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT}); "
+                      "signal.signal(signal.SIGINT, signal.SIG_DFL); "
+                      "os.execv(sys.argv[1], sys.argv[1:])")
+    proc = subprocess.Popen([sys.executable, "-c", default_sigint,
+                             *_chainopt("scenarios", str(path), "-o", str(tmp_path / "out"),
+                                        "--workers", "1", "--no-full")],
                             stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
                             cwd=ROOT)
     assert proc.stderr is not None
