@@ -28,8 +28,9 @@ import numpy as np
 from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
 
 
-def held_highs(folder: Path) -> highspy.Highs:
-    """The held LP of ``folder``: integrality dropped, held bounds, the plan's basis."""
+def held_highs(folder: Path) -> tuple[highspy.Highs, np.ndarray, np.ndarray]:
+    """The held LP of ``folder`` (integrality dropped, held bounds, the plan's basis) and
+    its column bounds, which each job's changes are put back to."""
     arrays = load_arrays(folder / "model.npz")
     with np.load(folder / "held.npz") as z:
         held = ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
@@ -48,7 +49,7 @@ def held_highs(folder: Path) -> highspy.Highs:
         basis.row_status = [highspy.HighsBasisStatus(int(s)) for s in row_status]
         basis.valid = True
         h.setBasis(basis)
-    return h
+    return h, held.col_lower, held.col_upper
 
 
 def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
@@ -72,9 +73,7 @@ def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
 
 
 def worker_main(folder: Path) -> None:
-    h = held_highs(folder)
-    with np.load(folder / "held.npz") as z:
-        lower, upper = z["col_lower"], z["col_upper"]
+    h, lower, upper = held_highs(folder)
     _say("ready")
     for line in sys.stdin:
         if line.strip():

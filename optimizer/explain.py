@@ -537,6 +537,14 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     def out_of_time() -> bool:
         return time.perf_counter() - started > budget
 
+    def reached(result: tuple[float | None, bool] | None) -> tuple[bool, float | None]:
+        """Whether a held re-solve gave an answer (False: not started, or stopped by the
+        time limit without one, which is not "no plan"), and the change it found."""
+        if result is None:
+            return False, None
+        delta = None if result[0] is None else result[0] - base
+        return not (delta is None and result[1]), delta
+
     def enter_all(entries: list[tuple[str, list[tuple[str, str]]]]) -> None:
         """The figures for lines not built, in one batch of held re-solves: added alone
         when nothing blocks them, else swapped for the built line blocking them."""
@@ -554,13 +562,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
                 held_delta[line] = change_per_year[line] = None
         found = pool.solve_all([job for _, _, job in asked], started + budget, limit)
         for (line, partner, _job), result in zip(asked, found, strict=True):
-            if result is None:  # not started: out of time
-                skipped += 1
-                status[line] = "not_analysed"
-                continue
-            objective, timed_out = result
-            delta = None if objective is None else objective - base
-            if delta is None and timed_out:  # out of time, not "no plan"
+            answered, delta = reached(result)
+            if not answered:
                 skipped += 1
                 status[line] = "not_analysed"
                 continue
@@ -595,8 +598,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         closed = pool.solve_all([cols_for(None, [line]) for line in built_lines],
                                 started + budget, limit)
         for line, result in zip(built_lines, closed, strict=True):
-            delta = None if result is None or result[0] is None else result[0] - base
-            if result is None or (delta is None and result[1]):  # out of time
+            answered, delta = reached(result)
+            if not answered:
                 skipped += 1
                 status[line] = "not_analysed"
                 continue

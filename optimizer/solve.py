@@ -1325,16 +1325,17 @@ class HeldPool:
                                                               give_back, limit),
                                     name="chainopt-held", daemon=True)
                    for p in self._procs]
+        def here() -> None:
+            while (i := take()) is not None:
+                objective = self.held.solve(jobs[i], time_limit=limit())
+                results[i] = (objective, self.held.timed_out)
+
         for t in threads:
             t.start()
-        while (i := take()) is not None:
-            objective = self.held.solve(jobs[i], time_limit=limit())
-            results[i] = (objective, self.held.timed_out)
+        here()
         for t in threads:
             t.join()
-        while (i := take()) is not None:  # given back by a worker that failed
-            objective = self.held.solve(jobs[i], time_limit=limit())
-            results[i] = (objective, self.held.timed_out)
+        here()  # jobs given back by a worker that failed
         return results
 
     def _serve(self, proc: subprocess.Popen[str], jobs: list[HeldJob],

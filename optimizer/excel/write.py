@@ -425,7 +425,6 @@ class FigureJob:
     """
 
     def __init__(self, data: Any, res: Any, lang: str) -> None:
-        self.lang = lang
         self.pictures = figure_tables(data, res, lang)
         own = dataclasses.replace(res, lines=res.lines.copy(), purchases=res.purchases.copy(),
                                   sales=res.sales.copy(), flows=res.flows.copy())
@@ -434,6 +433,10 @@ class FigureJob:
         self._thread = threading.Thread(target=self._draw, args=(data, own),
                                         name="chainopt-figures", daemon=True)
         self._thread.start()
+
+    @property
+    def lang(self) -> str:
+        return self.pictures.lang
 
     def _draw(self, data: Any, res: Any) -> None:
         try:
