@@ -1,4 +1,5 @@
-"""Held-LP re-solves in a worker process (part of optimizer/solve.py: ``HeldPool``).
+"""Held-LP re-solves and MILP re-plans in a worker process (part of optimizer/solve.py:
+``HeldPool`` and ``ReplanPool``).
 
 The explanations re-solve the LP with every build decision held at the plan once per
 line (closing a built line, adding or swapping one not built). Each re-solve starts from
@@ -14,6 +15,11 @@ is loaded, then answers each line of its standard input, a JSON object
 ``{"objective": value or null, "timed_out": bool}``: exactly what ``HeldLP.solve`` gives
 for those bounds. Protocol lines start with ``_highs_child.PREFIX``. It ends at the end of
 its input.
+
+Without ``held.npz`` it holds no held LP and answers only re-plans: a line
+``{"kind": "replan", "job": LineJob, "seconds": s, "expected": s}`` is answered with a
+``LineAnswer`` (optimizer/_replan.py, the same function the run's own process calls) on a
+copy of the MILP, loaded at the first such line.
 """
 
 from __future__ import annotations
@@ -26,12 +32,15 @@ import highspy
 import numpy as np
 
 from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
+from optimizer._replan import LineJob, replan_line
 
 
-def held_highs(folder: Path) -> tuple[highspy.Highs, np.ndarray, np.ndarray]:
+def held_highs(folder: Path, arrays: ModelArrays | None = None,
+               ) -> tuple[highspy.Highs, np.ndarray, np.ndarray]:
     """The held LP of ``folder`` (integrality dropped, held bounds, the plan's basis) and
     its column bounds, which each job's changes are put back to."""
-    arrays = load_arrays(folder / "model.npz")
+    if arrays is None:
+        arrays = load_arrays(folder / "model.npz")
     with np.load(folder / "held.npz") as z:
         held = ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
                            col_lower=z["col_lower"], col_upper=z["col_upper"],
@@ -72,12 +81,43 @@ def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
             h.changeColBounds(c, float(lower[c]), float(upper[c]))
 
 
+class _Milp:
+    """The MILP of the folder on a Highs of its own, with the run's options, made at the
+    first re-plan asked for (a held-LP worker may never get one)."""
+
+    def __init__(self, folder: Path, arrays: ModelArrays) -> None:
+        self.arrays = arrays
+        self.h = make_highs(arrays)
+        for key, value in json.loads((folder / "options.json").read_text()).items():
+            self.h.setOptionValue(key, value)
+        self.ints = np.flatnonzero(arrays.integer).astype(np.int32)
+
+    def replan(self, job: dict[str, object]) -> dict[str, object]:
+        a = self.arrays
+        return replan_line(self.h, a.col_lower, a.col_upper, self.ints,
+                           LineJob.from_json(job["job"]),  # type: ignore[arg-type]
+                           float(job["seconds"]),  # type: ignore[arg-type]
+                           float(job.get("expected") or 0.0)).to_json()  # type: ignore[arg-type]
+
+
 def worker_main(folder: Path) -> None:
-    h, lower, upper = held_highs(folder)
+    arrays = load_arrays(folder / "model.npz")
+    held = held_highs(folder, arrays) if (folder / "held.npz").exists() else None
+    milp: _Milp | None = None
     _say("ready")
     for line in sys.stdin:
-        if line.strip():
-            _say(json.dumps(answer(h, json.loads(line), lower, upper)))
+        if not line.strip():
+            continue
+        job = json.loads(line)
+        if job.get("kind") == "replan":
+            if milp is None:
+                milp = _Milp(folder, arrays)
+            _say(json.dumps(milp.replan(job)))
+        elif held is not None:
+            h, lower, upper = held
+            _say(json.dumps(answer(h, job, lower, upper)))
+        else:
+            _say(json.dumps(None))  # no held LP here: the run solves it itself
 
 
 def _say(text: str) -> None:

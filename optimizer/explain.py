@@ -23,19 +23,21 @@ from models.chain.data import ChainData
 from models.chain.results import ChainResults
 from models.chain.rows import itertuples
 from models.chain.validate import materials_without_outlet
+from optimizer._replan import SKIPPED, LineJob
 from optimizer.alternatives import HELD_STARTS, HELD_STARTS_KEPT
 from optimizer.solve import (
     HeldJob,
     HeldLP,
     HeldPool,
+    ReplanPool,
     Shift,
     SolveStatus,
     column_indices,
     held_workers,
     marginal_values,
     one_sided_changes,
-    relaxation_bound,
-    replan_milp,
+    replan_workers,
+    solve_status,
 )
 from optimizer.supply_group_limits import supply_group_rows, supply_group_shifts
 
@@ -145,6 +147,7 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
         LAST_TIMINGS[name] = LAST_TIMINGS.get(name, 0.0) + now - since
         return now
 
+    pool: ReplanPool | None = None
     try:
         t = started
         if lp is None or not getattr(lp, "duals", None):
@@ -159,6 +162,10 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             res.explained = True
             return res
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
+        # the re-plan workers start now and load while steps 2 and 3 run here
+        pool = ReplanPool(m, settings, replan_workers(
+            m, int((res.lines.status == "candidate").sum()), target,
+            int(getattr(settings, "threads", 0) or 0)))
         t = lap("tables", t)
         # one held LP (integrality switched once, warm throughout) for steps 2 and 3
         with HeldLP(m, settings) as held:
@@ -182,9 +189,11 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             beside_replans()
         _replanned(m, d, res, settings, replan_end, replan_only,
                    float(lp.objective), held_delta,
-                   learn=solve_seconds is not None and replan_budget is None)
+                   learn=solve_seconds is not None and replan_budget is None, pool=pool)
         lap("replan", t)
     finally:
+        if pool is not None:
+            pool.close()
         for var, value in saved:
             var.set_value(value, skip_validation=True)
     res.explained = True
@@ -724,13 +733,9 @@ def _no_outlet(d: ChainData, res: ChainResults) -> None:
 # ---- MILP re-solves: what re-planning without (or with) a line changes ----------------------
 
 REPLAN_COLUMNS = ("replan_change", "replan_exact")
-# a MILP re-plan (or its LP-relaxation bound) is not started with less time than this left
-REPLAN_MIN_SECONDS = 0.05
-# ... nor a MILP re-plan with less than this many times its LP relaxation's seconds left:
-# HiGHS's limit is soft, and a re-plan's root LP (no presolve) and the completion of its
-# partial start do not look at it. At 50 lines x 12 periods one given 0.3 s took 9.4 s
-# after a 0.18 s relaxation, which made 5 s of explanations 14 s.
-REPLAN_PER_RELAXATION = 5.0
+# How soon a re-plan may start, and the guard against HiGHS's soft limit (a re-plan not
+# started without five times its LP relaxation's seconds left): optimizer/_replan.py
+# (MIN_SECONDS, PER_RELAXATION), where each line's re-plan runs in whichever process.
 
 
 def _replan_order(d: ChainData, res: ChainResults) -> list[str]:
@@ -764,7 +769,7 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
                deadline: float, only: tuple[str, ...] | None = None,
                held_base: float | None = None,
                held_delta: dict[str, float | None] | None = None,
-               learn: bool = False) -> None:
+               learn: bool = False, pool: ReplanPool | None = None) -> None:
     """Re-solve the MILP without each built line (closing it, everything else free to
     change) and with each line not built forced in, as far as the deadline allows.
 
@@ -783,12 +788,15 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     ``held_delta``, from ``_entry``) is a plan with the change, so the re-planned value is
     at least that; the LP relaxation of the changed MILP is at most its optimum. Where the
     two meet, or the relaxation has no plan at all, the figure is settled without the
-    MILP; otherwise the MILP is re-solved in this process, starting from the held plan's
-    build decisions, with the time that is left (HiGHS's own limit). ``learn``: once a
-    MILP re-solve has been timed, none is started with less time left than it took (one
-    cut short by the deadline only gives a bound).
+    MILP; otherwise the MILP is re-solved, starting from the held plan's build decisions,
+    with the time that is left (HiGHS's own limit). ``learn``: once a MILP re-solve has
+    been timed, none is started with less time left than it took (one cut short by the
+    deadline only gives a bound).
+
+    Each line's steps are one job (optimizer/_replan.py ``replan_line``), run in order
+    by ``pool``: this process on its kept Highs and the pool's worker processes on their
+    copies of the MILP (solve.py ``ReplanPool``; without a pool, this process alone).
     """
-    expected = 0.0
     lines = res.lines
     lines["replan_change"] = [math.nan] * len(lines)
     lines["replan_exact"] = [False] * len(lines)
@@ -808,24 +816,21 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     built_of = [bool(b) for b in lines.built]
     to_plan, if_built = list(lines.value_to_plan), list(lines.change_if_built)
     skipped = 0
+    todo: list[str] = []
+    jobs: list[LineJob] = []
     for line in _replan_order(d, res):
         if only is not None and line not in only:
             continue
         i = index[line]
-        row = lines.index[i]
         built = built_of[i]
         # cheapest bound: the re-planned loss lies between 0 (the plan is optimal) and
         # the held-plan loss, so a held loss under half a unit of currency settles it
         held_loss = to_plan[i] if built else (None if if_built[i] is None else -if_built[i])
         if held_loss is not None and held_loss == held_loss and 0 <= float(held_loss) < 0.5:
+            row = lines.index[i]
             lines.at[row, "replan_change"] = -float(held_loss)
             lines.at[row, "replan_exact"] = True
             continue
-        left = deadline - time.perf_counter()
-        if left < REPLAN_MIN_SECONDS:
-            skipped += 1
-            continue
-        limited = dataclasses.replace(settings, time_limit=left)
         own = [col_of[line, p] for p in periods_of[line] if (line, p) in col_of]
         cols: dict[int, tuple[float, float]] = {}
         force: tuple[np.ndarray, float] | None = None
@@ -846,31 +851,29 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
                 start_values[position[partner, p]] = 0.0
         delta = (held_delta or {}).get(line)
         feasible = None if delta is None or held_base is None else held_base + delta
-        relaxed = relaxation_bound(m, limited, cols, force)
+        todo.append(line)
+        jobs.append(LineJob(cols, force, (all_cols, start_values),
+                            np.asarray(own, dtype=np.int64), feasible))
+    if not jobs:
+        return
+    workers = 0 if pool is None else pool.workers
+    if pool is None:
+        pool = ReplanPool(m, settings, 0)
+    answers = pool.run(jobs, deadline, learn=learn)
+    if workers:
+        res.explain_notes.append(f"replan_workers:{workers}")
+    for line, answer in zip(todo, answers, strict=True):
+        i = index[line]
+        row = lines.index[i]
+        built = built_of[i]
+        if answer is None or answer.status == SKIPPED:
+            skipped += 1
+            continue
         start = periods_of[line][0] if periods_of[line] else d.last_period
-        if relaxed.status is SolveStatus.INFEASIBLE:
-            out_status, objective = SolveStatus.INFEASIBLE, None
-        elif relaxed.status is SolveStatus.OPTIMAL and feasible is not None \
-                and relaxed.objective is not None \
-                and relaxed.objective - feasible <= 1e-6 * (1 + abs(feasible)) + 0.5:
-            # the held plan with the change is as good as any plan can be: settled
-            out_status, objective = SolveStatus.OPTIMAL, feasible
-        else:
-            left = deadline - time.perf_counter()
-            if left < max(REPLAN_MIN_SECONDS, expected,
-                          REPLAN_PER_RELAXATION * relaxed.seconds):
-                skipped += 1
-                continue
-            # HiGHS's own limit is soft: a tenth is kept for it to stop and hand back
-            out = replan_milp(m, dataclasses.replace(settings, time_limit=0.9 * left), cols,
-                              force,
-                              start=(all_cols, start_values), read=np.asarray(own))
-            out_status, objective = out.status, out.objective
-            if learn:  # a re-solve cut short took at least this long: expect more
-                expected = out.seconds * (1.5 if out.status is SolveStatus.FEASIBLE else 1.0)
-            if out.values is not None:
-                start = next((p for p, v in zip(periods_of[line], out.values, strict=False)
-                              if v > 0.5), start)
+        if answer.values is not None:
+            start = next((p for p, v in zip(periods_of[line], answer.values, strict=False)
+                          if v > 0.5), start)
+        out_status, objective = solve_status(answer.status), answer.objective
         if out_status is SolveStatus.INFEASIBLE:
             if built:
                 lines.at[row, "entry_status"] = "required"

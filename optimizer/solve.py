@@ -49,7 +49,7 @@ import pyomo.core as pyo
 from pyomo.common.gc_manager import PauseGC
 
 from models.chain.formulation import VALID_INEQUALITIES
-from optimizer import standby
+from optimizer import _replan, standby
 from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
 from optimizer.standard_form import standard_form
 
@@ -1398,6 +1398,222 @@ class HeldPool:
         self.close()
 
 
+# MILP re-plans are shared with a worker process (``ReplanPool``) only for models up to
+# this size (each worker holds a copy of the MILP in HiGHS; larger models seldom have time
+# for a re-plan at all), with at least this many candidate lines and this much time for
+# the explanations (a worker is ready after ~0.2-0.3 s: numpy, highspy and the model).
+REPLAN_WORKER_MAX_NONZEROS = 1_000_000
+REPLAN_WORKER_MIN_LINES = 4
+REPLAN_WORKER_MIN_SECONDS = 1.0
+# A re-plan in a worker that has not answered this long after the seconds it was given
+# (plus a fifth of them) is stopped by killing the worker: HiGHS's own limit is soft.
+REPLAN_WORKER_GRACE = 1.0
+
+
+def replan_workers(model: pyo.ConcreteModel, lines: int, seconds: float,
+                   threads: int = 0) -> int:
+    """How many worker processes the explanations' MILP re-plans of ``lines`` candidate
+    lines within ``seconds`` get: one per core beyond this process's (at most three),
+    none on one core, for a large model, a few lines or a short time. ``threads`` as in
+    ``held_workers``."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    if threads > 0:
+        cores = min(cores, threads)
+    nonzeros = _session(model).size["nonzeros"]
+    if cores < 2 or lines < REPLAN_WORKER_MIN_LINES or seconds < REPLAN_WORKER_MIN_SECONDS \
+            or nonzeros > REPLAN_WORKER_MAX_NONZEROS:
+        return 0
+    return min(cores - 1, 3)
+
+
+class ReplanPool:
+    """The explanations' MILP re-plans, one per line, run by this process on its kept
+    Highs and by worker processes holding a copy of the MILP (optimizer/_held_worker.py).
+
+    Each re-plan starts from the model's own bounds and its own partial plan, so it is the
+    same whichever process runs it (optimizer/_replan.py ``replan_line`` in both); only
+    which lines finish before the deadline depends on timing. The workers are started
+    when the pool is made, so that they load while the explanations' LP steps run. A
+    worker that fails is dropped and its line re-planned here; one whose re-plan overruns
+    its seconds by more than REPLAN_WORKER_GRACE (and a fifth) is killed and that line
+    keeps its held-plan bound: the workers' re-plans are bounded in time, not only guarded.
+    """
+
+    def __init__(self, model: pyo.ConcreteModel, settings: SolveSettings,
+                 workers: int) -> None:
+        self.model, self.settings = model, settings
+        self._procs: list[subprocess.Popen[str]] = []
+        self._ready: set[int] = set()
+        self._dropped: list[subprocess.Popen[str]] = []
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self.killed = 0  # re-plans stopped by a kill (tests, bench)
+        if workers > 0:
+            try:
+                self._start(workers)
+            except OSError as exc:
+                log.debug("no re-plan workers: %s", exc)
+                self.close()
+
+    @property
+    def workers(self) -> int:
+        return len(self._procs)
+
+    def _start(self, workers: int) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX)
+        folder = Path(self._folder.name)
+        (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
+        save_arrays(_session(self.model).arrays, folder / "model.npz")
+        # One HiGHS thread per worker: the processes are the parallelism, and HiGHS's own
+        # threads would compete with them for the cores. (This process keeps the run's
+        # count: changing it resets HiGHS's scheduler, and a process whose scheduler was
+        # reset twice was seen to abort at exit.)
+        options = {k: v for k, v in _options(self.settings).items() if k != "time_limit"}
+        options["threads"] = 1
+        (folder / "options.json").write_text(json.dumps(options))
+        for k in range(workers):
+            with open(folder / f"stderr-{k}.txt", "w") as err:
+                self._procs.append(subprocess.Popen(
+                    held_worker_command(folder),
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
+                    encoding="utf-8", errors="replace"))
+
+    def run(self, jobs: list[_replan.LineJob], deadline: float, learn: bool = False,
+            ) -> list[_replan.LineAnswer | None]:
+        """Each job's answer; None for one not started by ``deadline``
+        (``time.perf_counter()``). Jobs start in order, each with the seconds left.
+        ``learn``: once a MILP re-plan has been timed, none starts with less time left
+        than it took (half as much again when it was cut short)."""
+        results: list[_replan.LineAnswer | None] = [None] * len(jobs)
+        lock = threading.Lock()
+        queue_ = list(range(len(jobs)))[::-1]  # popped from the end: in order
+        expected = [0.0]
+
+        def take() -> tuple[int, float, float] | None:
+            with lock:
+                left = deadline - time.perf_counter()
+                if not queue_ or left < _replan.MIN_SECONDS:
+                    return None
+                return queue_.pop(), left, expected[0]
+
+        def record(i: int, answer: _replan.LineAnswer) -> None:
+            results[i] = answer
+            if learn and answer.milp_seconds is not None:
+                with lock:
+                    expected[0] = answer.milp_seconds * (
+                        1.5 if answer.milp_status == _replan.FEASIBLE else 1.0)
+
+        def give_back(i: int) -> None:
+            with lock:
+                queue_.append(i)
+
+        replan_here = replan_lines_here(self.model, self.settings)
+
+        def here() -> None:
+            while (got := take()) is not None:
+                i, left, expect = got
+                record(i, replan_here(jobs[i], left, expect))
+
+        threads = [threading.Thread(target=self._serve, args=(p, jobs, take, record,
+                                                              give_back, deadline),
+                                    name="chainopt-replan", daemon=True)
+                   for p in self._procs]
+        for t in threads:
+            t.start()
+        here()
+        for t in threads:
+            t.join()
+        here()  # lines given back by a worker that failed
+        return results
+
+    def _serve(self, proc: subprocess.Popen[str], jobs: list[_replan.LineJob],
+               take: Callable[[], tuple[int, float, float] | None],
+               record: Callable[[int, _replan.LineAnswer], None],
+               give_back: Callable[[int], None], deadline: float) -> None:
+        """One worker's share: lines taken one at a time until none is left."""
+        assert proc.stdin is not None and proc.stdout is not None
+        if proc.pid not in self._ready:
+            # a worker that is not ready by the deadline is of no use: stopped
+            wait = max(deadline - time.perf_counter(), 0.0) + REPLAN_WORKER_GRACE
+            with _kill_after(proc, wait):
+                ready = _protocol_line(proc) == "ready"
+            if not ready:
+                self._drop(proc)
+                return
+            self._ready.add(proc.pid)
+        while (got := take()) is not None:
+            i, left, expect = got
+            limit = left + 0.2 * left + REPLAN_WORKER_GRACE
+            answer: Any = None
+            try:
+                with _kill_after(proc, limit) as fired:
+                    proc.stdin.write(json.dumps({"kind": "replan", "job": jobs[i].to_json(),
+                                                 "seconds": left, "expected": expect}) + "\n")
+                    proc.stdin.flush()
+                    answer = json.loads(_protocol_line(proc) or "null")
+            except (OSError, ValueError):
+                answer = None
+            if not isinstance(answer, dict):
+                if fired.is_set():  # overran: killed, and the line keeps its bound
+                    self.killed += 1
+                    record(i, _replan.LineAnswer(_replan.SKIPPED))
+                else:  # the worker failed: this process re-plans the line
+                    give_back(i)
+                self._drop(proc)
+                return
+            record(i, _replan.LineAnswer.from_json(answer))
+
+    def _drop(self, proc: subprocess.Popen[str]) -> None:
+        log.debug("a re-plan worker stopped (exit %s)", proc.poll())
+        proc.kill()
+        self._procs = [p for p in self._procs if p is not proc]
+        self._dropped.append(proc)
+
+    def close(self) -> None:
+        """Stop the workers and remove their folder."""
+        for proc in self._procs + self._dropped:
+            with contextlib.suppress(OSError):
+                if proc.stdin is not None:
+                    proc.stdin.close()  # end of input: the worker exits
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+            if proc.stdout is not None:
+                proc.stdout.close()
+        self._procs, self._dropped = [], []
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> ReplanPool:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+@contextlib.contextmanager
+def _kill_after(proc: subprocess.Popen[str], seconds: float) -> Any:
+    """Kill ``proc`` if the block has not ended within ``seconds``; yields an Event that
+    is set when it was killed."""
+    fired = threading.Event()
+
+    def kill() -> None:
+        fired.set()
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+    timer = threading.Timer(max(seconds, 0.0), kill)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield fired
+    finally:
+        timer.cancel()
+
+
 def held_worker_command(folder: Path) -> list[str]:
     return [sys.executable, "-m", "optimizer._held_worker", str(folder)]
 
@@ -1454,24 +1670,26 @@ def replan_milp(model: pyo.ConcreteModel, settings: SolveSettings,
     return _with_changes(model, settings, cols, force, relax=False, start=start, read=read)
 
 
+_STATUS = {_replan.OPTIMAL: SolveStatus.OPTIMAL, _replan.FEASIBLE: SolveStatus.FEASIBLE,
+           _replan.NO_SOLUTION: SolveStatus.NO_SOLUTION,
+           _replan.INFEASIBLE: SolveStatus.INFEASIBLE,
+           _replan.UNBOUNDED: SolveStatus.UNBOUNDED}
+
+
+def solve_status(code: str) -> SolveStatus:
+    """The ``SolveStatus`` of a status string of optimizer/_replan.py."""
+    return _STATUS[code]
+
+
 def _after_run(h: highspy.Highs, unbounded: SolveStatus | None,
                ) -> tuple[SolveStatus, float | None, Any]:
     """An in-process re-solve's status, its objective when it has a plan, and HiGHS's
     info. ``unbounded``: the status an unbounded model gets (None: it counts as having
     no plan, or as feasible when HiGHS holds one)."""
-    ms = h.getModelStatus()
-    S = highspy.HighsModelStatus
-    info = h.getInfo()
-    has_plan = info.primal_solution_status == 2
-    objective = float(info.objective_function_value) if has_plan else None
-    if ms == S.kOptimal:
-        status = SolveStatus.OPTIMAL
-    elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
-        status = SolveStatus.INFEASIBLE
-    elif ms == S.kUnbounded and unbounded is not None:
-        status = unbounded
-    else:
-        status = SolveStatus.FEASIBLE if has_plan else SolveStatus.NO_SOLUTION
+    code, objective, info = _replan.run_status(
+        h, None if unbounded is None else _replan.UNBOUNDED)
+    status = unbounded if code == _replan.UNBOUNDED and unbounded is not None \
+        else _STATUS[code]
     return status, objective, info
 
 
@@ -1481,51 +1699,34 @@ def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
                   read: np.ndarray | None = None) -> Replan:
     session = _session(model)
     h, arr = session.highs, session.arrays
-    ints = np.flatnonzero(arr.integer).astype(np.int32)
-    began = time.perf_counter()
     apply_options(h, settings)
-    h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
-    if not relax:
-        # A re-plan differs from the solved MILP by a few bounds and starts from a plan:
-        # HiGHS's presolve and the sub-MIP heuristics it enables were most of each
-        # re-plan's time (bundled case: 0.25-0.45 s each with presolve, 0.07 s without;
-        # 50 synthetic lines: 2.8 s against 1.9 s), for the same optima.
-        h.setOptionValue("presolve", "off")
-    if relax and len(ints):
-        cont = highspy.HighsVarType.kContinuous
-        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
-    for i, (lo, up) in cols.items():
-        h.changeColBounds(i, lo, up)
-    added = False
-    try:
-        if force is not None:
-            idx = np.asarray(force[0], dtype=np.int32)
-            h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx, np.ones(len(idx)))
-            added = True
-        if start is not None and not relax:
-            h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
-                          np.asarray(start[1], dtype=float))
-        h.run()
-        status, objective, info = _after_run(h, SolveStatus.UNBOUNDED)
-        has_plan = objective is not None
-        bound = objective if (relax or status is SolveStatus.OPTIMAL) else (
-            float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
-            else None)
-        values = None
-        if has_plan and read is not None and len(read):
-            values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
-        return Replan(status, objective, bound, time.perf_counter() - began, values)
-    finally:
-        if not relax:
-            h.setOptionValue("presolve", "choose")
-        if added:
-            last = h.getNumRow() - 1
-            h.deleteRows(1, np.array([last], dtype=np.int32))
-        for i in cols:
-            h.changeColBounds(i, arr.col_lower[i], arr.col_upper[i])
-        if relax and len(ints):
-            integer = highspy.HighsVarType.kInteger
-            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
+    out = _replan.run_changed(h, arr.col_lower, arr.col_upper, _integer_indices(session),
+                              cols, force, relax, start, read, float(settings.time_limit))
+    return Replan(_STATUS[out.status], out.objective, out.bound, out.seconds, out.values)
+
+
+def _integer_indices(session: _Session) -> np.ndarray:
+    ints: np.ndarray | None = getattr(session, "_integer_columns", None)
+    if ints is None:
+        ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
+        object.__setattr__(session, "_integer_columns", ints)
+    return ints
+
+
+def replan_lines_here(model: pyo.ConcreteModel, settings: SolveSettings
+                      ) -> Callable[[_replan.LineJob, float, float], _replan.LineAnswer]:
+    """A function that runs one line's re-plan (optimizer/_replan.py ``replan_line``) on
+    this process's kept Highs: (job, seconds, expected) -> answer."""
+    session = _session(model)
+    h, arr = session.highs, session.arrays
+    ints = _integer_indices(session)
+    apply_options(h, settings)
+
+    def run(job: _replan.LineJob, seconds: float, expected: float) -> _replan.LineAnswer:
+        return _replan.replan_line(h, arr.col_lower, arr.col_upper, ints, job, seconds,
+                                   expected)
+
+    return run
 
 
 class CutSearch:

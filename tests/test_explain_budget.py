@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 
+import optimizer._replan as _replan
 import optimizer.explain as explain
 import optimizer.solve as solve
 from models.chain.results import extract_results
@@ -25,23 +26,23 @@ def unexplained() -> RunOutcome:
 def _milp_replans(outcome: RunOutcome, relaxation_seconds: float,
                   monkeypatch: pytest.MonkeyPatch) -> int:
     """MILP re-plans started in 1 s of re-plans when each LP relaxation is reported to
-    have taken ``relaxation_seconds``."""
+    have taken ``relaxation_seconds`` (in this process: no re-plan workers)."""
     model, data, settings = outcome.model, outcome.data, outcome.settings
     assert model is not None and data is not None and settings is not None
     lp = solve.marginal_values(model, settings)
     res = extract_results(model, data, lp.duals)
-    relax, replan = explain.relaxation_bound, explain.replan_milp
+    run_changed = _replan.run_changed
     started: list[int] = []
 
-    def slow_relaxation(*a: Any, **k: Any) -> solve.Replan:
-        return dataclasses.replace(relax(*a, **k), seconds=relaxation_seconds)
-
-    def counted(*a: Any, **k: Any) -> solve.Replan:
+    def timed(*a: Any, **k: Any) -> _replan.Changed:
+        out = run_changed(*a, **k)
+        if k["relax"]:
+            return dataclasses.replace(out, seconds=relaxation_seconds)
         started.append(1)
-        return replan(*a, **k)
+        return out
 
-    monkeypatch.setattr(explain, "relaxation_bound", slow_relaxation)
-    monkeypatch.setattr(explain, "replan_milp", counted)
+    monkeypatch.setattr(_replan, "run_changed", timed)
+    monkeypatch.setattr(explain, "replan_workers", lambda *_a: 0)
     explain.explain_plan(model, data, res, settings, lp=lp, time_budget=60,
                          replan_budget=1.0)
     monkeypatch.undo()

@@ -431,7 +431,7 @@ class FigureJob:
         self._images: dict[str, bytes] = {}
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._draw, args=(data, own),
-                                        name="chainopt-figures", daemon=True)
+                                        name="chainopt-figures")
         self._thread.start()
 
     @property

@@ -1,0 +1,227 @@
+"""One explanation re-plan on any HiGHS instance that holds the model (part of
+optimizer/solve.py, the only module that talks to the solver).
+
+The explanations re-solve the MILP once per line: without a built line, or with a line
+not built forced in (optimizer/explain.py ``_replanned``). Each re-plan starts from the
+model's own bounds, so it is independent of the others and may run in this process (on
+the run's kept Highs) or in a worker process holding a copy of the MILP
+(optimizer/_held_worker.py). Both call ``replan_line`` here, so the steps and the answer
+are the same wherever it runs. The module imports only numpy and highspy: the worker
+process stays small.
+
+Statuses are plain strings (solve.py maps them to ``SolveStatus``): they cross a pipe.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import highspy
+import numpy as np
+
+OPTIMAL, FEASIBLE, NO_SOLUTION = "optimal", "feasible", "no_solution"
+INFEASIBLE, UNBOUNDED = "infeasible", "unbounded"
+SKIPPED = "skipped"  # not started: too little time left for it
+
+# a MILP re-plan (or its LP-relaxation bound) is not started with less time than this left
+MIN_SECONDS = 0.05
+# ... nor a MILP re-plan with less than this many times its LP relaxation's seconds left:
+# HiGHS's limit is soft, and a re-plan's root LP (no presolve) and the completion of its
+# partial start do not look at it. At 50 lines x 12 periods one given 0.3 s took 9.4 s
+# after a 0.18 s relaxation, which made 5 s of explanations 14 s.
+PER_RELAXATION = 5.0
+
+
+@dataclass
+class Changed:
+    """One run of the model with some bounds changed."""
+
+    status: str
+    objective: float | None  # the best plan found (None: none)
+    bound: float | None  # the best possible (dual bound); = objective when proven
+    seconds: float
+    values: np.ndarray | None = None  # the plan's values of the columns asked for
+
+
+@dataclass
+class LineJob:
+    """One line's re-plan: column bounds to set (column -> (lower, upper)), optionally a
+    row sum(``force[0]`` columns) >= ``force[1]``, a partial plan to start from (column
+    indices, values; HiGHS completes it), the columns whose values are returned, and the
+    value of a plan known to exist with the change (the held-plan figure), if any."""
+
+    cols: dict[int, tuple[float, float]]
+    force: tuple[np.ndarray, float] | None
+    start: tuple[np.ndarray, np.ndarray] | None
+    read: np.ndarray
+    feasible: float | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cols": [[c, lo, up] for c, (lo, up) in self.cols.items()],
+                "force": None if self.force is None else [self.force[0].tolist(),
+                                                          self.force[1]],
+                "start": None if self.start is None else [self.start[0].tolist(),
+                                                          self.start[1].tolist()],
+                "read": self.read.tolist(), "feasible": self.feasible}
+
+    @staticmethod
+    def from_json(job: dict[str, Any]) -> LineJob:
+        force, start = job.get("force"), job.get("start")
+        return LineJob(
+            cols={int(c): (float(lo), float(up)) for c, lo, up in job["cols"]},
+            force=None if force is None else (np.asarray(force[0], dtype=np.int32),
+                                              float(force[1])),
+            start=None if start is None else (np.asarray(start[0], dtype=np.int32),
+                                              np.asarray(start[1], dtype=float)),
+            read=np.asarray(job.get("read") or [], dtype=np.int64),
+            feasible=None if job.get("feasible") is None else float(job["feasible"]))
+
+
+@dataclass
+class LineAnswer:
+    """What a line's re-plan found: ``status`` (OPTIMAL also when the relaxation met the
+    known plan, ``settled``), the objective of the best plan, the values of the columns
+    asked for, and the MILP run's status and seconds when one ran (the caller learns
+    from them how long the next may take)."""
+
+    status: str
+    objective: float | None = None
+    values: np.ndarray | None = None
+    settled: bool = False
+    milp_status: str | None = None
+    milp_seconds: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "objective": self.objective,
+                "values": None if self.values is None else self.values.tolist(),
+                "settled": self.settled, "milp_status": self.milp_status,
+                "milp_seconds": self.milp_seconds}
+
+    @staticmethod
+    def from_json(answer: dict[str, Any]) -> LineAnswer:
+        values = answer.get("values")
+        objective = answer.get("objective")
+        seconds = answer.get("milp_seconds")
+        return LineAnswer(status=str(answer["status"]),
+                          objective=None if objective is None else float(objective),
+                          values=None if values is None else np.asarray(values, dtype=float),
+                          settled=bool(answer.get("settled")),
+                          milp_status=answer.get("milp_status"),
+                          milp_seconds=None if seconds is None else float(seconds))
+
+
+def run_time_limit(h: highspy.Highs, seconds: float) -> float:
+    """HiGHS's ``time_limit`` for a run that may take ``seconds`` more: HiGHS compares it
+    with the instance's run time summed over all its runs, so a kept instance that has
+    already run a while would stop at once (measured: kTimeLimit with no iteration)."""
+    return float(h.getRunTime()) + max(seconds, 0.01)
+
+
+def run_status(h: highspy.Highs, unbounded: str | None) -> tuple[str, float | None, Any]:
+    """A run's status, its objective when it has a plan, and HiGHS's info. ``unbounded``:
+    the status an unbounded model gets (None: it counts as having no plan, or as feasible
+    when HiGHS holds one)."""
+    ms = h.getModelStatus()
+    S = highspy.HighsModelStatus
+    info = h.getInfo()
+    has_plan = info.primal_solution_status == 2
+    objective = float(info.objective_function_value) if has_plan else None
+    if ms == S.kOptimal:
+        status = OPTIMAL
+    elif ms in (S.kInfeasible, S.kUnboundedOrInfeasible):
+        status = INFEASIBLE
+    elif ms == S.kUnbounded and unbounded is not None:
+        status = unbounded
+    else:
+        status = FEASIBLE if has_plan else NO_SOLUTION
+    return status, objective, info
+
+
+def run_changed(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
+                ints: np.ndarray, cols: dict[int, tuple[float, float]],
+                force: tuple[np.ndarray, float] | None, relax: bool,
+                start: tuple[np.ndarray, np.ndarray] | None, read: np.ndarray | None,
+                seconds: float) -> Changed:
+    """Run the MILP on ``h`` (its options already set) with these column bounds and
+    optionally the row sum(``force[0]`` columns) >= ``force[1]``, within ``seconds``;
+    ``relax``: its LP relaxation instead. Everything is put back afterwards: the bounds
+    to ``col_lower``/``col_upper``, the integrality of ``ints``, the added row."""
+    began = time.perf_counter()
+    h.setOptionValue("time_limit", run_time_limit(h, seconds))
+    if not relax:
+        # A re-plan differs from the solved MILP by a few bounds and starts from a plan:
+        # HiGHS's presolve and the sub-MIP heuristics it enables were most of each
+        # re-plan's time (bundled case: 0.25-0.45 s each with presolve, 0.07 s without;
+        # 50 synthetic lines: 2.8 s against 1.9 s), for the same optima.
+        h.setOptionValue("presolve", "off")
+    if relax and len(ints):
+        cont = highspy.HighsVarType.kContinuous
+        h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
+    for i, (lo, up) in cols.items():
+        h.changeColBounds(i, lo, up)
+    added = False
+    try:
+        if force is not None:
+            idx = np.asarray(force[0], dtype=np.int32)
+            h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx, np.ones(len(idx)))
+            added = True
+        if start is not None and not relax:
+            h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
+                          np.asarray(start[1], dtype=float))
+        h.run()
+        status, objective, info = run_status(h, UNBOUNDED)
+        has_plan = objective is not None
+        bound = objective if (relax or status == OPTIMAL) else (
+            float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
+            else None)
+        values = None
+        if has_plan and read is not None and len(read):
+            values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
+        return Changed(status, objective, bound, time.perf_counter() - began, values)
+    finally:
+        if not relax:
+            h.setOptionValue("presolve", "choose")
+        if added:
+            last = h.getNumRow() - 1
+            h.deleteRows(1, np.array([last], dtype=np.int32))
+        for i in cols:
+            h.changeColBounds(i, col_lower[i], col_upper[i])
+        if relax and len(ints):
+            integer = highspy.HighsVarType.kInteger
+            h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
+
+
+def replan_line(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
+                ints: np.ndarray, job: LineJob, seconds: float,
+                expected: float = 0.0) -> LineAnswer:
+    """One line's re-plan within ``seconds``, cheap bound first.
+
+    The LP relaxation of the changed MILP is at most its optimum, and ``job.feasible`` (a
+    plan with the change) at least: where the two meet, or the relaxation has no plan at
+    all, the figure is settled without the MILP. Otherwise the MILP is re-solved from the
+    job's partial plan, if at least MIN_SECONDS, ``expected`` (how long the last MILP
+    re-plan took) and PER_RELAXATION x the relaxation's seconds are left; HiGHS gets a
+    tenth less than what is left, to stop and hand back in time.
+    """
+    deadline = time.perf_counter() + seconds
+    if seconds < MIN_SECONDS:
+        return LineAnswer(SKIPPED)
+    relaxed = run_changed(h, col_lower, col_upper, ints, job.cols, job.force, relax=True,
+                          start=None, read=None, seconds=seconds)
+    if relaxed.status == INFEASIBLE:
+        return LineAnswer(INFEASIBLE, settled=True)
+    feasible = job.feasible
+    if relaxed.status == OPTIMAL and feasible is not None and relaxed.objective is not None \
+            and relaxed.objective - feasible <= 1e-6 * (1 + abs(feasible)) + 0.5:
+        # the held plan with the change is as good as any plan can be: settled
+        return LineAnswer(OPTIMAL, feasible, settled=True)
+    left = deadline - time.perf_counter()
+    if left < max(MIN_SECONDS, expected, PER_RELAXATION * relaxed.seconds):
+        return LineAnswer(SKIPPED)
+    out = run_changed(h, col_lower, col_upper, ints, job.cols, job.force, relax=False,
+                      start=job.start, read=job.read, seconds=0.9 * left)
+    return LineAnswer(out.status, out.objective, out.values, milp_status=out.status,
+                      milp_seconds=out.seconds)

@@ -1,0 +1,137 @@
+"""The explanations' MILP re-plans, shared with worker processes (optimizer/solve.py
+``ReplanPool``, optimizer/_replan.py, optimizer/_held_worker.py): the same figures as one
+process computes alone, a worker that fails costs nothing but time, and one whose re-plan
+overruns is stopped."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import optimizer._replan as _replan
+import optimizer.explain as explain
+import optimizer.solve as solve
+from models.chain.results import extract_results
+from optimizer._highs_child import PREFIX
+from optimizer.pipeline import RunOutcome, solve_workbook
+from tests.conftest import ABSHERON
+
+REPLAN = ["line", "entry_status", "replan_exact"]
+
+
+@pytest.fixture(scope="module")
+def unexplained() -> RunOutcome:
+    """The bundled case solved, its explanations left to each test."""
+    with mock.patch("optimizer.explain.explain_plan", lambda *a, **_k: a[2]):
+        return solve_workbook(ABSHERON)
+
+
+def _replans(outcome: RunOutcome, workers: int,
+             monkeypatch: pytest.MonkeyPatch) -> tuple[pd.DataFrame, int, list[str]]:
+    """Every line's re-planned figure with this many workers (time enough for all), how
+    many lines this process re-planned itself, and the explanation notes."""
+    model, data, settings = outcome.model, outcome.data, outcome.settings
+    assert model is not None and data is not None and settings is not None
+    lp = solve.marginal_values(model, settings)
+    res = extract_results(model, data, lp.duals)
+    monkeypatch.setattr(explain, "replan_workers", lambda *_a: workers)
+    here = [0]
+    replan_line = _replan.replan_line
+
+    def counted(*a: Any, **k: Any) -> _replan.LineAnswer:
+        here[0] += 1
+        return replan_line(*a, **k)
+
+    monkeypatch.setattr(_replan, "replan_line", counted)
+    explain.explain_plan(model, data, res, settings, lp=lp, time_budget=300,
+                         replan_budget=240)
+    monkeypatch.undo()
+    lines = res.lines[res.lines.status == "candidate"]
+    return lines[[*REPLAN, "replan_change"]].reset_index(drop=True), here[0], \
+        list(res.explain_notes)
+
+
+def test_a_worker_process_gives_the_re_plans_this_process_gives(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone, here_alone, notes_alone = _replans(unexplained, 0, monkeypatch)
+    shared, here_shared, notes = _replans(unexplained, 1, monkeypatch)
+    assert alone.replan_change.notna().all() and alone.replan_exact.all()  # every line
+    assert here_shared < here_alone  # the worker re-planned some of the lines
+    assert "replan_workers:1" in notes and "replan_workers:1" not in notes_alone
+    pd.testing.assert_frame_equal(alone[REPLAN], shared[REPLAN])
+    # exact within the run's MIP gap: two optimal plans may differ by that much
+    gap = float(unexplained.settings.mip_gap)  # type: ignore[union-attr]
+    net = abs(float(unexplained.results.net_value))  # type: ignore[union-attr]
+    assert np.allclose(alone.replan_change, shared.replan_change, rtol=0, atol=gap * net)
+
+
+def test_a_failing_worker_leaves_its_lines_to_this_process(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    alone, here_alone, _ = _replans(unexplained, 0, monkeypatch)
+    monkeypatch.setattr(solve, "held_worker_command",
+                        lambda _folder: [sys.executable, "-c", "import sys; sys.exit(3)"])
+    failed, here_failed, _ = _replans(unexplained, 1, monkeypatch)
+    assert here_failed == here_alone  # every line came back here
+    pd.testing.assert_frame_equal(alone[REPLAN], failed[REPLAN])
+    assert np.allclose(alone.replan_change, failed.replan_change, rtol=1e-9)
+
+
+def test_a_worker_whose_re_plan_overruns_is_stopped(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """HiGHS's own limit is soft: a worker that has not answered well after the time its
+    line was given is killed, and that line gets no re-planned figure (it keeps its bound);
+    the lines this process re-plans are not held up."""
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    ready = f"sys.stdout.write({PREFIX + 'ready'!r} + chr(10)); sys.stdout.flush()"
+    hung = f"import sys, time; {ready}; sys.stdin.readline(); time.sleep(600)"
+    monkeypatch.setattr(solve, "held_worker_command", lambda _folder: [sys.executable, "-c",
+                                                                       hung])
+    monkeypatch.setattr(solve, "REPLAN_WORKER_GRACE", 0.2)
+    job = _replan.LineJob({}, None, None, np.zeros(0, dtype=np.int64), None)
+    with solve.ReplanPool(model, settings, 1) as pool:
+        proc = pool._procs[0]
+        answers = pool.run([job] * 8, solve.time.perf_counter() + 3.0)
+        assert pool.killed == 1
+        assert proc.wait(timeout=30) == -9  # killed, not ended
+    skipped = [a for a in answers if a is not None and a.status == _replan.SKIPPED]
+    solved = [a for a in answers if a is not None and a.status == _replan.OPTIMAL]
+    assert len(skipped) == 1 and len(solved) == 7  # the rest were re-planned here
+
+
+def test_the_workers_and_their_folder_are_gone_after_the_explanations(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[Any] = []
+    pool_init = solve.ReplanPool.__init__
+
+    def recorded(self: solve.ReplanPool, *a: Any) -> None:
+        pool_init(self, *a)
+        started.append((list(self._procs), Path(self._folder.name) if self._folder else None))
+
+    monkeypatch.setattr(solve.ReplanPool, "__init__", recorded)
+    _replans(unexplained, 1, monkeypatch)
+    assert started and started[0][0] and started[0][1] is not None
+    procs, folder = started[0]
+    assert all(p.poll() == 0 for p in procs)  # ended at the end of their input
+    assert not folder.exists()
+
+
+def test_who_gets_re_plan_workers(unexplained: RunOutcome) -> None:
+    """One per core beyond the run's own (at most three); none on one core or with
+    ``--threads 1``, for a few lines, a short time or a model too large to copy."""
+    model = unexplained.model
+    cores = len(solve.os.sched_getaffinity(0))
+    some = min(max(cores - 1, 0), 3)
+    assert solve.replan_workers(model, 36, 2.0) == some  # the bundled case
+    assert solve.replan_workers(model, 36, 2.0, threads=1) == 0
+    assert solve.replan_workers(model, 36, 2.0, threads=2) == min(some, 1)
+    assert solve.replan_workers(model, solve.REPLAN_WORKER_MIN_LINES - 1, 2.0) == 0
+    assert solve.replan_workers(model, 36, solve.REPLAN_WORKER_MIN_SECONDS / 2) == 0
+    with mock.patch.object(solve, "REPLAN_WORKER_MAX_NONZEROS", 1000):
+        assert solve.replan_workers(model, 36, 2.0) == 0
