@@ -817,7 +817,8 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     to_plan, if_built = list(lines.value_to_plan), list(lines.change_if_built)
     skipped = 0
     todo: list[str] = []
-    jobs: list[LineJob] = []
+    jobs: list[LineJob] = []  # each with its start as changes to the plan (see full_start)
+    changes: list[dict[int, float]] = []
     for line in _replan_order(d, res):
         if only is not None and line not in only:
             continue
@@ -834,32 +835,41 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
         own = [col_of[line, p] for p in periods_of[line] if (line, p) in col_of]
         cols: dict[int, tuple[float, float]] = {}
         force: tuple[np.ndarray, float] | None = None
-        start_values = plan.copy()
         if built:
             cols = {c: (0.0, 0.0) for c in own}
         elif len(own) == 1:
             cols = {own[0]: (1.0, 1.0)}
         else:
             force = (np.asarray(own, dtype=np.int32), 1.0)
-        for p in periods_of[line]:
-            if (line, p) in position:
-                start_values[position[line, p]] = 0.0
+        # the start: the plan with this line closed, or opened in its first period (and
+        # its swap partner closed)
+        change = {position[line, p]: 0.0 for p in periods_of[line] if (line, p) in position}
         if not built and periods_of[line]:
-            start_values[position[line, periods_of[line][0]]] = 1.0
+            change[position[line, periods_of[line][0]]] = 1.0
             partner = str(lines.swap_with.iloc[i]) if "swap_with" in lines else ""
             for p in periods_of.get(partner, []) if partner else []:
-                start_values[position[partner, p]] = 0.0
+                change[position[partner, p]] = 0.0
         delta = (held_delta or {}).get(line)
         feasible = None if delta is None or held_base is None else held_base + delta
         todo.append(line)
-        jobs.append(LineJob(cols, force, (all_cols, start_values),
-                            np.asarray(own, dtype=np.int64), feasible))
+        changes.append(change)
+        jobs.append(LineJob(cols, force, None, np.asarray(own, dtype=np.int64), feasible))
     if not jobs:
         return
+
+    def full_start(k: int) -> LineJob:
+        """Job ``k`` with its whole start (every build decision's value): made only when
+        the job runs, since all of them at once would be lines x build decisions values
+        (2.4 GB at 5,000 lines x 12 periods)."""
+        start_values = plan.copy()
+        for at, value in changes[k].items():
+            start_values[at] = value
+        return dataclasses.replace(jobs[k], start=(all_cols, start_values))
+
     workers = 0 if pool is None else pool.workers
     if pool is None:
         pool = ReplanPool(m, settings, 0)
-    answers = pool.run(jobs, deadline, learn=learn)
+    answers = pool.run(len(jobs), full_start, deadline, learn=learn)
     if workers:
         res.explain_notes.append(f"replan_workers:{workers}")
     for line, answer in zip(todo, answers, strict=True):

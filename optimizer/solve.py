@@ -1478,15 +1478,16 @@ class ReplanPool:
                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
                     encoding="utf-8", errors="replace"))
 
-    def run(self, jobs: list[_replan.LineJob], deadline: float, learn: bool = False,
-            ) -> list[_replan.LineAnswer | None]:
-        """Each job's answer; None for one not started by ``deadline``
-        (``time.perf_counter()``). Jobs start in order, each with the seconds left.
-        ``learn``: once a MILP re-plan has been timed, none starts with less time left
-        than it took (half as much again when it was cut short)."""
-        results: list[_replan.LineAnswer | None] = [None] * len(jobs)
+    def run(self, count: int, job: Callable[[int], _replan.LineJob], deadline: float,
+            learn: bool = False) -> list[_replan.LineAnswer | None]:
+        """The answer of each of ``count`` jobs (``job(k)`` makes job k when it starts);
+        None for one not started by ``deadline`` (``time.perf_counter()``). Jobs start in
+        order, each with the seconds left. ``learn``: once a MILP re-plan has been timed,
+        none starts with less time left than it took (half as much again when it was
+        cut short)."""
+        results: list[_replan.LineAnswer | None] = [None] * count
         lock = threading.Lock()
-        queue_ = list(range(len(jobs)))[::-1]  # popped from the end: in order
+        queue_ = list(range(count))[::-1]  # popped from the end: in order
         expected = [0.0]
 
         def take() -> tuple[int, float, float] | None:
@@ -1512,9 +1513,9 @@ class ReplanPool:
         def here() -> None:
             while (got := take()) is not None:
                 i, left, expect = got
-                record(i, replan_here(jobs[i], left, expect))
+                record(i, replan_here(job(i), left, expect))
 
-        threads = [threading.Thread(target=self._serve, args=(p, jobs, take, record,
+        threads = [threading.Thread(target=self._serve, args=(p, job, take, record,
                                                               give_back, deadline),
                                     name="chainopt-replan", daemon=True)
                    for p in self._procs]
@@ -1526,7 +1527,7 @@ class ReplanPool:
         here()  # lines given back by a worker that failed
         return results
 
-    def _serve(self, proc: subprocess.Popen[str], jobs: list[_replan.LineJob],
+    def _serve(self, proc: subprocess.Popen[str], job: Callable[[int], _replan.LineJob],
                take: Callable[[], tuple[int, float, float] | None],
                record: Callable[[int, _replan.LineAnswer], None],
                give_back: Callable[[int], None], deadline: float) -> None:
@@ -1547,7 +1548,7 @@ class ReplanPool:
             answer: Any = None
             try:
                 with _kill_after(proc, limit) as fired:
-                    proc.stdin.write(json.dumps({"kind": "replan", "job": jobs[i].to_json(),
+                    proc.stdin.write(json.dumps({"kind": "replan", "job": job(i).to_json(),
                                                  "seconds": left, "expected": expect}) + "\n")
                     proc.stdin.flush()
                     answer = json.loads(_protocol_line(proc) or "null")

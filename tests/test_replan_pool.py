@@ -97,7 +97,7 @@ def test_a_worker_whose_re_plan_overruns_is_stopped(
     job = _replan.LineJob({}, None, None, np.zeros(0, dtype=np.int64), None)
     with solve.ReplanPool(model, settings, 1) as pool:
         proc = pool._procs[0]
-        answers = pool.run([job] * 8, solve.time.perf_counter() + 3.0)
+        answers = pool.run(8, lambda _k: job, solve.time.perf_counter() + 3.0)
         assert pool.killed == 1
         assert proc.wait(timeout=30) == -9  # killed, not ended
     skipped = [a for a in answers if a is not None and a.status == _replan.SKIPPED]
@@ -135,3 +135,29 @@ def test_who_gets_re_plan_workers(unexplained: RunOutcome) -> None:
     assert solve.replan_workers(model, 36, solve.REPLAN_WORKER_MIN_SECONDS / 2) == 0
     with mock.patch.object(solve, "REPLAN_WORKER_MAX_NONZEROS", 1000):
         assert solve.replan_workers(model, 36, 2.0) == 0
+
+
+def test_each_re_plan_start_is_made_when_its_line_starts(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A start is the plan's every build decision with the line's own changed: made for
+    all lines at once they were lines x build decisions values (2.4 GB at 5,000 lines x 12
+    periods, seen as the run's peak memory), so the pool gets a maker, not a list."""
+    got: list[tuple[int, Any]] = []
+    run = solve.ReplanPool.run
+
+    def recorded(self: solve.ReplanPool, count: int, job: Any, *a: Any, **k: Any) -> Any:
+        got.append((count, job))
+        return run(self, count, job, *a, **k)
+
+    monkeypatch.setattr(solve.ReplanPool, "run", recorded)
+    _replans(unexplained, 0, monkeypatch)
+    (count, job), = got
+    model = unexplained.model
+    plan = {c: round(v.value or 0.0) for c, v in enumerate(solve._session(model).columns)}
+    first, again = job(0), job(0)
+    assert first.start is not None and again.start is not None
+    assert first.start[1] is not again.start[1]  # made anew each time it is asked for
+    cols, values = first.start
+    differ = [int(c) for c, v in zip(cols, values, strict=True) if v != plan[int(c)]]
+    assert 0 < len(differ) <= 3  # the line's own decisions (and a swap partner's)
+    assert all(job(k).start is not None for k in range(count))
