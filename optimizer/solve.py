@@ -1399,10 +1399,12 @@ class HeldPool:
 
 
 # MILP re-plans are shared with a worker process (``ReplanPool``) only for models up to
-# this size (each worker holds a copy of the MILP in HiGHS; larger models seldom have time
-# for a re-plan at all), with at least this many candidate lines and this much time for
-# the explanations (a worker is ready after ~0.2-0.3 s: numpy, highspy and the model).
-REPLAN_WORKER_MAX_NONZEROS = 1_000_000
+# this size (each worker holds a copy of the MILP in HiGHS; from 500 synthetic lines x 12
+# periods, 487,402 nonzeros, the held figures of every line use up the explanations' time
+# before any re-plan starts: bench/bench_explain.py), with at least this many candidate
+# lines and this much time for the explanations (a worker is ready after ~0.2-0.3 s:
+# numpy, highspy and the model).
+REPLAN_WORKER_MAX_NONZEROS = 250_000
 REPLAN_WORKER_MIN_LINES = 4
 REPLAN_WORKER_MIN_SECONDS = 1.0
 # A re-plan in a worker that has not answered this long after the seconds it was given
