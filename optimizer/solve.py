@@ -1415,9 +1415,9 @@ REPLAN_WORKER_GRACE = 1.0
 def replan_workers(model: pyo.ConcreteModel, lines: int, seconds: float,
                    threads: int = 0) -> int:
     """How many worker processes the explanations' MILP re-plans of ``lines`` candidate
-    lines within ``seconds`` get: one per core beyond this process's (at most three),
-    none on one core, for a large model, a few lines or a short time. ``threads`` as in
-    ``held_workers``."""
+    lines within ``seconds`` get: one per core (at most four; this process only waits for
+    them, ``ReplanPool``), none on one core, for a large model, a few lines or a short
+    time. ``threads`` as in ``held_workers``."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
         os.cpu_count() or 1)
     if threads > 0:
@@ -1426,25 +1426,29 @@ def replan_workers(model: pyo.ConcreteModel, lines: int, seconds: float,
     if cores < 2 or lines < REPLAN_WORKER_MIN_LINES or seconds < REPLAN_WORKER_MIN_SECONDS \
             or nonzeros > REPLAN_WORKER_MAX_NONZEROS:
         return 0
-    return min(cores - 1, 3)
+    return min(cores, 4)
 
 
 class ReplanPool:
-    """The explanations' MILP re-plans, one per line, run by this process on its kept
-    Highs and by worker processes holding a copy of the MILP (optimizer/_held_worker.py).
+    """The explanations' MILP re-plans, one per line, run by worker processes holding a
+    copy of the MILP (optimizer/_held_worker.py), or by this process on its kept Highs
+    when there is no worker (one core, ``--threads 1``, a large model) or none is left.
 
     Each re-plan starts from the model's own bounds and its own partial plan, so it is the
     same whichever process runs it (optimizer/_replan.py ``replan_line`` in both); only
     which lines finish before the deadline depends on timing. The workers are started
     when the pool is made, so that they load while the explanations' LP steps run. A
-    worker that fails is dropped and its line re-planned here; one whose re-plan overruns
-    its seconds by more than REPLAN_WORKER_GRACE (and a fifth) is killed and that line
-    keeps its held-plan bound: the workers' re-plans are bounded in time, not only guarded.
+    worker that fails is dropped and its line re-planned by another, or here; one whose
+    re-plan overruns its seconds by more than REPLAN_WORKER_GRACE (and a fifth) is killed
+    and that line keeps its held-plan bound. So with workers every re-plan is bounded in
+    time (HiGHS's own limit is soft), which a re-plan in this process cannot be: here it
+    is only guarded (optimizer/_replan.py ``PER_RELAXATION``). That is why this process
+    takes no line while a worker is alive, unless ``share`` (it then takes lines too).
     """
 
     def __init__(self, model: pyo.ConcreteModel, settings: SolveSettings,
-                 workers: int) -> None:
-        self.model, self.settings = model, settings
+                 workers: int, share: bool = False) -> None:
+        self.model, self.settings, self.share = model, settings, share
         self._procs: list[subprocess.Popen[str]] = []
         self._ready: set[int] = set()
         self._dropped: list[subprocess.Popen[str]] = []
@@ -1510,12 +1514,14 @@ class ReplanPool:
             with lock:
                 queue_.append(i)
 
-        replan_here = replan_lines_here(self.model, self.settings)
+        replan_here: list[Callable[[_replan.LineJob, float, float], _replan.LineAnswer]] = []
 
         def here() -> None:
             while (got := take()) is not None:
+                if not replan_here:  # the kept Highs gets the run's options once
+                    replan_here.append(replan_lines_here(self.model, self.settings))
                 i, left, expect = got
-                record(i, replan_here(job(i), left, expect))
+                record(i, replan_here[0](job(i), left, expect))
 
         threads = [threading.Thread(target=self._serve, args=(p, job, take, record,
                                                               give_back, deadline),
@@ -1523,10 +1529,11 @@ class ReplanPool:
                    for p in self._procs]
         for t in threads:
             t.start()
-        here()
+        if self.share or not threads:
+            here()
         for t in threads:
             t.join()
-        here()  # lines given back by a worker that failed
+        here()  # lines given back by workers that failed, when none is left
         return results
 
     def _serve(self, proc: subprocess.Popen[str], job: Callable[[int], _replan.LineJob],
