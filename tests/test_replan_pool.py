@@ -161,3 +161,15 @@ def test_each_re_plan_start_is_made_when_its_line_starts(
     differ = [int(c) for c, v in zip(cols, values, strict=True) if v != plan[int(c)]]
     assert 0 < len(differ) <= 3  # the line's own decisions (and a swap partner's)
     assert all(job(k).start is not None for k in range(count))
+
+
+def test_re_plan_workers_load_at_a_lower_priority(unexplained: RunOutcome) -> None:
+    """They start beside the two-sided values and held figures, which need the cores as
+    much; their loading waits for idle time instead of slowing those down."""
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    own = solve.os.getpriority(solve.os.PRIO_PROCESS, 0)
+    with solve.ReplanPool(model, settings, 1) as pool:
+        (proc,) = pool._procs
+        assert solve.os.getpriority(solve.os.PRIO_PROCESS, proc.pid) == min(
+            own + solve.REPLAN_WORKER_NICE, 19)
