@@ -20,6 +20,7 @@ last incumbent.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import sys
@@ -111,6 +112,16 @@ def load_arrays(path: Path) -> ModelArrays:
                            a_index=z["a_index"], a_value=z["a_value"], integer=z["integer"])
 
 
+def give_back_free_memory() -> None:
+    """Return freed heap pages to the system (glibc ``malloc_trim``; elsewhere nothing):
+    the C library otherwise keeps what a large temporary was freed from for reuse."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return
+    trim(0)
+
+
 def _say(*fields: object) -> None:
     text = "\t".join(str(f).replace("\n", " ").replace("\t", " ") for f in fields)
     sys.stdout.write(PREFIX + text + "\n")
@@ -134,6 +145,11 @@ def child_main(folder: Path) -> None:
     deadline = options.pop("_deadline", None)
     h = make_highs(arrays)
     n = len(arrays.cost)
+    # HiGHS has its own copy now: the arrays and the HighsLp they went through are
+    # returned to the system, so that this process is no larger than HiGHS alone
+    # (the run's own process waits beside it: the two are the run's peak memory)
+    del arrays
+    give_back_free_memory()
     if zero_cost:  # feasibility probe: is an 'infeasible or unbounded' model feasible?
         h.changeColsCost(n, np.arange(n, dtype=np.int32), np.zeros(n))
     for key, value in options.items():

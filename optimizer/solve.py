@@ -22,7 +22,6 @@ and passed to highspy as arrays, the fastest measured route from Pyomo to HiGHS
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import dataclasses
 import functools
 import itertools
@@ -51,7 +50,14 @@ from pyomo.common.gc_manager import PauseGC
 
 from models.chain.formulation import VALID_INEQUALITIES
 from optimizer import _replan, standby
-from optimizer._highs_child import PREFIX, ModelArrays, make_highs, quiet_highs, save_arrays
+from optimizer._highs_child import (
+    PREFIX,
+    ModelArrays,
+    give_back_free_memory,
+    make_highs,
+    quiet_highs,
+    save_arrays,
+)
 from optimizer.standard_form import standard_form
 
 log = logging.getLogger(__name__)
@@ -322,6 +328,10 @@ def solve_model(model: pyo.ConcreteModel, settings: SolveSettings,
         log.exception("could not pass the model to HiGHS")
         return SolveResult(SolveStatus.ERROR, None, None, None, time.perf_counter() - start,
                            SOLVER_NAME, solver_version(), f"compile failed: {exc}")
+    # The compile's temporaries are freed by now, but the C library keeps their pages for
+    # reuse: at 5,000 lines x 12 periods RSS stays at 1.0 GB and malloc_trim gives 0.14 GB
+    # back. This process waits at its size while the solver process holds the model in
+    # HiGHS, and the two together are the run's peak memory (bench/run.py).
     give_back_free_memory()
     handoff = time.perf_counter() - start
     warnings = scaling_warnings(session.arrays)
@@ -745,22 +755,6 @@ def write_model_file(model: pyo.ConcreteModel, path: Path) -> Path:
     """Write exactly the model HiGHS solves (MPS or LP, by suffix), for HiGHS-alone benchmarks."""
     _session(model).highs.writeModel(str(path))
     return path
-
-
-def give_back_free_memory() -> None:
-    """Return the memory the hand-off's temporaries were freed from to the system.
-
-    The compile's intermediate lists and matrices are freed once the arrays are made, but
-    the C library keeps freed pages inside its heap for reuse: at 5,000 lines x 12 periods
-    RSS stays at 1.0 GB, and ``malloc_trim`` gives back 0.14 GB of it. That matters because
-    this process waits at its size while the solver process holds the model in HiGHS: the
-    two together are the run's peak memory (bench/run.py: 2.13 GB against 1.56 GB for
-    HiGHS alone). glibc only; elsewhere nothing is done."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return
-    trim(0)
 
 
 def refresh_session(model: pyo.ConcreteModel) -> None:
