@@ -209,6 +209,7 @@ class _Session:
         """An in-process Highs with the model, for LP re-solves and exports."""
         if self._highs is None:
             self._highs = make_highs(self.arrays)
+            give_back_free_memory()  # the HighsLp it went through (0.05 GB at 2.4 M nonzeros)
         return self._highs
 
 
