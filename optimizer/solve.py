@@ -1252,6 +1252,13 @@ HELD_WORKER_SECONDS_PER_NONZERO = 1e-6
 HeldJob = dict[int, tuple[float, float]]  # column -> (lower, upper) for one re-solve
 
 
+def _cores(threads: int) -> int:
+    """The cores this process may use, at most ``threads`` when that is set (> 0)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+    return min(cores, threads) if threads > 0 else cores
+
+
 def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float,
                  threads: int = 0) -> int:
     """How many worker processes ``jobs`` held-LP re-solves within ``seconds`` get: one
@@ -1259,10 +1266,7 @@ def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float,
     small model, a few jobs or a short time. ``threads``: the run's solver threads; a
     run held to one (``--threads 1``, each worker of a scenario pool) gets none, one held
     to N gets at most N - 1."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-    if threads > 0:
-        cores = min(cores, threads)
+    cores = _cores(threads)
     nonzeros = _session(model).size["nonzeros"]
     if cores < 2 or jobs < HELD_WORKER_MIN_JOBS or nonzeros < HELD_WORKER_MIN_NONZEROS \
             or seconds < HELD_WORKER_MIN_SECONDS + HELD_WORKER_SECONDS_PER_NONZERO * nonzeros:
@@ -1270,7 +1274,84 @@ def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float,
     return min(cores - 1, 3)
 
 
-class HeldPool:
+class _Workers:
+    """Worker processes (optimizer/_held_worker.py) sharing one folder with the model's
+    arrays and the run's HiGHS options: started, dropped when one fails, stopped at
+    ``close`` (end of their input; killed if they do not end). ``HeldPool`` and
+    ``ReplanPool`` add what their jobs are."""
+
+    what = "worker"  # in the log lines
+
+    def __init__(self) -> None:
+        self._procs: list[subprocess.Popen[str]] = []
+        self._ready: set[int] = set()  # workers that said "ready"
+        self._dropped: list[subprocess.Popen[str]] = []  # failed: killed, waited for at close
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def workers(self) -> int:
+        return len(self._procs)
+
+    def _start_in_folder(self, workers: int, arrays: ModelArrays, options: dict[str, Any],
+                         fill: Callable[[Path], None] | None = None,
+                         nice: int = 0) -> None:
+        """Write the folder (``fill`` adds files of its own) and start the workers, at
+        ``nice`` lower priority. An OSError leaves no worker (this process does the jobs)."""
+        try:
+            self._folder = tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX)
+            folder = Path(self._folder.name)
+            (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
+            save_arrays(arrays, folder / "model.npz")
+            if fill is not None:
+                fill(folder)
+            (folder / "options.json").write_text(json.dumps(
+                {k: v for k, v in options.items() if k != "time_limit"}))
+            for k in range(workers):
+                with open(folder / f"stderr-{k}.txt", "w") as err:
+                    proc = subprocess.Popen(
+                        held_worker_command(folder),
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
+                        encoding="utf-8", errors="replace")
+                self._procs.append(proc)
+                if nice:
+                    with contextlib.suppress(OSError, AttributeError):
+                        os.setpriority(os.PRIO_PROCESS, proc.pid, nice)
+        except OSError as exc:
+            log.debug("no %ss: %s", self.what, exc)
+            self.close()
+
+    def _drop(self, proc: subprocess.Popen[str]) -> None:
+        log.debug("a %s stopped (exit %s); its jobs go to the others", self.what, proc.poll())
+        proc.kill()
+        self._procs = [p for p in self._procs if p is not proc]
+        self._dropped.append(proc)
+
+    def close(self) -> None:
+        """Stop the workers and remove their folder."""
+        for proc in self._procs + self._dropped:
+            with contextlib.suppress(OSError):
+                if proc.stdin is not None:
+                    proc.stdin.close()  # end of input: the worker exits
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=30)
+            if proc.stdout is not None:
+                proc.stdout.close()
+        self._procs, self._dropped = [], []
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class HeldPool(_Workers):
     """The held LP re-solved for a batch of independent bound changes, by this process's
     ``HeldLP`` and by worker processes holding a copy of it (optimizer/_held_worker.py).
 
@@ -1281,40 +1362,26 @@ class HeldPool:
     simplex iterations. A worker that fails is dropped and its job solved here.
     """
 
-    def __init__(self, held: HeldLP, workers: int) -> None:
-        self.held = held
-        self._procs: list[subprocess.Popen[str]] = []
-        self._ready: set[int] = set()  # workers that said "ready"
-        self._dropped: list[subprocess.Popen[str]] = []  # failed: killed, waited for at close
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
-        if workers > 0:
-            try:
-                self._start(workers)
-            except OSError as exc:  # no workers: this process does every job
-                log.debug("no held-LP workers: %s", exc)
-                self.close()
+    what = "held-LP worker"
 
-    def _start(self, workers: int) -> None:
-        held, h = self.held, self.held.h
-        self._folder = tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX)
-        folder = Path(self._folder.name)
-        (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
-        save_arrays(held.session.arrays, folder / "model.npz")
-        basis = h.getBasis() if not len(held.extra) else None
+    def __init__(self, held: HeldLP, workers: int) -> None:
+        super().__init__()
+        self.held = held
+        if workers > 0:
+            self._start_in_folder(workers, held.session.arrays, _options(held.settings),
+                                  fill=self._held_file)
+
+    def _held_file(self, folder: Path) -> None:
+        """held.npz: the held LP's bounds, and its basis (the worker starts warm, as
+        HeldLP does)."""
+        held = self.held
+        basis = held.h.getBasis() if not len(held.extra) else None
         saved: dict[str, Any] = {"col_lower": held.col_lower, "col_upper": held.col_upper,
                                  "row_lower": held.row_lower, "row_upper": held.row_upper}
-        if basis is not None and basis.valid:  # the worker starts warm, as HeldLP does
+        if basis is not None and basis.valid:
             saved["col_status"] = np.fromiter((int(s) for s in basis.col_status), np.int8)
             saved["row_status"] = np.fromiter((int(s) for s in basis.row_status), np.int8)
         np.savez(folder / "held.npz", **saved)
-        options = {k: v for k, v in _options(held.settings).items() if k != "time_limit"}
-        (folder / "options.json").write_text(json.dumps(options))
-        for k in range(workers):
-            with open(folder / f"stderr-{k}.txt", "w") as err:
-                self._procs.append(subprocess.Popen(
-                    held_worker_command(folder),
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
-                    encoding="utf-8", errors="replace"))
 
     def solve_all(self, jobs: list[HeldJob], deadline: float,
                   limit: Callable[[], float]) -> list[tuple[float | None, bool] | None]:
@@ -1379,37 +1446,6 @@ class HeldPool:
             results[i] = (None if objective is None else float(objective),
                           bool(answer.get("timed_out")))
 
-    def _drop(self, proc: subprocess.Popen[str]) -> None:
-        log.debug("a held-LP worker failed (exit %s); its jobs are solved here",
-                  proc.poll())
-        proc.kill()
-        self._procs = [p for p in self._procs if p is not proc]
-        self._dropped.append(proc)
-
-    def close(self) -> None:
-        """Stop the workers and remove their folder."""
-        for proc in self._procs + self._dropped:
-            with contextlib.suppress(OSError):
-                if proc.stdin is not None:
-                    proc.stdin.close()  # end of input: the worker exits
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
-            if proc.stdout is not None:
-                proc.stdout.close()
-        self._procs, self._dropped = [], []
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
-
-    def __enter__(self) -> HeldPool:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
-
 
 # MILP re-plans are shared with a worker process (``ReplanPool``) only for models up to
 # this size (each worker holds a copy of the MILP in HiGHS; from 500 synthetic lines x 12
@@ -1433,10 +1469,7 @@ def replan_workers(model: pyo.ConcreteModel, lines: int, seconds: float,
     lines within ``seconds`` get: one per core (at most four; this process only waits for
     them, ``ReplanPool``), none on one core, for a large model, a few lines or a short
     time. ``threads`` as in ``held_workers``."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-        os.cpu_count() or 1)
-    if threads > 0:
-        cores = min(cores, threads)
+    cores = _cores(threads)
     nonzeros = _session(model).size["nonzeros"]
     if cores < 2 or lines < REPLAN_WORKER_MIN_LINES or seconds < REPLAN_WORKER_MIN_SECONDS \
             or nonzeros > REPLAN_WORKER_MAX_NONZEROS:
@@ -1444,7 +1477,7 @@ def replan_workers(model: pyo.ConcreteModel, lines: int, seconds: float,
     return min(cores, 4)
 
 
-class ReplanPool:
+class ReplanPool(_Workers):
     """The explanations' MILP re-plans, one per line, run by worker processes holding a
     copy of the MILP (optimizer/_held_worker.py), or by this process on its kept Highs
     when there is no worker (one core, ``--threads 1``, a large model) or none is left.
@@ -1461,50 +1494,24 @@ class ReplanPool:
     takes no line while a worker is alive, unless ``share`` (it then takes lines too).
     """
 
+    what = "re-plan worker"
+
     def __init__(self, model: pyo.ConcreteModel, settings: SolveSettings,
                  workers: int, share: bool = False) -> None:
+        super().__init__()
         self.model, self.settings, self.share = model, settings, share
-        self._procs: list[subprocess.Popen[str]] = []
-        self._ready: set[int] = set()
-        self._dropped: list[subprocess.Popen[str]] = []
-        self._folder: tempfile.TemporaryDirectory[str] | None = None
         self.killed = 0  # re-plans stopped by a kill (tests, bench)
         if workers > 0:
-            try:
-                self._start(workers)
-            except OSError as exc:
-                log.debug("no re-plan workers: %s", exc)
-                self.close()
-
-    @property
-    def workers(self) -> int:
-        return len(self._procs)
-
-    def _start(self, workers: int) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix=SOLVER_TEMP_PREFIX)
-        folder = Path(self._folder.name)
-        (folder / "owner").write_text(str(os.getpid()))  # for sweep_solver_folders
-        save_arrays(_session(self.model).arrays, folder / "model.npz")
-        # One HiGHS thread per worker: the processes are the parallelism, and HiGHS's own
-        # threads would compete with them for the cores. (This process keeps the run's
-        # count: changing it resets HiGHS's scheduler, and a process whose scheduler was
-        # reset twice was seen to abort at exit.)
-        options = {k: v for k, v in _options(self.settings).items() if k != "time_limit"}
-        options["threads"] = 1
-        (folder / "options.json").write_text(json.dumps(options))
-        for k in range(workers):
-            with open(folder / f"stderr-{k}.txt", "w") as err:
-                proc = subprocess.Popen(
-                    held_worker_command(folder),
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True,
-                    encoding="utf-8", errors="replace")
-            self._procs.append(proc)
-            # They start while this process computes the two-sided values and the held
-            # figures, which need both cores as much: at a lower priority their loading
-            # (0.2-0.3 s of CPU each) waits for idle time instead of slowing those down
-            # (bundled case: two-sided values 0.33 s alone, 0.46 s beside two workers)
-            with contextlib.suppress(OSError, AttributeError):
-                os.setpriority(os.PRIO_PROCESS, proc.pid, REPLAN_WORKER_NICE)
+            # One HiGHS thread per worker: the processes are the parallelism, and HiGHS's
+            # own threads would compete with them for the cores. (This process keeps the
+            # run's count: changing it resets HiGHS's scheduler.) They start while this
+            # process computes the two-sided values and the held figures, which need both
+            # cores as much: at a lower priority their loading (0.2-0.3 s of CPU each)
+            # waits for idle time instead of slowing those down (bundled case: two-sided
+            # values 0.33 s alone, 0.46 s beside two workers at normal priority).
+            self._start_in_folder(workers, _session(model).arrays,
+                                  {**_options(settings), "threads": 1},
+                                  nice=REPLAN_WORKER_NICE)
 
     def run(self, count: int, job: Callable[[int], _replan.LineJob], deadline: float,
             learn: bool = False) -> list[_replan.LineAnswer | None]:
@@ -1594,36 +1601,6 @@ class ReplanPool:
                 self._drop(proc)
                 return
             record(i, _replan.LineAnswer.from_json(answer))
-
-    def _drop(self, proc: subprocess.Popen[str]) -> None:
-        log.debug("a re-plan worker stopped (exit %s)", proc.poll())
-        proc.kill()
-        self._procs = [p for p in self._procs if p is not proc]
-        self._dropped.append(proc)
-
-    def close(self) -> None:
-        """Stop the workers and remove their folder."""
-        for proc in self._procs + self._dropped:
-            with contextlib.suppress(OSError):
-                if proc.stdin is not None:
-                    proc.stdin.close()  # end of input: the worker exits
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=30)
-            if proc.stdout is not None:
-                proc.stdout.close()
-        self._procs, self._dropped = [], []
-        if self._folder is not None:
-            self._folder.cleanup()
-            self._folder = None
-
-    def __enter__(self) -> ReplanPool:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 @contextlib.contextmanager
