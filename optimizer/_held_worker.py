@@ -90,7 +90,7 @@ class _Milp:
         self.h = make_highs(arrays)
         for key, value in json.loads((folder / "options.json").read_text()).items():
             self.h.setOptionValue(key, value)
-        self.ints = np.flatnonzero(arrays.integer).astype(np.int32)
+        self.ints = arrays.integer_indices()
 
     def replan(self, job: dict[str, object]) -> dict[str, object]:
         a = self.arrays

@@ -49,6 +49,10 @@ class ModelArrays:
     a_value: np.ndarray
     integer: np.ndarray  # bool per column
 
+    def integer_indices(self) -> np.ndarray:
+        """The integer columns' indices (int32, as HiGHS's integrality calls take them)."""
+        return np.flatnonzero(self.integer).astype(np.int32)
+
 
 def quiet_highs() -> highspy.Highs:
     """A Highs object, without the banner HiGHS prints on stdout when it is created.

@@ -794,8 +794,8 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     deadline only gives a bound).
 
     Each line's steps are one job (optimizer/_replan.py ``replan_line``), run in order
-    by ``pool``: this process on its kept Highs and the pool's worker processes on their
-    copies of the MILP (solve.py ``ReplanPool``; without a pool, this process alone).
+    by ``pool``: its worker processes on their copies of the MILP, or this process on its
+    kept Highs when it has none (solve.py ``ReplanPool``; without a pool, this process).
     """
     lines = res.lines
     lines["replan_change"] = [math.nan] * len(lines)

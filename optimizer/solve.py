@@ -699,7 +699,7 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
     session = _session(model)
     h = session.highs
     h.clearSolver()
-    ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
+    ints = session.arrays.integer_indices()
     plan = np.array([round(session.columns[i].value or 0.0) for i in ints], dtype=float)
     start = time.perf_counter()
     cont = highspy.HighsVarType.kContinuous
@@ -1066,13 +1066,6 @@ def _names(session: _Session) -> tuple[list[tuple[str, Any]], list[tuple[str, An
     return found
 
 
-def _run_time_limit(h: highspy.Highs, seconds: float) -> float:
-    """HiGHS's ``time_limit`` for a run that may take ``seconds`` more: HiGHS compares it
-    with the instance's run time summed over all its runs, so a kept instance that has
-    already run a while would stop at once (measured: kTimeLimit with no iteration)."""
-    return float(h.getRunTime()) + max(seconds, 0.01)
-
-
 def _row_groups(session: _Session) -> dict[str, np.ndarray]:
     """Row indices by constraint name (the Pyomo component), computed once per session."""
     groups: dict[str, np.ndarray] | None = getattr(session, "_row_groups", None)
@@ -1103,7 +1096,7 @@ class HeldLP:
         self.session = session = _session(model)
         self.h = h = session.highs
         arr = session.arrays
-        self.ints = np.flatnonzero(arr.integer).astype(np.int32)
+        self.ints = arr.integer_indices()
         self.plan = np.array([round(session.columns[i].value or 0.0) for i in self.ints],
                              dtype=float)
         self.col_lower = arr.col_lower.copy()
@@ -1205,7 +1198,7 @@ class HeldLP:
         warm from the last basis; the bounds are put back afterwards."""
         h = self.h
         limit = self.time_limit if time_limit is None else float(time_limit)
-        h.setOptionValue("time_limit", _run_time_limit(h, limit))
+        h.setOptionValue("time_limit", _replan.run_time_limit(h, limit))
         cols, rows = cols or {}, rows or {}
         for i, (lo, up) in cols.items():
             h.changeColBounds(i, lo, up)
@@ -1320,6 +1313,20 @@ class _Workers:
             log.debug("no %ss: %s", self.what, exc)
             self.close()
 
+    def _ready_or_drop(self, proc: subprocess.Popen[str], wait: float | None = None) -> bool:
+        """Whether ``proc`` has said "ready" (read once per worker, not once per batch);
+        one that ends instead, or says nothing within ``wait`` seconds (then it is
+        killed), is dropped."""
+        if proc.pid in self._ready:
+            return True
+        with _kill_after(proc, wait) if wait is not None else contextlib.nullcontext():
+            ready = _protocol_line(proc) == "ready"
+        if not ready:
+            self._drop(proc)
+            return False
+        self._ready.add(proc.pid)
+        return True
+
     def _drop(self, proc: subprocess.Popen[str]) -> None:
         log.debug("a %s stopped (exit %s); its jobs go to the others", self.what, proc.poll())
         proc.kill()
@@ -1424,11 +1431,8 @@ class HeldPool(_Workers):
                limit: Callable[[], float]) -> None:
         """One worker's share: jobs taken one at a time until none is left."""
         assert proc.stdin is not None and proc.stdout is not None
-        if proc.pid not in self._ready:  # once per worker, not once per batch
-            if _protocol_line(proc) != "ready":
-                self._drop(proc)
-                return
-            self._ready.add(proc.pid)
+        if not self._ready_or_drop(proc):
+            return
         while (i := take()) is not None:
             try:
                 proc.stdin.write(json.dumps({"cols": [[c, lo, up] for c, (lo, up)
@@ -1571,18 +1575,13 @@ class ReplanPool(_Workers):
                give_back: Callable[[int], None], deadline: float) -> None:
         """One worker's share: lines taken one at a time until none is left."""
         assert proc.stdin is not None and proc.stdout is not None
-        if proc.pid not in self._ready:
-            # a worker that is not ready by the deadline is of no use: stopped
-            wait = max(deadline - time.perf_counter(), 0.0) + REPLAN_WORKER_GRACE
-            with _kill_after(proc, wait):
-                ready = _protocol_line(proc) == "ready"
-            if not ready:
-                self._drop(proc)
-                return
-            self._ready.add(proc.pid)
+        # a worker that is not ready by the deadline is of no use: stopped
+        if not self._ready_or_drop(
+                proc, max(deadline - time.perf_counter(), 0.0) + REPLAN_WORKER_GRACE):
+            return
         while (got := take()) is not None:
             i, left, expect = got
-            limit = left + 0.2 * left + REPLAN_WORKER_GRACE
+            limit = 1.2 * left + REPLAN_WORKER_GRACE
             answer: Any = None
             try:
                 with _kill_after(proc, limit) as fired:
@@ -1638,7 +1637,8 @@ def _protocol_line(proc: subprocess.Popen[str]) -> str | None:
 
 @dataclass
 class Replan:
-    """A MILP re-solve with some integer columns fixed or forced (``replan_milp``)."""
+    """A MILP solve of ``CutSearch`` (the explanations' re-plans are optimizer/_replan.py's
+    ``Changed``: their statuses cross a pipe as strings)."""
 
     status: SolveStatus
     objective: float | None  # the best plan found (None: none)
@@ -1655,28 +1655,6 @@ def column_indices(model: pyo.ConcreteModel, variables: list[Any]) -> list[int |
         col_of = {id(v): i for i, v in enumerate(session.columns)}
         session._col_of = col_of  # type: ignore[attr-defined]
     return [col_of.get(id(v)) for v in variables]
-
-
-def relaxation_bound(model: pyo.ConcreteModel, settings: SolveSettings,
-                     cols: dict[int, tuple[float, float]],
-                     force: tuple[np.ndarray, float] | None = None) -> Replan:
-    """The LP relaxation of the MILP with these column bounds (and, with ``force``, the
-    row sum(columns) >= value): its optimum (``objective``, when the status is OPTIMAL)
-    is a bound no plan can beat, and INFEASIBLE means the MILP has no plan either."""
-    return _with_changes(model, settings, cols, force, relax=True, start=None)
-
-
-def replan_milp(model: pyo.ConcreteModel, settings: SolveSettings,
-                cols: dict[int, tuple[float, float]],
-                force: tuple[np.ndarray, float] | None = None,
-                start: tuple[np.ndarray, np.ndarray] | None = None,
-                read: np.ndarray | None = None) -> Replan:
-    """Re-solve the MILP in this process on the kept Highs with these column bounds and
-    optionally the row sum(``force[0]`` columns) >= ``force[1]``, starting from the partial
-    plan ``start`` (column indices, values; HiGHS completes it). HiGHS's own time limit
-    (``settings.time_limit``) applies; the caller keeps it short. ``read``: columns
-    whose values in the plan found are returned (``Replan.values``)."""
-    return _with_changes(model, settings, cols, force, relax=False, start=start, read=read)
 
 
 _STATUS = {_replan.OPTIMAL: SolveStatus.OPTIMAL, _replan.FEASIBLE: SolveStatus.FEASIBLE,
@@ -1702,33 +1680,13 @@ def _after_run(h: highspy.Highs, unbounded: SolveStatus | None,
     return status, objective, info
 
 
-def _with_changes(model: pyo.ConcreteModel, settings: SolveSettings,
-                  cols: dict[int, tuple[float, float]], force: tuple[np.ndarray, float] | None,
-                  relax: bool, start: tuple[np.ndarray, np.ndarray] | None,
-                  read: np.ndarray | None = None) -> Replan:
-    session = _session(model)
-    h, arr = session.highs, session.arrays
-    apply_options(h, settings)
-    out = _replan.run_changed(h, arr.col_lower, arr.col_upper, _integer_indices(session),
-                              cols, force, relax, start, read, float(settings.time_limit))
-    return Replan(_STATUS[out.status], out.objective, out.bound, out.seconds, out.values)
-
-
-def _integer_indices(session: _Session) -> np.ndarray:
-    ints: np.ndarray | None = getattr(session, "_integer_columns", None)
-    if ints is None:
-        ints = np.flatnonzero(session.arrays.integer).astype(np.int32)
-        object.__setattr__(session, "_integer_columns", ints)
-    return ints
-
-
 def replan_lines_here(model: pyo.ConcreteModel, settings: SolveSettings
                       ) -> Callable[[_replan.LineJob, float, float], _replan.LineAnswer]:
     """A function that runs one line's re-plan (optimizer/_replan.py ``replan_line``) on
     this process's kept Highs: (job, seconds, expected) -> answer."""
     session = _session(model)
     h, arr = session.highs, session.arrays
-    ints = _integer_indices(session)
+    ints = arr.integer_indices()
     apply_options(h, settings)
 
     def run(job: _replan.LineJob, seconds: float, expected: float) -> _replan.LineAnswer:
@@ -1771,8 +1729,8 @@ class CutSearch:
         h = self.h
         began = time.perf_counter()
         apply_options(h, settings)
-        h.setOptionValue("time_limit", _run_time_limit(h, float(settings.time_limit)))
-        # as for the re-plans (_with_changes): presolve costs more than it saves here
+        h.setOptionValue("time_limit", _replan.run_time_limit(h, float(settings.time_limit)))
+        # as for the re-plans (_replan.run_changed): presolve costs more than it saves
         h.setOptionValue("presolve", "choose" if presolve else "off")
         if start is not None:
             h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
