@@ -32,7 +32,7 @@ import highspy
 import numpy as np
 
 from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
-from optimizer._replan import LineJob, replan_line
+from optimizer._replan import LineJob, RelaxedLP, replan_line
 
 
 def held_highs(folder: Path, arrays: ModelArrays | None = None,
@@ -82,14 +82,19 @@ def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
 
 
 class _Milp:
-    """The MILP of the folder on a Highs of its own, with the run's options, made at the
+    """The MILP of the folder on a Highs of its own, and its LP relaxation kept warm on
+    another (optimizer/_replan.py ``RelaxedLP``), with the run's options, made at the
     first re-plan asked for (a held-LP worker may never get one)."""
 
     def __init__(self, folder: Path, arrays: ModelArrays) -> None:
         self.arrays = arrays
+        options = json.loads((folder / "options.json").read_text())
         self.h = make_highs(arrays)
-        for key, value in json.loads((folder / "options.json").read_text()).items():
+        lp = make_highs(arrays, relax_integers=True)
+        for key, value in options.items():
             self.h.setOptionValue(key, value)
+            lp.setOptionValue(key, value)
+        self.relaxation = RelaxedLP(lp, arrays.col_lower, arrays.col_upper)
         self.ints = arrays.integer_indices()
 
     def replan(self, job: dict[str, object]) -> dict[str, object]:
@@ -97,7 +102,8 @@ class _Milp:
         return replan_line(self.h, a.col_lower, a.col_upper, self.ints,
                            LineJob.from_json(job["job"]),  # type: ignore[arg-type]
                            float(job["seconds"]),  # type: ignore[arg-type]
-                           float(job.get("expected") or 0.0)).to_json()  # type: ignore[arg-type]
+                           float(job.get("expected") or 0.0),  # type: ignore[arg-type]
+                           self.relaxation).to_json()
 
 
 def worker_main(folder: Path) -> None:

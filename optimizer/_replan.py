@@ -28,11 +28,21 @@ SKIPPED = "skipped"  # not started: too little time left for it
 
 # a MILP re-plan (or its LP-relaxation bound) is not started with less time than this left
 MIN_SECONDS = 0.05
-# ... nor a MILP re-plan with less than this many times its LP relaxation's seconds left:
-# HiGHS's limit is soft, and a re-plan's root LP (no presolve) and the completion of its
-# partial start do not look at it. At 50 lines x 12 periods one given 0.3 s took 9.4 s
-# after a 0.18 s relaxation, which made 5 s of explanations 14 s.
+# ... nor a MILP re-plan with less than this many times its LP relaxation's seconds left
+# (solved from scratch, as the re-plan's root LP is): HiGHS's limit is soft, and a
+# re-plan's root LP (no presolve) and the completion of its partial start do not look at
+# it. At 50 lines x 12 periods one given 0.3 s took 9.4 s after a 0.18 s relaxation,
+# which made 5 s of explanations 14 s.
 PER_RELAXATION = 5.0
+# HiGHS options of a MILP re-plan that starts from a plan. Feasibility jump is a root
+# heuristic that looks for a first plan, and a re-plan has one; RENS and RINS solve
+# sub-MIPs around it, which took most of the slow re-plans' time and did not look at
+# HiGHS's time limit (50 lines x 1 period: one given 0.5 s took 1.4 s, 0.9 s of it in
+# 6 sub-MIPs). Measured over the same re-plans, with the same optima: bundled case
+# 1.75 -> 1.25 s (36 lines), 50 x 1: 17.2 -> 10.8 s (20 lines), 50 x 12: 39.9 -> 32.3 s
+# (8 lines), the last two with whole starts (``RelaxedLP.complete``).
+REPLAN_FROM_PLAN = {"mip_heuristic_run_feasibility_jump": False,
+                    "mip_heuristic_run_rens": False, "mip_heuristic_run_rins": False}
 
 
 @dataclass
@@ -44,6 +54,8 @@ class Changed:
     bound: float | None  # the best possible (dual bound); = objective when proven
     seconds: float
     values: np.ndarray | None = None  # the plan's values of the columns asked for
+    iterations: int = 0  # simplex iterations of the run (HiGHS's info, read before the
+    # bounds are put back, which resets it)
 
 
 @dataclass
@@ -120,6 +132,12 @@ def run_time_limit(h: highspy.Highs, seconds: float) -> float:
     return float(h.getRunTime()) + max(seconds, 0.01)
 
 
+def option_value(h: highspy.Highs, key: str) -> Any:
+    """An option's value (highspy returns it with a status)."""
+    got = h.getOptionValue(key)
+    return got[1] if isinstance(got, tuple) else got
+
+
 def run_status(h: highspy.Highs, unbounded: str | None) -> tuple[str, float | None, Any]:
     """A run's status, its objective when it has a plan, and HiGHS's info. ``unbounded``:
     the status an unbounded model gets (None: it counts as having no plan, or as feasible
@@ -148,15 +166,21 @@ def run_changed(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
     """Run the MILP on ``h`` (its options already set) with these column bounds and
     optionally the row sum(``force[0]`` columns) >= ``force[1]``, within ``seconds``;
     ``relax``: its LP relaxation instead. Everything is put back afterwards: the bounds
-    to ``col_lower``/``col_upper``, the integrality of ``ints``, the added row."""
+    to ``col_lower``/``col_upper``, the integrality of ``ints``, the added row, the
+    options."""
     began = time.perf_counter()
     h.setOptionValue("time_limit", run_time_limit(h, seconds))
+    from_plan = start is not None and not relax
     if not relax:
         # A re-plan differs from the solved MILP by a few bounds and starts from a plan:
         # HiGHS's presolve and the sub-MIP heuristics it enables were most of each
         # re-plan's time (bundled case: 0.25-0.45 s each with presolve, 0.07 s without;
         # 50 synthetic lines: 2.8 s against 1.9 s), for the same optima.
         h.setOptionValue("presolve", "off")
+    saved = {key: option_value(h, key) for key in REPLAN_FROM_PLAN} if from_plan else {}
+    if from_plan:
+        for key, value in REPLAN_FROM_PLAN.items():
+            h.setOptionValue(key, value)
     if relax and len(ints):
         cont = highspy.HighsVarType.kContinuous
         h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
@@ -180,10 +204,13 @@ def run_changed(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
         values = None
         if has_plan and read is not None and len(read):
             values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
-        return Changed(status, objective, bound, time.perf_counter() - began, values)
+        return Changed(status, objective, bound, time.perf_counter() - began, values,
+                       int(info.simplex_iteration_count))
     finally:
         if not relax:
             h.setOptionValue("presolve", "choose")
+        for key, value in saved.items():
+            h.setOptionValue(key, value)
         if added:
             last = h.getNumRow() - 1
             h.deleteRows(1, np.array([last], dtype=np.int32))
@@ -194,23 +221,96 @@ def run_changed(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
             h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
 
 
+class RelaxedLP:
+    """The MILP's LP relaxation on a Highs of its own (``h``: integrality dropped, the
+    model's bounds, the run's options), kept warm from one line's re-plan to the next.
+
+    Each line changes a few bounds, so after the first solve (from scratch) HiGHS starts
+    from the last basis: the relaxation bound of ``replan_line`` and the completion of its
+    partial start (every other column's value, found here instead of by HiGHS's own LP
+    from scratch) each cost a few dozen simplex iterations. Measured on the 36 re-plans of
+    the bundled case: bounds 0.27 -> 0.04 s, the MILPs from the completed starts 1.73 ->
+    1.25 s (feasibility jump off too); 50 lines x 12 periods, 8 lines: 45 -> 33 s.
+    """
+
+    def __init__(self, h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray
+                 ) -> None:
+        self.h, self.col_lower, self.col_upper = h, col_lower, col_upper
+        # the first solve's seconds: how long a root LP from scratch takes (the guard of
+        # PER_RELAXATION; the warm solves after it say nothing about that)
+        self.cold_seconds: float | None = None
+
+    def bound(self, cols: dict[int, tuple[float, float]],
+              force: tuple[np.ndarray, float] | None, seconds: float) -> Changed:
+        """The relaxation with these bounds and the optional row of ``run_changed``."""
+        out = self._run(cols, force, seconds, values=False)
+        if self.cold_seconds is None:
+            self.cold_seconds = out.seconds
+        return out
+
+    def complete(self, start: tuple[np.ndarray, np.ndarray], seconds: float
+                 ) -> np.ndarray | None:
+        """Every column's value in the best plan with the columns of ``start`` at its
+        values (None: no such plan, or not found within ``seconds``)."""
+        fixed = {int(c): (float(v), float(v)) for c, v in zip(*start, strict=True)}
+        out = self._run(fixed, None, seconds, values=True)
+        return out.values if out.status == OPTIMAL else None
+
+    def _run(self, cols: dict[int, tuple[float, float]],
+             force: tuple[np.ndarray, float] | None, seconds: float, values: bool
+             ) -> Changed:
+        began = time.perf_counter()
+        h = self.h
+        h.setOptionValue("time_limit", run_time_limit(h, seconds))
+        for i, (lo, up) in cols.items():
+            h.changeColBounds(i, lo, up)
+        added = False
+        try:
+            if force is not None:
+                idx = np.asarray(force[0], dtype=np.int32)
+                h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx,
+                         np.ones(len(idx)))
+                added = True
+            h.run()
+            status, objective, info = run_status(h, UNBOUNDED)
+            x = np.asarray(h.getSolution().col_value, dtype=float) \
+                if values and objective is not None else None
+            return Changed(status, objective, objective, time.perf_counter() - began, x,
+                           int(info.simplex_iteration_count))
+        finally:
+            if added:
+                h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+            for i in cols:
+                h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
+
+
 def replan_line(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
                 ints: np.ndarray, job: LineJob, seconds: float,
-                expected: float = 0.0) -> LineAnswer:
+                expected: float = 0.0, relaxation: RelaxedLP | None = None) -> LineAnswer:
     """One line's re-plan within ``seconds``, cheap bound first.
 
     The LP relaxation of the changed MILP is at most its optimum, and ``job.feasible`` (a
     plan with the change) at least: where the two meet, or the relaxation has no plan at
     all, the figure is settled without the MILP. Otherwise the MILP is re-solved from the
     job's partial plan, if at least MIN_SECONDS, ``expected`` (how long the last MILP
-    re-plan took) and PER_RELAXATION x the relaxation's seconds are left; HiGHS gets a
-    tenth less than what is left, to stop and hand back in time.
+    re-plan took) and PER_RELAXATION x the relaxation's seconds from scratch are left;
+    HiGHS gets a tenth less than what is left, to stop and hand back in time.
+
+    ``relaxation``: the relaxation kept warm on a Highs of its own, which also completes
+    the partial plan (without it, the relaxation is solved on ``h`` from scratch and HiGHS
+    completes the plan itself). The bound is the same either way; the MILP's optimum too,
+    within its gap.
     """
     deadline = time.perf_counter() + seconds
     if seconds < MIN_SECONDS:
         return LineAnswer(SKIPPED)
-    relaxed = run_changed(h, col_lower, col_upper, ints, job.cols, job.force, relax=True,
-                          start=None, read=None, seconds=seconds)
+    if relaxation is None:
+        relaxed = run_changed(h, col_lower, col_upper, ints, job.cols, job.force,
+                              relax=True, start=None, read=None, seconds=seconds)
+        from_scratch = relaxed.seconds
+    else:
+        relaxed = relaxation.bound(job.cols, job.force, seconds)
+        from_scratch = relaxation.cold_seconds or relaxed.seconds
     if relaxed.status == INFEASIBLE:
         return LineAnswer(INFEASIBLE, settled=True)
     feasible = job.feasible
@@ -219,9 +319,16 @@ def replan_line(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
         # the held plan with the change is as good as any plan can be: settled
         return LineAnswer(OPTIMAL, feasible, settled=True)
     left = deadline - time.perf_counter()
-    if left < max(MIN_SECONDS, expected, PER_RELAXATION * relaxed.seconds):
+    if left < max(MIN_SECONDS, expected, PER_RELAXATION * from_scratch):
         return LineAnswer(SKIPPED)
+    start = job.start
+    if relaxation is not None and start is not None and len(start[0]) >= len(ints):
+        # (a start that leaves integer columns out stays partial: HiGHS completes it)
+        full = relaxation.complete(start, 0.5 * left)
+        if full is not None:  # else HiGHS tries the partial plan itself
+            start = (np.arange(len(full), dtype=np.int32), full)
+        left = deadline - time.perf_counter()
     out = run_changed(h, col_lower, col_upper, ints, job.cols, job.force, relax=False,
-                      start=job.start, read=job.read, seconds=0.9 * left)
+                      start=start, read=job.read, seconds=0.9 * left)
     return LineAnswer(out.status, out.objective, out.values, milp_status=out.status,
                       milp_seconds=out.seconds)

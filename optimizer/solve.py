@@ -1680,18 +1680,34 @@ def _after_run(h: highspy.Highs, unbounded: SolveStatus | None,
     return status, objective, info
 
 
+def _relaxed_lp(arrays: ModelArrays, settings: SolveSettings) -> _replan.RelaxedLP:
+    lp = make_highs(arrays, relax_integers=True)
+    apply_options(lp, settings)
+    return _replan.RelaxedLP(lp, arrays.col_lower, arrays.col_upper)
+
+
 def replan_lines_here(model: pyo.ConcreteModel, settings: SolveSettings
                       ) -> Callable[[_replan.LineJob, float, float], _replan.LineAnswer]:
     """A function that runs one line's re-plan (optimizer/_replan.py ``replan_line``) on
-    this process's kept Highs: (job, seconds, expected) -> answer."""
+    this process's kept Highs: (job, seconds, expected) -> answer.
+
+    Up to REPLAN_WORKER_MAX_NONZEROS, as in a worker, the relaxation is kept warm on a
+    Highs of its own (``RelaxedLP``, made at the first re-plan), so that a run with
+    ``--threads 1`` states the figures a run with workers does. Above it, a second copy
+    of a large model is not worth its memory (the re-plans rarely start there): the
+    relaxation is solved on the kept Highs."""
     session = _session(model)
     h, arr = session.highs, session.arrays
     ints = arr.integer_indices()
     apply_options(h, settings)
+    relaxation: list[_replan.RelaxedLP | None] = []
 
     def run(job: _replan.LineJob, seconds: float, expected: float) -> _replan.LineAnswer:
+        if not relaxation:
+            relaxation.append(_relaxed_lp(arr, settings) if len(arr.a_value)
+                              <= REPLAN_WORKER_MAX_NONZEROS else None)
         return _replan.replan_line(h, arr.col_lower, arr.col_upper, ints, job, seconds,
-                                   expected)
+                                   expected, relaxation[0])
 
     return run
 

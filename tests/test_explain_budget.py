@@ -1,5 +1,6 @@
 """The explanations' MILP re-plans keep to their time: HiGHS's limit is soft, so none is
-started without room for several times its LP relaxation's seconds."""
+started without room for several times its LP relaxation's seconds (from scratch, as the
+MILP's root LP is solved)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ def _milp_replans(outcome: RunOutcome, relaxation_seconds: float,
     assert model is not None and data is not None and settings is not None
     lp = solve.marginal_values(model, settings)
     res = extract_results(model, data, lp.duals)
-    run_changed = _replan.run_changed
+    run_changed, bound = _replan.run_changed, _replan.RelaxedLP.bound
     started: list[int] = []
 
     def timed(*a: Any, **k: Any) -> _replan.Changed:
@@ -41,7 +42,13 @@ def _milp_replans(outcome: RunOutcome, relaxation_seconds: float,
         started.append(1)
         return out
 
+    def timed_bound(self: _replan.RelaxedLP, *a: Any, **k: Any) -> _replan.Changed:
+        out = bound(self, *a, **k)
+        self.cold_seconds = relaxation_seconds  # as if its first solve had taken so long
+        return out
+
     monkeypatch.setattr(_replan, "run_changed", timed)
+    monkeypatch.setattr(_replan.RelaxedLP, "bound", timed_bound)
     monkeypatch.setattr(explain, "replan_workers", lambda *_a: 0)
     explain.explain_plan(model, data, res, settings, lp=lp, time_budget=60,
                          replan_budget=1.0)
