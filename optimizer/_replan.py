@@ -14,8 +14,10 @@ Statuses are plain strings (solve.py maps them to ``SolveStatus``): they cross a
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,6 +160,29 @@ def run_status(h: highspy.Highs, unbounded: str | None) -> tuple[str, float | No
     return status, objective, info
 
 
+@contextlib.contextmanager
+def changed_bounds(h: highspy.Highs, cols: dict[int, tuple[float, float]],
+                   force: tuple[np.ndarray, float] | None, col_lower: np.ndarray,
+                   col_upper: np.ndarray) -> Iterator[None]:
+    """``h`` with these column bounds and optionally the row sum(``force[0]`` columns)
+    >= ``force[1]``; the bounds (to ``col_lower``/``col_upper``) and the row are put
+    back afterwards."""
+    for i, (lo, up) in cols.items():
+        h.changeColBounds(i, lo, up)
+    added = False
+    try:
+        if force is not None:
+            idx = np.asarray(force[0], dtype=np.int32)
+            h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx, np.ones(len(idx)))
+            added = True
+        yield
+    finally:
+        if added:
+            h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
+        for i in cols:
+            h.changeColBounds(i, col_lower[i], col_upper[i])
+
+
 def run_changed(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
                 ints: np.ndarray, cols: dict[int, tuple[float, float]],
                 force: tuple[np.ndarray, float] | None, relax: bool,
@@ -184,38 +209,28 @@ def run_changed(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
     if relax and len(ints):
         cont = highspy.HighsVarType.kContinuous
         h.changeColsIntegrality(len(ints), ints, np.array([cont] * len(ints)))
-    for i, (lo, up) in cols.items():
-        h.changeColBounds(i, lo, up)
-    added = False
     try:
-        if force is not None:
-            idx = np.asarray(force[0], dtype=np.int32)
-            h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx, np.ones(len(idx)))
-            added = True
-        if start is not None and not relax:
-            h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
-                          np.asarray(start[1], dtype=float))
-        h.run()
-        status, objective, info = run_status(h, UNBOUNDED)
-        has_plan = objective is not None
-        bound = objective if (relax or status == OPTIMAL) else (
-            float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
-            else None)
-        values = None
-        if has_plan and read is not None and len(read):
-            values = np.asarray(h.getSolution().col_value)[np.asarray(read, dtype=np.int64)]
-        return Changed(status, objective, bound, time.perf_counter() - began, values,
-                       int(info.simplex_iteration_count))
+        with changed_bounds(h, cols, force, col_lower, col_upper):
+            if start is not None and not relax:
+                h.setSolution(len(start[0]), np.asarray(start[0], dtype=np.int32),
+                              np.asarray(start[1], dtype=float))
+            h.run()
+            status, objective, info = run_status(h, UNBOUNDED)
+            has_plan = objective is not None
+            bound = objective if (relax or status == OPTIMAL) else (
+                float(info.mip_dual_bound) if math.isfinite(float(info.mip_dual_bound))
+                else None)
+            values = None
+            if has_plan and read is not None and len(read):
+                values = np.asarray(h.getSolution().col_value)[
+                    np.asarray(read, dtype=np.int64)]
+            return Changed(status, objective, bound, time.perf_counter() - began, values,
+                           int(info.simplex_iteration_count))
     finally:
         if not relax:
             h.setOptionValue("presolve", "choose")
         for key, value in saved.items():
             h.setOptionValue(key, value)
-        if added:
-            last = h.getNumRow() - 1
-            h.deleteRows(1, np.array([last], dtype=np.int32))
-        for i in cols:
-            h.changeColBounds(i, col_lower[i], col_upper[i])
         if relax and len(ints):
             integer = highspy.HighsVarType.kInteger
             h.changeColsIntegrality(len(ints), ints, np.array([integer] * len(ints)))
@@ -266,26 +281,13 @@ class RelaxedLP:
         began = time.perf_counter()
         h = self.h
         h.setOptionValue("time_limit", run_time_limit(h, seconds))
-        for i, (lo, up) in cols.items():
-            h.changeColBounds(i, lo, up)
-        added = False
-        try:
-            if force is not None:
-                idx = np.asarray(force[0], dtype=np.int32)
-                h.addRow(float(force[1]), highspy.kHighsInf, len(idx), idx,
-                         np.ones(len(idx)))
-                added = True
+        with changed_bounds(h, cols, force, self.col_lower, self.col_upper):
             h.run()
             status, objective, info = run_status(h, UNBOUNDED)
             x = np.asarray(h.getSolution().col_value, dtype=float) \
                 if values and objective is not None else None
             return Changed(status, objective, objective, time.perf_counter() - began, x,
                            int(info.simplex_iteration_count))
-        finally:
-            if added:
-                h.deleteRows(1, np.array([h.getNumRow() - 1], dtype=np.int32))
-            for i in cols:
-                h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
 
 
 def replan_line(h: highspy.Highs, col_lower: np.ndarray, col_upper: np.ndarray,
