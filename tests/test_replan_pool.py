@@ -105,6 +105,30 @@ def test_a_worker_whose_re_plan_overruns_is_stopped(
     assert len(skipped) == 1 and len(solved) == 7  # the rest were re-planned here
 
 
+def test_an_overrunning_worker_is_stopped_soon_after_the_deadline(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A re-plan's seconds end REPLAN_WORKER_GRACE before the explanations' deadline and
+    the worker is killed that long after them: a worker that never answers is stopped at
+    the deadline, not seconds later."""
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    ready = f"sys.stdout.write({PREFIX + 'ready'!r} + chr(10)); sys.stdout.flush()"
+    hung = f"import sys, time; {ready}; sys.stdin.readline(); time.sleep(600)"
+    monkeypatch.setattr(solve, "held_worker_command", lambda _folder: [sys.executable, "-c",
+                                                                       hung])
+    job = _replan.LineJob({}, None, None, np.zeros(0, dtype=np.int64), None)
+    with solve.ReplanPool(model, settings, 1) as pool:
+        assert pool._ready_or_drop(pool._procs[0], 30.0)
+        began = solve.time.perf_counter()
+        answers = pool.run(4, lambda _k: job, began + 2.0)
+        waited = solve.time.perf_counter() - began
+    assert pool.killed == 1
+    assert answers[0] is not None and answers[0].status == _replan.SKIPPED
+    assert answers[1:] == [None, None, None]  # not started: the deadline had passed
+    # killed at 2.0 s; a grace of 1 s plus a fifth of the seconds made it 3.4 s
+    assert 1.9 <= waited < 2.6, waited
+
+
 def test_the_workers_and_their_folder_are_gone_after_the_explanations(
         unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
     started: list[Any] = []
@@ -118,7 +142,7 @@ def test_the_workers_and_their_folder_are_gone_after_the_explanations(
     _replans(unexplained, 1, monkeypatch)
     assert started and started[0][0] and started[0][1] is not None
     procs, folder = started[0]
-    assert all(p.poll() == 0 for p in procs)  # ended at the end of their input
+    assert all(p.poll() is not None for p in procs)  # stopped (killed: nothing to keep)
     assert not folder.exists()
 
 
