@@ -82,6 +82,16 @@ def test_a_failing_worker_leaves_its_lines_to_this_process(
     assert np.allclose(alone.replan_change, failed.replan_change, rtol=1e-9)
 
 
+def _hung_workers(monkeypatch: pytest.MonkeyPatch) -> _replan.LineJob:
+    """Re-plan workers that say they are ready, read one job and never answer; and a job
+    for them."""
+    ready = f"sys.stdout.write({PREFIX + 'ready'!r} + chr(10)); sys.stdout.flush()"
+    hung = f"import sys, time; {ready}; sys.stdin.readline(); time.sleep(600)"
+    monkeypatch.setattr(solve, "held_worker_command", lambda _folder: [sys.executable, "-c",
+                                                                       hung])
+    return _replan.LineJob({}, None, None, np.zeros(0, dtype=np.int64), None)
+
+
 def test_a_worker_whose_re_plan_overruns_is_stopped(
         unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """HiGHS's own limit is soft: a worker that has not answered well after the time its
@@ -89,12 +99,8 @@ def test_a_worker_whose_re_plan_overruns_is_stopped(
     the lines this process re-plans are not held up."""
     model, settings = unexplained.model, unexplained.settings
     assert model is not None and settings is not None
-    ready = f"sys.stdout.write({PREFIX + 'ready'!r} + chr(10)); sys.stdout.flush()"
-    hung = f"import sys, time; {ready}; sys.stdin.readline(); time.sleep(600)"
-    monkeypatch.setattr(solve, "held_worker_command", lambda _folder: [sys.executable, "-c",
-                                                                       hung])
+    job = _hung_workers(monkeypatch)
     monkeypatch.setattr(solve, "REPLAN_WORKER_GRACE", 0.2)
-    job = _replan.LineJob({}, None, None, np.zeros(0, dtype=np.int64), None)
     with solve.ReplanPool(model, settings, 1, share=True) as pool:
         proc = pool._procs[0]
         answers = pool.run(8, lambda _k: job, solve.time.perf_counter() + 3.0)
@@ -112,11 +118,7 @@ def test_an_overrunning_worker_is_stopped_soon_after_the_deadline(
     the deadline, not seconds later."""
     model, settings = unexplained.model, unexplained.settings
     assert model is not None and settings is not None
-    ready = f"sys.stdout.write({PREFIX + 'ready'!r} + chr(10)); sys.stdout.flush()"
-    hung = f"import sys, time; {ready}; sys.stdin.readline(); time.sleep(600)"
-    monkeypatch.setattr(solve, "held_worker_command", lambda _folder: [sys.executable, "-c",
-                                                                       hung])
-    job = _replan.LineJob({}, None, None, np.zeros(0, dtype=np.int64), None)
+    job = _hung_workers(monkeypatch)
     with solve.ReplanPool(model, settings, 1) as pool:
         assert pool._ready_or_drop(pool._procs[0], 30.0)
         began = solve.time.perf_counter()
