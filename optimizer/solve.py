@@ -1269,9 +1269,8 @@ def held_workers(model: pyo.ConcreteModel, jobs: int, seconds: float,
 
 class _Workers:
     """Worker processes (optimizer/_held_worker.py) sharing one folder with the model's
-    arrays and the run's HiGHS options: started, dropped when one fails, stopped at
-    ``close`` (end of their input; killed if they do not end). ``HeldPool`` and
-    ``ReplanPool`` add what their jobs are."""
+    arrays and the run's HiGHS options: started, dropped when one fails, killed at
+    ``close``. ``HeldPool`` and ``ReplanPool`` add what their jobs are."""
 
     what = "worker"  # in the log lines
 
@@ -1470,7 +1469,7 @@ REPLAN_WORKER_MIN_SECONDS = 1.0
 # looking at the clock, and the explanations ended 0.7 s past their aim in one run of
 # three.)
 REPLAN_WORKER_GRACE = 0.1
-# Re-plan workers run at this much lower priority (``os.setpriority``), see ReplanPool._start.
+# Re-plan workers run at this much lower priority (``os.setpriority``), see ReplanPool.
 REPLAN_WORKER_NICE = 10
 
 
@@ -1481,11 +1480,16 @@ def replan_workers(model: pyo.ConcreteModel, lines: int, seconds: float,
     them, ``ReplanPool``), none on one core, for a large model, a few lines or a short
     time. ``threads`` as in ``held_workers``."""
     cores = _cores(threads)
-    nonzeros = _session(model).size["nonzeros"]
     if cores < 2 or lines < REPLAN_WORKER_MIN_LINES or seconds < REPLAN_WORKER_MIN_SECONDS \
-            or nonzeros > REPLAN_WORKER_MAX_NONZEROS:
+            or not _replan_copies_pay(model):
         return 0
     return min(cores, 4)
+
+
+def _replan_copies_pay(model: pyo.ConcreteModel) -> bool:
+    """Whether another copy of the model is worth its memory for the re-plans (a worker's
+    MILP, the warm relaxation): up to REPLAN_WORKER_MAX_NONZEROS."""
+    return _session(model).size["nonzeros"] <= REPLAN_WORKER_MAX_NONZEROS
 
 
 class ReplanPool(_Workers):
@@ -1716,8 +1720,8 @@ def replan_lines_here(model: pyo.ConcreteModel, settings: SolveSettings
 
     def run(job: _replan.LineJob, seconds: float, expected: float) -> _replan.LineAnswer:
         if not relaxation:
-            relaxation.append(_relaxed_lp(arr, settings) if len(arr.a_value)
-                              <= REPLAN_WORKER_MAX_NONZEROS else None)
+            relaxation.append(_relaxed_lp(arr, settings) if _replan_copies_pay(model)
+                              else None)
         return _replan.replan_line(h, arr.col_lower, arr.col_upper, ints, job, seconds,
                                    expected, relaxation[0])
 
