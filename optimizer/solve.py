@@ -815,11 +815,18 @@ def one_sided_changes(model: pyo.ConcreteModel, settings: SolveSettings,
                       ranges: int = 12, deadline: float | None = None,
                       relax: tuple[str, ...] = (), held: HeldLP | None = None,
                       ) -> tuple[float | None, dict[Any, OneSided]]:
-    """Re-solve the LP with every integer column held at its plan value, moving each
-    limit one step up and one step down (one warm Highs instance, bounds restored after
-    each solve). Where a side's rate holds, the move is doubled (up to ``ranges`` times)
-    while the average rate stays the same: the objective is concave piecewise linear in
-    a bound, so an unchanged average rate means an unchanged rate all the way.
+    """The change in the LP with every integer column held at its plan value when each
+    limit moves one step up and one step down, and how far each rate holds.
+
+    A limit that is one bound, and that HiGHS's ranging of the held LP's optimal basis
+    says can move more than a step both ways with that basis, is read from the ranging
+    alone: while the basis stays optimal the objective is linear in the bound (LP
+    sensitivity analysis), so both one-step changes and both reaches follow from the
+    objective at the ends of the range. Every other limit is re-solved (one warm Highs
+    instance, bounds restored after each solve), and where a side's rate holds the move
+    is doubled (up to ``ranges`` times) while the average rate stays the same: the
+    objective is concave piecewise linear in a bound, so an unchanged average rate means
+    an unchanged rate all the way.
 
     ``relax``: names of constraints whose rows are lifted during these solves because
     they are implied by others once the integer columns are fixed (their bounds would
@@ -866,13 +873,11 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
            ) -> list[tuple[str, int, str, float]]:
         return [(k, i, sd, d * size * f) for k, i, f, sd in mv]
 
-    # First pass: one step each way for every limit (what the sentences state, ties
-    # included); the range stays one step (true, if short) until the second pass.
-    moved: dict[Any, list[tuple[str, int, float, str]]] = {}
-    rates: dict[Any, list[float | None]] = {}
+    # The base basis's ranging, read once: it settles most limits without a re-solve
+    # (at 50 lines x 12 periods 1,591 of 1,636, against 9 re-solved in the same time).
+    ranging = held.ranging()
+    all_moves: dict[Any, list[tuple[str, int, float, str]]] = {}
     for key, shifts in limits.items():
-        if deadline is not None and time.perf_counter() > deadline:
-            break
         moves: list[tuple[str, int, float, str]] = []
         for s in shifts:
             col = held.column(s.target)
@@ -882,6 +887,21 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
                 moves.append(("row", i, s.factor, s.side))
         if not moves:
             continue
+        ranged = [_ranged_change(held, ranging, moves, direction, step, base)
+                  for direction in (1.0, -1.0)]
+        if ranged[0] is not None and ranged[1] is not None:
+            out[key] = OneSided(ranged[0][0], ranged[1][0], ranged[0][1], ranged[1][1])
+        else:
+            all_moves[key] = moves
+
+    # First pass, for the limits the ranging does not settle: one step each way (what
+    # the sentences state, ties included); the range stays one step (true, if short)
+    # until the second pass.
+    moved: dict[Any, list[tuple[str, int, float, str]]] = {}
+    rates: dict[Any, list[float | None]] = {}
+    for key, moves in all_moves.items():
+        if deadline is not None and time.perf_counter() > deadline:
+            break
         found_rates: list[float | None] = []
         for direction in (1.0, -1.0):
             first = solve_with(by(moves, step, direction))
@@ -893,14 +913,10 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
         moved[key], rates[key] = moves, found_rates
         out[key] = OneSided(found_rates[0], found_rates[1], 0.0 if found_rates[0] is None
                             else step, 0.0 if found_rates[1] is None else step)
-    # Second pass, in the time left: how far each rate holds. HiGHS's ranging proposes
-    # where the basis changes; one re-solve there checks that the rate holds all the way
-    # (the objective is concave in a bound), else the move is doubled while it holds.
-    ranging = None
-    # (re-solving the base first: the first pass left the basis of a moved problem)
-    if moved and (deadline is None or time.perf_counter() < deadline) \
-            and solve_with([]) is not None:
-        ranging = held.ranging()
+    # Second pass, in the time left: how far each rate holds. The base's ranging
+    # proposes where the basis changes on a side it covers (the other side was short);
+    # one re-solve there checks that the rate holds all the way (the objective is
+    # concave in a bound), else the move is doubled while it holds.
     for key, moves in moved.items():
         reaches = [0.0, 0.0]
         for side, direction in enumerate((1.0, -1.0)):
@@ -933,6 +949,27 @@ def _one_sided(held: HeldLP, limits: dict[Any, list[Shift]], step: float, ranges
             reaches[side] = step * 2.0 ** low
         out[key] = OneSided(rates[key][0], rates[key][1], reaches[0], reaches[1])
     return base, out
+
+
+def _ranged_change(held: HeldLP, ranging: Any, moves: list[tuple[str, int, float, str]],
+                   direction: float, step: float, base: float,
+                   ) -> tuple[float, float] | None:
+    """The change for one step of a single bound in ``direction`` and how far that rate
+    holds, from HiGHS's ranging of the base basis: (objective at the range's end - base)
+    per step, and the range itself. None where the ranging cannot say (see
+    ``_range_end``) or its end has no finite objective."""
+    size = _range_end(held, ranging, moves, direction, step)
+    if size is None:
+        return None
+    kind, i, factor, _side = moves[0]
+    rec = getattr(ranging, f"{kind}_bound_{'up' if direction * factor > 0 else 'dn'}")
+    try:
+        end_objective = float(rec.objective_[i])
+    except (IndexError, TypeError):
+        return None
+    if not math.isfinite(end_objective):
+        return None
+    return (end_objective - base) * step / size, size
 
 
 def _range_end(held: HeldLP, ranging: Any, moves: list[tuple[str, int, float, str]],
