@@ -309,7 +309,7 @@ def _shifts(m: pyo.ConcreteModel, d: ChainData, r: Any) -> list[Shift]:
         out = [Shift(m.capacity_limit[r.item, p], "upper")]
         if (r.item, p) in getattr(m, "utilisation_floor", {}):
             out.append(Shift(m.utilisation_floor[r.item, p], "lower",
-                             d.utilisation_min[r.item]))
+                             d.utilisation_min[r.item], follows=True))
         return out
     if kind == "lane_capacity":
         return [Shift(m.lane_capacity_limit[r.item, p], "upper")]
@@ -334,39 +334,49 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     mv = res.marginal
     for col in TWO_SIDED_COLUMNS:
         mv[col] = [math.nan] * len(mv) if col != "sides" else [""] * len(mv)
-    todo = {i: _shifts(m, d, r) for i, r in zip(mv.index, mv.itertuples(index=False),
-                                               strict=True)
-            if r.kind in LOOSEN and bool(r.binding)}
+    asked = mv[mv.kind.isin(list(LOOSEN)) & mv.binding.astype(bool)]
+    todo = {i: _shifts(m, d, r) for i, r in zip(asked.index, asked.itertuples(index=False),
+                                               strict=True)}
     # the most valuable first: if time runs out, the limits that matter most are done
     worth = {i: abs(float(v)) if v is not None and v == v else 0.0
-             for i, v in ((i, mv.at[i, "value"]) for i in todo)}
+             for i, v in zip(asked.index, asked.value, strict=True)}
     todo = {i: todo[i] for i in sorted(todo, key=lambda i: -worth[i]) if todo[i]}
     if not todo:
         return
+    # only capacity moves the input links' bounds; for every other limit they stay implied
+    capacity = set(asked.index[asked.kind == "line_capacity"])
     base, changes = one_sided_changes(m, settings, todo, deadline=deadline,
-                                      relax=("input_link",), held=held)
+                                      relax=("input_link",), held=held,
+                                      unrelaxed=[k for k in todo if k not in capacity])
     if base is None:
         return
     w = d.period_weight
     tol = 1e-6
+    # one pass over plain lists, written back once per column: thousands of limits are
+    # settled at once by the ranging, and a cell-by-cell write was most of the step
+    columns = {col: list(mv[col]) for col in ("value", *TWO_SIDED_COLUMNS)}
+    at = {i: k for k, i in enumerate(mv.index)}
+    kinds, periods = list(mv.kind), list(mv.period)
     for i, ch in changes.items():
-        r = mv.loc[i]
-        loosen = LOOSEN[r.kind]
+        k = at[i]
+        loosen = LOOSEN[kinds[k]]
         gain, loss_side = (ch.plus, ch.minus) if loosen > 0 else (ch.minus, ch.plus)
         reach_l, reach_t = (ch.plus_range, ch.minus_range) if loosen > 0 else (
             ch.minus_range, ch.plus_range)
-        weight = w[r.period]
+        weight = w[periods[k]]
         if gain is not None:
-            mv.at[i, "value"] = max(gain / weight, 0.0)
-        mv.at[i, "range_looser"] = reach_l
-        mv.at[i, "range_tighter"] = reach_t
+            columns["value"][k] = max(gain / weight, 0.0)
+        columns["range_looser"][k] = reach_l
+        columns["range_tighter"][k] = reach_t
         if loss_side is None:
-            mv.at[i, "sides"] = "no_tighter"
+            columns["sides"][k] = "no_tighter"
             continue
         lost = -loss_side / weight
-        mv.at[i, "value_tighter"] = lost
-        g = float(mv.at[i, "value"])
-        mv.at[i, "sides"] = "same" if abs(g - lost) <= tol * (1 + abs(g)) + 1e-6 else "tie"
+        columns["value_tighter"][k] = lost
+        g = float(columns["value"][k])
+        columns["sides"][k] = "same" if abs(g - lost) <= tol * (1 + abs(g)) + 1e-6 else "tie"
+    for col, values in columns.items():
+        mv[col] = values
     # the per-offer, per-market and per-lane columns of the other sheets say the same
     done = mv[mv.sides != ""]
     for kind, table, keys, col in (("feedstock", res.purchases, ("source", "period"),
@@ -378,8 +388,10 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
             continue
         found = {(r.item, r.detail, r.period) if kind == "demand_max" else (r.item, r.period):
                  float(r.value) for r in done[done.kind == kind].itertuples(index=False)}
-        table[col] = [found.get(tuple(getattr(t, k) for k in keys), v)
-                      for t, v in zip(table.itertuples(index=False), table[col], strict=True)]
+        if not found:
+            continue
+        at_keys = zip(*(table[k].tolist() for k in keys), strict=True)
+        table[col] = [found.get(key, v) for key, v in zip(at_keys, table[col], strict=True)]
     by_line = {r.item: r.value for r in mv[(mv.kind == "line_capacity")
                                            & (mv.period == d.last_period)].itertuples()
                if bool(r.binding)}
