@@ -97,7 +97,8 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
                  replan_only: tuple[str, ...] | None = None,
                  replan_budget: float | None = None,
                  solve_seconds: float | None = None,
-                 beside_replans: Callable[[], None] | None = None) -> ChainResults:
+                 beside_replans: Callable[[], None] | None = None,
+                 replan_pool: ReplanPool | None = None) -> ChainResults:
     """Marginal values at the chosen plan, and what it would take for each line to change.
 
     In order, each step within the time budget (``time_budget`` seconds, from the run's
@@ -123,6 +124,10 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
     after a cheap bound (the LP relaxation against the held-plan figure) that often settles
     the figure without it.
 
+    ``replan_pool``: the re-plan workers, when the run started them early (while HiGHS
+    solved, so that they load beside the solve rather than beside the re-plans); closed
+    here like the pool this function otherwise starts.
+
     ``beside_replans`` is called once as step 4 begins: work that can run in another
     thread beside the MILP re-plans, which spend their time inside HiGHS without the GIL
     (the run draws its figures then). Steps 2 and 3 are thousands of short LP re-solves
@@ -147,7 +152,7 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
         LAST_TIMINGS[name] = LAST_TIMINGS.get(name, 0.0) + now - since
         return now
 
-    pool: ReplanPool | None = None
+    pool: ReplanPool | None = replan_pool
     try:
         t = started
         if lp is None or not getattr(lp, "duals", None):
@@ -163,9 +168,9 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             return res
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
         # the re-plan workers start now and load while steps 2 and 3 run here
-        pool = ReplanPool(m, settings, replan_workers(
-            m, int((res.lines.status == "candidate").sum()), target,
-            int(getattr(settings, "threads", 0) or 0)))
+        pool = replan_pool if replan_pool is not None else ReplanPool(
+            m, settings, replan_workers(m, int((res.lines.status == "candidate").sum()),
+                                        target, int(getattr(settings, "threads", 0) or 0)))
         t = lap("tables", t)
         # one held LP (integrality switched once, warm throughout) for steps 2 and 3
         with HeldLP(m, settings) as held:

@@ -279,16 +279,18 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     from optimizer import standby
 
     standby.start()  # the solver process starts and imports while the model is built
+    replan_pool: list[Any] = []
     try:
         with _phase(outcome, "build", progress):
             # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
             # but not in the reserve for the phases after the solve (they are done by then)
             imports_started = time.perf_counter()
-            from models.chain.checks import check_finite, check_solution
+            # (the phases after the solve import these again, from the module cache)
+            import models.chain.checks
+            import models.chain.results  # noqa: F401
+            import optimizer.explain  # noqa: F401
             from models.chain.formulation import build_model
-            from models.chain.results import extract_results
-            from optimizer.explain import explain_plan
-            from optimizer.solve import marginal_values, solve_model
+            from optimizer.solve import solve_model
 
             outcome.import_seconds = time.perf_counter() - imports_started
 
@@ -297,11 +299,51 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             outcome.model = model = build_model(data)
             if prepare is not None:
                 prepare(model, data)
+
+        def handed_off() -> None:
+            _prefetch_report_imports()
+            replan_pool.append(_start_replan_workers(model, data, settings))
+
         with _phase(outcome, "solve", progress):
             outcome.solve = solve_model(model, _solver_settings(outcome, settings),
-                                        solve_progress, on_handoff=_prefetch_report_imports)
+                                        solve_progress, on_handoff=handed_off)
+    except BaseException:
+        for pool in replan_pool:
+            pool.close()
+        raise
     finally:
         standby.discard()  # still waiting: the run did not get to its solve
+    try:
+        return _after_solve(outcome, settings, progress, alternatives, figures,
+                            replan_pool[0] if replan_pool else None)
+    finally:
+        for pool in replan_pool:  # explain_plan closes it; not reached: closed here
+            pool.close()
+
+
+def _start_replan_workers(model: Any, data: ChainData, settings: SolveSettings) -> Any:
+    """The explanations' re-plan workers, started as HiGHS gets the model: they load
+    (Python, highspy, the model's arrays: about 0.25 s of CPU each) while HiGHS solves,
+    instead of beside the re-plans, where every core is busy (the re-plans and the
+    figures). How many as ``replan_workers`` decides, for the explanations' floor."""
+    from optimizer.explain import EXPLAIN_FLOOR
+    from optimizer.solve import ReplanPool, replan_workers
+
+    lines = len({line for line, _p in data.build_options})
+    return ReplanPool(model, settings, replan_workers(
+        model, lines, EXPLAIN_FLOOR, int(getattr(settings, "threads", 0) or 0)))
+
+
+def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progress | None,
+                 alternatives: int, figures: str | None, replan_pool: Any) -> RunOutcome:
+    """Marginal values, check, explanations, alternatives and shared limits."""
+    from models.chain.checks import check_finite, check_solution
+    from models.chain.results import extract_results
+    from optimizer.explain import explain_plan
+    from optimizer.solve import marginal_values
+
+    model, data = outcome.model, outcome.data
+    assert outcome.solve is not None and model is not None and data is not None
     for text in outcome.solve.warnings:  # badly scaled numbers: in the report and the log
         outcome.issues.warning(text, hint="See 'Numbers chainopt accepts' in the user guide.")
     if not outcome.solve.status.has_plan:
@@ -321,7 +363,8 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
         # ... and aiming at a quarter of the solve's time (explain.EXPLAIN_SHARE)
         draw = None if figures is None else functools.partial(_start_figures, outcome, figures)
         explain_plan(model, data, outcome.results, settings, lp=lp, time_budget=budget,
-                     solve_seconds=outcome.timings.get("solve"), beside_replans=draw)
+                     solve_seconds=outcome.timings.get("solve"), beside_replans=draw,
+                     replan_pool=replan_pool)
         if draw is not None:  # the re-plans were not reached: start them now
             draw()
         if budget <= 0.0 or any(n.startswith("entry_skipped") for n in

@@ -199,3 +199,65 @@ def test_re_plan_workers_load_at_a_lower_priority(unexplained: RunOutcome) -> No
         (proc,) = pool._procs
         assert solve.os.getpriority(solve.os.PRIO_PROCESS, proc.pid) == min(
             own + solve.REPLAN_WORKER_NICE, 19)
+
+
+def _recording_pools(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[Any], Path | None]]:
+    """Every ReplanPool made from now on: its worker processes and folder."""
+    started: list[tuple[list[Any], Path | None]] = []
+    pool_init = solve.ReplanPool.__init__
+
+    def recorded(self: solve.ReplanPool, *a: Any, **k: Any) -> None:
+        pool_init(self, *a, **k)
+        started.append((list(self._procs), Path(self._folder.name) if self._folder else None))
+
+    monkeypatch.setattr(solve.ReplanPool, "__init__", recorded)
+    return started
+
+
+def test_a_run_starts_its_re_plan_workers_while_highs_solves(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run's one pool is started at the hand-off (its workers load beside the solve,
+    not beside the re-plans and the figures), the explanations use it, and its workers
+    and folder are gone at the end."""
+    monkeypatch.setattr(solve, "_cores", lambda threads=0: 2)
+    started = _recording_pools(monkeypatch)
+    seen: dict[str, Any] = {}
+    real_solve, real_explain = solve.solve_model, explain.explain_plan
+
+    def solving(*a: Any, **k: Any) -> Any:
+        seen["pools before the solve"] = len(started)
+        return real_solve(*a, **k)
+
+    def explaining(*a: Any, **k: Any) -> Any:
+        seen["pool"] = k.get("replan_pool")
+        seen["pools before the explanations"] = len(started)
+        return real_explain(*a, **k)
+
+    monkeypatch.setattr(solve, "solve_model", solving)
+    monkeypatch.setattr(explain, "explain_plan", explaining)
+    outcome = solve_workbook(ABSHERON)
+    assert outcome.results is not None and outcome.results.explained
+    assert seen["pools before the solve"] == 0 and seen["pools before the explanations"] == 1
+    assert isinstance(seen["pool"], solve.ReplanPool) and len(started) == 1
+    procs, folder = started[0]
+    assert len(procs) == 2 and folder is not None
+    assert all(p.poll() is not None for p in procs) and not folder.exists()
+    assert "replan_workers:2" in outcome.results.explain_notes
+
+
+def test_early_re_plan_workers_are_stopped_when_the_run_does_not_explain(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that fails after its solve (here: the marginal values raise) leaves neither
+    workers nor their folder behind."""
+    monkeypatch.setattr(solve, "_cores", lambda threads=0: 2)
+    started = _recording_pools(monkeypatch)
+
+    def broken(*_a: Any, **_k: Any) -> Any:
+        raise RuntimeError("marginal values failed")
+
+    monkeypatch.setattr(solve, "marginal_values", broken)
+    with pytest.raises(RuntimeError, match="marginal values failed"):
+        solve_workbook(ABSHERON)
+    (procs, folder), = started
+    assert procs and folder is not None
+    assert all(p.poll() is not None for p in procs) and not folder.exists()
