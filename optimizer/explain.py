@@ -8,6 +8,7 @@ and the ``marginal`` table onto them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
@@ -176,13 +177,17 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             m, settings, replan_workers(m, int((res.lines.status == "candidate").sum()),
                                         target, int(getattr(settings, "threads", 0) or 0)))
         t = lap("tables", t)
-        # one held LP (integrality switched once, warm throughout) for steps 2 and 3
-        with HeldLP(m, settings) as held:
+        # one held LP (integrality switched once, warm throughout) for steps 2 and 3; its
+        # worker processes (larger models) start now and load while step 2 runs here
+        candidates = int((res.lines.status == "candidate").sum())
+        with HeldLP(m, settings) as held, HeldPool(held, held_workers(
+                m, candidates, budget - (time.perf_counter() - started),
+                int(getattr(settings, "threads", 0) or 0))) as held_pool:
             _two_sided(m, d, res, settings, started + target / 3, held)
             t = lap("two-sided", t)
             starts: list[tuple[float, dict[str, str]]] = []
             _entry(m, d, res, settings, float(lp.objective), started, budget, held,
-                   held_delta, starts)
+                   held_delta, starts, held_pool)
             t = lap("entry", t)
         starts.sort(key=lambda s: -s[0])
         object.__setattr__(m, HELD_STARTS, starts[:HELD_STARTS_KEPT])
@@ -517,7 +522,8 @@ def _blockers(d: ChainData, res: ChainResults, line: str, start: str,
 def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any, base: float,
            started: float, budget: float, held: HeldLP,
            held_delta: dict[str, float | None],
-           starts: list[tuple[float, dict[str, str]]] | None = None) -> None:
+           starts: list[tuple[float, dict[str, str]]] | None = None,
+           pool: HeldPool | None = None) -> None:
     """For each line, the exact change in net value at this plan (other lines held) if it
     were closed (built lines) or added, or swapped for the line blocking it (not built).
 
@@ -525,7 +531,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     moved; ``held_delta`` receives the change in the objective (whole horizon) per line,
     a plan the MILP re-solves can start from and a bound on them; ``starts`` the build
     decisions that differ from the plan in each such held plan (the alternatives' starts,
-    optimizer/alternatives.py ``held_starts``)."""
+    optimizer/alternatives.py ``held_starts``). ``pool``: the re-solves' worker processes
+    (solve.py ``HeldPool``), else this function starts them for its batches."""
     lines = res.lines
     first_option: dict[str, str] = {}
     cols_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -591,7 +598,7 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
             else:  # blocked, and no built line to give up for it: nothing to re-solve
                 status[line] = "blocked"
                 held_delta[line] = change_per_year[line] = None
-        found = pool.solve_all([job for _, _, job in asked], started + budget, limit)
+        found = shared.solve_all([job for _, _, job in asked], started + budget, limit)
         for (line, partner, _job), result in zip(asked, found, strict=True):
             answered, delta = reached(result)
             if not answered:
@@ -621,12 +628,12 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         blocked[line] = ";".join(f"{k}:{v}" if v else k for k, v in blocks)
         (later if {k for k, _ in blocks} - {"group"} else first).append((line, blocks))
     build_period = dict(zip(lines.line, lines.build_period, strict=True))
-    workers = held_workers(m, len(unbuilt) + len(built_lines),
-                           budget - (time.perf_counter() - started),
-                           int(getattr(settings, "threads", 0) or 0))
-    with HeldPool(held, workers) as pool:
+    shared = pool if pool is not None else HeldPool(held, held_workers(
+        m, len(unbuilt) + len(built_lines), budget - (time.perf_counter() - started),
+        int(getattr(settings, "threads", 0) or 0)))
+    with shared if pool is None else contextlib.nullcontext(shared):
         enter_all(first)
-        closed = pool.solve_all([cols_for(None, [line]) for line in built_lines],
+        closed = shared.solve_all([cols_for(None, [line]) for line in built_lines],
                                 started + budget, limit)
         for line, result in zip(built_lines, closed, strict=True):
             answered, delta = reached(result)
