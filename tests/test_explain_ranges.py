@@ -88,3 +88,28 @@ def test_replans_wait_for_time_but_every_line_is_analysed(
     assert lines.replan_exact.astype(bool).all()
     assert float(lines.replan_change["L1"]) == pytest.approx(-500)
     assert float(lines.replan_change["L2"]) == pytest.approx(-500)
+
+
+def test_capacity_range_from_the_ranging_ends_where_the_offer_binds(tmp_path: Path) -> None:
+    """SRC_F offers 150 t, L1's capacity (100 t) binds: one more tonne of capacity adds
+    35 until the offer binds at 150 t. The range is read from HiGHS's ranging of the held
+    LP (capacity beside its utilisation floor, not binding), not from re-solves: exactly
+    50 t looser. A re-run with capacity 150 gains 35 x 50, one with 151 nothing more; one
+    with capacity 60 (L1 still pays) loses 35 x 40."""
+    def set_line(tables: Tables, line: str, **values: Any) -> Tables:
+        return update_rows(tables, "Lines", {"line": line}, **values)
+
+    base = solve(offer(150), tmp_path, "cap", time_budget=600)
+    assert base.results is not None and base.objective == pytest.approx(35 * 100 - 1000)
+    mv = base.results.marginal
+    row = mv[(mv.kind == "line_capacity") & (mv.item == "L1")].iloc[0]
+    assert row.sides == "same"
+    assert float(row.value) == pytest.approx(35) and float(row.value_tighter) == pytest.approx(35)
+    assert float(row.range_looser) == pytest.approx(50)
+    assert float(row.range_tighter) >= 40
+    wider = solve(set_line(offer(150), "L1", capacity=150), tmp_path, "c150", time_budget=600)
+    assert wider.objective == pytest.approx(base.objective + 35 * 50)
+    beyond = solve(set_line(offer(150), "L1", capacity=151), tmp_path, "c151", time_budget=600)
+    assert beyond.objective == pytest.approx(wider.objective)
+    narrower = solve(set_line(offer(150), "L1", capacity=60), tmp_path, "c60", time_budget=600)
+    assert narrower.objective == pytest.approx(base.objective - 35 * 40)
