@@ -341,10 +341,13 @@ def _two_sided(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
 
     ``value`` becomes the change for one unit looser (per year), ``value_tighter`` the
     loss for one unit tighter (NaN: no plan at this build set), ``range_*`` how far each
-    rate holds (tested by doubling), and ``sides`` "same", "tie" (the two differ: another
-    limit binds at the same point) or "" (not computed in time). The input-link rows are
-    lifted during these solves: with the build decisions held they are implied by the
-    capacity and share rows, and they would otherwise have to move with capacity.
+    rate holds (from HiGHS's ranging, else tested by doubling), and ``sides`` "same",
+    "tie" (the two differ: another limit binds at the same point) or "" (not computed in
+    time). Most limits are read from the ranging without a re-solve (solve.py
+    ``one_sided_changes``). The input-link rows are lifted for capacity and for the
+    re-solves: with the build decisions held they are implied by the capacity and share
+    rows, and they would otherwise have to move with capacity; every other limit is first
+    read from the LP as held, where they change nothing.
     """
     mv = res.marginal
     for col in TWO_SIDED_COLUMNS:
