@@ -40,6 +40,20 @@ def solve(tables: Tables, tmp_path: Path, name: str, **explain_args: Any) -> Run
     return out
 
 
+def same_both_ways(out: RunOutcome, kind: str, item: str, value: float, looser: float,
+                   tighter_at_least: float) -> None:
+    """The limit's row says: ``value`` per unit both ways, holding exactly ``looser``
+    units looser and at least ``tighter_at_least`` tighter."""
+    assert out.results is not None
+    mv = out.results.marginal
+    row = mv[(mv.kind == kind) & (mv.item == item)].iloc[0]
+    assert row.sides == "same"
+    assert float(row.value) == pytest.approx(value)
+    assert float(row.value_tighter) == pytest.approx(value)
+    assert float(row.range_looser) == pytest.approx(looser)
+    assert float(row.range_tighter) >= tighter_at_least
+
+
 def test_feedstock_range_ends_where_capacity_binds(tmp_path: Path) -> None:
     """One more tonne of SRC_F adds 35 until the offer reaches L1's capacity (100 t):
     the looser range is exactly 20 t (doubling alone would have stopped at 16), and a
@@ -48,13 +62,8 @@ def test_feedstock_range_ends_where_capacity_binds(tmp_path: Path) -> None:
     with L1 held built down to 0 t; a re-run at 29 t (L1 still pays: 35 x 29 > 1000)
     loses 35 x 51, as the range says."""
     out = solve(offer(80), tmp_path, "base", time_budget=600)
-    assert out.results is not None and out.objective == pytest.approx(1800)
-    mv = out.results.marginal
-    row = mv[(mv.kind == "feedstock") & (mv.item == "SRC_F")].iloc[0]
-    assert row.sides == "same"
-    assert float(row.value) == pytest.approx(35) and float(row.value_tighter) == pytest.approx(35)
-    assert float(row.range_looser) == pytest.approx(20)
-    assert float(row.range_tighter) >= 51
+    assert out.objective == pytest.approx(1800)
+    same_both_ways(out, "feedstock", "SRC_F", value=35, looser=20, tighter_at_least=51)
     at_end = solve(offer(100), tmp_path, "end", time_budget=600)
     assert at_end.objective == pytest.approx(1800 + 35 * 20)
     beyond = solve(offer(101), tmp_path, "beyond", time_budget=600)
@@ -100,13 +109,8 @@ def test_capacity_range_from_the_ranging_ends_where_the_offer_binds(tmp_path: Pa
         return update_rows(tables, "Lines", {"line": line}, **values)
 
     base = solve(offer(150), tmp_path, "cap", time_budget=600)
-    assert base.results is not None and base.objective == pytest.approx(35 * 100 - 1000)
-    mv = base.results.marginal
-    row = mv[(mv.kind == "line_capacity") & (mv.item == "L1")].iloc[0]
-    assert row.sides == "same"
-    assert float(row.value) == pytest.approx(35) and float(row.value_tighter) == pytest.approx(35)
-    assert float(row.range_looser) == pytest.approx(50)
-    assert float(row.range_tighter) >= 40
+    assert base.objective == pytest.approx(35 * 100 - 1000)
+    same_both_ways(base, "line_capacity", "L1", value=35, looser=50, tighter_at_least=40)
     wider = solve(set_line(offer(150), "L1", capacity=150), tmp_path, "c150", time_budget=600)
     assert wider.objective == pytest.approx(base.objective + 35 * 50)
     beyond = solve(set_line(offer(150), "L1", capacity=151), tmp_path, "c151", time_budget=600)
