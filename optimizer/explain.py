@@ -8,7 +8,6 @@ and the ``marginal`` table onto them.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import math
 import time
@@ -172,17 +171,18 @@ def explain_plan(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings
             res.explained = True
             return res
         _marginal_tables(d, res, lp.duals, lp.reduced_costs)
-        # the re-plan workers start now and load while steps 2 and 3 run here
+        candidates = int((res.lines.status == "candidate").sum())
+        threads = int(getattr(settings, "threads", 0) or 0)
+        # the re-plan workers start now (unless the run started them) and load while
+        # steps 2 and 3 run here
         pool = replan_pool if replan_pool is not None else ReplanPool(
-            m, settings, replan_workers(m, int((res.lines.status == "candidate").sum()),
-                                        target, int(getattr(settings, "threads", 0) or 0)))
+            m, settings, replan_workers(m, candidates, target, threads))
         t = lap("tables", t)
         # one held LP (integrality switched once, warm throughout) for steps 2 and 3; its
         # worker processes (larger models) start now and load while step 2 runs here
-        candidates = int((res.lines.status == "candidate").sum())
         with HeldLP(m, settings) as held, HeldPool(held, held_workers(
                 m, candidates, budget - (time.perf_counter() - started),
-                int(getattr(settings, "threads", 0) or 0))) as held_pool:
+                threads)) as held_pool:
             _two_sided(m, d, res, settings, started + target / 3, held)
             t = lap("two-sided", t)
             starts: list[tuple[float, dict[str, str]]] = []
@@ -525,8 +525,8 @@ def _blockers(d: ChainData, res: ChainResults, line: str, start: str,
 def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any, base: float,
            started: float, budget: float, held: HeldLP,
            held_delta: dict[str, float | None],
-           starts: list[tuple[float, dict[str, str]]] | None = None,
-           pool: HeldPool | None = None) -> None:
+           starts: list[tuple[float, dict[str, str]]] | None,
+           pool: HeldPool) -> None:
     """For each line, the exact change in net value at this plan (other lines held) if it
     were closed (built lines) or added, or swapped for the line blocking it (not built).
 
@@ -534,8 +534,8 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
     moved; ``held_delta`` receives the change in the objective (whole horizon) per line,
     a plan the MILP re-solves can start from and a bound on them; ``starts`` the build
     decisions that differ from the plan in each such held plan (the alternatives' starts,
-    optimizer/alternatives.py ``held_starts``). ``pool``: the re-solves' worker processes
-    (solve.py ``HeldPool``), else this function starts them for its batches."""
+    optimizer/alternatives.py ``held_starts``). ``pool``: shares the re-solves with its
+    worker processes (solve.py ``HeldPool``)."""
     lines = res.lines
     first_option: dict[str, str] = {}
     cols_of: dict[str, list[tuple[str, int]]] = defaultdict(list)
@@ -601,7 +601,7 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
             else:  # blocked, and no built line to give up for it: nothing to re-solve
                 status[line] = "blocked"
                 held_delta[line] = change_per_year[line] = None
-        found = shared.solve_all([job for _, _, job in asked], started + budget, limit)
+        found = pool.solve_all([job for _, _, job in asked], started + budget, limit)
         for (line, partner, _job), result in zip(asked, found, strict=True):
             answered, delta = reached(result)
             if not answered:
@@ -631,29 +631,25 @@ def _entry(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: Any,
         blocked[line] = ";".join(f"{k}:{v}" if v else k for k, v in blocks)
         (later if {k for k, _ in blocks} - {"group"} else first).append((line, blocks))
     build_period = dict(zip(lines.line, lines.build_period, strict=True))
-    shared = pool if pool is not None else HeldPool(held, held_workers(
-        m, len(unbuilt) + len(built_lines), budget - (time.perf_counter() - started),
-        int(getattr(settings, "threads", 0) or 0)))
-    with shared if pool is None else contextlib.nullcontext(shared):
-        enter_all(first)
-        closed = shared.solve_all([cols_for(None, [line]) for line in built_lines],
-                                started + budget, limit)
-        for line, result in zip(built_lines, closed, strict=True):
-            answered, delta = reached(result)
-            if not answered:
-                skipped += 1
-                status[line] = "not_analysed"
-                continue
-            held_delta[line] = delta
-            if delta is None:
-                status[line] = "required"
-                value_to_plan[line] = None
-            else:
-                if starts is not None:
-                    starts.append((delta, {line: ""}))
-                status[line] = "closed"
-                value_to_plan[line] = -delta / weight(str(build_period[line]))
-        enter_all(later)
+    enter_all(first)
+    closed = pool.solve_all([cols_for(None, [line]) for line in built_lines],
+                            started + budget, limit)
+    for line, result in zip(built_lines, closed, strict=True):
+        answered, delta = reached(result)
+        if not answered:
+            skipped += 1
+            status[line] = "not_analysed"
+            continue
+        held_delta[line] = delta
+        if delta is None:
+            status[line] = "required"
+            value_to_plan[line] = None
+        else:
+            if starts is not None:
+                starts.append((delta, {line: ""}))
+            status[line] = "closed"
+            value_to_plan[line] = -delta / weight(str(build_period[line]))
+    enter_all(later)
     if skipped:
         res.explain_notes.append(f"entry_skipped:{skipped}")
     lines["entry_status"] = [status.get(ln, "") for ln in lines.line]

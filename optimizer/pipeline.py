@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from models.chain.checks import Finding
     from models.chain.results import ChainResults
     from optimizer.solve import Progress as SolveProgressCallback
-    from optimizer.solve import SolveResult, SolveSettings, SolveStatus
+    from optimizer.solve import ReplanPool, SolveResult, SolveSettings, SolveStatus
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str], None]
@@ -279,41 +279,37 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
     from optimizer import standby
 
     standby.start()  # the solver process starts and imports while the model is built
-    replan_pool: list[Any] = []
+    replan_pool: list[ReplanPool] = []  # started at the hand-off, closed at the end
     try:
-        with _phase(outcome, "build", progress):
-            # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
-            # but not in the reserve for the phases after the solve (they are done by then)
-            imports_started = time.perf_counter()
-            # (the phases after the solve import these again, from the module cache)
-            import models.chain.checks
-            import models.chain.results  # noqa: F401
-            import optimizer.explain  # noqa: F401
-            from models.chain.formulation import build_model
-            from optimizer.solve import solve_model
+        try:
+            with _phase(outcome, "build", progress):
+                # the solve path's imports (Pyomo, pandas, highspy) count as part of the build,
+                # but not in the reserve for the phases after the solve (they are done by then)
+                imports_started = time.perf_counter()
+                # (the phases after the solve import these again, from the module cache)
+                import models.chain.checks
+                import models.chain.results  # noqa: F401
+                import optimizer.explain  # noqa: F401
+                from models.chain.formulation import build_model
+                from optimizer.solve import solve_model
 
-            outcome.import_seconds = time.perf_counter() - imports_started
+                outcome.import_seconds = time.perf_counter() - imports_started
 
-            outcome.settings = settings = settings_for(data, overrides)
-            outcome.deadline = run_started + settings.time_limit
-            outcome.model = model = build_model(data)
-            if prepare is not None:
-                prepare(model, data)
+                outcome.settings = settings = settings_for(data, overrides)
+                outcome.deadline = run_started + settings.time_limit
+                outcome.model = model = build_model(data)
+                if prepare is not None:
+                    prepare(model, data)
 
-        def handed_off() -> None:
-            _prefetch_report_imports()
-            replan_pool.append(_start_replan_workers(model, data, settings))
+            def handed_off() -> None:
+                _prefetch_report_imports()
+                replan_pool.append(_start_replan_workers(model, data, settings))
 
-        with _phase(outcome, "solve", progress):
-            outcome.solve = solve_model(model, _solver_settings(outcome, settings),
-                                        solve_progress, on_handoff=handed_off)
-    except BaseException:
-        for pool in replan_pool:
-            pool.close()
-        raise
-    finally:
-        standby.discard()  # still waiting: the run did not get to its solve
-    try:
+            with _phase(outcome, "solve", progress):
+                outcome.solve = solve_model(model, _solver_settings(outcome, settings),
+                                            solve_progress, on_handoff=handed_off)
+        finally:
+            standby.discard()  # still waiting: the run did not get to its solve
         return _after_solve(outcome, settings, progress, alternatives, figures,
                             replan_pool[0] if replan_pool else None)
     finally:
@@ -321,7 +317,8 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             pool.close()
 
 
-def _start_replan_workers(model: Any, data: ChainData, settings: SolveSettings) -> Any:
+def _start_replan_workers(model: Any, data: ChainData, settings: SolveSettings,
+                          ) -> ReplanPool:
     """The explanations' re-plan workers, started as HiGHS gets the model: they load
     (Python, highspy, the model's arrays: about 0.25 s of CPU each) while HiGHS solves,
     instead of beside the re-plans, where every core is busy (the re-plans and the
@@ -335,7 +332,8 @@ def _start_replan_workers(model: Any, data: ChainData, settings: SolveSettings) 
 
 
 def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progress | None,
-                 alternatives: int, figures: str | None, replan_pool: Any) -> RunOutcome:
+                 alternatives: int, figures: str | None,
+                 replan_pool: ReplanPool | None) -> RunOutcome:
     """Marginal values, check, explanations, alternatives and shared limits."""
     from models.chain.checks import check_finite, check_solution
     from models.chain.results import extract_results

@@ -133,14 +133,7 @@ def test_an_overrunning_worker_is_stopped_soon_after_the_deadline(
 
 def test_the_workers_and_their_folder_are_gone_after_the_explanations(
         unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
-    started: list[Any] = []
-    pool_init = solve.ReplanPool.__init__
-
-    def recorded(self: solve.ReplanPool, *a: Any) -> None:
-        pool_init(self, *a)
-        started.append((list(self._procs), Path(self._folder.name) if self._folder else None))
-
-    monkeypatch.setattr(solve.ReplanPool, "__init__", recorded)
+    started = _recording_pools(monkeypatch)
     _replans(unexplained, 1, monkeypatch)
     assert started and started[0][0] and started[0][1] is not None
     procs, folder = started[0]
