@@ -1484,8 +1484,8 @@ class HeldPool(_Workers):
         saved: dict[str, Any] = {"col_lower": held.col_lower, "col_upper": held.col_upper,
                                  "row_lower": held.row_lower, "row_upper": held.row_upper}
         if basis is not None and basis.valid:
-            saved["col_status"] = np.fromiter((int(s) for s in basis.col_status), np.int8)
-            saved["row_status"] = np.fromiter((int(s) for s in basis.row_status), np.int8)
+            saved["col_status"] = np.fromiter((s.value for s in basis.col_status), np.int8)
+            saved["row_status"] = np.fromiter((s.value for s in basis.row_status), np.int8)
         np.savez(folder / "held.npz", **saved)
 
     def solve_all(self, jobs: list[HeldJob], deadline: float,
@@ -1679,7 +1679,11 @@ class ReplanPool(_Workers):
             here()
         for t in threads:
             t.join()
-        here()  # lines given back by workers that failed, when none is left
+        if self.share or not self._procs:
+            # lines given back by workers that failed, when none is left (a live worker
+            # that stopped taking lines left the last tenth of a second unused on
+            # purpose: a re-plan here started then overran it, 0.2-0.3 s at 50 x 12)
+            here()
         return results
 
     def _serve(self, proc: subprocess.Popen[str], job: Callable[[int], _replan.LineJob],

@@ -4,6 +4,7 @@ process computes alone, and a worker that fails costs nothing but time."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import pytest
 import optimizer.explain as explain
 import optimizer.solve as solve
 from models.chain.results import extract_results
+from optimizer._held_worker import held_highs
 from optimizer.pipeline import RunOutcome, solve_workbook
 from tests.conftest import ABSHERON
 
@@ -85,6 +87,28 @@ def test_the_workers_and_their_folder_are_gone_after_the_explanations(
     procs, folder = started[0]
     assert all(p.poll() is not None for p in procs)  # stopped (killed: nothing to keep)
     assert not folder.exists()
+
+
+def test_a_worker_starts_at_the_plans_basis(unexplained: RunOutcome, tmp_path: Path) -> None:
+    """The worker's copy of the held LP gets the plan's optimal basis from held.npz, so
+    its re-solves start warm as this process's do: status for status, and solving it as
+    given takes no simplex iteration."""
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    with solve.HeldLP(model, settings) as held:
+        objective = held.solve()
+        want = held.h.getBasis()
+        solve.HeldPool(held, 0)._held_file(tmp_path)
+        (tmp_path / "options.json").write_text(json.dumps(solve._options(settings)))
+        copy, _lower, _upper = held_highs(tmp_path, held.session.arrays)
+    got = copy.getBasis()
+    assert got.valid
+    assert [s.value for s in got.col_status] == [s.value for s in want.col_status]
+    assert [s.value for s in got.row_status] == [s.value for s in want.row_status]
+    assert {s.value for s in want.col_status} >= {0, 1}  # nonbasic and basic columns
+    copy.run()
+    assert copy.getInfo().simplex_iteration_count == 0
+    assert copy.getInfo().objective_function_value == pytest.approx(objective, rel=1e-9)
 
 
 def test_small_models_and_short_batches_get_no_worker(unexplained: RunOutcome) -> None:

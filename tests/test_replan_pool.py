@@ -131,6 +131,54 @@ def test_an_overrunning_worker_is_stopped_soon_after_the_deadline(
     assert 1.9 <= waited < 2.6, waited
 
 
+def test_a_live_worker_leaves_the_last_tenth_of_a_second_unused(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker takes no line with less than its grace left before the deadline, and this
+    process does not take that line instead: a re-plan here cannot be stopped by a kill,
+    and one started then ran 0.2-0.3 s past the aim (50 lines x 12 periods)."""
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    job = _hung_workers(monkeypatch)
+    here: list[Any] = []
+    monkeypatch.setattr(_replan, "replan_line", lambda *a, **_k: here.append(a))
+    with solve.ReplanPool(model, settings, 1) as pool:
+        assert pool._ready_or_drop(pool._procs[0], 30.0)
+        began = solve.time.perf_counter()
+        left = _replan.MIN_SECONDS + solve.REPLAN_WORKER_GRACE / 2
+        answers = pool.run(4, lambda _k: job, began + left)
+        waited = solve.time.perf_counter() - began
+        assert pool.workers == 1  # alive: it was given nothing to overrun
+    assert answers == [None] * 4 and not here
+    assert waited < left
+
+
+def test_a_re_plan_worker_loads_its_milp_before_it_is_ready(
+        unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Re-plan workers start while HiGHS solves: they load the MILP then, not when the
+    first line (perhaps given the last tenth of a second) reaches them. A held-LP worker,
+    which may never be asked for a re-plan, does not."""
+    import io
+
+    import optimizer._held_worker as worker
+
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    said: list[str] = []
+    milp = worker._Milp
+    monkeypatch.setattr(worker, "_Milp", lambda *a: said.append("milp") or milp(*a))
+    monkeypatch.setattr(worker, "_say", said.append)
+    with solve.ReplanPool(model, settings, 1) as pool:
+        assert pool._folder is not None
+        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+        worker.worker_main(Path(pool._folder.name))
+    assert said == ["milp", "ready"]
+    said.clear()
+    with solve.HeldLP(model, settings) as held, solve.HeldPool(held, 1) as held_pool:
+        assert held_pool._folder is not None
+        worker.worker_main(Path(held_pool._folder.name))
+    assert said == ["ready"]
+
+
 def test_the_workers_and_their_folder_are_gone_after_the_explanations(
         unexplained: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
     started = _recording_pools(monkeypatch)
