@@ -114,7 +114,7 @@ class _Milp:
 def worker_main(folder: Path) -> None:
     arrays = load_arrays(folder / "model.npz")
     held = held_highs(folder, arrays) if (folder / "held.npz").exists() else None
-    # A re-plan worker (no held LP) loads its MILP (two Highs copies: about 0.17 s at 50
+    # A re-plan worker (no held LP) loads its MILP (two Highs copies: about 0.15 s at 50
     # lines x 12 periods) before it says ready: it starts while HiGHS solves, and a line
     # given the explanations' last fraction of a second must not spend it loading and
     # then be killed for overrunning. A held-LP worker loads it only if a re-plan is
