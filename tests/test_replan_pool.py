@@ -167,15 +167,17 @@ def test_a_re_plan_worker_loads_its_milp_before_it_is_ready(
     milp = worker._Milp
     monkeypatch.setattr(worker, "_Milp", lambda *a: said.append("milp") or milp(*a))
     monkeypatch.setattr(worker, "_say", said.append)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     with solve.ReplanPool(model, settings, 1) as pool:
         assert pool._folder is not None
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        worker.worker_main(Path(pool._folder.name))
-    assert said == ["milp", "ready"]
-    said.clear()
-    with solve.HeldLP(model, settings) as held, solve.HeldPool(held, 1) as held_pool:
-        assert held_pool._folder is not None
-        worker.worker_main(Path(held_pool._folder.name))
+        folder = Path(pool._folder.name)
+        worker.worker_main(folder)
+        assert said == ["milp", "ready"]
+        said.clear()
+        # the same folder with the held LP in it is a held-LP worker's
+        with solve.HeldLP(model, settings) as held:
+            solve.HeldPool(held, 0)._held_file(folder)
+        worker.worker_main(folder)
     assert said == ["ready"]
 
 
