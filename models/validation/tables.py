@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from models.chain.schema import AUXILIARY_SHEETS, ColType, Column, Sheet
@@ -123,6 +124,71 @@ def _id_text(value: CellValue) -> str:
 
 def _is_blank(value: CellValue) -> bool:
     return value is None or (isinstance(value, str) and _clean_text(value) == "")
+
+
+class _Slow:
+    """Marker: the fast reading does not settle this cell; ``parse_cell`` reads it."""
+
+
+SLOW = _Slow()
+FastReader = Callable[[CellValue], object]
+
+
+def fast_reader(col: Column) -> FastReader:
+    """A reader for the cells most workbooks are made of, for ``parse_table``'s loop.
+
+    It returns exactly what ``parse_cell`` would, for a cell ``parse_cell`` would accept
+    without recording anything: a number stored as a number within the column's ranges,
+    a non-blank text in a text or identifier column (an allowed one where the column has
+    choices), an allowed word, a stored yes/no. Any other cell (blank, unreadable, typed
+    as text in a number column, out of range, unknown) gives ``SLOW``: ``parse_cell``
+    then reads it and reports what is wrong, with the cell's place. At 100,000 lanes this
+    was most of reading a workbook (a dict per cell, two text clean-ups, a NumberReading).
+    """
+    kind = col.type
+    # a blank cell (empty, or only spaces in a text column) of an optional column is its
+    # default; of a required one, an error that parse_cell reports
+    empty = SLOW if col.required else col.default
+    if kind in (ColType.NUMBER, ColType.INTEGER):
+        low = -math.inf if col.minimum is None else col.minimum
+        high = math.inf if col.maximum is None else col.maximum
+        # (an infinite sanity range would let inf through, which parse_cell rejects)
+        magnitude = min(col.max_magnitude, sys.float_info.max)
+        whole = kind is ColType.INTEGER
+
+        def number(value: CellValue) -> object:
+            if value is None or value == "":  # calamine reads an empty cell as ""
+                return empty
+            if type(value) is float or type(value) is int:  # never bool: read as text
+                x = float(value)
+                if low <= x <= high and abs(x) <= magnitude:  # False for NaN
+                    if not whole:
+                        return x
+                    if x.is_integer():
+                        return int(x)
+            return SLOW
+
+        return number
+    choices = frozenset(col.choices)
+    if kind is ColType.BOOL:
+        return lambda value: empty if value is None or value == "" else (
+            value if type(value) is bool else SLOW)
+    strip = _DROP_INVISIBLE
+
+    def text(value: CellValue) -> object:
+        if type(value) is not str:
+            return empty if value is None else SLOW
+        clean = value.translate(strip).strip()
+        if not clean:
+            return empty
+        if kind is ColType.ENUM:
+            clean = clean.lower()
+            return clean if clean in choices else SLOW
+        if kind is ColType.ID and choices and clean not in choices:
+            return SLOW
+        return clean
+
+    return text
 
 
 def parse_cell(
@@ -365,22 +431,38 @@ def parse_table(raw: RawTable | None, sheet: Sheet, issues: IssueList,
         return Table(sheet, columns, (), present=True)
     rows: list[Row] = []
     dropped: list[Row] = []
-    for raw_row in raw.rows:
-        cells = {name: raw_row.cells.get(text) for name, (text, _i) in mapping.items()}
-        if all(_is_blank(v) for v in cells.values()):
+    # Column by column: each schema column's cells (None where the sheet lacks it), then
+    # its fast reading (``fast_reader``), so that a row whose every cell reads fast costs
+    # no Python work per cell. Cells it leaves to ``parse_cell`` are read row by row, in
+    # the sheet's order, so every problem is reported as before.
+    plan = [(col, mapping[col.name][0] if col.name in mapping else None) for col in sheet.columns]
+    names = [col.name for col in sheet.columns]
+    raw_rows = raw.rows
+    by_column = [[None] * len(raw_rows) if text is None else
+                 [r.cells.get(text) for r in raw_rows] for _col, text in plan]
+    read_fast = [list(map(fast_reader(col), cells))
+                 for (col, _text), cells in zip(plan, by_column, strict=True)]
+    by_row = zip(raw_rows, zip(*by_column, strict=True), zip(*read_fast, strict=True),
+                 strict=True)
+    for raw_row, cells, fast in by_row:
+        if _is_blank(cells[0]) and all(map(_is_blank, cells)):  # (the first: a key, mostly)
             issues.info("This row has values only in columns chainopt does not read; it is "
                         "ignored.", sheet=sheet.name, row=raw_row.excel_row)
             continue
+        if SLOW not in fast:
+            rows.append(Row(raw_row.excel_row, dict(zip(names, fast, strict=True))))
+            continue
         values: dict[str, object] = {}
         ok = True
-        for col in sheet.columns:
-            where: dict[str, object] = {
-                "sheet": sheet.name, "row": raw_row.excel_row, "column": col.name,
-                "column_index": columns.get(col.name),
-            }
-            parsed = parse_cell(cells.get(col.name), col, issues, where)
-            if parsed is INVALID:
-                ok = False
+        for (col, _text), value, parsed in zip(plan, cells, fast, strict=True):
+            if parsed is SLOW:
+                where: dict[str, object] = {
+                    "sheet": sheet.name, "row": raw_row.excel_row, "column": col.name,
+                    "column_index": columns.get(col.name),
+                }
+                parsed = parse_cell(value, col, issues, where)
+                if parsed is INVALID:
+                    ok = False
             values[col.name] = parsed
         (rows if ok else dropped).append(Row(raw_row.excel_row, values))
     return _check_unique_keys(Table(sheet, columns, tuple(rows), True, tuple(dropped)), issues)
@@ -394,6 +476,12 @@ def _check_unique_keys(table: Table, issues: IssueList) -> Table:
     kept: list[Row] = []
     for row in table.rows:
         key = tuple(row.values[k] for k in table.sheet.key)
+        loose_key = tuple(loose(v) for v in key)
+        if key not in seen and loose_key not in seen_loose:  # the usual row: nothing to say
+            seen[key] = row.excel_row
+            seen_loose[loose_key] = (row.excel_row, key)
+            kept.append(row)
+            continue
         shown = ", ".join("(blank)" if v is None else str(v) for v in key)
         where = {"sheet": table.sheet.name, "row": row.excel_row, "column": key_col,
                  "column_index": table.column_index(key_col)}
@@ -405,7 +493,6 @@ def _check_unique_keys(table: Table, issues: IssueList) -> Table:
                          **where)
             continue
         seen[key] = row.excel_row
-        loose_key = tuple(loose(v) for v in key)
         if loose_key in seen_loose:
             first_row, first_key = seen_loose[loose_key]
             first = ", ".join("(blank)" if v is None else str(v) for v in first_key)
@@ -446,12 +533,13 @@ def check_references(tables: dict[str, Table], issues: IssueList) -> dict[str, T
         kept: list[Row] = []
         lost: list[Row] = []
         checked = [(r, True) for r in table.rows] + [(r, False) for r in table.dropped]
+        # each referencing column with the IDs it may name (the union over its sheets)
+        referring = [(col, set().union(*(keys.get(ref, set()) for ref in col.refs)))
+                     for col in table.sheet.columns if col.refs]
         for row, ok in checked:  # a dropped row is still checked, and never kept
-            for col in table.sheet.columns:
+            for col, known in referring:
                 value = row.values[col.name]
-                if not col.refs or value is None or value is INVALID:
-                    continue
-                if any(value in keys.get(ref, set()) for ref in col.refs):
+                if value is None or value is INVALID or value in known:
                     continue
                 ok = False
                 if any(value in dropped_keys.get(ref, set()) for ref in col.refs):
