@@ -8,8 +8,8 @@ never sees a file, a DataFrame or an invalid value.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Mapping
+from collections import defaultdict, deque
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -683,8 +683,8 @@ def _finish(data: ChainData) -> ChainData:
     import dataclasses
 
     freight, surcharge, only = data.lane_freight, data.lane_surcharge, data.lane_material
-    present: dict[str, set[str]] = defaultdict(set)
-    useful: dict[str, set[str]] = defaultdict(set)
+    present: defaultdict[str, set[str]] = defaultdict(set)
+    useful: defaultdict[str, set[str]] = defaultdict(set)
     made_at: dict[str, set[str]] = defaultdict(set)
     for o in data.sources:
         present[data.source_location[o]].add(data.source_material[o])
@@ -702,19 +702,9 @@ def _finish(data: ChainData) -> ChainData:
             return mats & data.lane_carries[a]
         return mats
 
-    changed = True
-    while changed:
-        changed = False
-        for a in data.lanes:
-            o, d = data.lane_origin[a], data.lane_destination[a]
-            allowed_in = allowed(a, present[o])
-            if not allowed_in <= present[d]:
-                present[d] |= allowed_in
-                changed = True
-            allowed_back = allowed(a, useful[d])
-            if not allowed_back <= useful[o]:
-                useful[o] |= allowed_back
-                changed = True
+    origin, destination = data.lane_origin, data.lane_destination
+    _close(present, [(a, origin[a], destination[a]) for a in data.lanes], allowed)
+    _close(useful, [(a, destination[a], origin[a]) for a in data.lanes], allowed)
     flows: list[Key2] = []
     cost: dict[Key2, float] = {}
     for a in data.lanes:
@@ -734,6 +724,32 @@ def _finish(data: ChainData) -> ChainData:
         output_bound=_output_bounds(data, bounds),
         balances=_balances(data, flows, disposals),
     )
+
+
+def _close(sets: defaultdict[str, set[str]], edges: list[tuple[str, str, str]],
+           passes: Callable[[str, set[str]], set[str]]) -> None:
+    """Grow ``sets`` to the least fixed point of sets[to] >= passes(a, sets[frm]) over the
+    edges (a, frm, to), in place.
+
+    A worklist: a place is looked at again only when its set grew, so each edge is
+    followed about once per material that reaches its start. (Sweeping every lane until
+    nothing changed followed each lane once per sweep: 3-4 sweeps of 100,000 lanes.)
+    """
+    leaving: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for a, frm, to in edges:
+        leaving[frm].append((a, to))
+    queue = deque(place for place, have in sets.items() if have)
+    queued = set(queue)
+    while queue:
+        here = queue.popleft()
+        queued.discard(here)
+        for a, to in leaving.get(here, ()):
+            new = passes(a, sets[here]) - sets[to]
+            if new:
+                sets[to] |= new
+                if to not in queued:
+                    queued.add(to)
+                    queue.append(to)
 
 
 def _input_bounds(data: ChainData) -> dict[Key3, float]:

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -475,25 +475,38 @@ class _Graph:
         outputs: dict[tuple[str, str], list[str]] = defaultdict(list)
         for line, k, m in d.recipe_outputs:
             outputs[(line, k)].append(m)
-        changed = True
-        while changed:
-            changed = False
-            for line, k in d.line_recipes:
-                site = d.line_site[line]
-                if (line, k) in fed or not self.runnable(line, k, present[site])[0]:
-                    continue
-                fed.add((line, k))
-                for m in outputs[(line, k)]:
-                    if m not in present[site]:
-                        present[site].add(m)
-                        changed = True
-                changed = True
-            for a in d.lanes:
-                o, dest, only = d.lane_origin[a], d.lane_destination[a], d.lane_material[a]
-                carried = present[o] if not only else present[o] & {only}
-                if not carried <= present[dest]:
-                    present[dest] |= carried
-                    changed = True
+        waiting: dict[str, list[tuple[str, str]]] = defaultdict(list)  # site -> recipes
+        for line, k in d.line_recipes:
+            waiting[d.line_site[line]].append((line, k))
+        # A worklist: a place is looked at again only when what is present there grew
+        # (its recipes not yet fed, then its lanes); a recipe runnable with some materials
+        # is runnable with more, so this reaches what sweeping everything until nothing
+        # changed reached, with each lane followed about once per material.
+        queue = deque(dict.fromkeys([*(p for p, have in present.items() if have), *waiting]))
+        queued = set(queue)
+        while queue:
+            here = queue.popleft()
+            queued.discard(here)
+            have = present[here]
+            fired = True
+            while fired and waiting.get(here):  # a recipe fed here may feed another here
+                fired = False
+                still: list[tuple[str, str]] = []
+                for line, k in waiting[here]:
+                    if self.runnable(line, k, have)[0]:
+                        fed.add((line, k))
+                        have.update(outputs[(line, k)])
+                        fired = True
+                    else:
+                        still.append((line, k))
+                waiting[here] = still
+            for dest, only in self.out.get(here, ()):
+                new = (have if not only else have & {only}) - present[dest]
+                if new:
+                    present[dest] |= new
+                    if dest not in queued:
+                        queued.add(dest)
+                        queue.append(dest)
         return present, {line for line, _k in fed}
 
 
