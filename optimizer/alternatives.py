@@ -92,15 +92,18 @@ def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None,
 
 
 class _Clock:
-    """The whole command's time limit: each solve gets what is left (less the solver
-    process's start-up), and none starts when less than a second is left."""
+    """The whole command's time limit: each solve gets what is left (less ``reserve``: the
+    solver process's start-up), and none starts when less than ``least`` is left."""
 
-    def __init__(self, d: ChainData, time_limit: float | None) -> None:
-        self.deadline = time.perf_counter() + float(time_limit or d.time_limit)
+    def __init__(self, d: ChainData, time_limit: float | None, reserve: float = 1.0,
+                 least: float = 1.0) -> None:
+        self.deadline = time.perf_counter() + float(
+            d.time_limit if time_limit is None else time_limit)
+        self.reserve, self.least = reserve, least
 
     def settings(self) -> SolveSettings | None:
-        left = self.deadline - time.perf_counter() - 1.0
-        if left < 1.0:
+        left = self.deadline - time.perf_counter() - self.reserve
+        if left < self.least:
             return None
         return SolveSettings(time_limit=left, mip_gap=1e-6, grace=0.5)
 
@@ -178,13 +181,31 @@ class RunAlternatives:
 
 RUN_COUNT = 3  # alternatives a normal run looks for
 RUN_SECONDS = 30.0  # at most this long, and never past the run's time limit
-RUN_MIN_SECONDS = 3.0  # with less left, the run does not start looking
+RUN_MIN_SECONDS = 3.0  # with less left of the run's time limit, the run does not look
+# Each alternative is an exact MILP solve (gap 1e-6, so that the list is in order), far
+# harder than the run's own solve at its gap: at 50 lines x 12 periods three took 22 s
+# after a 3.8 s solve. Like the explanations (optimizer/explain.py EXPLAIN_SHARE and
+# EXPLAIN_FLOOR, issue 12), a run's search aims at a quarter of the solve's time or 2 s,
+# whichever is larger (``run_aim``); `chainopt alternatives` has the whole time limit.
+RUN_SHARE = 0.25
+RUN_FLOOR = 2.0
+# A search solve runs in this process (CutSearch): none is started with less than this
+# left of the aim (HiGHS's limit is soft, so a shorter one rarely finishes).
+RUN_LEAST = 0.1
+
+
+def run_aim(solve_seconds: float | None) -> float:
+    """Seconds a run's search for alternatives aims at, given the solve's seconds."""
+    return max(RUN_FLOOR, RUN_SHARE * float(solve_seconds or 0.0))
 
 
 def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
-                         n: int = RUN_COUNT) -> RunAlternatives:
+                         n: int = RUN_COUNT, aim: float | None = None) -> RunAlternatives:
     """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), best
-    first, by the same no-good cuts as ``alternatives``, at most ``seconds``.
+    first, by the same no-good cuts as ``alternatives``, at most ``seconds`` (what is left
+    of the run's time limit) and, with ``aim``, no solve started after that many seconds.
+    A search cut short keeps the plans found (each is still the best with its set, and
+    they are in order): its note is "time".
 
     Cheap: no re-solve of the best plan, no second model: the run's compiled model is
     passed to a HiGHS instance of its own (solve.py's ``CutSearch``) and each cut is one
@@ -198,7 +219,9 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
         return RunAlternatives(None, [], "skipped")
     best = _plan(model, d)
     best_set = set(best.built)
-    clock = _Clock(d, seconds)
+    # in this process: no solver process to start, so no reserve
+    clock = _Clock(d, seconds if aim is None else min(seconds, aim), reserve=0.0,
+                   least=RUN_LEAST)
     candidates = [line for line in d.lines if line not in d.lines_existing
                   and model.ix.build_periods.get(line)]
     search = CutSearch(model)

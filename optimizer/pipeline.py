@@ -262,7 +262,8 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
 
     With ``alternatives`` > 0 it also looks for that many closest other build sets (no-good
     cuts, optimizer/alternatives.py ``closest_alternatives``) within what is left of the
-    time limit (at most ``RUN_SECONDS``), for the Alternatives sheet.
+    time limit (at most ``RUN_SECONDS``, aiming at ``run_aim`` of the solve's seconds),
+    for the Alternatives sheet.
 
     ``prepare(model, data)`` runs between build and solve (the nightly run uses it to hold
     approved lines built and to set last night's plan as the warm start);
@@ -372,10 +373,13 @@ def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progres
                         budget)
     if alternatives > 0:
         with _phase(outcome, "alternatives", progress):
-            from optimizer.alternatives import RUN_SECONDS, closest_alternatives
+            from optimizer.alternatives import RUN_SECONDS, closest_alternatives, run_aim
 
+            # at most RUN_SECONDS and what is left of the time limit, aiming at a quarter
+            # of the solve's time or 2 s (as the explanations do)
             outcome.alternatives = closest_alternatives(
-                model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives)
+                model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives,
+                aim=run_aim(outcome.timings.get("solve")))
     with _phase(outcome, "shared limits", progress):
         from optimizer.shared_limits import explain_shared_limits
 

@@ -113,3 +113,29 @@ def test_lines_the_run_holds_built_stay_built_in_the_alternatives(tmp_path: Path
     assert model is not None
     assert {line for (line, _p), v in model.build.items() if (v.value or 0) > 0.5} \
         == {"L1", "L2", "L4"}
+
+
+def test_the_runs_search_stops_at_its_aim_and_keeps_what_it_found(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run's search aims at a quarter of the solve's time or 2 s (run_aim); with time
+    left in the run but none in the aim, no solve starts and the note says "time" (not
+    "skipped": that is for a run out of time). With the aim of a run, the four-line case
+    finds its three alternatives, in order, as without one."""
+    from optimizer import alternatives as alt
+
+    assert alt.run_aim(None) == alt.RUN_FLOOR == 2.0
+    assert alt.run_aim(40.0) == pytest.approx(10.0)
+    outcome = solve_workbook(_four(tmp_path), {"time_limit": 60})
+    assert outcome.model is not None and outcome.data is not None
+    none = closest_alternatives(outcome.model, outcome.data, seconds=60.0, aim=0.0)
+    assert none.note == "time" and none.plans == []
+    aimed = closest_alternatives(outcome.model, outcome.data, seconds=60.0,
+                                 aim=alt.run_aim(0.05))
+    assert aimed.note == "" and [p.net_value for p in aimed.plans] == pytest.approx(
+        [4800.0, 4500.0, 4300.0])
+    # the run passes its aim: with none, the run's sheet says the time ran out
+    monkeypatch.setattr(alt, "RUN_FLOOR", 0.0)
+    monkeypatch.setattr(alt, "RUN_SHARE", 0.0)
+    run = solve_workbook(_four(tmp_path), {"time_limit": 60}, alternatives=3)
+    assert run.alternatives is not None and run.alternatives.note == "time"
+    assert run.alternatives.plans == []
