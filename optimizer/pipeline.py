@@ -373,13 +373,24 @@ def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progres
                         budget)
     if alternatives > 0:
         with _phase(outcome, "alternatives", progress):
-            from optimizer.alternatives import RUN_SECONDS, closest_alternatives, run_aim
+            from optimizer.alternatives import (
+                RUN_SECONDS,
+                better_than_best,
+                closest_alternatives,
+                run_aim,
+            )
 
             # at most RUN_SECONDS and what is left of the time limit, aiming at a quarter
             # of the solve's time or 2 s (as the explanations do)
             outcome.alternatives = closest_alternatives(
                 model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives,
                 aim=run_aim(outcome.timings.get("solve")))
+            better = better_than_best(outcome.alternatives)
+            if better is not None:
+                log.warning("alternative %d gives %.0f more net value than the plan: the "
+                            "solve stopped within its MIP gap (%g); with a smaller mip_gap "
+                            "(Settings) a re-run finds a plan at least as good",
+                            better[0], better[1], settings.mip_gap)
     with _phase(outcome, "shared limits", progress):
         from optimizer.shared_limits import explain_shared_limits
 

@@ -4,7 +4,9 @@ Written only when the run looked for them (``outcome.alternatives``, set by
 optimizer/pipeline.py when `chainopt run` asks): rank 1 is the plan of the workbook, then
 each plan found by no-good cuts (optimizer/alternatives.py ``closest_alternatives``) with
 its net value, the difference from the best, jobs, recovered waste and the lines it adds
-and drops. A note under the table says when the list stopped early or was not looked for.
+and drops. A note under the table says when the list stopped early or was not looked for,
+and why when an alternative beats the workbook's own plan (the solve stopped within its
+gap; each alternative is solved exactly).
 """
 
 from __future__ import annotations
@@ -31,14 +33,25 @@ def records(found: Any, lang: str) -> list[dict[str, object]]:
     return rows
 
 
-def note(found: Any, lang: str) -> str:
+def note(found: Any, lang: str, gap: float | None = None, currency: str = "USD") -> str:
+    """The note under the table: why the list is short, and, when an alternative is better
+    than the workbook's own plan, why (the solve's gap; see ``better``)."""
+    from optimizer.alternatives import better_than_best
     from optimizer.report.i18n import tr
 
+    parts: list[str] = []
     if found.note == "time":
-        return tr("alt.note.time", lang, n=len(found.plans))
-    if found.note in ("none", "skipped"):
-        return tr(f"alt.note.{found.note}", lang)
-    return ""
+        parts.append(tr("alt.note.time", lang, n=len(found.plans)))
+    elif found.note in ("none", "skipped"):
+        parts.append(tr(f"alt.note.{found.note}", lang))
+    better = better_than_best(found)
+    if better is not None:
+        from optimizer.report.numbers import money, percent
+
+        rank, more = better
+        parts.append(tr("alt.note.better", lang, rank=rank, more=money(more, currency, lang),
+                        gap=percent(gap, lang, 2) if gap is not None else "mip_gap"))
+    return " ".join(parts)
 
 
 def write_alternatives(w: Any, outcome: Any) -> None:
@@ -59,7 +72,8 @@ def write_alternatives(w: Any, outcome: Any) -> None:
     ]
     ws, end = w.table("sheet.alternatives", records(found, w.lang), cols, w.tr("alt.intro"))
     ws.set_row(0, 80)
-    text = note(found, w.lang)
+    settings = getattr(outcome, "settings", None)
+    text = note(found, w.lang, getattr(settings, "mip_gap", None), w.currency)
     if text:
         ws.merge_range(end + 1, 0, end + 1, len(cols) - 1, text, w.formats["note"])
-        ws.set_row(end + 1, 30)
+        ws.set_row(end + 1, 15 * max(2, -(-len(text) // 110)))  # wrapped: ~110 a line

@@ -59,4 +59,18 @@ ALTERNATIVES_T: dict[str, tuple[str, str, str]] = {
         "Не искались: лимит времени расчёта израсходован на решение и пояснения (chainopt "
         "alternatives покажет их отдельно).",
     ),
+    "alt.note.better": (
+        "Rank {rank} gives {more} more net value than this workbook's plan: the solve "
+        "stopped once its plan was within the MIP gap ({gap} of the best possible), and "
+        "the search for alternatives closes that gap. With a smaller mip_gap on the Settings sheet "
+        "(e.g. 0.0001) a re-run finds a plan at least as good as rank {rank}.",
+        "{rank}-ci yer bu faylın planından {more} çox xalis gəlir verir: həll planı MIP "
+        "fərqi daxilində olanda dayandı (mümkün ən yaxşıdan {gap}), alternativlərin "
+        "axtarışı isə bu fərqi bağlayır. Settings vərəqində daha kiçik mip_gap ilə (məs. "
+        "0.0001) yenidən hesablama ən azı {rank}-ci yer qədər yaxşı plan tapır.",
+        "Место {rank} даёт на {more} больше чистого дохода, чем план этой книги: решение "
+        "остановилось, когда план был в пределах MIP-зазора ({gap} от лучшего возможного), "
+        "а поиск альтернатив этот зазор закрывает. С меньшим mip_gap на листе Settings "
+        "(напр. 0.0001) повторный расчёт найдёт план не хуже места {rank}.",
+    ),
 }
