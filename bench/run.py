@@ -14,6 +14,12 @@ For every case, three fresh processes run one after the other:
 3. **HiGHS alone**: a process that imports only highspy reads that MPS and solves it with
    the same time limit, gap and one thread; its log gives nodes and the root gap.
 
+With ``--whole-run`` a fourth process runs ``chainopt run WORKBOOK`` as a user does (the
+synthetic cases written as a workbook first, not timed): default threads, so the solver's
+threads, the explanations' worker processes and the figures' thread all count. Its wall
+time, exit code and peak memory are what a run costs; the first process above solves with
+one thread, like HiGHS alone, so its memory leaves the explanations' workers out.
+
 Peak memory is the largest sum of resident memory over the process and all its
 descendants (the chainopt run's solver process too), polled from /proc every 20 ms by this
 process: ``ru_maxrss`` of a child starts at its parent's size at fork, so it cannot be used.
@@ -67,24 +73,44 @@ PHASES = ("read", "build", "hand-off", "solve", "marginal", "extract", "explain"
 # ---- workers (fresh processes) -------------------------------------------------------------
 
 
+def _synthetic_tables(case: str) -> Any:
+    from tools.synthetic import synthetic_tables
+
+    lines = int(case.split("-")[1])
+    # small cases draw fewer technologies: a technology no line uses is an input error
+    return synthetic_tables(lines=lines, periods=PERIODS, sites=max(20, lines // 100),
+                            markets=30, hubs=20, technologies=24 if lines >= 500 else 6)
+
+
+def _workbook(case: str, workdir: Path) -> Path:
+    """The case as a workbook a user would run (bundled, OR-Library: already one)."""
+    if case == "bundled":
+        return BUNDLED
+    return workdir / f"{case}.xlsx"
+
+
+def worker_workbook(case: str, workdir: Path) -> None:
+    """Write a synthetic case's tables as an input workbook (for ``--whole-run``)."""
+    from optimizer.excel.template import write_input_workbook
+
+    write_input_workbook(_workbook(case, workdir), _synthetic_tables(case))
+    _emit({})
+
+
 def _load(case: str, workdir: Path) -> Any:
     """ChainData of a case: the bundled workbook, an OR-Library workbook or synthetic tables."""
     from models.chain.data import load_data
     from models.validation.issues import IssueList
 
     if case.startswith("synthetic-"):
-        from tools.synthetic import raw_workbook, synthetic_tables
+        from tools.synthetic import raw_workbook
 
-        lines = int(case.split("-")[1])
-        # small cases draw fewer technologies: a technology no line uses is an input error
-        tables = synthetic_tables(lines=lines, periods=PERIODS, sites=max(20, lines // 100),
-                                  markets=30, hubs=20, technologies=24 if lines >= 500 else 6)
         issues = IssueList()
-        data = load_data(raw_workbook(tables), issues)
+        data = load_data(raw_workbook(_synthetic_tables(case)), issues)
     else:
         from optimizer.excel.read import read_workbook
 
-        path = BUNDLED if case == "bundled" else workdir / f"{case}.xlsx"
+        path = _workbook(case, workdir)
         issues = IssueList(path.name)
         raw = read_workbook(path, issues)
         data = load_data(raw, issues) if raw is not None else None
@@ -221,10 +247,12 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
-def _spawn(*args: str) -> dict[str, Any]:
-    """Run one worker in a fresh process; its result with ``peak_mb`` (tree peak, polled)."""
-    proc = subprocess.Popen([sys.executable, __file__, "--worker", *args], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def _polled(cmd: list[str]) -> tuple[int, str, str, float, float]:
+    """Run ``cmd`` in a fresh process: exit code, stdout, stderr, wall seconds and the peak
+    resident memory of it and its descendants in MB (polled every 20 ms)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     peak = [0]
 
     def poll() -> None:
@@ -235,13 +263,36 @@ def _spawn(*args: str) -> dict[str, Any]:
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     stdout, stderr = proc.communicate()
+    wall = time.perf_counter() - start
     watcher.join()
+    return proc.returncode, stdout, stderr, wall, peak[0] / 1024
+
+
+def _spawn(*args: str) -> dict[str, Any]:
+    """Run one worker in a fresh process; its result with ``peak_mb`` (tree peak, polled)."""
+    _code, stdout, stderr, _wall, peak = _polled([sys.executable, __file__, "--worker", *args])
     for line in stdout.splitlines():
         if line.startswith(TAG):
             result: dict[str, Any] = json.loads(line[len(TAG):])
-            result["peak_mb"] = peak[0] / 1024
+            result["peak_mb"] = peak
             return result
     raise RuntimeError(f"worker {args[0]} {args[1]} failed:\n{stderr[-3000:]}")
+
+
+def whole_run(case: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """``chainopt run`` on the case's workbook, as a user runs it (exit code 0 or 10 is a
+    plan written)."""
+    if case.startswith("synthetic-"):
+        _spawn("workbook", case, str(workdir))
+    out = workdir / f"{case}-run"
+    out.mkdir(exist_ok=True)
+    chainopt = str(Path(sys.executable).parent / "chainopt")
+    code, _stdout, stderr, wall, peak = _polled(
+        [chainopt, "run", str(_workbook(case, workdir)), "-o", str(out), "-q",
+         "--time-limit", str(args.time_limit), "--gap", str(args.gap)])
+    if code not in (0, 10):
+        raise RuntimeError(f"chainopt run {case} exited {code}:\n{stderr[-3000:]}")
+    return {"exit_code": code, "wall": wall, "peak_mb": peak}
 
 
 @dataclass
@@ -249,6 +300,7 @@ class Measured:
     case: str
     chainopt: dict[str, Any]
     highs: dict[str, Any]
+    run: dict[str, Any] | None = None  # ``--whole-run``: the real command, as a user runs it
 
     @property
     def nonzeros(self) -> int:
@@ -276,7 +328,7 @@ def measure(case: str, workdir: Path, args: argparse.Namespace) -> Measured:
     mps = str(workdir / f"{case}.mps")
     _spawn("export", case, str(workdir), mps)
     h = _spawn("highs", mps, tl, gap)
-    return Measured(case, c, h)
+    return Measured(case, c, h, whole_run(case, workdir, args) if args.whole_run else None)
 
 
 def _gap(bound: float | None, objective: float | None) -> str:
@@ -319,6 +371,20 @@ def report(results: list[Measured], args: argparse.Namespace) -> None:
               f"{r.chainopt['peak_mb']:>8.0f} {r.highs['peak_mb']:>7.0f} "
               f"{r.chainopt['peak_mb'] / r.highs['peak_mb']:>6.2f} | "
               f"{r.chainopt['status']:<26} {_fmt(obj, 6):>9}")
+    runs = [r for r in results if r.run is not None]
+    if runs:
+        print("\nWhole run: `chainopt run WORKBOOK` as a user runs it (default threads: the "
+              "solver's, the explanations' workers, the figures; --time-limit bounds the "
+              "whole run), against HiGHS alone's read + solve with one thread")
+        print(f"{'case':<18} {'exit':>4} {'wall s':>8} {'x alone':>8} | {'peak MB':>8} "
+              f"{'H MB':>7} {'x mem':>6}")
+        for r in runs:
+            assert r.run is not None
+            hs = r.highs["seconds"]
+            print(f"{r.case:<18} {r.run['exit_code']:>4} {r.run['wall']:>8.2f} "
+                  f"{r.run['wall'] / (hs['read'] + hs['solve']):>8.2f} | "
+                  f"{r.run['peak_mb']:>8.0f} {r.highs['peak_mb']:>7.0f} "
+                  f"{r.run['peak_mb'] / r.highs['peak_mb']:>6.2f}")
     print("\nFormulation strength (HiGHS alone on the MPS; with gap 0.01 its solve time is the "
           "time to 1 %)")
     print(f"{'case':<18} {'root gap':>9} {'nodes':>8} {'solve s':>8} {'status':<20}")
@@ -374,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--gap", type=float, default=0.01)
     parser.add_argument("--explain-budget", type=float, default=30.0)
+    parser.add_argument("--whole-run", action="store_true",
+                        help="also time `chainopt run` on each case's workbook as a user "
+                             "runs it, with its peak memory")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args(argv)
     if args.cases:
@@ -408,6 +477,8 @@ if __name__ == "__main__":
         if kind == "chainopt":
             worker_chainopt(rest[0], Path(rest[1]), float(rest[2]), float(rest[3]),
                             float(rest[4]))
+        elif kind == "workbook":
+            worker_workbook(rest[0], Path(rest[1]))
         elif kind == "export":
             worker_export(rest[0], Path(rest[1]), rest[2])
         elif kind == "highs":

@@ -2,8 +2,9 @@
 
 The suite is a benchmark, not a test: nothing here asserts how long anything takes. What
 this proves is that the script still runs against the current code (every phase of the
-bundled case and of the 50-line synthetic case, the MPS export and HiGHS alone) and that
-chainopt and HiGHS alone found plans of the same value.
+bundled case and of the 50-line synthetic case, the MPS export, HiGHS alone and, with
+``--whole-run``, `chainopt run` on each case's workbook) and that chainopt and HiGHS alone
+found plans of the same value.
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_tier_s_runs_and_prints_the_tables() -> None:
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--tier", "S", "--time-limit", "10",
-         "--explain-budget", "1"], cwd=ROOT, capture_output=True, text=True, timeout=900,
-        check=False)
+         "--explain-budget", "1", "--whole-run"], cwd=ROOT, capture_output=True, text=True,
+        timeout=900, check=False)
     assert out.returncode == 0, out.stderr[-3000:]
     text = out.stdout
-    for title in ("Seconds per phase", "Ratios against HiGHS alone", "Formulation strength"):
+    for title in ("Seconds per phase", "Ratios against HiGHS alone", "Whole run",
+                  "Formulation strength"):
         assert title in text, text
     for case in ("bundled", "synthetic-50"):
         rows = [line for line in text.splitlines() if line.startswith(case + " ")]
-        assert len(rows) == 3, text  # one row in each of the three tables
+        assert len(rows) == 4, text  # one row in each of the four tables
+        # the whole run: `chainopt run` on the case's workbook wrote a plan (exit 0 or 10)
+        section = text.split("Whole run")[1].split("Formulation strength")[0]
+        whole = re.search(rf"^{case}\s+(\d+)\s+\S+\s+\S+ \|", section, re.MULTILINE)
+        assert whole is not None and whole.group(1) in ("0", "10"), text
     # the bundled case solves to optimality in both: the same plan value
     ratio = re.search(r"^bundled .*optimal\s+(\S+)$", text, re.MULTILINE)
     assert ratio is not None and float(ratio.group(1)) == pytest.approx(1.0, abs=1e-6), text
