@@ -18,7 +18,9 @@ Both go through optimizer/solve.py (solve_model), like every solve.
 
 from __future__ import annotations
 
+import atexit
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +91,65 @@ def _plan(m: pyo.ConcreteModel, d: ChainData, best: set[str] | None = None,
     if best is not None:
         plan.added, plan.dropped = sorted(built - best), sorted(best - built)
     return plan
+
+
+class _PlanReader:
+    """A plan's ``Plan`` figures read from HiGHS's column values, without loading them
+    into the model: the closest alternatives' search runs beside the results writer
+    (``AlternativesJob``), so it must not change the model's variables under it.
+
+    Each measure is linear in the columns: compiled once (Pyomo's standard form of the
+    expressions ``_plan`` evaluates) to columns, coefficients and a constant; a variable
+    without a column (held out of the solver's model) counts at its current value."""
+
+    def __init__(self, m: pyo.ConcreteModel, d: ChainData, columns: Callable[[list[Any]],
+                 list[int | None]]) -> None:
+        self.d = d
+        keys = list(m.build)
+        found = columns([m.build[k] for k in keys])
+        self.build: dict[str, list[int]] = {}
+        self.fixed_built = set(d.lines_existing)
+        for (line, p), col in zip(keys, found, strict=True):
+            if col is not None:
+                self.build.setdefault(line, []).append(col)
+            elif (m.build[line, p].value or 0.0) > 0.5:
+                self.fixed_built.add(line)
+        local, total = _local(m, d)
+        self.linear = {name: self._compile(expr, columns) for name, expr in (
+            ("jobs", _measure(m, d, "jobs")), ("recovered", _measure(m, d, "recovered")),
+            ("local", local), ("total", total))}
+
+    @staticmethod
+    def _compile(expr: Any, columns: Callable[[list[Any]], list[int | None]]
+                 ) -> tuple[np.ndarray, np.ndarray, float]:
+        from pyomo.repn import generate_standard_repn
+
+        if isinstance(expr, int | float):
+            return np.zeros(0, dtype=np.int64), np.zeros(0), float(expr)
+        repn = generate_standard_repn(expr, compute_values=True, quadratic=False)
+        constant = float(repn.constant or 0.0)
+        cols: list[int] = []
+        coefs: list[float] = []
+        for var, coef, col in zip(repn.linear_vars, repn.linear_coefs,
+                                  columns(list(repn.linear_vars)), strict=True):
+            if col is None:
+                constant += float(coef) * float(var.value or 0.0)
+            else:
+                cols.append(col)
+                coefs.append(float(coef))
+        return np.asarray(cols, dtype=np.int64), np.asarray(coefs, dtype=float), constant
+
+    def value(self, name: str, x: np.ndarray) -> float:
+        cols, coefs, constant = self.linear[name]
+        return constant + float(coefs @ x[cols]) if len(cols) else constant
+
+    def plan(self, x: np.ndarray, net_value: float, best: set[str]) -> Plan:
+        built = self.fixed_built | {line for line, cols in self.build.items()
+                                    if any(x[c] > 0.5 for c in cols)}
+        local, total = self.value("local", x), self.value("total", x)
+        return Plan(float(net_value), self.value("jobs", x), self.value("recovered", x),
+                    local / total if total > 1e-9 else 1.0, sorted(built),
+                    sorted(built - best), sorted(best - built))
 
 
 class _Clock:
@@ -200,7 +261,8 @@ def run_aim(solve_seconds: float | None) -> float:
 
 
 def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
-                         n: int = RUN_COUNT, aim: float | None = None) -> RunAlternatives:
+                         n: int = RUN_COUNT, aim: float | None = None,
+                         cancel: threading.Event | None = None) -> RunAlternatives:
     """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), best
     first, by the same no-good cuts as ``alternatives``, at most ``seconds`` (what is left
     of the run's time limit) and, with ``aim``, no solve started after that many seconds.
@@ -211,14 +273,28 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
     passed to a HiGHS instance of its own (solve.py's ``CutSearch``) and each cut is one
     row added to it, so nothing is built or compiled again (before: a fresh Pyomo model,
     compiled anew for every plan). The run's model, its variables' values and its solver
-    instance are left as they were. Each search starts from the best plan the
-    explanations found with one line changed (``held_starts``), when there is one that no
-    cut excludes."""
+    instance are left as they were: each plan's figures are read from HiGHS's values
+    (``_PlanReader``), never loaded into the model. Each search starts from the best plan
+    the explanations found with one line changed (``held_starts``), when there is one
+    that no cut excludes. ``cancel``: set, no further re-solve starts."""
+    prepared = _prepare_search(model, d, seconds, aim)
+    if isinstance(prepared, RunAlternatives):
+        return prepared
+    return _search(*prepared, n=n, cancel=cancel)
+
+
+_Prepared = tuple[Any, "_PlanReader", dict[str, list[tuple[str, int]]],
+                  list[tuple[float, dict[str, str]]], dict[str, str], Plan, "_Clock", float]
+
+
+def _prepare_search(model: pyo.ConcreteModel, d: ChainData, seconds: float,
+                    aim: float | None) -> _Prepared | RunAlternatives:
+    """Everything the search reads from the model, read now (the model holds the run's
+    plan): its own HiGHS instance, the columns, the starts, the best plan's figures."""
     start = time.perf_counter()
     if seconds < RUN_MIN_SECONDS:
         return RunAlternatives(None, [], "skipped")
     best = _plan(model, d)
-    best_set = set(best.built)
     # in this process: no solver process to start, so no reserve
     clock = _Clock(d, seconds if aim is None else min(seconds, aim), reserve=0.0,
                    least=RUN_LEAST)
@@ -233,37 +309,40 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
     at_best = {line: next((p for p in model.ix.build_periods[line]
                            if (model.build[line, p].value or 0.0) > 0.5), "")
                for line in candidates}
+    reader = _PlanReader(model, d, search.columns)
+    return search, reader, cols, starts, at_best, best, clock, start
+
+
+def _search(search: Any, reader: _PlanReader, cols: dict[str, list[tuple[str, int]]],
+            starts: list[tuple[float, dict[str, str]]], at_best: dict[str, str], best: Plan,
+            clock: _Clock, start: float, n: int = RUN_COUNT,
+            cancel: threading.Event | None = None) -> RunAlternatives:
+    """The no-good-cut loop of ``closest_alternatives``: reads nothing from the model
+    (``reader`` has what it needs), so it may run in a thread beside other work."""
+    best_set = set(best.built)
     found: list[Plan] = []
     seen: list[frozenset[str]] = [frozenset(best_set)]
     current, why = best_set, ""
-    saved: list[tuple[Any, Any]] | None = None  # the run's values, put back at the end
-    try:
-        while candidates and len(found) < n:  # without candidates there is one build set
-            _add_no_good(search, cols, current)
-            step = clock.settings()
-            if step is None:
-                why = OUT_OF_TIME
-                break
-            solved = search.solve(step, start=_start(starts, seen, cols, at_best))
-            if solved.status is SolveStatus.INFEASIBLE:
-                break
-            if not solved.status.has_plan or solved.values is None \
-                    or solved.objective is None:
-                why = "stopped early"
-                break
-            if solved.status is not SolveStatus.OPTIMAL:
-                why = "a solve stopped at its time limit: later plans may be out of order"
-            loaded = search.load(solved.values, save=saved is None)
-            saved = loaded if saved is None else saved
-            # HiGHS's objective is the net value (evaluating Pyomo's expression for it
-            # took longer than the search's re-solve on the bundled case)
-            plan = _plan(model, d, best_set, net_value=solved.objective)
-            found.append(plan)
-            current = set(plan.built)
-            seen.append(frozenset(current))
-    finally:
-        if saved is not None:
-            search.restore(saved)
+    while cols and len(found) < n:  # without candidates there is one build set
+        _add_no_good(search, cols, current)
+        step = clock.settings()
+        if step is None or (cancel is not None and cancel.is_set()):
+            why = OUT_OF_TIME
+            break
+        solved = search.solve(step, start=_start(starts, seen, cols, at_best))
+        if solved.status is SolveStatus.INFEASIBLE:
+            break
+        if not solved.status.has_plan or solved.values is None or solved.objective is None:
+            why = "stopped early"
+            break
+        if solved.status is not SolveStatus.OPTIMAL:
+            why = "a solve stopped at its time limit: later plans may be out of order"
+        # HiGHS's objective is the net value (evaluating Pyomo's expression for it took
+        # longer than the search's re-solve on the bundled case)
+        plan = reader.plan(solved.values, solved.objective, best_set)
+        found.append(plan)
+        current = set(plan.built)
+        seen.append(frozenset(current))
     note = "time" if why else ("none" if not found else "")
     return RunAlternatives(best, found, note, time.perf_counter() - start)
 
@@ -284,6 +363,67 @@ def better_than_best(found: Any) -> tuple[int, float] | None:
     if more <= 1e-6 * (1 + abs(best.net_value)) + 0.5:
         return None
     return rank, more
+
+
+class AlternativesJob:
+    """A run's search for the closest alternatives in a thread of its own, beside the
+    shared limits and the results writer (optimizer/pipeline.py starts it).
+
+    The search spends its time inside HiGHS, which releases the GIL, while the writer is
+    Python: on two cores the search costs the run little wall time (50 lines x 12
+    periods: 3 s of search beside a 4.4 s write). What it reads from the model is read
+    before the thread starts (``_prepare_search``), and it never writes into the model,
+    so the model's values stay the run's plan for everyone else. ``result()`` waits for
+    it and re-raises what it raised. ``cancel()`` (also at interpreter exit, e.g. after
+    Ctrl+C) stops the running re-solve and starts no other.
+    """
+
+    def __init__(self, model: pyo.ConcreteModel, d: ChainData, seconds: float, n: int,
+                 aim: float | None, done: Callable[[RunAlternatives], None] | None = None,
+                 ) -> None:
+        self._found: RunAlternatives | None = None
+        self._error: BaseException | None = None
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._search: Any = None
+        prepared = _prepare_search(model, d, seconds, aim)
+        if isinstance(prepared, RunAlternatives):  # not looked for: no time left
+            self._found = prepared
+            if done is not None:
+                done(prepared)
+            return
+        self._search = prepared[0]
+
+        def run() -> None:
+            try:
+                self._found = _search(*prepared, n=n, cancel=self._cancel)
+                if done is not None:
+                    done(self._found)
+            except BaseException as exc:  # re-raised by result(), in the caller's thread
+                self._error = exc
+
+        # a daemon, so that a run stopped by a signal does not wait for it: cancel() at
+        # exit stops HiGHS first
+        thread = threading.Thread(target=run, name="chainopt-alternatives", daemon=True)
+        atexit.register(self.cancel)
+        self._thread = thread
+        thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        if self._search is not None and self._thread is not None \
+                and self._thread.is_alive():
+            self._search.h.cancelSolve()
+
+    def result(self) -> RunAlternatives:
+        if self._thread is not None:
+            self._thread.join()
+            atexit.unregister(self.cancel)
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+        assert self._found is not None
+        return self._found
 
 
 def _add_no_good(search: Any, cols: dict[str, list[tuple[str, int]]],

@@ -59,8 +59,24 @@ class RunOutcome:
     raw: RawWorkbook | None = None  # the tables as read, for change reports
     changes: Any = None  # a nightly ChangeReport (rows, summary), when there is one
     deadline: float | None = None  # time.monotonic() by which the whole run should end
-    alternatives: Any = None  # optimizer.alternatives.RunAlternatives, when asked for
     figure_job: Any = None  # optimizer.excel.write.FigureJob: figures drawn beside the explanations
+    # optimizer.alternatives.AlternativesJob: the closest alternatives, searched beside the
+    # shared limits and the write (``alternatives`` waits for it)
+    alternatives_job: Any = None
+    found_alternatives: Any = None
+
+    @property
+    def alternatives(self) -> Any:
+        """optimizer.alternatives.RunAlternatives when the run looked for them (waiting
+        for the search when it still runs), else None."""
+        if self.alternatives_job is not None:
+            job, self.alternatives_job = self.alternatives_job, None
+            self.found_alternatives = job.result()
+        return self.found_alternatives
+
+    @alternatives.setter
+    def alternatives(self, found: Any) -> None:
+        self.alternatives_job, self.found_alternatives = None, found
 
     def seconds_left(self) -> float | None:
         """What is left of the run's time limit (None: no limit); never negative."""
@@ -318,6 +334,34 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
             pool.close()
 
 
+def _start_alternatives(outcome: RunOutcome, model: Any, data: ChainData,
+                        settings: SolveSettings, n: int, progress: Progress | None) -> None:
+    """Start the search for the closest alternatives (optimizer/alternatives.py
+    ``AlternativesJob``): at most RUN_SECONDS and what is left of the time limit, aiming
+    at a quarter of the solve's time or 2 s (as the explanations do). It runs in a thread
+    beside the shared limits and the write; the Alternatives sheet waits for it."""
+    from optimizer.alternatives import RUN_SECONDS, AlternativesJob, better_than_best, run_aim
+
+    if progress:
+        progress("alternatives")
+    began = time.perf_counter()
+
+    def done(found: Any) -> None:
+        outcome.timings["alternatives"] = time.perf_counter() - began
+        log.info("alternatives: %.2f s (beside the shared limits and the write)",
+                 outcome.timings["alternatives"])
+        better = better_than_best(found)
+        if better is not None:
+            log.warning("alternative %d gives %.0f more net value than the plan: the solve "
+                        "stopped within its MIP gap (%g); with a smaller mip_gap (Settings) "
+                        "a re-run finds a plan at least as good",
+                        better[0], better[1], settings.mip_gap)
+
+    outcome.alternatives_job = AlternativesJob(
+        model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), n,
+        aim=run_aim(outcome.timings.get("solve")), done=done)
+
+
 def _start_replan_workers(model: Any, data: ChainData, settings: SolveSettings,
                           ) -> ReplanPool:
     """The explanations' re-plan workers, started as HiGHS gets the model: they load
@@ -372,25 +416,7 @@ def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progres
                         "them); the results workbook says which lines were not analysed",
                         budget)
     if alternatives > 0:
-        with _phase(outcome, "alternatives", progress):
-            from optimizer.alternatives import (
-                RUN_SECONDS,
-                better_than_best,
-                closest_alternatives,
-                run_aim,
-            )
-
-            # at most RUN_SECONDS and what is left of the time limit, aiming at a quarter
-            # of the solve's time or 2 s (as the explanations do)
-            outcome.alternatives = closest_alternatives(
-                model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), alternatives,
-                aim=run_aim(outcome.timings.get("solve")))
-            better = better_than_best(outcome.alternatives)
-            if better is not None:
-                log.warning("alternative %d gives %.0f more net value than the plan: the "
-                            "solve stopped within its MIP gap (%g); with a smaller mip_gap "
-                            "(Settings) a re-run finds a plan at least as good",
-                            better[0], better[1], settings.mip_gap)
+        _start_alternatives(outcome, model, data, settings, alternatives, progress)
     with _phase(outcome, "shared limits", progress):
         from optimizer.shared_limits import explain_shared_limits
 

@@ -1850,6 +1850,9 @@ class CutSearch:
     def column(self, var: Any) -> int | None:
         return column_indices(self.model, [var])[0]
 
+    def columns(self, variables: list[Any]) -> list[int | None]:
+        return column_indices(self.model, variables)
+
     def add_row(self, lower: float, columns: np.ndarray, values: np.ndarray) -> None:
         """Add the row ``lower <= sum(values x columns)`` (no upper side)."""
         idx = np.asarray(columns, dtype=np.int32)

@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pyomo.environ as pyo
 import pytest
 
-from optimizer.alternatives import closest_alternatives
+from optimizer.alternatives import RunAlternatives, closest_alternatives
 from optimizer.excel.alternatives_sheet import note, records
 from optimizer.excel.write import write_results
 from optimizer.pipeline import solve_workbook
@@ -192,3 +193,63 @@ def test_no_note_when_the_alternatives_are_worse() -> None:
     text = note(beats, "en", 0.005)
     assert text.startswith(tr("alt.note.time", "en", n=2)) and "Rank 3 gives" in text
     assert "0.50\u00a0%" in text
+
+
+BUNDLED = Path(__file__).resolve().parents[1] / "input_templates" / "absheron.xlsx"
+
+
+def test_plans_are_read_from_highs_values_as_the_model_would_give_them() -> None:
+    """The search runs beside the writer, so it reads each plan's figures from HiGHS's
+    values (_PlanReader) instead of loading them into the model: on the bundled case the
+    figures are those the model gives with the same values loaded, and the model's values
+    are never touched by a whole search."""
+    from optimizer.alternatives import _add_no_good, _plan, _prepare_search
+
+    outcome = solve_workbook(BUNDLED, {"time_limit": 60})
+    model, d = outcome.model, outcome.data
+    assert model is not None and d is not None
+    before = {id(v): v.value for v in model.component_data_objects(pyo.Var)}
+    prepared = _prepare_search(model, d, 60.0, None)
+    assert not isinstance(prepared, RunAlternatives)
+    search, reader, cols, _starts, _at_best, best, clock, _start = prepared
+    best_set = set(best.built)
+    _add_no_good(search, cols, best_set)
+    step = clock.settings()
+    assert step is not None
+    solved = search.solve(step)
+    assert solved.values is not None and solved.objective is not None
+    got = reader.plan(solved.values, solved.objective, best_set)
+    saved = search.load(solved.values)
+    try:
+        expected = _plan(model, d, best_set, net_value=solved.objective)
+    finally:
+        search.restore(saved)
+    assert got.built == expected.built and got.built != best.built
+    assert (got.added, got.dropped) == (expected.added, expected.dropped)
+    assert (got.jobs, got.recovered, got.local_share) == pytest.approx(
+        (expected.jobs, expected.recovered, expected.local_share), rel=1e-9, abs=1e-6)
+    found = closest_alternatives(model, d, seconds=60.0)
+    assert len(found.plans) == 3
+    assert {id(v): v.value for v in model.component_data_objects(pyo.Var)} == before
+
+
+def test_a_run_searches_beside_the_write_and_a_cancelled_search_stops() -> None:
+    """solve_workbook returns with the search still running (its job); the outcome's
+    alternatives wait for it. A cancelled search starts no re-solve: its note is "time"."""
+    import threading
+
+    from optimizer.alternatives import _prepare_search, _search
+
+    outcome = solve_workbook(BUNDLED, {"time_limit": 60}, alternatives=3)
+    assert outcome.alternatives_job is not None  # still searching, or done: not yet read
+    found = outcome.alternatives
+    assert outcome.alternatives_job is None and found is outcome.found_alternatives
+    assert found.note == "" and len(found.plans) == 3
+    assert "alternatives" in outcome.timings
+    assert outcome.model is not None and outcome.data is not None
+    prepared = _prepare_search(outcome.model, outcome.data, 60.0, None)
+    assert not isinstance(prepared, RunAlternatives)
+    stop = threading.Event()
+    stop.set()
+    cancelled = _search(*prepared, n=3, cancel=stop)
+    assert cancelled.note == "time" and cancelled.plans == []
