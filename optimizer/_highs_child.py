@@ -15,7 +15,7 @@ options.json and optionally warm.npy; the process writes incumbent.npy and solut
 
 The file ``cancel`` in the folder asks HiGHS to stop (checked in its interrupt
 callbacks); if HiGHS does not stop in time, the parent kills this process and keeps the
-last incumbent.
+last incumbent. A parent that is gone (killed outright) stops it the same way.
 """
 
 from __future__ import annotations
@@ -161,12 +161,17 @@ def child_main(folder: Path) -> None:
     h.cbLogging += lambda e: _say("log", e.message.rstrip("\n"))
     cancel_file = folder / "cancel"
     state = {"checked": 0.0, "cancel": False, "progress": 0.0, "incumbent": 0.0}
+    # A run killed outright (SIGKILL, the OOM killer) cannot ask this process to stop:
+    # it is then re-parented, and stops as if asked, instead of solving on for the rest
+    # of its time limit with a core and its memory (a killed bench worker left one
+    # running 3 minutes at 5,000 lines x 12 periods).
+    parent = os.getppid()
 
     def interrupt(e: Any) -> None:
         now = time.monotonic()
         if now - state["checked"] >= 0.2:  # a stat call, not on every callback
             state["checked"] = now
-            state["cancel"] = cancel_file.exists()
+            state["cancel"] = cancel_file.exists() or os.getppid() != parent
         if state["cancel"]:
             e.interrupt()
 
