@@ -411,7 +411,7 @@ class AlternativesJob:
 
     def cancel(self) -> None:
         self._cancel.set()
-        if self._search is not None and self._thread is not None \
+        if self._search is not None and self._search.started and self._thread is not None \
                 and self._thread.is_alive():
             self._search.h.cancelSolve()
 

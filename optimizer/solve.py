@@ -1843,9 +1843,21 @@ class CutSearch:
 
     def __init__(self, model: pyo.ConcreteModel) -> None:
         self.model = model
-        self.session = session = _session(model)
-        self.h = make_highs(session.arrays)
-        self.h.setOptionValue("output_flag", False)
+        self.session = _session(model)
+        self._h: highspy.Highs | None = None
+
+    @property
+    def h(self) -> highspy.Highs:
+        """The instance, passed the model on first use: in the thread that searches
+        (optimizer/alternatives.py ``AlternativesJob``), not in the one that prepared it."""
+        if self._h is None:
+            self._h = make_highs(self.session.arrays)
+            self._h.setOptionValue("output_flag", False)
+        return self._h
+
+    @property
+    def started(self) -> bool:
+        return self._h is not None
 
     def column(self, var: Any) -> int | None:
         return column_indices(self.model, [var])[0]
