@@ -18,7 +18,6 @@ Both go through optimizer/solve.py (solve_model), like every solve.
 
 from __future__ import annotations
 
-import atexit
 import math
 import threading
 import time
@@ -374,8 +373,10 @@ class AlternativesJob:
     periods: 3 s of search beside a 4.4 s write). What it reads from the model is read
     before the thread starts (``_prepare_search``), and it never writes into the model,
     so the model's values stay the run's plan for everyone else. ``result()`` waits for
-    it and re-raises what it raised. ``cancel()`` (also at interpreter exit, e.g. after
-    Ctrl+C) stops the running re-solve and starts no other.
+    it and re-raises what it raised. ``cancel()``: no further re-solve starts (one under
+    way runs to its own limit: HiGHS has no way to stop it from outside without a Python
+    callback in every simplex iteration). The thread is a daemon, so a run stopped by a
+    signal exits without waiting for it.
     """
 
     def __init__(self, model: pyo.ConcreteModel, d: ChainData, seconds: float, n: int,
@@ -385,14 +386,12 @@ class AlternativesJob:
         self._error: BaseException | None = None
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
-        self._search: Any = None
         prepared = _prepare_search(model, d, seconds, aim)
         if isinstance(prepared, RunAlternatives):  # not looked for: no time left
             self._found = prepared
             if done is not None:
                 done(prepared)
             return
-        self._search = prepared[0]
 
         def run() -> None:
             try:
@@ -402,23 +401,17 @@ class AlternativesJob:
             except BaseException as exc:  # re-raised by result(), in the caller's thread
                 self._error = exc
 
-        # a daemon, so that a run stopped by a signal does not wait for it: cancel() at
-        # exit stops HiGHS first
+        # a daemon, so that a run stopped by a signal does not wait for it
         thread = threading.Thread(target=run, name="chainopt-alternatives", daemon=True)
-        atexit.register(self.cancel)
         self._thread = thread
         thread.start()
 
     def cancel(self) -> None:
         self._cancel.set()
-        if self._search is not None and self._search.started and self._thread is not None \
-                and self._thread.is_alive():
-            self._search.h.cancelSolve()
 
     def result(self) -> RunAlternatives:
         if self._thread is not None:
             self._thread.join()
-            atexit.unregister(self.cancel)
             self._thread = None
         if self._error is not None:
             raise self._error

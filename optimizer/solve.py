@@ -1855,10 +1855,6 @@ class CutSearch:
             self._h.setOptionValue("output_flag", False)
         return self._h
 
-    @property
-    def started(self) -> bool:
-        return self._h is not None
-
     def column(self, var: Any) -> int | None:
         return column_indices(self.model, [var])[0]
 
