@@ -103,7 +103,6 @@ class _PlanReader:
 
     def __init__(self, m: pyo.ConcreteModel, d: ChainData, columns: Callable[[list[Any]],
                  list[int | None]]) -> None:
-        self.d = d
         keys = list(m.build)
         found = columns([m.build[k] for k in keys])
         self.build: dict[str, list[int]] = {}
@@ -260,8 +259,7 @@ def run_aim(solve_seconds: float | None) -> float:
 
 
 def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
-                         n: int = RUN_COUNT, aim: float | None = None,
-                         cancel: threading.Event | None = None) -> RunAlternatives:
+                         n: int = RUN_COUNT, aim: float | None = None) -> RunAlternatives:
     """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), best
     first, by the same no-good cuts as ``alternatives``, at most ``seconds`` (what is left
     of the run's time limit) and, with ``aim``, no solve started after that many seconds.
@@ -275,11 +273,11 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
     instance are left as they were: each plan's figures are read from HiGHS's values
     (``_PlanReader``), never loaded into the model. Each search starts from the best plan
     the explanations found with one line changed (``held_starts``), when there is one
-    that no cut excludes. ``cancel``: set, no further re-solve starts."""
+    that no cut excludes."""
     prepared = _prepare_search(model, d, seconds, aim)
     if isinstance(prepared, RunAlternatives):
         return prepared
-    return _search(*prepared, n=n, cancel=cancel)
+    return _search(*prepared, n=n)
 
 
 _Prepared = tuple[Any, "_PlanReader", dict[str, list[tuple[str, int]]],
@@ -373,10 +371,9 @@ class AlternativesJob:
     periods: 3 s of search beside a 4.4 s write). What it reads from the model is read
     before the thread starts (``_prepare_search``), and it never writes into the model,
     so the model's values stay the run's plan for everyone else. ``result()`` waits for
-    it and re-raises what it raised. ``cancel()``: no further re-solve starts (one under
-    way runs to its own limit: HiGHS has no way to stop it from outside without a Python
-    callback in every simplex iteration). The thread is a daemon, so a run stopped by a
-    signal exits without waiting for it.
+    it and re-raises what it raised. The thread is a daemon, so a run stopped by a signal
+    exits without waiting for it (a re-solve under way cannot be stopped from outside:
+    highspy's ``cancelSolve`` needs a Python callback in every simplex iteration).
     """
 
     def __init__(self, model: pyo.ConcreteModel, d: ChainData, seconds: float, n: int,
@@ -384,7 +381,6 @@ class AlternativesJob:
                  ) -> None:
         self._found: RunAlternatives | None = None
         self._error: BaseException | None = None
-        self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
         prepared = _prepare_search(model, d, seconds, aim)
         if isinstance(prepared, RunAlternatives):  # not looked for: no time left
@@ -395,7 +391,7 @@ class AlternativesJob:
 
         def run() -> None:
             try:
-                self._found = _search(*prepared, n=n, cancel=self._cancel)
+                self._found = _search(*prepared, n=n)
                 if done is not None:
                     done(self._found)
             except BaseException as exc:  # re-raised by result(), in the caller's thread
@@ -405,9 +401,6 @@ class AlternativesJob:
         thread = threading.Thread(target=run, name="chainopt-alternatives", daemon=True)
         self._thread = thread
         thread.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
 
     def result(self) -> RunAlternatives:
         if self._thread is not None:

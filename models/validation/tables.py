@@ -140,8 +140,9 @@ def fast_reader(col: Column) -> FastReader:
     It returns exactly what ``parse_cell`` would, for a cell ``parse_cell`` would accept
     without recording anything: a number stored as a number within the column's ranges,
     a non-blank text in a text or identifier column (an allowed one where the column has
-    choices), an allowed word, a stored yes/no. Any other cell (blank, unreadable, typed
-    as text in a number column, out of range, unknown) gives ``SLOW``: ``parse_cell``
+    choices), an allowed word, a stored yes/no, a blank cell of an optional column (its
+    default). Any other cell (a blank required one, unreadable, typed as text in a number
+    column, out of range, unknown) gives ``SLOW``: ``parse_cell``
     then reads it and reports what is wrong, with the cell's place. At 100,000 lanes this
     was most of reading a workbook (a dict per cell, two text clean-ups, a NumberReading).
     """

@@ -6,7 +6,7 @@ each plan found by no-good cuts (optimizer/alternatives.py ``closest_alternative
 its net value, the difference from the best, jobs, recovered waste and the lines it adds
 and drops. A note under the table says when the list stopped early or was not looked for,
 and why when an alternative beats the workbook's own plan (the solve stopped within its
-gap; each alternative is solved exactly).
+gap; the search solves each alternative to a gap of 1e-6).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def records(found: Any, lang: str) -> list[dict[str, object]]:
 
 def note(found: Any, lang: str, gap: float | None = None, currency: str = "USD") -> str:
     """The note under the table: why the list is short, and, when an alternative is better
-    than the workbook's own plan, why (the solve's gap; see ``better``)."""
+    than the workbook's own plan, why (the solve's gap; see ``better_than_best``)."""
     from optimizer.alternatives import better_than_best
     from optimizer.report.i18n import tr
 
