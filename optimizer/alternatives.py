@@ -229,8 +229,10 @@ def _next_plans(m: pyo.ConcreteModel, d: ChainData, best_set: set[str], n: int,
 class RunAlternatives:
     """The closest alternatives of a normal run (optimizer/pipeline.py), for the
     Alternatives sheet. ``note``: "" (complete), "time" (the budget ran out after
-    ``plans``), "skipped" (no time was left to look) or "none" (no other build set has a
-    plan)."""
+    ``plans``), "skipped" (no time was left to look), "none" (no other build set has a
+    plan) or "held" (too little time for the search's MILPs: ``plans`` are the best plans
+    of the build sets the explanations found with one or two lines changed, see
+    ``closest_alternatives``)."""
 
     best: Plan | None
     plans: list[Plan]
@@ -253,13 +255,24 @@ RUN_FLOOR = 2.0
 RUN_LEAST = 0.1
 
 
+# The search's MILPs (each with a cut the root LP must respect, without presolve, which
+# costs them more than it saves) need about as long as the run's own solve, and HiGHS
+# sets each up (and completes its partial start with an LP) before it first looks at its
+# clock: at 50 lines x 12 periods a search solve given 1.5-2 s ran 2.1-3.6 s and ended at
+# its root, with no node. So a run searches by MILPs only when its aim is at least
+# MILP_SHARE x the solve's seconds; below, it lists the best plans of the build sets the
+# explanations found with a line or two changed (one warm LP each: 0.3 s at 50 x 12).
+MILP_SHARE = 1.0
+
+
 def run_aim(solve_seconds: float | None) -> float:
     """Seconds a run's search for alternatives aims at, given the solve's seconds."""
     return max(RUN_FLOOR, RUN_SHARE * float(solve_seconds or 0.0))
 
 
 def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
-                         n: int = RUN_COUNT, aim: float | None = None) -> RunAlternatives:
+                         n: int = RUN_COUNT, aim: float | None = None,
+                         solve_seconds: float | None = None) -> RunAlternatives:
     """The next ``n`` build sets after the plan loaded in ``model`` (the run's best), best
     first, by the same no-good cuts as ``alternatives``, at most ``seconds`` (what is left
     of the run's time limit) and, with ``aim``, no solve started after that many seconds.
@@ -273,49 +286,69 @@ def closest_alternatives(model: pyo.ConcreteModel, d: ChainData, seconds: float,
     instance are left as they were: each plan's figures are read from HiGHS's values
     (``_PlanReader``), never loaded into the model. Each search starts from the best plan
     the explanations found with one line changed (``held_starts``), when there is one
-    that no cut excludes."""
-    prepared = _prepare_search(model, d, seconds, aim)
+    that no cut excludes.
+
+    With ``solve_seconds`` (the run's solve) and an aim shorter than MILP_SHARE x that,
+    there is no time for the MILPs: the list is then the best plan of each build set the
+    explanations found with one or two lines changed (``held_starts``, best first), each
+    exact for its set (the LP with its build decisions held), note "held". Sets the
+    explanations did not try may lie between them."""
+    prepared = _prepare_search(model, d, seconds, aim, solve_seconds)
     if isinstance(prepared, RunAlternatives):
         return prepared
-    return _search(*prepared, n=n)
+    return _search(prepared, n=n)
 
 
-_Prepared = tuple[Any, "_PlanReader", dict[str, list[tuple[str, int]]],
-                  list[tuple[float, dict[str, str]]], dict[str, str], Plan, "_Clock", float]
+@dataclass
+class _Prepared:
+    """What a search reads from the model, read before it starts (``_prepare_search``)."""
+
+    search: CutSearch  # its own HiGHS instance (a MILP, or the held LP when not ``milp``)
+    reader: _PlanReader
+    cols: dict[str, list[tuple[str, int]]]  # (period, column) of each line's build decisions
+    starts: list[tuple[float, dict[str, str]]]  # held_starts: the explanations' build sets
+    at_best: dict[str, str]  # the period each line is built in at the best plan ("": not)
+    best: Plan
+    clock: _Clock
+    began: float
+    milp: bool  # MILPs with no-good cuts; else the held starts' plans (note "held")
 
 
 def _prepare_search(model: pyo.ConcreteModel, d: ChainData, seconds: float,
-                    aim: float | None) -> _Prepared | RunAlternatives:
+                    aim: float | None, solve_seconds: float | None = None,
+                    ) -> _Prepared | RunAlternatives:
     """Everything the search reads from the model, read now (the model holds the run's
     plan): its own HiGHS instance, the columns, the starts, the best plan's figures."""
-    start = time.perf_counter()
+    began = time.perf_counter()
     if seconds < RUN_MIN_SECONDS:
         return RunAlternatives(None, [], "skipped")
     best = _plan(model, d)
+    limit = seconds if aim is None else min(seconds, aim)
     # in this process: no solver process to start, so no reserve
-    clock = _Clock(d, seconds if aim is None else min(seconds, aim), reserve=0.0,
-                   least=RUN_LEAST)
+    clock = _Clock(d, limit, reserve=0.0, least=RUN_LEAST)
+    starts = held_starts(model)
+    milp = solve_seconds is None or not starts or limit >= MILP_SHARE * solve_seconds
     candidates = [line for line in d.lines if line not in d.lines_existing
                   and model.ix.build_periods.get(line)]
-    search = CutSearch(model)
-    # (period, HiGHS column) of each line's build decisions
+    search = CutSearch(model, held=not milp)
     cols = {line: [(p, c) for p in model.ix.build_periods[line]
                    if (c := search.column(model.build[line, p])) is not None]
             for line in candidates}
-    starts = held_starts(model)
     at_best = {line: next((p for p in model.ix.build_periods[line]
                            if (model.build[line, p].value or 0.0) > 0.5), "")
                for line in candidates}
     reader = _PlanReader(model, d, search.columns)
-    return search, reader, cols, starts, at_best, best, clock, start
+    return _Prepared(search, reader, cols, starts, at_best, best, clock, began, milp)
 
 
-def _search(search: Any, reader: _PlanReader, cols: dict[str, list[tuple[str, int]]],
-            starts: list[tuple[float, dict[str, str]]], at_best: dict[str, str], best: Plan,
-            clock: _Clock, start: float, n: int = RUN_COUNT,
+def _search(p: _Prepared, n: int = RUN_COUNT,
             cancel: threading.Event | None = None) -> RunAlternatives:
-    """The no-good-cut loop of ``closest_alternatives``: reads nothing from the model
-    (``reader`` has what it needs), so it may run in a thread beside other work."""
+    """The no-good-cut loop of ``closest_alternatives`` (or, without time for it, the
+    held starts' plans: ``_held_plans``): reads nothing from the model (``p`` has what it
+    needs), so it may run in a thread beside other work."""
+    if not p.milp:
+        return _held_plans(p, n, cancel)
+    search, cols, best, clock = p.search, p.cols, p.best, p.clock
     best_set = set(best.built)
     found: list[Plan] = []
     seen: list[frozenset[str]] = [frozenset(best_set)]
@@ -326,7 +359,7 @@ def _search(search: Any, reader: _PlanReader, cols: dict[str, list[tuple[str, in
         if step is None or (cancel is not None and cancel.is_set()):
             why = OUT_OF_TIME
             break
-        solved = search.solve(step, start=_start(starts, seen, cols, at_best))
+        solved = search.solve(step, start=_start(p.starts, seen, cols, p.at_best))
         if solved.status is SolveStatus.INFEASIBLE:
             break
         if not solved.status.has_plan or solved.values is None or solved.objective is None:
@@ -336,12 +369,49 @@ def _search(search: Any, reader: _PlanReader, cols: dict[str, list[tuple[str, in
             why = "a solve stopped at its time limit: later plans may be out of order"
         # HiGHS's objective is the net value (evaluating Pyomo's expression for it took
         # longer than the search's re-solve on the bundled case)
-        plan = reader.plan(solved.values, solved.objective, best_set)
+        plan = p.reader.plan(solved.values, solved.objective, best_set)
         found.append(plan)
         current = set(plan.built)
         seen.append(frozenset(current))
     note = "time" if why else ("none" if not found else "")
-    return RunAlternatives(best, found, note, time.perf_counter() - start)
+    return RunAlternatives(best, found, note, time.perf_counter() - p.began)
+
+
+def _held_plans(p: _Prepared, n: int, cancel: threading.Event | None) -> RunAlternatives:
+    """The best plan of each build set in ``p.starts`` (the explanations' plans with one
+    or two lines changed, best first) until ``n`` distinct sets are found or the clock
+    runs out: one warm LP each, with every build decision held (``CutSearch.complete``).
+    Listed best first; note "held"."""
+    best_set = set(p.best.built)
+    seen = {frozenset(best_set)}
+    found: list[Plan] = []
+    search = p.search
+    column_of = {int(c): i for i, c in enumerate(search.ints)}
+    for _delta, changes in p.starts:
+        if len(found) >= n:
+            break
+        built = set(best_set)
+        for line, k in changes.items():
+            (built.add if k else built.discard)(line)
+        if frozenset(built) in seen:
+            continue
+        step = p.clock.settings()
+        if step is None or (cancel is not None and cancel.is_set()):
+            break
+        integers = search.plan_integers.copy()
+        for line, k in changes.items():
+            for period, col in p.cols.get(line, []):
+                if col in column_of:
+                    integers[column_of[col]] = 1.0 if period == k else 0.0
+        done = search.complete(integers, step.time_limit)
+        if done is None:  # no plan with this set (or out of time): the next one
+            continue
+        objective, values = done
+        plan = p.reader.plan(values, objective, best_set)
+        seen.add(frozenset(plan.built))
+        found.append(plan)
+    found.sort(key=lambda plan: -plan.net_value)
+    return RunAlternatives(p.best, found, "held", time.perf_counter() - p.began)
 
 
 def better_than_best(found: Any) -> tuple[int, float] | None:
@@ -378,11 +448,11 @@ class AlternativesJob:
 
     def __init__(self, model: pyo.ConcreteModel, d: ChainData, seconds: float, n: int,
                  aim: float | None, done: Callable[[RunAlternatives], None] | None = None,
-                 ) -> None:
+                 solve_seconds: float | None = None) -> None:
         self._found: RunAlternatives | None = None
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
-        prepared = _prepare_search(model, d, seconds, aim)
+        prepared = _prepare_search(model, d, seconds, aim, solve_seconds)
         if isinstance(prepared, RunAlternatives):  # not looked for: no time left
             self._found = prepared
             if done is not None:
@@ -391,7 +461,7 @@ class AlternativesJob:
 
         def run() -> None:
             try:
-                self._found = _search(*prepared, n=n)
+                self._found = _search(prepared, n=n)
                 if done is not None:
                     done(self._found)
             except BaseException as exc:  # re-raised by result(), in the caller's thread

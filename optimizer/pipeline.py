@@ -338,7 +338,8 @@ def _start_alternatives(outcome: RunOutcome, model: Any, data: ChainData,
                         settings: SolveSettings, n: int, progress: Progress | None) -> None:
     """Start the search for the closest alternatives (optimizer/alternatives.py
     ``AlternativesJob``): at most RUN_SECONDS and what is left of the time limit, aiming
-    at a quarter of the solve's time or 2 s (as the explanations do). It runs in a thread
+    at a quarter of the solve's time or 2 s (as the explanations do); with less time than
+    the solve took, from the explanations' held plans (``MILP_SHARE``). It runs in a thread
     beside the shared limits and the write; the Alternatives sheet waits for it."""
     from optimizer.alternatives import RUN_SECONDS, AlternativesJob, better_than_best, run_aim
 
@@ -359,7 +360,8 @@ def _start_alternatives(outcome: RunOutcome, model: Any, data: ChainData,
 
     outcome.alternatives_job = AlternativesJob(
         model, data, min(RUN_SECONDS, outcome.seconds_left() or 0.0), n,
-        aim=run_aim(outcome.timings.get("solve")), done=done)
+        aim=run_aim(outcome.timings.get("solve")), done=done,
+        solve_seconds=outcome.timings.get("solve"))
 
 
 def _start_replan_workers(model: Any, data: ChainData, settings: SolveSettings,

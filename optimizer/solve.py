@@ -1841,19 +1841,67 @@ class CutSearch:
     built (the nightly's approved lines, ``hold_built``) stay held.
     """
 
-    def __init__(self, model: pyo.ConcreteModel) -> None:
+    def __init__(self, model: pyo.ConcreteModel, held: bool = False) -> None:
         self.model = model
         self.session = _session(model)
         self._h: highspy.Highs | None = None
+        # held: an LP only (``complete``), never a MILP: integrality dropped once, the
+        # valid inequalities lifted (implied with every build decision held, as in the
+        # explanations' HeldLP), warm from the held LP's basis that marginal_values kept
+        self.held = held
+        self.ints = self.session.arrays.integer_indices()
+        # every integer column's value in the plan now loaded in the model (the run's):
+        # read here, in the thread that prepares the search, while the model holds it
+        self.plan_integers = np.array(
+            [round(self.session.columns[i].value or 0.0) for i in self.ints], dtype=float)
+        self._basis = getattr(self.session, "_held_basis", None) if held else None
 
     @property
     def h(self) -> highspy.Highs:
         """The instance, passed the model on first use: in the thread that searches
         (optimizer/alternatives.py ``AlternativesJob``), not in the one that prepared it."""
         if self._h is None:
-            self._h = make_highs(self.session.arrays)
-            self._h.setOptionValue("output_flag", False)
+            arr = self.session.arrays
+            h = make_highs(arr, relax_integers=self.held)
+            h.setOptionValue("output_flag", False)
+            if self.held:
+                lifted = np.concatenate(
+                    [_row_groups(self.session).get(name, np.zeros(0, np.int32))
+                     for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
+                ).astype(np.int32)
+                if len(lifted):
+                    h.changeRowsBounds(len(lifted), lifted,  # type: ignore[attr-defined]
+                                       np.full(len(lifted), -highspy.kHighsInf),
+                                       np.full(len(lifted), highspy.kHighsInf))
+                h.setOptionValue("presolve", "off")
+                if self._basis is not None and self._basis.valid:
+                    h.setBasis(self._basis)
+            self._h = h
         return self._h
+
+    def complete(self, integers: np.ndarray, seconds: float
+                 ) -> tuple[float, np.ndarray] | None:
+        """The best plan with every integer column at ``integers`` (in the order of
+        ``ints``): the LP with them held, warm from the last one (the first from the
+        explanations' held LP, which differs from it in a line or two). Returns its net
+        value and every column's value; None when no plan has those build decisions, one
+        of them lies outside the model's own bounds (a line the run holds built: the
+        explanations close it all the same, to say what it costs) or none was found
+        within ``seconds``. Only on a ``held`` search."""
+        assert self.held, "complete() needs CutSearch(model, held=True)"
+        arr = self.session.arrays
+        if np.any(integers < arr.col_lower[self.ints] - 1e-9) or \
+                np.any(integers > arr.col_upper[self.ints] + 1e-9):
+            return None
+        h = self.h
+        h.setOptionValue("time_limit", _replan.run_time_limit(h, float(seconds)))
+        if len(self.ints):
+            h.changeColsBounds(len(self.ints), self.ints, integers, integers)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        return (float(h.getInfo().objective_function_value),
+                np.asarray(h.getSolution().col_value, dtype=float))
 
     def column(self, var: Any) -> int | None:
         return column_indices(self.model, [var])[0]

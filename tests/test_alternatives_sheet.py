@@ -114,6 +114,19 @@ def test_lines_the_run_holds_built_stay_built_in_the_alternatives(tmp_path: Path
     assert model is not None
     assert {line for (line, _p), v in model.build.items() if (v.value or 0) > 0.5} \
         == {"L1", "L2", "L4"}
+    # the held plans too (too little time for the MILPs): the explanations' figure for
+    # closing L4 ({L1, L2} = 4800) is not an alternative the run may list. What is left
+    # of their sets: close L2 ({L1, L4} = 2800), close L1 ({L2, L4} = 2600), add L3
+    # (all four = 8750 - 6900 = 1850). The swaps above (3050, 2850) are not among them
+    # (L3 is not blocked, so the explanations add it rather than swap it): as the note
+    # says, other sets may lie between the listed ones.
+    assert outcome.data is not None
+    held = closest_alternatives(model, outcome.data, seconds=60.0, aim=2.0,
+                                solve_seconds=100.0)
+    assert held.note == "held"
+    assert [set(p.built) for p in held.plans] == [{"L1", "L4"}, {"L2", "L4"},
+                                                  {"L1", "L2", "L3", "L4"}]
+    assert [p.net_value for p in held.plans] == pytest.approx([2800.0, 2600.0, 1850.0])
 
 
 def test_the_runs_search_stops_at_its_aim_and_keeps_what_it_found(
@@ -134,12 +147,14 @@ def test_the_runs_search_stops_at_its_aim_and_keeps_what_it_found(
                                  aim=alt.run_aim(0.05))
     assert aimed.note == "" and [p.net_value for p in aimed.plans] == pytest.approx(
         [4800.0, 4500.0, 4300.0])
-    # the run passes its aim: with none, the run's sheet says the time ran out
+    # the run passes its aim: with none (less than its solve took), it lists the held
+    # plans it reached, none here, and the sheet says so
     monkeypatch.setattr(alt, "RUN_FLOOR", 0.0)
     monkeypatch.setattr(alt, "RUN_SHARE", 0.0)
     run = solve_workbook(_four(tmp_path), {"time_limit": 60}, alternatives=3)
-    assert run.alternatives is not None and run.alternatives.note == "time"
+    assert run.alternatives is not None and run.alternatives.note == "held"
     assert run.alternatives.plans == []
+    assert note(run.alternatives, "en") == tr("alt.note.held", "en", n=0)
 
 
 def test_an_alternative_that_beats_the_plan_is_explained_and_a_rerun_confirms_it(
@@ -211,7 +226,8 @@ def test_plans_are_read_from_highs_values_as_the_model_would_give_them() -> None
     before = {id(v): v.value for v in model.component_data_objects(pyo.Var)}
     prepared = _prepare_search(model, d, 60.0, None)
     assert not isinstance(prepared, RunAlternatives)
-    search, reader, cols, _starts, _at_best, best, clock, _start = prepared
+    search, reader, cols, best, clock = (prepared.search, prepared.reader, prepared.cols,
+                                         prepared.best, prepared.clock)
     best_set = set(best.built)
     _add_no_good(search, cols, best_set)
     step = clock.settings()
@@ -251,5 +267,71 @@ def test_a_run_searches_beside_the_write_and_a_cancelled_search_stops() -> None:
     assert not isinstance(prepared, RunAlternatives)
     stop = threading.Event()
     stop.set()
-    cancelled = _search(*prepared, n=3, cancel=stop)
+    cancelled = _search(prepared, n=3, cancel=stop)
     assert cancelled.note == "time" and cancelled.plans == []
+
+
+def test_without_time_for_the_milps_the_run_lists_the_held_plans_each_exact(
+        tmp_path: Path) -> None:
+    """With an aim shorter than the solve took (MILP_SHARE), the search lists the best plan
+    of each build set the explanations found with a line or two changed, note "held".
+    On the four-line case those are the three sets one line short of the best; each value
+    is what brute force gives for its set, best first. A MILP search lists the same three
+    here, so the held mode is checked against it too."""
+    from optimizer import alternatives as alt
+
+    outcome = solve_workbook(_four(tmp_path), {"time_limit": 60})
+    assert outcome.model is not None and outcome.data is not None
+    assert alt.held_starts(outcome.model), "the explanations left no held plans"
+    held = closest_alternatives(outcome.model, outcome.data, seconds=60.0, aim=2.0,
+                                solve_seconds=2.0 / alt.MILP_SHARE + 1.0)
+    assert held.note == "held"
+    by_set = {s: v for v, s in _brute()}
+    assert [frozenset(p.built) for p in held.plans] == [
+        frozenset({"L1", "L2"}), frozenset({"L1", "L3"}), frozenset({"L2", "L3"})]
+    assert [p.net_value for p in held.plans] == pytest.approx(
+        [by_set[frozenset(p.built)] for p in held.plans])
+    assert [p.jobs for p in held.plans] == pytest.approx([20, 20, 20])
+    assert [(p.added, p.dropped) for p in held.plans] == [([], ["L3"]), ([], ["L2"]),
+                                                          ([], ["L1"])]
+    # time for the MILPs (the aim at least the solve's seconds): the cut search
+    searched = closest_alternatives(outcome.model, outcome.data, seconds=60.0, aim=2.0,
+                                    solve_seconds=2.0 / alt.MILP_SHARE)
+    assert searched.note == ""
+    assert [p.net_value for p in searched.plans] == pytest.approx(
+        [p.net_value for p in held.plans])
+    # the sheet's note says which list it is, in each language
+    for lang in ("en", "az", "ru"):
+        assert note(held, lang) == tr("alt.note.held", lang, n=3)
+
+
+def test_each_held_plan_holds_when_the_other_lines_are_excluded(tmp_path: Path) -> None:
+    """What the held note claims, as a user checks it: each listed plan is a plan with its
+    own set of lines, so marking every other candidate line "excluded" on the Lines sheet
+    and re-running gives at least its net value (the bundled case; the run's model keeps
+    its values through the search)."""
+    from tests.workbook_edits import example
+
+    path = write_tables(example(), tmp_path / "absheron.xlsx")
+    outcome = solve_workbook(path, {"time_limit": 60})
+    model, d = outcome.model, outcome.data
+    assert model is not None and d is not None
+    before = {id(v): v.value for v in model.component_data_objects(pyo.Var)}
+    held = closest_alternatives(model, d, seconds=60.0, aim=5.0, solve_seconds=100.0)
+    assert held.note == "held" and len(held.plans) == 3
+    assert {id(v): v.value for v in model.component_data_objects(pyo.Var)} == before
+    values = [p.net_value for p in held.plans]
+    assert values == sorted(values, reverse=True)
+    assert held.best is not None
+    for plan in held.plans:
+        assert plan.built != held.best.built
+        assert 1 <= len(plan.added) + len(plan.dropped) <= 2
+    for i, plan in enumerate(held.plans):
+        t = example()
+        for row in t["Lines"]:
+            if row.get("status") in (None, "", "candidate") and row["line"] not in plan.built:
+                row["status"] = "excluded"
+        rerun = solve_workbook(write_tables(t, tmp_path / f"held-{i}.xlsx"),
+                               {"time_limit": 60, "mip_gap": 1e-6})
+        assert rerun.objective is not None
+        assert rerun.objective >= plan.net_value - 1e-6 * abs(plan.net_value) - 1.0

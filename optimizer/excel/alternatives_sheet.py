@@ -40,8 +40,8 @@ def note(found: Any, lang: str, gap: float | None = None, currency: str = "USD")
     from optimizer.report.i18n import tr
 
     parts: list[str] = []
-    if found.note == "time":
-        parts.append(tr("alt.note.time", lang, n=len(found.plans)))
+    if found.note in ("time", "held"):
+        parts.append(tr(f"alt.note.{found.note}", lang, n=len(found.plans)))
     elif found.note in ("none", "skipped"):
         parts.append(tr(f"alt.note.{found.note}", lang))
     better = better_than_best(found)

@@ -51,6 +51,22 @@ ALTERNATIVES_T: dict[str, tuple[str, str, str]] = {
         "Время на альтернативы истекло после {n} план(ов): список может быть неполным "
         "(chainopt alternatives с большим --time-limit найдёт больше).",
     ),
+    "alt.note.held": (
+        "Too little time to search every set of lines (that takes about as long as the "
+        "solve): listed are the best plans of the sets the explanations found by changing "
+        "one or two lines of this plan ({n} plan(s)), each the best plan with its lines. "
+        "Other sets may lie between them; chainopt alternatives WORKBOOK searches them all.",
+        "Bütün xətlər toplularını axtarmağa vaxt çatmadı (bu, təxminən həll qədər vaxt "
+        "aparır): izahların bu planın bir və ya iki xəttini dəyişməklə tapdığı topluların "
+        "ən yaxşı planları göstərilib ({n} plan), hər biri öz xətləri ilə ən yaxşı "
+        "plandır. Aralarında başqa toplular ola bilər; chainopt alternatives WORKBOOK "
+        "hamısını axtarır.",
+        "Не хватило времени перебрать все наборы линий (это занимает примерно столько же, "
+        "сколько решение): показаны лучшие планы наборов, найденных в пояснениях заменой "
+        "одной-двух линий этого плана ({n} план(ов)), каждый — лучший план со своими "
+        "линиями. Между ними могут быть другие наборы; chainopt alternatives WORKBOOK "
+        "переберёт все.",
+    ),
     "alt.note.skipped": (
         "Not looked for: the run's time limit was used up by the solve and the "
         "explanations (chainopt alternatives lists them on its own).",
