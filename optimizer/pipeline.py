@@ -229,8 +229,11 @@ PROCESS_SECONDS = 1.0
 # own process and this one mostly waits for it, so they are imported meanwhile, in a
 # thread started once the hand-off is done (during it they would compete for the GIL);
 # the write phase then finds them loaded. A failure here changes nothing: the
-# writer imports them again and reports any error itself.
-REPORT_MODULES = ("optimizer.excel.write", "matplotlib.backends.backend_agg")
+# writer imports them again and reports any error itself. The shared limits' module is
+# one of them: it imports scipy's graph and linear-algebra modules (0.08-0.10 s), which
+# otherwise came between the explanations and the write, with nothing beside them.
+REPORT_MODULES = ("optimizer.excel.write", "matplotlib.backends.backend_agg",
+                  "optimizer.shared_limits")
 
 
 def _prefetch_report_imports() -> None:

@@ -79,12 +79,14 @@ def test_column_letters_agree_with_openpyxl() -> None:
 
 
 def test_the_writer_is_imported_while_the_solver_runs() -> None:
-    """solve_workbook starts importing the writer (matplotlib, xlsxwriter) in a thread
-    when the solve begins, so that the write phase does not wait for those imports."""
+    """solve_workbook starts importing the writer (matplotlib, xlsxwriter) and the shared
+    limits (scipy's graph modules) in a thread when the solve begins, so that those
+    phases do not wait for the imports."""
     loaded = _modules_after(
         "import threading\n"
         "from optimizer.pipeline import _prefetch_report_imports\n"
         "_prefetch_report_imports()\n"
         "[t.join() for t in threading.enumerate() if t.name == 'chainopt-prefetch']")
-    assert {"optimizer.excel.write", "matplotlib.figure", "xlsxwriter"} <= loaded
+    assert {"optimizer.excel.write", "matplotlib.figure", "xlsxwriter",
+            "optimizer.shared_limits", "scipy.sparse.csgraph"} <= loaded
     assert "matplotlib.pyplot" not in loaded
