@@ -231,7 +231,8 @@ PROCESS_SECONDS = 1.0
 # the write phase then finds them loaded. A failure here changes nothing: the
 # writer imports them again and reports any error itself. The shared limits' module is
 # one of them: it imports scipy's graph and linear-algebra modules (0.08-0.10 s), which
-# otherwise came between the explanations and the write, with nothing beside them.
+# otherwise came between the explanations and the write (a run's closest alternatives
+# are searched beside that, so only a solve without them is faster for it).
 REPORT_MODULES = ("optimizer.excel.write", "matplotlib.backends.backend_agg",
                   "optimizer.shared_limits")
 
