@@ -300,9 +300,18 @@ def test_without_time_for_the_milps_the_run_lists_the_held_plans_each_exact(
     assert searched.note == ""
     assert [p.net_value for p in searched.plans] == pytest.approx(
         [p.net_value for p in held.plans])
-    # the sheet's note says which list it is, in each language
+    # the sheet says which list it is, above the table and under it, in each language
+    outcome.alternatives = held
     for lang in ("en", "az", "ru"):
         assert note(held, lang) == tr("alt.note.held", lang, n=3)
+        written = write_results(tmp_path / "out" / f"held-{lang}.xlsx", outcome,
+                                dt.datetime.now().astimezone(), lang=lang)
+        sheet = openpyxl.load_workbook(written)[tr("sheet.alternatives", lang)]
+        assert sheet.cell(1, 1).value == tr("alt.intro.held", lang)
+        cells = [v for row in sheet.iter_rows(values_only=True) for v in row if v]
+        assert tr("alt.note.held", lang, n=3) in cells
+        assert [r[0] for r in sheet.iter_rows(min_row=3, values_only=True)
+                if isinstance(r[0], int)] == [1, 2, 3, 4]
 
 
 def test_each_held_plan_holds_when_the_other_lines_are_excluded(tmp_path: Path) -> None:

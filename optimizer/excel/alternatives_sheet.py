@@ -4,7 +4,9 @@ Written only when the run looked for them (``outcome.alternatives``, set by
 optimizer/pipeline.py when `chainopt run` asks): rank 1 is the plan of the workbook, then
 each plan found by no-good cuts (optimizer/alternatives.py ``closest_alternatives``) with
 its net value, the difference from the best, jobs, recovered waste and the lines it adds
-and drops. A note under the table says when the list stopped early or was not looked for,
+and drops (or, when the run had too little time for that search, the best plans of the
+explanations' one-line changes: note "held", with its own text above the table). A note
+under the table says when the list stopped early, was made that way or was not looked for,
 and why when an alternative beats the workbook's own plan (the solve stopped within its
 gap; the search solves each alternative to a gap of 1e-6).
 """
@@ -70,7 +72,8 @@ def write_alternatives(w: Any, outcome: Any) -> None:
         Col("added", w.tr("alt.col.added"), "wrap", 30),
         Col("dropped", w.tr("alt.col.dropped"), "wrap", 30),
     ]
-    ws, end = w.table("sheet.alternatives", records(found, w.lang), cols, w.tr("alt.intro"))
+    intro = w.tr("alt.intro.held" if found.note == "held" else "alt.intro")
+    ws, end = w.table("sheet.alternatives", records(found, w.lang), cols, intro)
     ws.set_row(0, 80)
     settings = getattr(outcome, "settings", None)
     text = note(found, w.lang, getattr(settings, "mip_gap", None), w.currency)

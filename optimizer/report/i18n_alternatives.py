@@ -27,6 +27,27 @@ ALTERNATIVES_T: dict[str, tuple[str, str, str]] = {
         "переработанные отходы — за последний период. Больше: chainopt alternatives "
         "WORKBOOK -n 5 --within 2%.",
     ),
+    "alt.intro.held": (
+        "Other plans close to this one: the best plans of the sets of lines the "
+        "explanations tried by closing, adding or swapping one line of this plan, best "
+        "first (there was too little time to search every set: see the note under the "
+        "table). Rank 1 is the plan of this workbook. Net value is the objective "
+        "(discounted over all periods); jobs and recovered waste are for the last period. "
+        "chainopt alternatives WORKBOOK -n 5 --within 2% searches every set.",
+        "Bu plana yaxın digər planlar: izahların bu planın bir xəttini bağlamaqla, əlavə "
+        "etməklə və ya əvəz etməklə yoxladığı xətlər toplularının ən yaxşı planları, ən "
+        "yaxşısı birinci (bütün topluları axtarmağa vaxt çatmadı: cədvəlin altındakı "
+        "qeydə baxın). 1-ci yer bu faylın planıdır. Xalis gəlir məqsəd funksiyasıdır "
+        "(bütün dövrlər üzrə diskontlaşdırılmış); iş yerləri və emal olunan tullantılar "
+        "son dövr üçündür. Bütün toplular üçün: chainopt alternatives WORKBOOK -n 5 "
+        "--within 2%.",
+        "Другие планы, близкие к этому: лучшие планы наборов линий, которые пояснения "
+        "проверили, закрыв, добавив или заменив одну линию этого плана, лучший первым "
+        "(на перебор всех наборов не хватило времени: см. примечание под таблицей). "
+        "Место 1 — план этой книги. Чистый доход — целевая функция (дисконтированная за "
+        "все периоды); рабочие места и переработанные отходы — за последний период. Все "
+        "наборы: chainopt alternatives WORKBOOK -n 5 --within 2%.",
+    ),
     "alt.col.rank": ("Rank", "Yer", "Место"),
     "alt.col.net_value": ("Net value", "Xalis gəlir", "Чистый доход"),
     "alt.col.difference": ("Difference from the best", "Ən yaxşıdan fərq",
