@@ -1855,6 +1855,12 @@ class CutSearch:
         self.plan_integers = np.array(
             [round(self.session.columns[i].value or 0.0) for i in self.ints], dtype=float)
         self._basis = getattr(self.session, "_held_basis", None) if held else None
+        # the rows lifted on a held search, read here too (the search runs in a thread
+        # beside the writer, which reads the model)
+        self._lifted = np.concatenate(
+            [_row_groups(self.session).get(name, np.zeros(0, np.int32))
+             for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
+        ).astype(np.int32) if held else np.zeros(0, np.int32)
 
     @property
     def h(self) -> highspy.Highs:
@@ -1865,10 +1871,7 @@ class CutSearch:
             h = make_highs(arr, relax_integers=self.held)
             h.setOptionValue("output_flag", False)
             if self.held:
-                lifted = np.concatenate(
-                    [_row_groups(self.session).get(name, np.zeros(0, np.int32))
-                     for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
-                ).astype(np.int32)
+                lifted = self._lifted
                 if len(lifted):
                     h.changeRowsBounds(len(lifted), lifted,  # type: ignore[attr-defined]
                                        np.full(len(lifted), -highspy.kHighsInf),
