@@ -390,10 +390,7 @@ def _held_plans(p: _Prepared, n: int, cancel: threading.Event | None) -> RunAlte
     for _delta, changes in p.starts:
         if len(found) >= n:
             break
-        built = set(best_set)
-        for line, k in changes.items():
-            (built.add if k else built.discard)(line)
-        if frozenset(built) in seen:
+        if _with_changes(best_set, changes) in seen:
             continue
         step = p.clock.settings()
         if step is None or (cancel is not None and cancel.is_set()):
@@ -510,6 +507,16 @@ def held_starts(model: pyo.ConcreteModel) -> list[tuple[float, dict[str, str]]]:
     return list(getattr(model, HELD_STARTS, []))
 
 
+def _with_changes(built: set[str] | frozenset[str], changes: dict[str, str]
+                  ) -> frozenset[str]:
+    """The build set ``built`` with a held start's changes ({line: period, or "" for not
+    built}) applied."""
+    out = set(built)
+    for line, k in changes.items():
+        (out.add if k else out.discard)(line)
+    return frozenset(out)
+
+
 def _start(starts: list[tuple[float, dict[str, str]]], seen: list[frozenset[str]],
            cols: dict[str, list[tuple[str, int]]], plan: dict[str, str],
            ) -> tuple[np.ndarray, np.ndarray] | None:
@@ -517,10 +524,7 @@ def _start(starts: list[tuple[float, dict[str, str]]], seen: list[frozenset[str]
     already), as a partial plan for HiGHS to complete; None without one. ``plan``: the
     period each line is built in at the best plan ("": not built)."""
     for _delta, changes in starts:
-        built = set(seen[0])
-        for line, k in changes.items():
-            (built.add if k else built.discard)(line)
-        if frozenset(built) in seen:
+        if _with_changes(seen[0], changes) in seen:
             continue
         idx: list[int] = []
         val: list[float] = []

@@ -709,10 +709,7 @@ def marginal_values(model: pyo.ConcreteModel, settings: SolveSettings) -> SolveR
         h.changeColsBounds(len(ints), ints, plan, plan)
     # Valid inequalities only cut fractional builds: with the plan held they would share
     # a limit's dual where both bind, so they are lifted for this LP (and put back).
-    groups = _row_groups(session)
-    cuts = np.concatenate([groups.get(name, np.zeros(0, np.int32))
-                           for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
-                          ).astype(np.int32)
+    cuts = _rows_named(session, VALID_INEQUALITIES)
     if len(cuts):
         h.changeRowsBounds(len(cuts), cuts, np.full(len(cuts), -highspy.kHighsInf),  # type: ignore[attr-defined]
                            np.full(len(cuts), highspy.kHighsInf))
@@ -1170,6 +1167,14 @@ def _row_groups(session: _Session) -> dict[str, np.ndarray]:
     return groups
 
 
+def _rows_named(session: _Session, names: tuple[str, ...]) -> np.ndarray:
+    """The row indices of the constraints with these names (e.g. the valid inequalities,
+    lifted whenever every build decision is held)."""
+    groups = _row_groups(session)
+    return np.concatenate([groups.get(name, np.zeros(0, np.int32)) for name in names]
+                          or [np.zeros(0, np.int32)]).astype(np.int32)
+
+
 class HeldLP:
     """The LP with every integer column held at its value in the plan, on the kept Highs.
 
@@ -1194,7 +1199,7 @@ class HeldLP:
         self.col_lower[self.ints] = self.col_upper[self.ints] = self.plan
         self.row_lower = arr.row_lower.copy()
         self.row_upper = arr.row_upper.copy()
-        self.lifted = self._rows_named(VALID_INEQUALITIES)
+        self.lifted = _rows_named(session, VALID_INEQUALITIES)
         self.row_lower[self.lifted] = -highspy.kHighsInf
         self.row_upper[self.lifted] = highspy.kHighsInf
         self.extra = np.zeros(0, np.int32)  # rows lifted by lift(), on top of those
@@ -1221,11 +1226,6 @@ class HeldLP:
         if lift:
             self.lift(lift)
 
-    def _rows_named(self, names: tuple[str, ...]) -> np.ndarray:
-        groups = _row_groups(self.session)
-        return np.concatenate([groups.get(name, np.zeros(0, np.int32)) for name in names]
-                              or [np.zeros(0, np.int32)]).astype(np.int32)
-
     def lift(self, names: tuple[str, ...]) -> None:
         """Lift (free) the rows of these constraints from now on, and put back those
         lifted by an earlier call (the valid inequalities stay lifted)."""
@@ -1239,7 +1239,7 @@ class HeldLP:
             # back to the held LP itself: its own basis again (the lifted solves may have
             # stopped at their deadline, leaving a basis far from it)
             h.setBasis(self._basis)
-        self.extra = np.setdiff1d(self._rows_named(names), self.lifted).astype(np.int32)
+        self.extra = np.setdiff1d(_rows_named(self.session, names), self.lifted).astype(np.int32)
         if len(self.extra):
             self.row_lower[self.extra] = -highspy.kHighsInf
             self.row_upper[self.extra] = highspy.kHighsInf
@@ -1850,17 +1850,15 @@ class CutSearch:
         # explanations' HeldLP), warm from the held LP's basis that marginal_values kept
         self.held = held
         self.ints = self.session.arrays.integer_indices()
-        # every integer column's value in the plan now loaded in the model (the run's):
-        # read here, in the thread that prepares the search, while the model holds it
+        # read here, in the thread that prepares the search, while the model holds the
+        # run's plan (the search runs in a thread beside the writer, which reads the
+        # model): every integer column's value in that plan, and the rows to lift
         self.plan_integers = np.array(
-            [round(self.session.columns[i].value or 0.0) for i in self.ints], dtype=float)
+            [round(self.session.columns[i].value or 0.0) for i in self.ints],
+            dtype=float) if held else np.zeros(0)
+        self._lifted = _rows_named(self.session, VALID_INEQUALITIES) if held \
+            else np.zeros(0, np.int32)
         self._basis = getattr(self.session, "_held_basis", None) if held else None
-        # the rows lifted on a held search, read here too (the search runs in a thread
-        # beside the writer, which reads the model)
-        self._lifted = np.concatenate(
-            [_row_groups(self.session).get(name, np.zeros(0, np.int32))
-             for name in VALID_INEQUALITIES] or [np.zeros(0, np.int32)]
-        ).astype(np.int32) if held else np.zeros(0, np.int32)
 
     @property
     def h(self) -> highspy.Highs:
