@@ -249,6 +249,42 @@ def _chainopt(*args: str) -> list[str]:
     return [sys.executable, "-m", "optimizer", *args]
 
 
+class _Stop(Exception):
+    pass
+
+
+@pytest.mark.parametrize("command", ["scenarios", "sweep"])
+def test_dask_options_reach_the_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                    command: str) -> None:
+    """--dask is a plain flag (a local cluster), --scheduler ADDRESS names a scheduler, and
+    the workbook after --dask stays the workbook; an address where the workbook goes (the
+    old `--dask ADDRESS`) is refused with where to put it."""
+    from typer.testing import CliRunner
+
+    from optimizer.cli import app
+    from optimizer.errors import ExitCode
+
+    case = _solve_case(tmp_path)
+    seen: list[object] = []
+
+    def capture(*_args: object, dask: object = None, **_kw: object) -> None:
+        seen.append(dask)
+        raise _Stop
+
+    monkeypatch.setattr(api, "run_scenarios" if command == "scenarios" else "sweep", capture)
+    extra = ["--sweep", "Markets[material=P1].price*1:2:1"] if command == "sweep" else []
+    for flags, expected in (([], None), (["--dask"], True),
+                            (["--scheduler", "tcp://host:8786"], "tcp://host:8786"),
+                            (["--dask", "--scheduler", "tcp://h:1"], "tcp://h:1")):
+        seen.clear()
+        out = CliRunner().invoke(app, [command, *flags, str(case.path), *extra, "-q"])
+        assert isinstance(out.exception, _Stop), out.output
+        assert seen == [expected], flags
+    refused = CliRunner().invoke(app, [command, "--dask", "tcp://host:8786", *extra])
+    assert refused.exit_code == ExitCode.USAGE
+    assert "--scheduler tcp://host:8786" in refused.output
+
+
 @pytest.mark.solver
 def test_scenarios_command_writes_the_comparison(tmp_path: Path) -> None:
     case = _solve_case(tmp_path)

@@ -10,6 +10,7 @@ finished (exit code 130).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,10 +34,12 @@ OutputOpt = Annotated[Path | None, typer.Option(
 WorkersOpt = Annotated[int | None, typer.Option(
     "--workers", min=1, help="Solver processes [default: the number of cores]; 1 solves "
     "one after the other in this process.")]
-DaskOpt = Annotated[str | None, typer.Option(
-    "--dask", flag_value="local", help="Run on Dask: alone, a local cluster of --workers "
-    "processes; with an address (tcp://host:8786), an existing scheduler. Needs "
-    "pip install 'chainopt[dask]'.")]
+DaskOpt = Annotated[bool, typer.Option(
+    "--dask", help="Run on Dask: a local cluster of --workers processes, or the scheduler "
+    "of --scheduler. Needs pip install 'chainopt[dask]'.")]
+SchedulerOpt = Annotated[str | None, typer.Option(
+    "--scheduler", metavar="ADDRESS", help="Run on the Dask scheduler at this address "
+    "(tcp://host:8786); implies --dask.")]
 TimeOpt = Annotated[float | None, typer.Option(
     "--time-limit", min=0, help="Time limit per scenario, seconds, for validating, "
     "building and solving it together: a scenario over it is recorded as time-out and the "
@@ -110,7 +113,8 @@ def scenarios(
     only: Annotated[str | None, typer.Option(
         "--only", help="Comma-separated scenario names [default: every scenario].")] = None,
     workers: WorkersOpt = None,
-    dask: DaskOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
     time_limit: TimeOpt = None,
     gap: GapOpt = None,
     lang: LangOpt = "en",
@@ -133,6 +137,7 @@ def scenarios(
         fail(ExitCode.USAGE, f"--lang {lang}: choose en, az or ru.")
     from optimizer.scenarios.spec import BASE
 
+    _check_workbook(workbook)
     case = _load(workbook)
     names = [n.strip() for n in only.split(",") if n.strip()] if only else case.scenarios
     unknown = [n for n in names if n != BASE and n not in case.what_if.scenarios]
@@ -144,13 +149,15 @@ def scenarios(
                     case.path.name if case.path else case.name)
     folder, stem = _folder(output, case, "scenarios")
     target = folder / f"{stem}{COMPARISON_SUFFIX}"
-    results, interrupted = _run_scenarios(case, names, workers, dask, time_limit, gap,
+    results, interrupted = _run_scenarios(case, names, workers, _dask(dask, scheduler),
+                                          time_limit, gap,
                                           folder / stem if full else None, lang, live)
     _write(case, results, target, lang)
     _finish(results, case.currency, interrupted)
 
 
-def _run_scenarios(case: Case, names: list[str], workers: int | None, dask: str | None,
+def _run_scenarios(case: Case, names: list[str], workers: int | None,
+                   dask: str | bool | None,
                    time_limit: float | None, gap: float | None, subfolder: Path | None,
                    lang: str, live: bool) -> tuple[list[ScenarioResult], bool]:
     from optimizer import api
@@ -163,7 +170,7 @@ def _run_scenarios(case: Case, names: list[str], workers: int | None, dask: str 
             bar.finished(r.name, r.has_plan, _line(r, case.currency))
 
         try:
-            plans = api.run_scenarios(case, names, workers=workers, dask=_dask(dask),
+            plans = api.run_scenarios(case, names, workers=workers, dask=dask,
                                       time_limit=time_limit, gap=gap, write_dir=subfolder,
                                       lang=lang, on_result=done)
         except Interrupted as stop:
@@ -171,10 +178,23 @@ def _run_scenarios(case: Case, names: list[str], workers: int | None, dask: str 
     return [p.result for p in plans.values()], False
 
 
-def _dask(value: str | None) -> str | bool | None:
-    if value is None:
-        return None
-    return True if value == "local" else value
+def _dask(dask: bool, scheduler: str | None) -> str | bool | None:
+    """What api.run_scenarios and api.sweep take: None (no Dask), True (a local cluster)
+    or the scheduler's address."""
+    if scheduler:
+        return scheduler
+    return True if dask else None
+
+
+def _check_workbook(workbook: Path | None) -> None:
+    """`--dask ADDRESS` took an address once; now the address would arrive as the
+    workbook, so say where it goes instead of "no such file"."""
+    # a Path has already folded the address's "//" into "/"
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]+):/+(.*)", str(workbook or ""))
+    if scheme and workbook is not None and not workbook.exists():
+        address = f"{scheme[1]}://{scheme[2]}"
+        fail(ExitCode.USAGE, f"{address} looks like a Dask scheduler's address: give it "
+             f"as --scheduler {address}.")
 
 
 def _write(case: Case, results: list[ScenarioResult], target: Path, lang: str,
@@ -225,7 +245,8 @@ def sweep(
         "--tolerance", min=0, help="Locate switching points to within this much of the "
         "swept value [default: a twentieth of the step].")] = None,
     workers: WorkersOpt = None,
-    dask: DaskOpt = None,
+    dask: DaskOpt = False,
+    scheduler: SchedulerOpt = None,
     time_limit: TimeOpt = None,
     gap: GapOpt = None,
     lang: LangOpt = "en",
@@ -243,6 +264,7 @@ def sweep(
     from optimizer.scenarios.runner import Interrupted
     from optimizer.scenarios.spec import Axis, parse_sweep_text
 
+    _check_workbook(workbook)
     case = _load(workbook)
     axes: list[str | Axis]
     base_scenario = scenario
@@ -272,7 +294,8 @@ def sweep(
     with BatchProgress(points, live, label="sweep") as bar:
         try:
             frame = api.sweep(case, axes, scenario=base_scenario, tolerance=tolerance,
-                              workers=workers, dask=_dask(dask), time_limit=time_limit,
+                              workers=workers, dask=_dask(dask, scheduler),
+                              time_limit=time_limit,
                               gap=gap, on_result=lambda r: bar.finished(
                                   r.name, r.has_plan, _line(r, case.currency)))
         except Interrupted as stop:
