@@ -11,10 +11,10 @@ MILP's arrays, optimizer/_highs_child.py), ``held.npz`` (the held LP's column an
 bounds, and its optimal basis as ``col_status``/``row_status`` when there is one) and
 ``options.json`` (the run's HiGHS options). The process prints ``ready`` once the held LP
 is loaded, then answers each line of its standard input, a JSON object
-``{"cols": [[column, lower, upper], ...], "limit": seconds}``, with one JSON line
-``{"objective": value or null, "timed_out": bool}``: exactly what ``HeldLP.solve`` gives
-for those bounds. Protocol lines start with ``_highs_child.PREFIX``. It ends at the end of
-its input.
+``{"cols": [[column, lower, upper], ...], "limit": seconds, "from_plan": bool}``, with
+one JSON line ``{"objective": value or null, "timed_out": bool}``: exactly what
+``HeldLP.solve`` gives for those bounds (``from_plan``: from the plan's basis). Protocol
+lines start with ``_highs_child.PREFIX``. It ends at the end of its input.
 
 Without ``held.npz`` it holds no held LP and answers only re-plans: a line
 ``{"kind": "replan", "job": LineJob, "seconds": s, "expected": s}`` is answered with a
@@ -33,7 +33,7 @@ import highspy
 import numpy as np
 
 from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
-from optimizer._replan import LineJob, RelaxedLP, replan_line
+from optimizer._replan import LineJob, RelaxedLP, from_plan, replan_line
 
 
 def held_highs(folder: Path, arrays: ModelArrays | None = None,
@@ -67,8 +67,12 @@ def held_highs(folder: Path, arrays: ModelArrays | None = None,
 
 
 def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
-           upper: np.ndarray) -> dict[str, object]:
-    """One re-solve with the job's column bounds, which are put back afterwards."""
+           upper: np.ndarray, plan: highspy.HighsBasis | None = None) -> dict[str, object]:
+    """One re-solve with the job's column bounds, which are put back afterwards; with
+    ``"from_plan": true`` from the plan's basis ``plan`` (as ``HeldLP.solve``)."""
+    if job.get("from_plan"):
+        with from_plan(h, plan):
+            return answer(h, {**job, "from_plan": False}, lower, upper)
     cols = [(int(c), float(lo), float(up)) for c, lo, up in job["cols"]]  # type: ignore[attr-defined]
     # HiGHS compares time_limit with the instance's run time summed over all its runs
     h.setOptionValue("time_limit", float(h.getRunTime()) + max(float(job["limit"]), 0.01))  # type: ignore[arg-type]
@@ -114,6 +118,8 @@ class _Milp:
 def worker_main(folder: Path) -> None:
     arrays = load_arrays(folder / "model.npz")
     held = held_highs(folder, arrays) if (folder / "held.npz").exists() else None
+    # the basis held.npz gave it: the plan's (invalid when there was none)
+    plan = held[0].getBasis() if held is not None else None
     # A re-plan worker (no held LP) loads its MILP (two Highs copies: about 0.15 s at 50
     # lines x 12 periods) before it says ready: it starts while HiGHS solves, and a line
     # given the explanations' last fraction of a second must not spend it loading and
@@ -131,7 +137,7 @@ def worker_main(folder: Path) -> None:
             _say(json.dumps(milp.replan(job)))
         elif held is not None:
             h, lower, upper = held
-            _say(json.dumps(answer(h, job, lower, upper)))
+            _say(json.dumps(answer(h, job, lower, upper, plan)))
         else:
             _say(json.dumps(None))  # no held LP here: the run solves it itself
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
+import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -123,3 +125,83 @@ def test_small_models_and_short_batches_get_no_worker(unexplained: RunOutcome) -
         assert solve.held_workers(model, 1000, 60) == min(max(cores - 1, 0), 3)
         assert solve.held_workers(model, 1000, 60, threads=1) == 0  # --threads 1: one core
         assert solve.held_workers(model, 1000, 60, threads=2) == min(max(cores - 1, 0), 1)
+
+
+class _Counting:
+    """A Highs whose runs record their simplex iterations (HiGHS clears its info when the
+    job's bounds are put back after each re-solve)."""
+
+    def __init__(self, h: Any) -> None:
+        self.h, self.iterations = h, list[int]()
+
+    def run(self) -> Any:
+        status = self.h.run()
+        self.iterations.append(self.h.getInfo().simplex_iteration_count)
+        return status
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.h, name)
+
+
+def _two_closings(outcome: RunOutcome, held: solve.HeldLP) -> list[dict[int, tuple[float, float]]]:
+    """Jobs closing two built lines (the build column of each set to 0): the kind of job
+    the explanations give the pool."""
+    model = outcome.model
+    assert model is not None
+    built = [key for key in model.build if (model.build[key].value or 0) > 0.5]
+    jobs = []
+    for key in built:
+        col = held.column(model.build[key])
+        if col is not None and held.col_lower[col] > 0.5:
+            jobs.append({col: (0.0, 0.0)})
+    return jobs[:2]
+
+
+def test_each_line_is_solved_from_the_plans_basis(unexplained: RunOutcome) -> None:
+    """A per-line re-solve starts from the plan's basis, not where the last line's left
+    it: after another line, the same line takes the same iterations to the same figure,
+    here and in a worker's copy; the Devex option it runs with is put back afterwards."""
+    from optimizer._held_worker import answer
+    from optimizer._replan import option_value
+
+    model, settings = unexplained.model, unexplained.settings
+    assert model is not None and settings is not None
+    key = "simplex_dual_edge_weight_strategy"
+    with solve.HeldLP(model, settings) as held:
+        first, second = _two_closings(unexplained, held)
+        before = option_value(held.h, key)
+        held.h = counting = _Counting(held.h)  # type: ignore[assignment]
+
+        def here(job: dict[int, tuple[float, float]]) -> tuple[int, float | None]:
+            value = held.solve(job, from_plan=True)
+            return counting.iterations[-1], value
+
+        alone = here(second)
+        assert alone[0] > 0 and alone[1] is not None
+        here(first)
+        assert here(second) == alone
+        assert option_value(counting, key) == before
+        # the pool's jobs, in this process
+        solve.HeldPool(held, 0).solve_all([first, second], time.perf_counter() + 60,
+                                          lambda: 60.0)
+        assert counting.iterations[-1] == alone[0]
+        # and in a worker's copy of the held LP
+        held.solve()
+        held.h = counting.h  # type: ignore[assignment]
+        folder = Path(tempfile.mkdtemp())
+        solve.HeldPool(held, 0)._held_file(folder)
+        (folder / "options.json").write_text(json.dumps(solve._options(settings)))
+        copy, lower, upper = held_highs(folder, held.session.arrays)
+    worker = _Counting(copy)
+    plan = copy.getBasis()
+
+    def in_worker(job: dict[int, tuple[float, float]]) -> tuple[int, float | None]:
+        got = answer(worker, {"cols": [[c, lo, up] for c, (lo, up) in job.items()],  # type: ignore[arg-type]
+                              "limit": 60, "from_plan": True}, lower, upper, plan)
+        return worker.iterations[-1], got["objective"]  # type: ignore[return-value]
+
+    worker_alone = in_worker(second)
+    in_worker(first)
+    assert in_worker(second) == worker_alone
+    assert worker_alone[1] == pytest.approx(alone[1], rel=1e-9)
+    assert option_value(copy, key) == before
