@@ -25,6 +25,7 @@ such line).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -70,24 +71,23 @@ def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
            upper: np.ndarray, plan: highspy.HighsBasis | None = None) -> dict[str, object]:
     """One re-solve with the job's column bounds, which are put back afterwards; with
     ``"from_plan": true`` from the plan's basis ``plan`` (as ``HeldLP.solve``)."""
-    if job.get("from_plan"):
-        with from_plan(h, plan):
-            return answer(h, {**job, "from_plan": False}, lower, upper)
     cols = [(int(c), float(lo), float(up)) for c, lo, up in job["cols"]]  # type: ignore[attr-defined]
-    # HiGHS compares time_limit with the instance's run time summed over all its runs
-    h.setOptionValue("time_limit", float(h.getRunTime()) + max(float(job["limit"]), 0.01))  # type: ignore[arg-type]
-    for c, lo, up in cols:
-        h.changeColBounds(c, lo, up)
-    try:
-        h.run()
-        status = h.getModelStatus()
-        optimal = status == highspy.HighsModelStatus.kOptimal
-        return {"objective": float(h.getInfo().objective_function_value) if optimal else None,
-                "timed_out": status not in (highspy.HighsModelStatus.kOptimal,
-                                            highspy.HighsModelStatus.kInfeasible)}
-    finally:
-        for c, _lo, _up in cols:
-            h.changeColBounds(c, float(lower[c]), float(upper[c]))
+    with from_plan(h, plan) if job.get("from_plan") else contextlib.nullcontext():
+        # HiGHS compares time_limit with the instance's run time summed over all its runs
+        h.setOptionValue("time_limit", float(h.getRunTime()) + max(float(job["limit"]), 0.01))  # type: ignore[arg-type]
+        for c, lo, up in cols:
+            h.changeColBounds(c, lo, up)
+        try:
+            h.run()
+            status = h.getModelStatus()
+            optimal = status == highspy.HighsModelStatus.kOptimal
+            return {"objective": float(h.getInfo().objective_function_value) if optimal
+                    else None,
+                    "timed_out": status not in (highspy.HighsModelStatus.kOptimal,
+                                                highspy.HighsModelStatus.kInfeasible)}
+        finally:
+            for c, _lo, _up in cols:
+                h.changeColBounds(c, float(lower[c]), float(upper[c]))
 
 
 class _Milp:

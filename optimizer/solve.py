@@ -1297,31 +1297,31 @@ class HeldLP:
         warm from the last basis, or with ``from_plan`` from the plan's basis
         (``_replan.from_plan``: the explanations' per-line jobs); the bounds are put back
         afterwards."""
-        if from_plan:
-            with _replan.from_plan(self.h, self.plan_basis()):
-                return self.solve(cols, rows, time_limit)
-        h = self.h
-        limit = self.time_limit if time_limit is None else float(time_limit)
-        h.setOptionValue("time_limit", _replan.run_time_limit(h, limit))
-        cols, rows = cols or {}, rows or {}
-        for i, (lo, up) in cols.items():
-            h.changeColBounds(i, lo, up)
-        for i, (lo, up) in rows.items():
-            h.changeRowBounds(i, lo, up)
-        try:
-            h.run()
-            status = h.getModelStatus()
-            # None means "no plan" only when the solve was not stopped short
-            self.timed_out = status not in (highspy.HighsModelStatus.kOptimal,
-                                            highspy.HighsModelStatus.kInfeasible)
-            if status != highspy.HighsModelStatus.kOptimal:
-                return None
-            return float(h.getInfo().objective_function_value)
-        finally:
-            for i in cols:
-                h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
-            for i in rows:
-                h.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
+        start = _replan.from_plan(self.h, self.plan_basis()) if from_plan \
+            else contextlib.nullcontext()
+        with start:
+            h = self.h
+            limit = self.time_limit if time_limit is None else float(time_limit)
+            h.setOptionValue("time_limit", _replan.run_time_limit(h, limit))
+            cols, rows = cols or {}, rows or {}
+            for i, (lo, up) in cols.items():
+                h.changeColBounds(i, lo, up)
+            for i, (lo, up) in rows.items():
+                h.changeRowBounds(i, lo, up)
+            try:
+                h.run()
+                status = h.getModelStatus()
+                # None means "no plan" only when the solve was not stopped short
+                self.timed_out = status not in (highspy.HighsModelStatus.kOptimal,
+                                                highspy.HighsModelStatus.kInfeasible)
+                if status != highspy.HighsModelStatus.kOptimal:
+                    return None
+                return float(h.getInfo().objective_function_value)
+            finally:
+                for i in cols:
+                    h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
+                for i in rows:
+                    h.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
 
     def ranging(self) -> Any:
         """HiGHS's ranging of the last solve (None: not available): the bound ranges
