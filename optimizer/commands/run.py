@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import time
 from pathlib import Path
@@ -71,13 +72,25 @@ def run(
                 progress=display.phase if live else
                 None if quiet else lambda phase: log.info("%s ...", phase),
                 solve_progress=display.solver if live else None,
-                alternatives=RUN_COUNT, figures=lang)
+                prepare=_frozen_for_the_run, alternatives=RUN_COUNT, figures=lang)
             written = _write(outcome, path, output, started, lang, pdf, display)
             page = _write_html(written, lang) if html else None
     except Stopped as stop:  # SIGTERM / Ctrl+C: solver stopped, temporary files removed
         fail(stop.code, f"stopped by {stop.name}: the solver was stopped and no results "
              "file was written (an earlier one is untouched).")
     _report(outcome, written, pdf, page, lang)
+
+
+def _frozen_for_the_run(_model: object, _data: object) -> None:
+    """Once the model is built, move it and every imported module out of the garbage
+    collector's sight (``gc.freeze``) for the rest of the process.
+
+    The run keeps them to its end, yet each full collection walks them all: at the
+    bundled case 0.3 s of collections (0.18 s of it three full ones), at 50 lines x 12
+    periods 0.74 s, against 0.16 s and 0.39 s frozen. Frozen objects are never freed,
+    which is right here: ``chainopt run`` does one run and its process then ends (the
+    nightly run and the API, which run many, do not do this)."""
+    gc.freeze()
 
 
 def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
