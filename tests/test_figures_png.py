@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+import pandas as pd
+import pytest
 from PIL import Image
 
 from optimizer.report import figures
+from tests.tiny_cases import base_case, replace_rows, solve_tables, update_rows
 
 
 def _size(png: bytes) -> tuple[int, int]:
@@ -48,3 +52,70 @@ def test_a_drawing_past_the_canvas_is_not_cut_off() -> None:
     canvas_w = round(fig.get_size_inches()[0] * figures.DPI)
     width, _ = _size(figures._png(fig))
     assert width > canvas_w
+
+
+def test_a_sankey_with_more_markets_than_it_can_label_groups_the_smallest(
+        tmp_path: Path) -> None:
+    """60 markets, each buying a different amount: the 44 that buy the most keep their
+    own node, the 16 smallest share one, '16 other markets', and every tonne sold is
+    still drawn. Before, a 1,000-customer case drew 1,000 labels over each other (6 s of
+    its write)."""
+    tables = base_case()
+    update_rows(tables, "Lines", {"line": "L1"}, capacity=100_000)
+    count = figures.MAX_SANKEY_NODES + 15
+    names = [f"M{i:02d}" for i in range(1, count + 1)]
+    replace_rows(tables, "Locations", *({"location": n} for n in names))
+    replace_rows(tables, "Markets", *({"market": n, "material": "X", "price": 50,
+                                       "sales_max": 10 * i} for i, n in enumerate(names, 1)))
+    replace_rows(tables, "Lanes", *({"lane": f"S-{n}", "origin": "S", "destination": n,
+                                     "cost": 5} for n in names))
+    status, _objective, res, data = solve_tables(tables, tmp_path)
+    assert res is not None and status.has_plan
+    sold = res.sales[res.sales.period == data.last_period].tonnes.sum()
+    assert sold == pytest.approx(10 * count * (count + 1) / 2)  # every market buys all
+    links = figures.sankey_links(data, res)
+    into = links[links.target_col == 3].groupby("target").tonnes.sum()
+    assert into.sum() == pytest.approx(sold)
+    others = f"other:3:{count - figures.MAX_SANKEY_NODES + 1}"
+    assert len(into) == figures.MAX_SANKEY_NODES and others in into
+    kept = names[-(figures.MAX_SANKEY_NODES - 1):]  # the ones that buy the most
+    assert set(into.index) - {others} == {f"market:{n}" for n in kept}
+    smallest = range(1, count - figures.MAX_SANKEY_NODES + 2)
+    assert into[others] == pytest.approx(10 * sum(smallest))
+    assert figures.node_label(data, others) == "16 other markets"
+    assert figures.node_label(data, others, "ru") == "Другие рынки: 16"
+    assert _size(figures.draw_sankey(data, links, "en", data.last_period))[0] > 100
+
+
+def test_every_crowded_column_is_grouped_but_where_tonnes_go_is_kept() -> None:
+    """The grouping works per column on any node that names an offer, line, site,
+    product or market: 100 feedstock materials into one line become 44 named and '56
+    other feedstocks'; 'made in the cluster', 'used by other lines' and 'disposed of' are
+    never grouped away."""
+    rows = [{"source": f"feedmat:D{i}:1", "target": "line:L1", "tonnes": float(i),
+             "stage": "feed", "source_col": 0, "target_col": 1} for i in range(1, 101)]
+    rows += [{"source": "made:X", "target": "line:L1", "tonnes": 0.5, "stage": "internal",
+              "source_col": 0, "target_col": 1},
+             {"source": "line:L1", "target": "material:X", "tonnes": 5050.5, "stage": "make",
+              "source_col": 1, "target_col": 2},
+             {"source": "material:X", "target": "disposed", "tonnes": 0.5,
+              "stage": "dispose", "source_col": 2, "target_col": 3},
+             {"source": "material:X", "target": "market:M", "tonnes": 5050.0,
+              "stage": "sell", "source_col": 2, "target_col": 3}]
+    links = figures._fewer_nodes(pd.DataFrame(rows))
+    col0 = links[links.source_col == 0].groupby("source").tonnes.sum()
+    assert len(col0) == figures.MAX_SANKEY_NODES + 1  # 44 named, the others, made:X
+    assert "made:X" in col0 and col0["other:0:56"] == pytest.approx(sum(range(1, 57)))
+    assert {f"feedmat:D{i}:1" for i in range(57, 101)} <= set(col0.index)
+    assert col0.sum() == pytest.approx(sum(range(1, 101)) + 0.5)
+    assert set(links.target[links.target_col == 3]) == {"disposed", "market:M"}
+
+
+def test_labels_that_would_cover_each_other_are_left_out_smallest_first() -> None:
+    """Largest node first; a label closer than one label's height to one already placed
+    is left out (its band is still drawn, and the Value chain sheet names it)."""
+    centres = {"big": 0.50, "thin": 0.505, "mid": 0.60, "near_mid": 0.615, "far": 0.90}
+    values = {"big": 100.0, "thin": 1.0, "mid": 50.0, "near_mid": 2.0, "far": 0.5}
+    assert figures._labels_that_fit(centres, values, 0.02) == {"big", "mid", "far"}
+    assert figures._labels_that_fit(centres, values, 0.001) == set(centres)
+    assert figures._labels_that_fit(centres, values, 1.0) == {"big"}

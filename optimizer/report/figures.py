@@ -39,6 +39,11 @@ def _plain(text: str, limit: int = MAX_TITLE) -> str:
     return shorten(text, limit).replace("$", r"\$")
 
 MAX_SANKEY_LINES = 45
+# Past this many nodes a column is too crowded to label (a 1,000-customer case drew 1,000
+# labels over each other, and spent 6 s of its write on them): the nodes carrying the most
+# tonnes keep theirs and the rest become one, "N other ..." (after lines are grouped by
+# site and offers by material, which may still leave too many)
+MAX_SANKEY_NODES = 45
 SITE_COLOURS = ("#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
                 "#7f7f7f")
 FEED_COLOURS = {"virgin": "#4c72b0", "recovered": "#55a868", "other": "#8c8c8c"}
@@ -115,13 +120,41 @@ def sankey_links(d: ChainData, res: ChainResults, period: str | None = None) -> 
             mat = d.source_material.get(node.partition(":")[2], "")
             return f"feedmat:{mat}:{per_mat.get(mat, 0)}"
         links["source"] = links.source.map(by_material)
-    links = links.groupby(["source", "target", "stage", "source_col", "target_col"],
-                          as_index=False, sort=False).tonnes.sum()
+    links = _fewer_nodes(links)
     links = links.groupby(["source", "target", "stage", "source_col", "target_col"],
                           as_index=False, sort=False).tonnes.sum()
     links["source_label"] = links.source.map(lambda n: node_label(d, n))
     links["target_label"] = links.target.map(lambda n: node_label(d, n))
     return links[SANKEY_COLUMNS]
+
+
+# nodes that say where tonnes go rather than naming a place, line or offer: never grouped
+KEPT_NODES = ("made", "to_lines", "disposed")
+
+
+def _fewer_nodes(links: pd.DataFrame) -> pd.DataFrame:
+    """The bands with at most MAX_SANKEY_NODES nodes per column: past that, the
+    MAX_SANKEY_NODES - 1 nodes of the column carrying the most tonnes keep theirs and the
+    others share one node, ``other:COLUMN:N`` (N of them). Every band is kept (bands
+    between the same two nodes are added up later), so every tonne is still drawn."""
+    carried = pd.concat([
+        links.groupby(["source_col", "source"], sort=False).tonnes.sum().rename_axis(
+            ["col", "node"]),
+        links.groupby(["target_col", "target"], sort=False).tonnes.sum().rename_axis(
+            ["col", "node"])]).groupby(level=[0, 1], sort=False).max()
+    renamed: dict[str, str] = {}
+    for col, nodes in carried.groupby(level=0, sort=False):
+        named = nodes.droplevel(0)
+        named = named[[n.partition(":")[0] not in KEPT_NODES for n in named.index]]
+        if len(named) <= MAX_SANKEY_NODES:
+            continue
+        order = named.sort_values(ascending=False, kind="stable").index
+        grouped = order[MAX_SANKEY_NODES - 1:]
+        renamed.update(dict.fromkeys(grouped, f"other:{int(col)}:{len(grouped)}"))
+    if renamed:
+        links = links.assign(source=links.source.map(lambda n: renamed.get(n, n)),
+                             target=links.target.map(lambda n: renamed.get(n, n)))
+    return links
 
 
 def node_label(d: ChainData, node: str, lang: str = "en") -> str:
@@ -144,6 +177,9 @@ def node_label(d: ChainData, node: str, lang: str = "en") -> str:
         place = d.place_of(ident)
         name = short(d.place_name.get(place, place))
         return name if place == ident else f"{name} · {ident}"
+    if kind == "other":
+        col, _, n = ident.partition(":")
+        return tr(f"fig.other_{col}", lang, n=n)
     if kind == "to_lines":
         return tr("fig.to_lines", lang)
     if kind == "disposed":
@@ -278,9 +314,18 @@ def draw_sankey(d: ChainData, links: pd.DataFrame, lang: str, period: str) -> by
         # data limits was a third of the time spent building this figure
         ax.add_artist(PathPatch(MplPath(verts, codes), facecolor=_node_colour(d, a, sites),
                                 edgecolor="none", alpha=0.35))
+    # a label's font size in data units (72 points to the inch): labels may touch, never
+    # cover each other
+    unit = abs(ax.transData.transform((0, 1))[1] - ax.transData.transform((0, 0))[1])
+    room = {0: 8.5, 1: 8.5, 2: 8.5, 3: 10.0}
+    shown = set().union(*(_labels_that_fit(
+        {n.key: n.y + n.h / 2 for n in c}, {n.key: n.value for n in c},
+        room[ci] * fig.dpi / 72 / unit) for ci, c in enumerate(cols)))
     for n in nodes.values():
         ax.add_artist(Rectangle((xs[n.col], n.y), width, max(n.h, 0.001),
                                facecolor=_node_colour(d, n, sites), edgecolor="none"))
+        if n.key not in shown:
+            continue
         name = shorten(node_label(d, n.key, lang), MAX_LABEL)
         if n.col == 2 and len(name) > 34:
             name = name[:33].rstrip() + "…"
@@ -301,6 +346,21 @@ def draw_sankey(d: ChainData, links: pd.DataFrame, lang: str, period: str) -> by
     ax.set_title(_plain(tr("fig.sankey_title", lang, period=period)), fontsize=14, loc="left",
                  pad=28)
     return _png(fig)
+
+
+def _labels_that_fit(centres: dict[str, float], values: dict[str, float], room: float
+                     ) -> set[str]:
+    """The nodes of one column whose labels are drawn: the largest first, then each one
+    at least ``room`` (a label's height) from every label already placed, so that none is
+    drawn over another. Thin nodes crowded together lose their labels; the Value chain
+    sheet lists every band by name."""
+    placed: list[float] = []
+    shown: set[str] = set()
+    for key in sorted(values, key=lambda k: -values[k]):
+        if all(abs(centres[key] - y) >= room for y in placed):
+            placed.append(centres[key])
+            shown.add(key)
+    return shown
 
 
 # ---- map ----------------------------------------------------------------------------------
