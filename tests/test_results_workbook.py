@@ -365,3 +365,36 @@ def test_streamed_sheets_hold_every_cell_of_the_in_memory_workbook(
         assert '<c r="A3" s="' in z.read("xl/worksheets/sheet2.xml").decode()
         assert 't="inlineStr"' in z.read("xl/worksheets/sheet2.xml").decode()
         assert 't="inlineStr"' not in z.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_a_long_input_table_is_echoed_as_the_rows_the_plan_uses(
+        absheron_outcome: RunOutcome, book: openpyxl.Workbook, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Assumptions echoes every lane, offer and market of the bundled case. Past
+    ASSUMED_ROWS rows (here lowered to 20) a section lists only the rows with tonnes in
+    the plan, and its title says how many of how many: 100,000 OR-Library lanes took 11 s
+    of a 16 s write."""
+    import optimizer.excel.write as writer
+
+    res = absheron_outcome.results
+    data = absheron_outcome.data
+    assert res is not None and data is not None
+    everything = _section(book, "Assumptions", "Transport lanes")
+    assert len(everything) == len(data.lanes) > 20
+    monkeypatch.setattr(writer, "ASSUMED_ROWS", 20)
+    short = openpyxl.load_workbook(write_results(tmp_path / "short.xlsx", absheron_outcome,
+                                                 dt.datetime.now().astimezone()))
+    used = set(res.flows.lane[res.flows.tonnes > 1e-9])
+    title = f"Transport lanes: the {len(used)} the plan uses, of {len(data.lanes)} " \
+            "(all are in the input workbook)"
+    lanes = _section(short, "Assumptions", title)
+    assert {r["Lane"] for r in lanes} == used and 0 < len(used) < len(data.lanes)
+    assert all(r in everything for r in lanes)  # the same rows, as they were
+    sold = {k for k, t in zip(zip(res.sales.market, res.sales.material, res.sales.period,
+                                  strict=True), res.sales.tonnes, strict=True) if t > 1e-9}
+    titles = [c.value for (c,) in short["Assumptions"].iter_rows(min_col=1, max_col=1)
+              if c.value]
+    assert len(data.markets) > 20 and f"Markets: the {len(sold)} the plan uses, of " \
+        f"{len(data.markets)} (all are in the input workbook)" in titles
+    # 15 offers: under the limit, all listed under the plain title
+    assert len(data.source_periods) <= 20 and "Feedstock offers" in titles

@@ -796,6 +796,10 @@ T: dict[str, tuple[str, str, str]] = {
     "assume.lines": ("Candidate lines", "Namizəd xətlər", "Возможные линии"),
     "assume.markets": ("Markets", "Bazarlar", "Рынки"),
     "assume.lanes": ("Transport lanes", "Nəqliyyat marşrutları", "Транспортные маршруты"),
+    "assume.only_used": (
+        "{title}: the {shown} the plan uses, of {total} (all are in the input workbook)",
+        "{title}: planın istifadə etdiyi {shown}, cəmi {total} (hamısı giriş faylındadır)",
+        "{title}: {shown}, используемые планом, из {total} (все есть во входной книге)"),
     "assume.policy": ("Budget and policy limits", "Büdcə və siyasət hədləri",
                       "Бюджетные и политические ограничения"),
     "assume.resources": ("Site limits", "Meydança hədləri", "Ограничения площадок"),
