@@ -33,6 +33,7 @@ from pathlib import Path
 import highspy
 import numpy as np
 
+from optimizer._held_blocks import HeldBlocks
 from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
 from optimizer._replan import LineJob, RelaxedLP, from_plan, replan_line
 
@@ -65,6 +66,39 @@ def held_highs(folder: Path, arrays: ModelArrays | None = None,
         basis.valid = True
         h.setBasis(basis)
     return h, held.col_lower, held.col_upper
+
+
+def held_blocks(folder: Path, arrays: ModelArrays) -> HeldBlocks | None:
+    """The held LP of ``folder`` in blocks (optimizer/_held_blocks.py), when held.npz
+    names them (``row_block``, ``col_block`` and the held LP's ``objective`` at the plan)
+    and they add up to it; else None."""
+    with np.load(folder / "held.npz") as z:
+        if "row_block" not in z or "col_status" not in z:
+            return None
+        held = ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
+                           col_lower=z["col_lower"], col_upper=z["col_upper"],
+                           row_lower=z["row_lower"], row_upper=z["row_upper"],
+                           a_start=arrays.a_start, a_index=arrays.a_index,
+                           a_value=arrays.a_value, integer=np.zeros(0, dtype=bool))
+        blocks = HeldBlocks(held, z["row_block"], z["col_block"], z["col_status"],
+                            z["row_status"],
+                            json.loads((folder / "options.json").read_text()),
+                            float(z["objective"][0]))
+    return blocks if blocks.usable else None
+
+
+def answer_in_blocks(blocks: HeldBlocks | None, job: dict[str, object]
+                     ) -> dict[str, object] | None:
+    """``answer`` for a job from the plan, on the held LP's blocks (the same optimum);
+    None when there are none, or for a job they cannot take (then ``answer`` does it)."""
+    if blocks is None or not job.get("from_plan"):
+        return None
+    cols = {int(c): (float(lo), float(up)) for c, lo, up in job["cols"]}  # type: ignore[attr-defined]
+    try:
+        found = blocks.solve(cols, max(float(job["limit"]), 0.01))  # type: ignore[arg-type]
+    except ValueError:  # a held column given a range
+        return None
+    return {"objective": found, "timed_out": blocks.timed_out}
 
 
 def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
@@ -117,7 +151,12 @@ class _Milp:
 
 def worker_main(folder: Path) -> None:
     arrays = load_arrays(folder / "model.npz")
-    held = held_highs(folder, arrays) if (folder / "held.npz").exists() else None
+    has_held = (folder / "held.npz").exists()
+    # The per-line jobs (from the plan) are solved in the held LP's blocks when it has
+    # them; the whole held LP is then loaded only if a job needs it (a second copy
+    # would hold as much memory as the blocks).
+    blocks = held_blocks(folder, arrays) if has_held else None
+    held = held_highs(folder, arrays) if has_held and blocks is None else None
     # the basis held.npz gave it: the plan's (invalid when there was none)
     plan = held[0].getBasis() if held is not None else None
     # A re-plan worker (no held LP) loads its MILP (two Highs copies: about 0.15 s at 50
@@ -125,7 +164,7 @@ def worker_main(folder: Path) -> None:
     # given the explanations' last fraction of a second must not spend it loading and
     # then be killed for overrunning. A held-LP worker loads it only if a re-plan is
     # asked of it.
-    milp: _Milp | None = None if held is not None else _Milp(folder, arrays)
+    milp: _Milp | None = None if has_held else _Milp(folder, arrays)
     _say("ready")
     for line in sys.stdin:
         if not line.strip():
@@ -135,9 +174,15 @@ def worker_main(folder: Path) -> None:
             if milp is None:
                 milp = _Milp(folder, arrays)
             _say(json.dumps(milp.replan(job)))
-        elif held is not None:
-            h, lower, upper = held
-            _say(json.dumps(answer(h, job, lower, upper, plan)))
+        elif has_held:
+            found = answer_in_blocks(blocks, job)
+            if found is None:
+                if held is None:
+                    held = held_highs(folder, arrays)
+                    plan = held[0].getBasis()
+                h, lower, upper = held
+                found = answer(h, job, lower, upper, plan)
+            _say(json.dumps(found))
         else:
             _say(json.dumps(None))  # no held LP here: the run solves it itself
 

@@ -51,6 +51,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from models.chain.formulation import VALID_INEQUALITIES
 from optimizer import _replan, standby
+from optimizer._held_blocks import SMALL_BLOCK, HeldBlocks
 from optimizer._highs_child import (
     PREFIX,
     ModelArrays,
@@ -1224,6 +1225,9 @@ class HeldLP:
         self.time_limit = float(settings.time_limit)
         self.timed_out = False  # the last solve stopped without an answer (time limit)
         self.closed = False
+        # the held LP in independent blocks, for the per-line jobs (made at the first;
+        # False: it does not split, or the blocks did not add up to it)
+        self._blocks: HeldBlocks | bool | None = None
         if lift:
             self.lift(lift)
 
@@ -1258,6 +1262,7 @@ class HeldLP:
         if self.closed:
             return
         self.closed = True
+        self._blocks = False  # their Highs copies go now, not with this object
         self.lift(())
         h, arr = self.h, self.session.arrays
         if len(self.lifted):
@@ -1297,6 +1302,17 @@ class HeldLP:
         warm from the last basis, or with ``from_plan`` from the plan's basis
         (``_replan.from_plan``: the explanations' per-line jobs); the bounds are put back
         afterwards."""
+        if from_plan and cols and not rows and not len(self.extra):
+            blocks = self.blocks()
+            if blocks is not None:
+                try:
+                    found = blocks.solve(cols, self.time_limit if time_limit is None
+                                         else float(time_limit))
+                except ValueError:  # a held column given a range: the whole LP below
+                    pass
+                else:
+                    self.timed_out = blocks.timed_out
+                    return found
         start = _replan.from_plan(self.h, self.plan_basis()) if from_plan \
             else contextlib.nullcontext()
         with start:
@@ -1323,6 +1339,37 @@ class HeldLP:
                 for i in rows:
                     h.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
 
+    def held_arrays(self) -> ModelArrays:
+        """The held LP as arrays: the model's, with the held column and row bounds."""
+        return dataclasses.replace(self.session.arrays, col_lower=self.col_lower,
+                                   col_upper=self.col_upper, row_lower=self.row_lower,
+                                   row_upper=self.row_upper,
+                                   integer=np.zeros(len(self.col_lower), dtype=bool))
+
+    def block_labels(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The block of each row and column of the held LP (``block_labels``), or None
+        when it does not split into blocks worth re-solving apart."""
+        if not hasattr(self, "_labels"):
+            self._labels = block_labels(self.held_arrays())
+        return self._labels
+
+    def blocks(self) -> HeldBlocks | None:
+        """The held LP in blocks at the plan (optimizer/_held_blocks.py), made once; None
+        when it does not split, or the blocks did not add up to its optimum."""
+        if self._blocks is None:
+            self._blocks = False
+            labels = self.block_labels()
+            objective = self.solve(from_plan=True) if labels is not None else None
+            if labels is not None and objective is not None:
+                col_status, row_status = _status_numbers(self.plan_basis())
+                made = HeldBlocks(self.held_arrays(), *labels, col_status, row_status,
+                                  _options(self.settings), objective)
+                if made.usable:
+                    self._blocks = made
+                else:
+                    log.debug("the held LP's blocks do not add up to it: not used")
+        return self._blocks if isinstance(self._blocks, HeldBlocks) else None
+
     def ranging(self) -> Any:
         """HiGHS's ranging of the last solve (None: not available): the bound ranges
         ``{col,row}_bound_{up,dn}``, each with ``value_`` and ``objective_`` as numpy
@@ -1344,6 +1391,56 @@ class HeldLP:
         if kind == "col":
             return float(self.col_lower[i]), float(self.col_upper[i])
         return float(self.row_lower[i]), float(self.row_upper[i])
+
+
+# The held LP is re-solved in blocks only when its largest block has at most this share of
+# its free columns: one block (a one-period case) would only add a second copy to solve.
+BLOCK_MAX_SHARE = 0.5
+
+
+def block_labels(held: ModelArrays) -> tuple[np.ndarray, np.ndarray] | None:
+    """The independent blocks of a held LP: for each row and column, its block (-1: a
+    held column, a free row, or a row whose columns are all held), or None when the LP
+    does not split (its largest block has more than BLOCK_MAX_SHARE of the free columns).
+
+    Blocks are the connected components of the free columns and the rows they share;
+    those smaller than ``_held_blocks.SMALL_BLOCK`` rows and columns share one block."""
+    from scipy.sparse import coo_matrix, csc_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    free = np.flatnonzero(held.col_lower != held.col_upper)
+    live = np.flatnonzero(~(np.isinf(held.row_lower) & np.isinf(held.row_upper)))
+    if not len(free):
+        return None
+    matrix = csc_matrix((held.a_value, held.a_index, held.a_start),
+                        shape=(len(held.row_lower), len(held.col_lower)))
+    sub = matrix[:, free][live, :].tocoo()
+    nr, nf = len(live), len(free)
+    graph = coo_matrix((np.ones(sub.nnz), (sub.row, nr + sub.col)), shape=(nr + nf, nr + nf))
+    count, label = connected_components(graph, directed=False)
+    size = np.bincount(label, minlength=count)
+    has_col = np.zeros(count, dtype=bool)
+    has_col[label[nr:]] = True
+    merged = np.where(has_col & (size < SMALL_BLOCK), count, np.arange(count))[label]
+    merged = np.where(has_col[label], merged, -1)  # rows with only held columns: none
+    kept, compact = np.unique(merged, return_inverse=True)
+    compact = np.where(merged >= 0, compact - int((kept < 0).any()), -1)
+    per_block = np.bincount(compact[nr:])
+    if per_block.max() > BLOCK_MAX_SHARE * nf:
+        return None
+    row_block = np.full(len(held.row_lower), -1, dtype=np.int64)
+    col_block = np.full(len(held.col_lower), -1, dtype=np.int64)
+    row_block[live] = compact[:nr]
+    col_block[free] = compact[nr:]
+    return row_block, col_block
+
+
+def _status_numbers(basis: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """A HiGHS basis as status numbers per column and row (None, None: no valid one)."""
+    if basis is None or not basis.valid:
+        return None, None
+    return (np.fromiter((s.value for s in basis.col_status), np.int8),
+            np.fromiter((s.value for s in basis.row_status), np.int8))
 
 
 # Held-LP re-solves are shared with worker processes (``HeldPool``) only for models this
@@ -1501,6 +1598,13 @@ class HeldPool(_Workers):
         if basis is not None and basis.valid:
             saved["col_status"] = np.fromiter((s.value for s in basis.col_status), np.int8)
             saved["row_status"] = np.fromiter((s.value for s in basis.row_status), np.int8)
+            # the blocks the worker re-solves per-line jobs in, and the optimum they must
+            # add up to (HeldLP.blocks)
+            labels = held.block_labels()
+            objective = held.solve(from_plan=True) if labels is not None else None
+            if labels is not None and objective is not None:
+                saved.update(row_block=labels[0], col_block=labels[1],
+                             objective=np.array([objective]))
         np.savez(folder / "held.npz", **saved)
 
     def solve_all(self, jobs: list[HeldJob], deadline: float,

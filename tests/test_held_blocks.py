@@ -1,0 +1,167 @@
+"""The explanations' per-line held figures from the held LP's independent blocks
+(optimizer/_held_blocks.py): with the build decisions held, a multi-period chain falls
+apart into one block per period, and each line's figure is found by re-solving only the
+blocks its build columns are in. Every figure must be the whole held LP's, here and in a
+worker process."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyomo.core as pyo
+import pytest
+
+import optimizer.solve as solve
+from models.chain.data import ChainData, load_data
+from models.chain.formulation import build_model
+from models.validation.issues import IssueList
+from optimizer._held_blocks import HeldBlocks
+from optimizer._held_worker import answer, answer_in_blocks, held_blocks, held_highs
+from optimizer._highs_child import save_arrays
+from tools.synthetic import raw_workbook, synthetic_tables
+
+SETTINGS = solve.SolveSettings(time_limit=60, mip_gap=1e-6, threads=1)
+PERIODS = 4
+
+
+@pytest.fixture(scope="module")
+def solved() -> tuple[pyo.ConcreteModel, ChainData]:
+    """16 synthetic lines over 4 periods, solved; a few lines built."""
+    tables = synthetic_tables(lines=16, periods=PERIODS, sites=6, markets=6, hubs=4,
+                              technologies=6, products=6, feedstocks=5, intermediates=2)
+    issues = IssueList()
+    data = load_data(raw_workbook(tables), issues)
+    assert data is not None, issues.report()
+    model = build_model(data)
+    assert solve.solve_model(model, SETTINGS).status is solve.SolveStatus.OPTIMAL
+    solve.marginal_values(model, SETTINGS)  # keeps the held LP's basis, as a run does
+    return model, data
+
+
+@pytest.fixture()
+def held(solved: tuple[pyo.ConcreteModel, ChainData]) -> Iterator[solve.HeldLP]:
+    with solve.HeldLP(solved[0], SETTINGS) as lp:
+        yield lp
+
+
+def _line_jobs(model: pyo.ConcreteModel, data: ChainData, held: solve.HeldLP
+               ) -> list[dict[int, tuple[float, float]]]:
+    """Per line, what the explanations ask: a built line closed (all its build columns
+    at 0), a line not built added in its first build period; and one job that builds a
+    line twice, which no plan allows."""
+    options: dict[str, list[int]] = {}
+    for line, p in data.build_options:
+        col = held.column(model.build[line, p])
+        assert col is not None
+        options.setdefault(line, []).append(col)
+    jobs = []
+    for cols in options.values():
+        built = any(held.col_lower[c] > 0.5 for c in cols)
+        jobs.append({c: (0.0, 0.0) for c in cols} if built else
+                    {c: ((1.0, 1.0) if k == 0 else (0.0, 0.0)) for k, c in enumerate(cols)})
+    twice = next(cols for cols in options.values() if len(cols) > 1)
+    jobs.append({c: (1.0, 1.0) for c in twice[:2]})
+    return jobs
+
+
+def _whole(held: solve.HeldLP, job: dict[int, tuple[float, float]]) -> float | None:
+    """The whole held LP's answer (the blocks switched off for it)."""
+    blocks, held._blocks = held._blocks, False
+    try:
+        return held.solve(job, from_plan=True)
+    finally:
+        held._blocks = blocks
+
+
+def test_a_multi_period_held_lp_falls_apart_into_one_block_per_period(
+        held: solve.HeldLP) -> None:
+    blocks = held.blocks()
+    assert blocks is not None and blocks.usable
+    sizes = sorted(len(b.cols) for b in blocks.blocks.values())
+    assert len([s for s in sizes if s == sizes[-1]]) == PERIODS  # the periods, alike
+    assert sum(sizes) == int((held.col_lower != held.col_upper).sum())
+
+
+def test_every_lines_figure_in_blocks_is_the_whole_held_lps(
+        solved: tuple[pyo.ConcreteModel, ChainData], held: solve.HeldLP) -> None:
+    model, data = solved
+    jobs = _line_jobs(model, data, held)
+    assert held.blocks() is not None
+    plan = held.solve()
+    in_blocks = [held.solve(job, from_plan=True) for job in jobs]
+    whole = [_whole(held, job) for job in jobs]
+    assert in_blocks[-1] is None and whole[-1] is None  # built twice: no plan
+    for a, b in zip(in_blocks, whole, strict=True):
+        assert (a is None) == (b is None)
+        if a is not None and b is not None:
+            assert a == pytest.approx(b, rel=1e-9, abs=1e-6)
+    # figures that differ from the plan's, and lines that cannot be added alone (their
+    # utilisation floor, a site's limits): both kinds are compared above
+    assert plan is not None
+    assert len([a for a in in_blocks if a is not None and abs(a - plan) > 1.0]) >= 4
+    assert in_blocks.count(None) >= 4
+
+
+def test_a_range_for_a_held_column_goes_to_the_whole_lp(held: solve.HeldLP) -> None:
+    blocks = held.blocks()
+    assert blocks is not None
+    col = int(np.flatnonzero(held.col_lower == held.col_upper)[0])
+    with pytest.raises(ValueError):
+        blocks.solve({col: (0.0, 1.0)}, 10.0)
+    assert held.solve({col: (0.0, 1.0)}, from_plan=True) == pytest.approx(
+        _whole(held, {col: (0.0, 1.0)}), rel=1e-9)
+
+
+def test_a_one_period_case_is_not_split(unexplained_bundled: Any) -> None:
+    model = unexplained_bundled
+    with solve.HeldLP(model, SETTINGS) as lp:
+        assert lp.block_labels() is None and lp.blocks() is None
+
+
+@pytest.fixture(scope="module")
+def unexplained_bundled() -> pyo.ConcreteModel:
+    from optimizer.excel.read import read_workbook
+    from tests.conftest import ABSHERON
+
+    issues = IssueList()
+    raw = read_workbook(ABSHERON, issues)
+    assert raw is not None
+    data = load_data(raw, issues)
+    assert data is not None
+    model = build_model(data)
+    assert solve.solve_model(model, SETTINGS).status.has_plan
+    return model
+
+
+def test_a_worker_answers_in_the_blocks_held_npz_names(
+        solved: tuple[pyo.ConcreteModel, ChainData], held: solve.HeldLP,
+        tmp_path: Path) -> None:
+    """The run writes the blocks' labels and the plan's optimum into held.npz; the worker
+    builds the same blocks from them (without scipy) and gives the whole LP's answers."""
+    model, data = solved
+    save_arrays(held.session.arrays, tmp_path / "model.npz")
+    (tmp_path / "options.json").write_text(json.dumps(
+        {k: v for k, v in solve._options(SETTINGS).items() if k != "time_limit"}))
+    solve.HeldPool(held, 0)._held_file(tmp_path)
+    with np.load(tmp_path / "held.npz") as z:
+        assert {"row_block", "col_block", "objective"} <= set(z.files)
+    arrays = held.session.arrays
+    blocks = held_blocks(tmp_path, arrays)
+    assert isinstance(blocks, HeldBlocks)
+    h, lower, upper = held_highs(tmp_path, arrays)
+    plan = h.getBasis()
+    for job in _line_jobs(model, data, held):
+        line = {"cols": [[c, lo, up] for c, (lo, up) in job.items()], "limit": 30,
+                "from_plan": True}
+        got = answer_in_blocks(blocks, line)
+        assert got is not None
+        want = answer(h, line, lower, upper, plan)
+        assert (got["objective"] is None) == (want["objective"] is None)
+        if want["objective"] is not None:
+            assert got["objective"] == pytest.approx(want["objective"], rel=1e-9)
+    # not from the plan: the whole LP's
+    assert answer_in_blocks(blocks, {"cols": [], "limit": 1, "from_plan": False}) is None
