@@ -1307,11 +1307,11 @@ class HeldLP:
         (``_replan.from_plan``: the explanations' per-line jobs); the bounds are put back
         afterwards."""
         if from_plan and cols and not rows and not len(self.extra):
-            blocks = self.blocks()
+            limit = self.time_limit if time_limit is None else float(time_limit)
+            blocks = self.blocks(limit)
             if blocks is not None:
                 try:
-                    found = blocks.solve(cols, self.time_limit if time_limit is None
-                                         else float(time_limit))
+                    found = blocks.solve(cols, limit)
                 except ValueError:  # a held column given a range: the whole LP below
                     pass
                 else:
@@ -1357,11 +1357,16 @@ class HeldLP:
             self._labels = block_labels(self.held_arrays())
         return self._labels
 
-    def blocks(self) -> HeldBlocks | None:
+    def blocks(self, seconds: float = math.inf) -> HeldBlocks | None:
         """The held LP in blocks at the plan (optimizer/_held_blocks.py), made once; None
-        when it does not split, or the blocks did not add up to its optimum."""
+        when it does not split, the blocks did not add up to its optimum, or making them
+        would take more than the ``seconds`` left (``BLOCKS_SECONDS_PER_NONZERO``: the
+        jobs then re-solve the whole LP, as they did without blocks)."""
         if self._blocks is None:
             self._blocks = False
+            if seconds < BLOCKS_MIN_SECONDS + BLOCKS_SECONDS_PER_NONZERO * \
+                    self.session.size["nonzeros"]:
+                return None
             labels = self.block_labels()
             objective = self.solve(from_plan=True) if labels is not None else None
             if labels is not None and objective is not None:
@@ -1400,6 +1405,10 @@ class HeldLP:
 # The held LP is re-solved in blocks only when its largest block has at most this share of
 # its free columns: one block (a one-period case) would only add a second copy to solve.
 BLOCK_MAX_SHARE = 0.5
+# ... and only with this much time left for its jobs: making the blocks (each solved once at
+# the plan) took 0.6 s at 500 x 12 (487,402 nonzeros), twice that is allowed for
+BLOCKS_MIN_SECONDS = 0.2
+BLOCKS_SECONDS_PER_NONZERO = 2.5e-6
 
 
 def block_labels(held: ModelArrays) -> tuple[np.ndarray, np.ndarray] | None:

@@ -165,3 +165,27 @@ def test_a_worker_answers_in_the_blocks_held_npz_names(
             assert got["objective"] == pytest.approx(want["objective"], rel=1e-9)
     # not from the plan: the whole LP's
     assert answer_in_blocks(blocks, {"cols": [], "limit": 1, "from_plan": False}) is None
+
+
+def test_no_blocks_are_made_without_the_time_to_make_them(
+        solved: tuple[pyo.ConcreteModel, ChainData], held: solve.HeldLP) -> None:
+    """Making the blocks solves each once: with less time left than that takes, the jobs
+    re-solve the whole LP (the same figures) rather than overrun the explanations."""
+    model, data = solved
+    need = solve.BLOCKS_MIN_SECONDS + solve.BLOCKS_SECONDS_PER_NONZERO * \
+        held.session.size["nonzeros"]
+    job = _line_jobs(model, data, held)[0]
+    made: list[object] = []
+    init = HeldBlocks.__init__
+
+    def counted(self: HeldBlocks, *a: Any, **k: Any) -> None:
+        made.append(self)
+        init(self, *a, **k)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(HeldBlocks, "__init__", counted)
+        short = held.solve(job, time_limit=0.9 * need, from_plan=True)
+        assert made == [] and held.blocks(need) is None  # and not later either
+    assert short == pytest.approx(_whole(held, job), rel=1e-9)
+    with solve.HeldLP(model, SETTINGS) as fresh:
+        assert fresh.blocks(1.1 * need) is not None
