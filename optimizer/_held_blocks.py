@@ -34,7 +34,13 @@ import highspy
 import numpy as np
 
 from optimizer._highs_child import ModelArrays, quiet_highs
-from optimizer._replan import PLAN_START_OPTIONS, option_value, run_time_limit
+from optimizer._replan import (
+    PLAN_START_OPTIONS,
+    basis_of,
+    lp_optimum,
+    option_value,
+    run_time_limit,
+)
 
 # Components smaller than this (rows + columns) share one block: a block per stray
 # column or two would cost a HiGHS instance each, and a job touching them a run each.
@@ -228,13 +234,8 @@ class HeldBlocks:
                 h.changeColsBounds(len(c), local_c,
                                    np.array([cols[i][0] for i in c.tolist()], dtype=float),
                                    np.array([cols[i][1] for i in c.tolist()], dtype=float))
-            h.run()
-            status = h.getModelStatus()
-            self.timed_out = status not in (highspy.HighsModelStatus.kOptimal,
-                                            highspy.HighsModelStatus.kInfeasible)
-            if status != highspy.HighsModelStatus.kOptimal:
-                return None
-            return float(h.getInfo().objective_function_value)
+            found, self.timed_out = lp_optimum(h)
+            return found
         finally:
             if len(r):
                 h.changeRowsBounds(len(r), local_r, base_lo, base_up)  # type: ignore[attr-defined]
@@ -256,10 +257,4 @@ def _basis(col_status: np.ndarray, row_status: np.ndarray) -> highspy.HighsBasis
     basic = int(highspy.HighsBasisStatus.kBasic.value)
     if int((col_status == basic).sum() + (row_status == basic).sum()) != len(row_status):
         return None
-    status = [highspy.HighsBasisStatus(v) for v in range(int(max(
-        col_status.max(initial=0), row_status.max(initial=0))) + 1)]
-    basis = highspy.HighsBasis()
-    basis.col_status = list(map(status.__getitem__, col_status.tolist()))
-    basis.row_status = list(map(status.__getitem__, row_status.tolist()))
-    basis.valid = True
-    return basis
+    return basis_of(col_status, row_status)

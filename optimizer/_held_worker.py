@@ -35,7 +35,14 @@ import numpy as np
 
 from optimizer._held_blocks import HeldBlocks
 from optimizer._highs_child import PREFIX, ModelArrays, load_arrays, make_highs
-from optimizer._replan import LineJob, RelaxedLP, from_plan, replan_line
+from optimizer._replan import (
+    LineJob,
+    RelaxedLP,
+    basis_of,
+    from_plan,
+    lp_optimum,
+    replan_line,
+)
 
 
 def held_highs(folder: Path, arrays: ModelArrays | None = None,
@@ -56,15 +63,7 @@ def held_highs(folder: Path, arrays: ModelArrays | None = None,
     for key, value in json.loads((folder / "options.json").read_text()).items():
         h.setOptionValue(key, value)
     if col_status is not None and row_status is not None:
-        # one enum object per status value, looked up: making one per column took 0.1 s
-        # of the worker's start at 50 lines x 12 periods (98,000 columns), this 0.01 s
-        status = [highspy.HighsBasisStatus(v) for v in range(int(max(
-            col_status.max(initial=0), row_status.max(initial=0))) + 1)]
-        basis = highspy.HighsBasis()
-        basis.col_status = list(map(status.__getitem__, col_status.tolist()))
-        basis.row_status = list(map(status.__getitem__, row_status.tolist()))
-        basis.valid = True
-        h.setBasis(basis)
+        h.setBasis(basis_of(col_status, row_status))
     return h, held.col_lower, held.col_upper
 
 
@@ -112,13 +111,8 @@ def answer(h: highspy.Highs, job: dict[str, object], lower: np.ndarray,
         for c, lo, up in cols:
             h.changeColBounds(c, lo, up)
         try:
-            h.run()
-            status = h.getModelStatus()
-            optimal = status == highspy.HighsModelStatus.kOptimal
-            return {"objective": float(h.getInfo().objective_function_value) if optimal
-                    else None,
-                    "timed_out": status not in (highspy.HighsModelStatus.kOptimal,
-                                                highspy.HighsModelStatus.kInfeasible)}
+            found, stopped = lp_optimum(h)
+            return {"objective": found, "timed_out": stopped}
         finally:
             for c, _lo, _up in cols:
                 h.changeColBounds(c, float(lower[c]), float(upper[c]))

@@ -1329,14 +1329,9 @@ class HeldLP:
             for i, (lo, up) in rows.items():
                 h.changeRowBounds(i, lo, up)
             try:
-                h.run()
-                status = h.getModelStatus()
                 # None means "no plan" only when the solve was not stopped short
-                self.timed_out = status not in (highspy.HighsModelStatus.kOptimal,
-                                                highspy.HighsModelStatus.kInfeasible)
-                if status != highspy.HighsModelStatus.kOptimal:
-                    return None
-                return float(h.getInfo().objective_function_value)
+                found, self.timed_out = _replan.lp_optimum(h)
+                return found
             finally:
                 for i in cols:
                     h.changeColBounds(i, self.col_lower[i], self.col_upper[i])
@@ -1609,8 +1604,7 @@ class HeldPool(_Workers):
         saved: dict[str, Any] = {"col_lower": held.col_lower, "col_upper": held.col_upper,
                                  "row_lower": held.row_lower, "row_upper": held.row_upper}
         if basis is not None and basis.valid:
-            saved["col_status"] = np.fromiter((s.value for s in basis.col_status), np.int8)
-            saved["row_status"] = np.fromiter((s.value for s in basis.row_status), np.int8)
+            saved["col_status"], saved["row_status"] = _status_numbers(basis)
             # the blocks the worker re-solves per-line jobs in, and the optimum they must
             # add up to (HeldLP.blocks)
             labels = held.block_labels()
