@@ -189,3 +189,22 @@ def test_no_blocks_are_made_without_the_time_to_make_them(
     assert short == pytest.approx(_whole(held, job), rel=1e-9)
     with solve.HeldLP(model, SETTINGS) as fresh:
         assert fresh.blocks(1.1 * need) is not None
+
+
+def test_a_free_columns_new_bounds_go_to_its_block(held: solve.HeldLP) -> None:
+    """A job may also move a free column (a flow): its block alone takes the new bounds."""
+    assert held.blocks() is not None
+    plan = held.solve()
+    assert plan is not None
+    x = np.asarray(held.h.getSolution().col_value)
+    used = np.flatnonzero((held.col_lower != held.col_upper) & (x > 1.0))[:6]
+    assert len(used) == 6
+    found = []
+    for c in used.tolist():
+        job = {c: (float(held.col_lower[c]), float(x[c]) / 2)}
+        got, want = held.solve(job, from_plan=True), _whole(held, job)
+        assert (got is None) == (want is None)
+        if got is not None:
+            assert got == pytest.approx(want, rel=1e-9, abs=1e-6)
+            found.append(got)
+    assert any(abs(f - plan) > 1.0 for f in found)  # halving a used flow costs something
