@@ -54,6 +54,7 @@ def console_main() -> None:
     ``main()``, which exits the normal way.
     """
     code: int | str | None = 0
+    state["process_ends"] = True
     try:
         main()
     except SystemExit as stop:

@@ -95,9 +95,10 @@ def test_the_writer_is_imported_while_the_solver_runs() -> None:
 def test_a_run_keeps_its_model_and_modules_out_of_the_collectors_sight(tmp_path: Path) -> None:
     """`chainopt run` freezes (gc.freeze) once the model is built: the full collections
     after that no longer walk the model and the modules, which the run keeps to its end
-    (0.3 s of collections on the bundled case, half of it). Only that command: the API
-    and the nightly run, which run many workbooks in one process, leave the collector
-    alone, or every model they built would stay."""
+    (0.3 s of collections on the bundled case, half of it). Only when the process ends
+    with the run (the chainopt script): main() called in a caller's process, the API and
+    the nightly run, which run many workbooks in one process, leave the collector alone,
+    or every model they built would stay."""
     script = (
         "import gc, json\n"
         "import optimizer.pipeline as pipeline\n"
@@ -110,9 +111,14 @@ def test_a_run_keeps_its_model_and_modules_out_of_the_collectors_sight(tmp_path:
         "    return out\n"
         "pipeline.solve_workbook = keep\n"
         f"result = CliRunner().invoke(app, ['run', '-q', '-o', {str(tmp_path)!r}])\n"
+        "in_process = gc.get_freeze_count()  # main() in a caller's process: no freeze\n"
+        "from optimizer.commands._app import state\n"
+        "state['process_ends'] = True  # as cli.console_main sets it\n"
+        f"result = CliRunner().invoke(app, ['run', '-q', '-o', {str(tmp_path)!r}])\n"
         "model = kept['outcome'].model\n"
         "seen = {id(o) for o in gc.get_objects()}\n"
         "print(json.dumps({'exit': result.exit_code, 'frozen': gc.get_freeze_count(),\n"
+        "                  'in_process': in_process,\n"
         "                  'model_seen': id(model) in seen,\n"
         "                  'var_seen': id(model.flow) in seen}))\n"
         "from optimizer import api\n"
@@ -126,6 +132,6 @@ def test_a_run_keeps_its_model_and_modules_out_of_the_collectors_sight(tmp_path:
     lines = [json.loads(x) for x in out.stdout.strip().splitlines() if x.startswith("{")]
     run, api = lines[-2], lines[-1]
     assert run["exit"] == 0 and list(tmp_path.glob("*.xlsx"))
-    assert run["frozen"] > 100_000
+    assert run["in_process"] == 0 and run["frozen"] > 100_000
     assert not run["model_seen"] and not run["var_seen"]
     assert api["frozen_after_api"] == 0

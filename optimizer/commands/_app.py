@@ -24,7 +24,9 @@ Exit codes (the same for every command):
 
 app = typer.Typer(help=HELP, add_completion=False, no_args_is_help=True,
                   rich_markup_mode=None, pretty_exceptions_enable=False)
-state = {"debug": False}
+# "process_ends": the process ends with this command (set by cli.console_main, the
+# chainopt script and python -m optimizer; not by in-process callers of main())
+state = {"debug": False, "process_ends": False}
 log = logging.getLogger("chainopt")
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from optimizer.commands._app import app, fail, log, setup_logging
+from optimizer.commands._app import app, fail, log, setup_logging, state
 from optimizer.errors import EXIT_CODE_HELP, ExitCode
 from optimizer.fileio import describe_os_error
 from optimizer.paths import bundled_case, default_results_dir
@@ -88,9 +88,11 @@ def _frozen_for_the_run(_model: object, _data: object) -> None:
     The run keeps them to its end, yet each full collection walks them all: at the
     bundled case 0.3 s of collections (0.18 s of it three full ones), at 50 lines x 12
     periods 0.74 s, against 0.16 s and 0.39 s frozen. Frozen objects are never freed,
-    which is right here: ``chainopt run`` does one run and its process then ends (the
-    nightly run and the API, which run many, do not do this)."""
-    gc.freeze()
+    which is right only when the process ends with the run: the ``chainopt`` script and
+    ``python -m optimizer`` (``cli.console_main``), not a caller of ``cli.main()`` in its
+    own process, nor the nightly run and the API, which run many workbooks."""
+    if state["process_ends"]:
+        gc.freeze()
 
 
 def _write(outcome: RunOutcome, path: Path, output: Path | None, started: dt.datetime,
