@@ -1457,9 +1457,10 @@ def _status_numbers(basis: Any) -> tuple[np.ndarray | None, np.ndarray | None]:
 HELD_WORKER_MIN_NONZEROS = 20_000
 HELD_WORKER_MIN_JOBS = 8
 # A worker is ready after ~0.3 s on small models; the basis and the model it copies add
-# about a second per million nonzeros: it is not started with less time left than this.
+# about a second per million nonzeros, and making the held LP's blocks 1.2 s more (0.6 s
+# at 500 x 12): it is not started with less time left than this.
 HELD_WORKER_MIN_SECONDS = 2.0
-HELD_WORKER_SECONDS_PER_NONZERO = 1e-6
+HELD_WORKER_SECONDS_PER_NONZERO = 2.5e-6
 HeldJob = dict[int, tuple[float, float]]  # column -> (lower, upper) for one re-solve
 
 
