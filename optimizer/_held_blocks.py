@@ -34,13 +34,7 @@ import highspy
 import numpy as np
 
 from optimizer._highs_child import ModelArrays, quiet_highs
-from optimizer._replan import (
-    PLAN_START_OPTIONS,
-    basis_of,
-    lp_optimum,
-    option_value,
-    run_time_limit,
-)
+from optimizer._replan import basis_of, from_plan, lp_optimum, run_time_limit
 
 # Components smaller than this (rows + columns) share one block: a block per stray
 # column or two would cost a HiGHS instance each, and a job touching them a run each.
@@ -87,25 +81,32 @@ class HeldBlocks:
         self.local_row = np.zeros(len(row_block), dtype=np.int32)
         self.local_col = np.zeros(len(col_block), dtype=np.int32)
         self.blocks: dict[int, _Block] = {}
-        total = self.constant
-        self.usable = True
+        self.timed_out = False
+        self.usable = False
         for b in np.unique(col_block[col_block >= 0]).tolist():
             block = self._block(int(b), col_status, row_status, options)
             if block is None:
-                self.usable = False
                 return
             self.blocks[int(b)] = block
-            total += block.objective
-        self.timed_out = False
-        self.usable = math.isclose(total, objective, rel_tol=1e-9, abs_tol=1e-6)
+        self.usable = math.isclose(self._plan_total(), objective, rel_tol=1e-9, abs_tol=1e-6)
+
+    def _plan_total(self) -> float:
+        """The held LP's optimum at the plan as the blocks have it."""
+        return self.constant + sum(b.objective for b in self.blocks.values())
+
+    def _entries(self, cols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of these columns' matrix entries (column after column), and
+        how many each column has."""
+        starts = self.a_start[cols]
+        lengths = self.a_start[cols + 1] - starts
+        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
+            lengths.sum())
+        return at, lengths
 
     def _activity(self, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
         """The rows' activity of these columns at these values (all other columns 0)."""
         out = np.zeros(len(self.row_lower))
-        starts, ends = self.a_start[cols], self.a_start[cols + 1]
-        lengths = ends - starts
-        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            lengths.sum())
+        at, lengths = self._entries(cols)
         np.add.at(out, self.a_index[at], self.a_value[at] * np.repeat(values, lengths))
         return out
 
@@ -117,10 +118,7 @@ class HeldBlocks:
         cols = np.flatnonzero(self.col_block == b)
         self.local_row[rows] = np.arange(len(rows), dtype=np.int32)
         self.local_col[cols] = np.arange(len(cols), dtype=np.int32)
-        starts, ends = self.a_start[cols], self.a_start[cols + 1]
-        lengths = ends - starts
-        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(
-            lengths.sum())
+        at, lengths = self._entries(cols)
         # entries in rows of no block (free rows) are dropped; every other row of a
         # column of this block is in this block
         keep = self.row_block[self.a_index[at]] == b
@@ -158,7 +156,7 @@ class HeldBlocks:
         """The held LP's optimum with these column bounds (None: no optimum; then
         ``timed_out`` says whether a block was stopped by ``time_limit`` seconds rather
         than found without a plan), each changed block re-solved from its optimal basis
-        at the plan with ``_replan.PLAN_START_OPTIONS``; its bounds are put back.
+        at the plan (``_replan.from_plan``); its bounds are put back.
 
         Raises ValueError for a job the blocks cannot take: a held column given a range
         rather than a value. Callers re-solve the whole LP then."""
@@ -171,7 +169,7 @@ class HeldBlocks:
                            self.row_upper[r] - self.shift[r] - moved):
                 return None
         changed = sorted(set(row_moves) | set(col_moves))
-        total = self.constant + sum(b.objective for b in self.blocks.values()) + delta
+        total = self._plan_total() + delta
         deadline = time.perf_counter() + time_limit  # for the job, not for each block
         for b in changed:
             found = self._resolve(self.blocks[b], row_moves.get(b, {}),
@@ -214,11 +212,6 @@ class HeldBlocks:
     def _resolve(self, block: _Block, rows: dict[int, float],
                  cols: dict[int, tuple[float, float]], time_limit: float) -> float | None:
         h = block.h
-        saved = {key: option_value(h, key) for key in PLAN_START_OPTIONS}
-        for key, value in PLAN_START_OPTIONS.items():
-            h.setOptionValue(key, value)
-        h.setBasis(block.basis)
-        h.setOptionValue("time_limit", run_time_limit(h, time_limit))
         r = np.fromiter(rows, dtype=np.int64, count=len(rows))
         local_r = self.local_row[r]
         shift = np.fromiter(rows.values(), dtype=float, count=len(rows))
@@ -226,23 +219,25 @@ class HeldBlocks:
         base_up = self.row_upper[r] - self.shift[r]
         c = np.fromiter(cols, dtype=np.int64, count=len(cols))
         local_c = self.local_col[c]
-        try:
-            if len(r):
-                h.changeRowsBounds(len(r), local_r, base_lo - shift,  # type: ignore[attr-defined]
-                                   base_up - shift)
-            if len(c):
-                h.changeColsBounds(len(c), local_c,
-                                   np.array([cols[i][0] for i in c.tolist()], dtype=float),
-                                   np.array([cols[i][1] for i in c.tolist()], dtype=float))
-            found, self.timed_out = lp_optimum(h)
-            return found
-        finally:
-            if len(r):
-                h.changeRowsBounds(len(r), local_r, base_lo, base_up)  # type: ignore[attr-defined]
-            if len(c):
-                h.changeColsBounds(len(c), local_c, self.col_lower[c], self.col_upper[c])
-            for key, value in saved.items():
-                h.setOptionValue(key, value)
+        with from_plan(h, block.basis):
+            h.setOptionValue("time_limit", run_time_limit(h, time_limit))
+            try:
+                if len(r):
+                    h.changeRowsBounds(len(r), local_r, base_lo - shift,  # type: ignore[attr-defined]
+                                       base_up - shift)
+                if len(c):
+                    h.changeColsBounds(
+                        len(c), local_c,
+                        np.array([cols[i][0] for i in c.tolist()], dtype=float),
+                        np.array([cols[i][1] for i in c.tolist()], dtype=float))
+                found, self.timed_out = lp_optimum(h)
+                return found
+            finally:
+                if len(r):
+                    h.changeRowsBounds(len(r), local_r, base_lo, base_up)  # type: ignore[attr-defined]
+                if len(c):
+                    h.changeColsBounds(len(c), local_c, self.col_lower[c],
+                                       self.col_upper[c])
 
 
 def _within(lower: float, upper: float) -> bool:

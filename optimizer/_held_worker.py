@@ -29,6 +29,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import highspy
 import numpy as np
@@ -45,6 +46,15 @@ from optimizer._replan import (
 )
 
 
+def _held_arrays(z: Any, arrays: ModelArrays) -> ModelArrays:
+    """The held LP: the model's arrays with the held bounds of held.npz (``z``)."""
+    return ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
+                       col_lower=z["col_lower"], col_upper=z["col_upper"],
+                       row_lower=z["row_lower"], row_upper=z["row_upper"],
+                       a_start=arrays.a_start, a_index=arrays.a_index,
+                       a_value=arrays.a_value, integer=np.zeros(0, dtype=bool))
+
+
 def held_highs(folder: Path, arrays: ModelArrays | None = None,
                ) -> tuple[highspy.Highs, np.ndarray, np.ndarray]:
     """The held LP of ``folder`` (integrality dropped, held bounds, the plan's basis) and
@@ -52,11 +62,7 @@ def held_highs(folder: Path, arrays: ModelArrays | None = None,
     if arrays is None:
         arrays = load_arrays(folder / "model.npz")
     with np.load(folder / "held.npz") as z:
-        held = ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
-                           col_lower=z["col_lower"], col_upper=z["col_upper"],
-                           row_lower=z["row_lower"], row_upper=z["row_upper"],
-                           a_start=arrays.a_start, a_index=arrays.a_index,
-                           a_value=arrays.a_value, integer=np.zeros(0, dtype=bool))
+        held = _held_arrays(z, arrays)
         col_status = z.get("col_status", None)
         row_status = z.get("row_status", None)
     h = make_highs(held, relax_integers=True)
@@ -74,13 +80,8 @@ def held_blocks(folder: Path, arrays: ModelArrays) -> HeldBlocks | None:
     with np.load(folder / "held.npz") as z:
         if "row_block" not in z or "col_status" not in z:
             return None
-        held = ModelArrays(cost=arrays.cost, offset=arrays.offset, maximize=arrays.maximize,
-                           col_lower=z["col_lower"], col_upper=z["col_upper"],
-                           row_lower=z["row_lower"], row_upper=z["row_upper"],
-                           a_start=arrays.a_start, a_index=arrays.a_index,
-                           a_value=arrays.a_value, integer=np.zeros(0, dtype=bool))
-        blocks = HeldBlocks(held, z["row_block"], z["col_block"], z["col_status"],
-                            z["row_status"],
+        blocks = HeldBlocks(_held_arrays(z, arrays), z["row_block"], z["col_block"],
+                            z["col_status"], z["row_status"],
                             json.loads((folder / "options.json").read_text()),
                             float(z["objective"][0]))
     return blocks if blocks.usable else None

@@ -1291,6 +1291,13 @@ class HeldLP:
                 self._rows_of.setdefault(id(c), []).append(i)
         return self._rows_of.get(id(con), [])
 
+    def plan_objective(self) -> float | None:
+        """The held LP's optimum at the plan (one re-solve from the plan's basis, made
+        once: the blocks and the worker's held.npz both check against it)."""
+        if not hasattr(self, "_plan_objective"):
+            self._plan_objective = self.solve(from_plan=True)
+        return self._plan_objective
+
     def plan_basis(self) -> Any:
         """The held LP's optimal basis at the plan: the one marginal_values kept, else
         found by one re-solve without changes (from wherever the last one left it)."""
@@ -1363,7 +1370,7 @@ class HeldLP:
                     self.session.size["nonzeros"]:
                 return None
             labels = self.block_labels()
-            objective = self.solve(from_plan=True) if labels is not None else None
+            objective = self.plan_objective() if labels is not None else None
             if labels is not None and objective is not None:
                 col_status, row_status = _status_numbers(self.plan_basis())
                 made = HeldBlocks(self.held_arrays(), *labels, col_status, row_status,
@@ -1609,7 +1616,7 @@ class HeldPool(_Workers):
             # the blocks the worker re-solves per-line jobs in, and the optimum they must
             # add up to (HeldLP.blocks)
             labels = held.block_labels()
-            objective = held.solve(from_plan=True) if labels is not None else None
+            objective = held.plan_objective() if labels is not None else None
             if labels is not None and objective is not None:
                 saved.update(row_block=labels[0], col_block=labels[1],
                              objective=np.array([objective]))

@@ -1227,15 +1227,20 @@ def _item_name(data: Any, r: Any) -> str:
 ASSUMED_ROWS = 5_000
 
 
-def _used_by_the_plan(res: Any) -> dict[str, set[Any]]:
-    """The lanes, (offer, period) and (market, material, period) with tonnes in the plan."""
-    def moved(frame: pd.DataFrame, *keys: str) -> set[Any]:
-        frame = frame[frame.tonnes > 1e-9]
-        return set(zip(*(frame[k] for k in keys), strict=True)) if len(keys) > 1 \
-            else set(frame[keys[0]])
-    return {"lanes": moved(res.flows, "lane"),
-            "offers": moved(res.purchases, "source", "period"),
-            "markets": moved(res.sales, "market", "material", "period")}
+# where the plan's tonnes of each kind of Assumptions row are, and the row's key there
+USED_BY_THE_PLAN = {"lanes": ("flows", ("lane",)),
+                    "offers": ("purchases", ("source", "period")),
+                    "markets": ("sales", ("market", "material", "period"))}
+
+
+def _used_by_the_plan(res: Any, kind: str) -> set[Any]:
+    """The keys of one kind of row with tonnes in the plan: lanes, (offer, period) or
+    (market, material, period)."""
+    table, keys = USED_BY_THE_PLAN[kind]
+    frame = getattr(res, table)
+    frame = frame[frame.tonnes > 1e-9]
+    return set(zip(*(frame[k] for k in keys), strict=True)) if len(keys) > 1 \
+        else set(frame[keys[0]])
 
 
 def _assumptions(w: _Writer, outcome: Any) -> None:
@@ -1245,7 +1250,6 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
     ws.set_column(1, 12, 13)
     w.intro(ws, w.tr("assume.intro"), 9, 32)
     row = 2
-    used = _used_by_the_plan(outcome.results)
 
     def section(title: str, cols: Sequence[Col], records: Iterable[dict[str, object]],
                 ) -> None:
@@ -1259,7 +1263,8 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
         the plan uses (and the title says so)."""
         if len(keys) <= ASSUMED_ROWS:
             return title, keys
-        shown = [k for k in keys if k in used[kind]]
+        used = _used_by_the_plan(outcome.results, kind)
+        shown = [k for k in keys if k in used]
         return w.tr("assume.only_used", title=title, shown=fmt.integer(len(shown), w.lang),
                     total=fmt.integer(len(keys), w.lang)), shown
 
