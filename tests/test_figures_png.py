@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.patches import Rectangle
 from PIL import Image
 
 from optimizer.report import figures
@@ -41,6 +43,44 @@ def test_a_figure_is_cropped_to_its_drawing_with_a_white_border() -> None:
     border = [image.getpixel((x, y)) for x in range(width) for y in (0, pad - 1)]
     assert set(border) == {(255, 255, 255)}
     assert any(image.getpixel((x, height // 2)) != (255, 255, 255) for x in range(width))
+
+
+def test_ink_is_any_pixel_not_white_whatever_its_alpha() -> None:
+    """``_ink`` reads each pixel as one word: the same pixels as comparing the three
+    colour channels with white, for near-white and see-through pixels too."""
+    rng = np.random.default_rng(7)
+    rgba = np.full((40, 30, 4), 255, dtype=np.uint8)
+    rgba[rng.random((40, 30)) < 0.3] = rng.integers(0, 256, (4,), dtype=np.uint8)
+    rgba[0, 0] = (255, 255, 254, 255)  # one channel off white: ink
+    rgba[1, 1] = (255, 255, 255, 0)  # white, see-through: no ink
+    rgba[2, 2] = (254, 255, 255, 17)
+    rgba[:, :, 3] = np.where(rng.random((40, 30)) < 0.5, rgba[:, :, 3], 128)
+    expected = (rgba[:, :, :3] != 255).any(axis=2)
+    assert expected[0, 0] and not expected[1, 1] and expected[2, 2]
+    assert np.array_equal(figures._ink(rgba), expected)
+
+
+def test_the_png_is_opaque_rgb_pixel_for_pixel_the_drawing() -> None:
+    """The PNG leaves out the alpha channel (the background is opaque white) and keeps
+    every colour of the canvas it was cropped from."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig, ax = figures._figure((6, 4))
+    ax.axis("off")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.add_patch(Rectangle((0.2, 0.2), 0.5, 0.4, color="#3a7dc9", alpha=0.6))
+    ax.text(0.5, 0.5, "Sumqayıt", ha="center", va="center", fontsize=20, color="#b3261e")
+    image = Image.open(io.BytesIO(figures._png(fig)))
+    assert image.mode == "RGB"
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    drawn = np.asarray(image)
+    pad = round(figures.PAD_IN * figures.DPI)
+    ink = np.argwhere((rgb != 255).any(axis=2))
+    top, left = ink.min(axis=0) - pad
+    assert np.array_equal(drawn, rgb[top:top + drawn.shape[0], left:left + drawn.shape[1]])
 
 
 def test_a_drawing_past_the_canvas_is_not_cut_off() -> None:

