@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from optimizer.excel.template import write_input_workbook
-from optimizer.excel.write import write_results
+from optimizer.excel.write import TOTAL_FILL, write_results
 from optimizer.pipeline import RunOutcome, sha256_of, solve_workbook
 from optimizer.report.i18n import tr
 from optimizer.solve import SolveStatus
@@ -398,3 +398,25 @@ def test_a_long_input_table_is_echoed_as_the_rows_the_plan_uses(
         f"{len(data.markets)} (all are in the input workbook)" in titles
     # 15 offers: under the limit, all listed under the plain title
     assert len(data.source_periods) <= 20 and "Feedstock offers" in titles
+
+
+
+def test_empty_data_cells_are_not_written_but_a_totals_rows_are(written: Path) -> None:
+    """An empty cell of a table's data row is left out of the sheet (its format shows
+    nothing without a value; a fifth of the big sheets' cells), while the empty cells of
+    its totals row are written with their fill, so the band is unbroken."""
+    ws = openpyxl.load_workbook(written)["Lines"]
+    cells = dict(ws._cells)  # the cells present in the sheet's XML
+    width = sum(1 for (r, _c) in cells if r == 2)  # the header row
+    total_row = next(r for (r, c), cell in cells.items() if c == 1 and cell.value == "Total")
+    data_rows = range(3, total_row)
+    missing = [(r, c) for r in data_rows for c in range(1, width + 1) if (r, c) not in cells]
+    assert missing  # lines not built leave columns empty
+    assert all(cells[(r, c)].value is not None for r in data_rows for c in range(1, width + 1)
+               if (r, c) in cells)
+    totals = [cells.get((total_row, c)) for c in range(1, width + 1)]
+    assert all(cell is not None for cell in totals)  # every cell of the band is written
+    assert any(cell.value is None for cell in totals if cell is not None)
+    for cell in totals:
+        assert cell is not None and cell.fill.fill_type == "solid"
+        assert cell.fill.fgColor.rgb[-6:] == TOTAL_FILL.lstrip("#")

@@ -185,8 +185,12 @@ class _Writer:
         yes, no = self.tr("yes"), self.tr("no")
         plan = [(j, c.key, c.fmt, formats[c.fmt], c.fmt in ("text", "wrap"))
                 for j, c in enumerate(cols)]
-        write_blank, write_string, write_number = ws.write_blank, ws.write_string, \
-            ws.write_number
+        write_string, write_number = ws.write_string, ws.write_number
+        # An empty cell of a data row is not written: its format (font, number format)
+        # shows nothing without a value, so it looks the same as no cell (a fifth of the
+        # cells of the big sheets, each a call and an XML element). A totals row's empty
+        # cells keep their fill and border.
+        write_blank = ws.write_blank if total else _no_cell
         for rec in records:
             if wrapped:  # explicit heights: not every viewer grows rows for wrapped text
                 need = max(_lines_needed(str(rec.get(c.key) or ""), c.width) for c in wrapped)
@@ -233,6 +237,10 @@ class _Writer:
         ws.freeze_panes(2, 1)
         _print_setup(ws, header_row=1)
         return ws, end
+
+
+def _no_cell(row: int, col: int, blank: None, cell_format: Any) -> None:
+    """An empty data cell: nothing to write (``_Writer.rows``)."""
 
 
 def _records(df: pd.DataFrame, chunk: int = 2000) -> Iterator[dict[str, Any]]:
