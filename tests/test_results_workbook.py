@@ -420,3 +420,14 @@ def test_empty_data_cells_are_not_written_but_a_totals_rows_are(written: Path) -
     for cell in totals:
         assert cell is not None and cell.fill.fill_type == "solid"
         assert cell.fill.fgColor.rgb[-6:] == TOTAL_FILL.lstrip("#")
+    # the Feedstock sheet's offers x lines matrix: a pair with no tonnes has no cell
+    feed = dict(openpyxl.load_workbook(written)["Feedstock"]._cells)
+    title = next(r for (r, c), cell in feed.items()
+                 if c == 1 and str(cell.value).startswith("Where the feedstock went"))
+    header = title + 2
+    columns = max(c for (r, c) in feed if r == header)
+    total = next(r for (r, c), cell in feed.items() if c == 1 and r > header
+                 and cell.value == "Total")
+    body = [(r, c) for r in range(header + 1, total) for c in range(2, columns)]
+    assert [rc for rc in body if rc not in feed]  # some offer does not feed some line
+    assert all(feed[rc].value for rc in body if rc in feed)

@@ -948,12 +948,11 @@ def _feedstock(w: _Writer, outcome: Any, report: Report) -> None:
     for key, values in matrix.iterrows():
         row += 1
         w.text(ws, row, 0, key)
-        # offers x lines: the largest block of cells at national scale, written directly
+        # offers x lines: the largest block of cells at national scale, written directly;
+        # a pair with no tonnes is an empty cell, not written (as in ``_Writer.rows``)
         for j, value in enumerate(values.tolist(), start=1):
             if 1e-6 < value < math.inf:
                 ws.write_number(row, j, value, tonnes)
-            else:
-                ws.write_blank(row, j, None, tonnes)
         w.cell(ws, row, len(values) + 1, float(values.sum()), "t", total=True)
     row += 1
     w.text(ws, row, 0, w.tr("total"), total=True)
