@@ -216,9 +216,10 @@ class _Writer:
                         write_string(row, j, clean_text(str(value)), f)
                 elif type(value) is float or type(value) is int or type(value) is bool:
                     write_number(row, j, float(value), f)
-                else:  # numpy numbers, pandas' missing values, str subclasses: as cell()
-                    self.cell(ws, row, j, None if not isinstance(value, str) and pd.isna(
-                        value) else value, kind, total)
+                elif not isinstance(value, str) and pd.isna(value):  # pandas' missing
+                    write_blank(row, j, None, text_format if kind == "bool" else f)
+                else:  # numpy numbers, str subclasses: as cell()
+                    self.cell(ws, row, j, value, kind, total)
             row += 1
         return row
 

@@ -640,11 +640,14 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+# an RGBA pixel's alpha byte, and opaque white, as 32-bit words in this machine's order
+_ALPHA = np.array([0, 0, 0, 255], dtype=np.uint8).view(np.uint32)[0]
+_WHITE = np.array([255, 255, 255, 255], dtype=np.uint8).view(np.uint32)[0]
+
+
 def _ink(rgba: np.ndarray) -> np.ndarray:
     """Where the RGBA canvas is not white (whatever its alpha): each pixel read as one
     32-bit word with its alpha byte set, against white. 20 times faster than comparing
     the three colour channels apart (55 -> 2.5 ms for a 1,650 x 1,210 canvas)."""
-    alpha = np.array([0, 0, 0, 255], dtype=np.uint8).view(np.uint32)[0]
-    white = np.array([255, 255, 255, 255], dtype=np.uint8).view(np.uint32)[0]
     words = np.ascontiguousarray(rgba).view(np.uint32)[:, :, 0]
-    return (words | alpha) != white
+    return (words | _ALPHA) != _WHITE
