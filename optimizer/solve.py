@@ -214,6 +214,14 @@ class _Session:
             give_back_free_memory()  # the HighsLp it went through (0.05 GB at 2.4 M nonzeros)
         return self._highs
 
+    def release_highs(self) -> None:
+        """Let the kept Highs go and give its pages back; ``highs`` passes the model
+        anew when it is next asked for. (Only its holder may call this: an instance
+        someone else still refers to stays alive.)"""
+        if self._highs is not None:
+            self._highs = None
+            give_back_free_memory()
+
 
 def _column_bounds(columns: list[Any]) -> np.ndarray:
     """(lower, upper) of every column, ±inf where Pyomo says None: Pyomo's
@@ -1190,7 +1198,6 @@ class HeldLP:
                  lift: tuple[str, ...] = ()) -> None:
         self.session_model = model
         self.session = session = _session(model)
-        self.h = h = session.highs
         arr = session.arrays
         self.ints = arr.integer_indices()
         self.plan = np.array([round(session.columns[i].value or 0.0) for i in self.ints],
@@ -1205,23 +1212,11 @@ class HeldLP:
         self.row_upper[self.lifted] = highspy.kHighsInf
         self.extra = np.zeros(0, np.int32)  # rows lifted by lift(), on top of those
         self._rows_of: dict[int, list[int]] | None = None
-        if len(self.ints):
-            cont = highspy.HighsVarType.kContinuous
-            h.changeColsIntegrality(len(self.ints), self.ints,
-                                    np.array([cont] * len(self.ints)))
-            h.changeColsBounds(len(self.ints), self.ints, self.plan, self.plan)
-        if len(self.lifted):
-            h.changeRowsBounds(len(self.lifted), self.lifted,  # type: ignore[attr-defined]
-                               self.row_lower[self.lifted], self.row_upper[self.lifted])
-        apply_options(h, settings)
         basis = getattr(session, "_held_basis", None)
         self._basis = basis if basis is not None and basis.valid else None
         self._plan_basis = self._basis  # the start of every re-solve from the plan
-        if self._basis is not None:
-            # switching integrality drops HiGHS's basis: the held LP's own, kept by
-            # marginal_values, saves a cold start (seconds on large models)
-            h.setBasis(self._basis)
         self.settings = settings
+        self._h: highspy.Highs | None = self._hold(session.highs)
         self.time_limit = float(settings.time_limit)
         self.timed_out = False  # the last solve stopped without an answer (time limit)
         self.closed = False
@@ -1230,6 +1225,42 @@ class HeldLP:
         self._blocks: HeldBlocks | bool | None = None
         if lift:
             self.lift(lift)
+
+    @property
+    def h(self) -> highspy.Highs:
+        """The held LP's Highs: the session's kept instance, held at the plan. Let go
+        while the blocks answer the per-line jobs (``blocks``); passed the model and
+        held again if the whole LP is asked for after that."""
+        if self._h is None:
+            self._h = self._hold(self.session.highs)
+        return self._h
+
+    def _hold(self, h: highspy.Highs) -> highspy.Highs:
+        """``h`` (the MILP) made the held LP: integrality off, the integer columns at the
+        plan, the lifted rows free, the run's options, and a warm basis."""
+        if len(self.ints):
+            cont = highspy.HighsVarType.kContinuous
+            h.changeColsIntegrality(len(self.ints), self.ints,
+                                    np.array([cont] * len(self.ints)))
+            h.changeColsBounds(len(self.ints), self.ints, self.plan, self.plan)
+        free = np.union1d(self.lifted, self.extra).astype(np.int32)
+        if len(free):
+            h.changeRowsBounds(len(free), free,  # type: ignore[attr-defined]
+                               self.row_lower[free], self.row_upper[free])
+        apply_options(h, self.settings)
+        basis = self._basis if not len(self.extra) else None
+        basis = basis if basis is not None else self._plan_basis
+        if basis is not None and basis.valid:
+            # switching integrality drops HiGHS's basis: the held LP's own, kept by
+            # marginal_values, saves a cold start (seconds on large models)
+            h.setBasis(basis)
+        return h
+
+    def _let_go(self) -> None:
+        """Give back the whole held LP's Highs while the blocks hold the same LP in parts
+        (5,000 lines x 12 periods: 0.77 GB, beside the blocks and the held-LP worker)."""
+        self._h = None
+        self.session.release_highs()
 
     def lift(self, names: tuple[str, ...]) -> None:
         """Lift (free) the rows of these constraints from now on, and put back those
@@ -1267,6 +1298,8 @@ class HeldLP:
             # their pages back (97 MB kept after the explanations at 500 x 12 without it)
             self._blocks = False
             give_back_free_memory()
+        if self._h is None:  # let go for the blocks: the session's next Highs is the MILP
+            return
         self.lift(())
         h, arr = self.h, self.session.arrays
         if len(self.lifted):
@@ -1373,6 +1406,9 @@ class HeldLP:
             objective = self.plan_objective() if labels is not None else None
             if labels is not None and objective is not None:
                 col_status, row_status = _status_numbers(self.plan_basis())
+                # the whole LP goes before the blocks come: never both at once (held
+                # again, from the plan's basis, only if the blocks cannot be used)
+                self._let_go()
                 made = HeldBlocks(self.held_arrays(), *labels, col_status, row_status,
                                   _options(self.settings), objective)
                 if made.usable:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import highspy
 import numpy as np
 import pyomo.core as pyo
 import pytest
@@ -104,6 +105,48 @@ def test_every_lines_figure_in_blocks_is_the_whole_held_lps(
     assert plan is not None
     assert len([a for a in in_blocks if a is not None and abs(a - plan) > 1.0]) >= 4
     assert in_blocks.count(None) >= 4
+
+
+def test_the_whole_held_lp_is_let_go_while_the_blocks_answer(
+        solved: tuple[pyo.ConcreteModel, ChainData]) -> None:
+    """The blocks hold the same LP in parts, so the whole held LP's Highs (the session's
+    kept instance) is given back once they are made: at national scale it is a copy of
+    the model beside them. Asked for again (a job the blocks cannot take), it is passed
+    the model anew and held at the plan, with the same answers; after the explanations
+    the session's next Highs is the MILP as compiled."""
+    model, data = solved
+    with solve.HeldLP(model, SETTINGS) as held:
+        jobs = _line_jobs(model, data, held)[:6]
+        col = int(np.flatnonzero(held.col_lower == held.col_upper)[0])
+        whole = [_whole(held, job) for job in jobs]  # no blocks yet
+        ranged = _whole(held, {col: (0.0, 1.0)})
+        assert None in whole and len({w for w in whole if w is not None}) >= 2
+        plan = held.solve()
+        kept = held.h
+        assert held._blocks is None and held.blocks() is not None
+        assert held._h is None and held.session._highs is None  # given back
+        again = [held.solve(job, from_plan=True) for job in jobs]
+        assert [a is None for a in again] == [w is None for w in whole]
+        assert [a for a in again if a is not None] == pytest.approx(
+            [w for w in whole if w is not None], rel=1e-9)
+        assert held._h is None  # the blocks answered alone
+        # a range for a held column needs the whole LP: held again, from the plan
+        assert held.solve({col: (0.0, 1.0)}, from_plan=True) == pytest.approx(
+            ranged, rel=1e-9)
+        assert held._h is not None and held._h is not kept
+        assert held.solve() == pytest.approx(plan, rel=1e-9)
+    lp = solve._session(model).highs.getLp()
+    integer = highspy.HighsVarType.kInteger
+    ints = held.ints
+    assert len(ints) and all(lp.integrality_[i] == integer for i in ints)
+    assert np.array_equal(np.asarray(lp.col_lower_)[ints], held.session.arrays.col_lower[ints])
+    assert np.array_equal(np.asarray(lp.row_lower_), held.session.arrays.row_lower)
+    # and when the blocks were the last to answer, the session simply starts anew
+    with solve.HeldLP(model, SETTINGS) as held:
+        assert held.blocks() is not None and held._h is None
+    assert solve._session(model)._highs is None
+    lp = solve._session(model).highs.getLp()
+    assert all(lp.integrality_[i] == integer for i in held.ints)
 
 
 def test_a_range_for_a_held_column_goes_to_the_whole_lp(held: solve.HeldLP) -> None:

@@ -170,7 +170,7 @@ def test_each_line_is_solved_from_the_plans_basis(unexplained: RunOutcome) -> No
     with solve.HeldLP(model, settings) as held:
         first, second = _two_closings(unexplained, held)
         before = option_value(held.h, key)
-        held.h = counting = _Counting(held.h)  # type: ignore[assignment]
+        held._h = counting = _Counting(held.h)  # type: ignore[assignment]
 
         def here(job: dict[int, tuple[float, float]]) -> tuple[int, float | None]:
             value = held.solve(job, from_plan=True)
@@ -187,7 +187,7 @@ def test_each_line_is_solved_from_the_plans_basis(unexplained: RunOutcome) -> No
         assert counting.iterations[-1] == alone[0]
         # and in a worker's copy of the held LP
         held.solve()
-        held.h = counting.h  # type: ignore[assignment]
+        held._h = counting.h
         folder = Path(tempfile.mkdtemp())
         solve.HeldPool(held, 0)._held_file(folder)
         (folder / "options.json").write_text(json.dumps(solve._options(settings)))
