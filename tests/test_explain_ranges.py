@@ -9,13 +9,16 @@ The case is tests/tiny_cases.base_case with SRC_F offering 80 t: F at 10/t, L1 (
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 
 import optimizer.explain as explain
 from optimizer.excel.template import write_input_workbook
+from optimizer.excel.write import write_results
 from optimizer.pipeline import RunOutcome, solve_workbook
 from optimizer.solve import SolveStatus
 from tests.tiny_cases import Tables, add_line, base_case, copy_case, set_setting, update_rows
@@ -90,6 +93,10 @@ def test_replans_wait_for_time_but_every_line_is_analysed(
     assert float(lines.change_if_built["L2"]) == pytest.approx(-1500)
     assert lines.replan_change.isna().all()
     assert "replan_skipped:2" in quick.results.explain_notes
+    # Run info counts them, in words, beside "complete" (every line has its held figure)
+    assert run_info_explanations(quick, tmp_path) == (
+        "marginal values and line analysis complete; 2 line(s) state a bound ('at most') "
+        "instead of a re-planned figure: the time aimed at for re-plans ran out")
     monkeypatch.setattr(explain, "EXPLAIN_FLOOR", 600.0)
     full = solve(tables, tmp_path, "full", time_budget=600, solve_seconds=0.0)
     assert full.results is not None
@@ -97,6 +104,18 @@ def test_replans_wait_for_time_but_every_line_is_analysed(
     assert lines.replan_exact.astype(bool).all()
     assert float(lines.replan_change["L1"]) == pytest.approx(-500)
     assert float(lines.replan_change["L2"]) == pytest.approx(-500)
+    assert run_info_explanations(full, tmp_path) == "marginal values and line analysis complete"
+
+
+def run_info_explanations(out: RunOutcome, tmp_path: Path) -> str:
+    """The *Explanations* row of the results workbook's Run info sheet."""
+    target = write_results(tmp_path / f"results-{id(out)}.xlsx", out, dt.datetime.now())
+    book = openpyxl.load_workbook(target, read_only=True)
+    try:
+        rows = {r[0]: r[1] for r in book["Run info"].iter_rows(values_only=True) if r}
+    finally:
+        book.close()
+    return str(rows["Explanations"])
 
 
 def test_capacity_range_from_the_ranging_ends_where_the_offer_binds(tmp_path: Path) -> None:

@@ -4,10 +4,14 @@ the very figures the write phase would draw, and a failure there still reaches t
 from __future__ import annotations
 
 import copy
+import os
+import sys
+import threading
 from typing import Any
 
 import pytest
 
+from optimizer import solve
 from optimizer.excel import write
 from optimizer.pipeline import RunOutcome, solve_workbook
 from tests.conftest import ABSHERON
@@ -75,3 +79,27 @@ def test_a_run_starts_its_figures_when_the_re_plans_begin(
     assert isinstance(outcome.figure_job, write.FigureJob)
     assert outcome.figure_job.lang == "az"
     assert set(outcome.figure_job.images()) == {"sankey", "map"}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice: Linux")
+def test_the_figures_thread_runs_below_the_re_plan_workers(
+        absheron_outcome: RunOutcome, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drawn beside the re-plans, the figures must leave the cores to the re-plan workers
+    (at normal priority they took one, and half the bundled case's lines kept the "at
+    most" bound); the run's own threads keep their priority."""
+    seen: list[tuple[int, int]] = []
+    draw = write.draw_figures
+
+    def noted(*a: Any, **k: Any) -> dict[str, bytes]:
+        seen.append((os.getpriority(os.PRIO_PROCESS, threading.get_native_id()),
+                     os.getpriority(os.PRIO_PROCESS, os.getpid())))
+        return draw(*a, **k)
+
+    monkeypatch.setattr(write, "draw_figures", noted)
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    job = write.FigureJob(absheron_outcome.data, absheron_outcome.results, "en")
+    assert set(job.images()) == {"sankey", "map"}
+    (thread_nice, process_nice), = seen
+    assert thread_nice == max(write.FIGURES_NICE, before) > solve.REPLAN_WORKER_NICE
+    assert process_nice == before  # the run's main thread (and so the process) as it was
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before

@@ -862,6 +862,13 @@ T: dict[str, tuple[str, str, str]] = {
         "(planın özü tamdır). Tam təhlil üçün daha uzun --time-limit ilə yenidən işə salın.",
         "Пояснения прерваны лимитом времени: для {n} линий нет анализа «что для этого "
         "нужно» (сам план полный). Для полного анализа запустите с большим --time-limit."),
+    "run.replan_skipped": (
+        "{n} line(s) state a bound ('at most') instead of a re-planned figure: the time "
+        "aimed at for re-plans ran out",
+        "{n} xətt yenidən planlaşdırılmış rəqəm əvəzinə hədd ('ən çoxu') göstərir: "
+        "yenidən planlaşdırma üçün ayrılan vaxt bitdi",
+        "линий с границей («не более») вместо пересчитанного плана: {n} — время, "
+        "отведённое на пересчёт, исчерпано"),
     "run.explain_failed": ("marginal values unavailable: the LP at the plan did not solve",
                            "marjinal dəyərlər yoxdur: planın xətti proqramı həll olunmadı",
                            "предельные оценки недоступны: ЛП-задача плана не решена"),
