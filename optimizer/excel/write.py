@@ -435,8 +435,8 @@ class FigureJob:
     those spend their time inside HiGHS, which releases the GIL, so on two cores the
     drawing uses what they leave, and the write phase waits only for the rest. The thread
     runs at the lowest priority (``FIGURES_NICE``): at normal priority it took a core from
-    the re-plan workers, and on the bundled case 8-19 of its 36 lines kept the "at most"
-    bound because the re-plans' time ran out (0 without it, in 1.3-1.7 s).
+    the re-plan workers, and on the bundled case 1-20 of its 36 lines kept the "at most"
+    bound because the re-plans' time ran out (0 with the drawing left out).
     The thread reads its own copies of the tables the map reads (the explanations add
     columns to them meanwhile); matplotlib is used through its object API only, never
     from two threads at once. ``images()`` waits for the thread and re-raises what it
