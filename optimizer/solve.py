@@ -1248,8 +1248,7 @@ class HeldLP:
             h.changeRowsBounds(len(free), free,  # type: ignore[attr-defined]
                                self.row_lower[free], self.row_upper[free])
         apply_options(h, self.settings)
-        basis = self._basis if not len(self.extra) else None
-        basis = basis if basis is not None else self._plan_basis
+        basis = self._plan_basis  # the held LP's own (marginal_values kept it), if found
         if basis is not None and basis.valid:
             # switching integrality drops HiGHS's basis: the held LP's own, kept by
             # marginal_values, saves a cold start (seconds on large models)

@@ -375,9 +375,9 @@ def prepare_report(outcome: Any, lang: str, draw: bool = True) -> Report:
         job = None
     pictures = job.pictures if job is not None else figure_tables(data, res, lang)
     report = Report(lang, pictures.period, pictures.sankey, pictures.map_lines)
-    skipped = [n for n in res.explain_notes if n.startswith("entry_skipped:")]
+    skipped = _note_count(res.explain_notes, "entry_skipped")
     if skipped:  # said on the Issues sheet too, not only in Run info
-        report.warnings.append(tr("run.explain_cut", lang, n=skipped[0].split(":")[1]))
+        report.warnings.append(tr("run.explain_cut", lang, n=skipped))
     if pictures.missing:
         report.warnings.append(tr("chain.map_missing", lang,
                                   places=", ".join(pictures.missing)))
@@ -1380,19 +1380,24 @@ def _assumptions(w: _Writer, outcome: Any) -> None:
 
 # ---- Run info, Issues, Changes -------------------------------------------------------------
 
+def _note_count(notes: list[str], kind: str) -> str | None:
+    """The count of the explanations' first ``kind:<count>`` note (explain.py), if any."""
+    return next((n.split(":", 1)[1] for n in notes if n.startswith(kind + ":")), None)
+
+
 def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
     ws = w.sheet("sheet.run_info", stream=True)
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 80)
     s, solve, res = outcome.settings, outcome.solve, outcome.results
     notes = res.explain_notes
-    skipped = [n for n in notes if n.startswith("entry_skipped:")]
+    skipped = _note_count(notes, "entry_skipped")
     explain = (w.tr("run.explain_failed") if "lp_failed" in notes else
-               w.tr("run.explain_skipped", n=skipped[0].split(":")[1]) if skipped else
+               w.tr("run.explain_skipped", n=skipped) if skipped else
                w.tr("run.explain_ok"))
-    bounds = [n for n in notes if n.startswith("replan_skipped:")]
+    bounds = _note_count(notes, "replan_skipped")
     if bounds and "lp_failed" not in notes:  # each line's sentence says "at most" too
-        explain += "; " + w.tr("run.replan_skipped", n=bounds[0].split(":")[1])
+        explain += "; " + w.tr("run.replan_skipped", n=bounds)
     rows: list[tuple[str, object]] = [
         (w.tr("run.input_file"), outcome.input_path.name),
         (w.tr("run.sha"), outcome.input_sha256),
