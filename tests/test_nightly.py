@@ -98,10 +98,14 @@ def test_second_concurrent_run_exits_busy_and_touches_nothing(tmp_path: Path) ->
     night = Night(tmp_path, synthetic_tables(lines=1000, sites=20), time_limit=25, gap=0)
     first = night.start()
     deadline = time.time() + 60
-    while not any("started" in x["message"] for x in night.log_lines()):
+    # the first run logs "started" before it makes its run folder: wait for both, so
+    # that the archive's listing below is the first run's alone
+    while not (any("started" in x["message"] for x in night.log_lines())
+               and night.archive.is_dir() and any(night.archive.iterdir())):
         assert time.time() < deadline and first.poll() is None, "first run did not start"
         time.sleep(0.1)
     before = sorted(p.name for p in night.archive.iterdir())
+    assert len(before) == 1
     log_size = (night.logs / "chainopt-nightly.jsonl").stat().st_size
     second = night.run()
     assert second.returncode == ExitCode.BUSY
