@@ -84,12 +84,13 @@ def test_fast_reading_agrees_on_any_value(index: int, value: Any) -> None:
 def _slow_only(raw: RawTable, sheet: Any) -> tuple[T.Table, list[str]]:
     """parse_table with the fast reader switched off: every cell through parse_cell."""
     issues = IssueList("book.xlsx")
-    original = T.fast_reader
+    original, by_column = T.fast_reader, T.read_column_fast
     T.fast_reader = lambda col: (lambda value: T.SLOW)  # type: ignore[assignment]
+    T.read_column_fast = lambda col, cells: [T.SLOW] * len(cells)  # type: ignore[assignment]
     try:
         table = T.parse_table(raw, sheet, issues)
     finally:
-        T.fast_reader = original
+        T.fast_reader, T.read_column_fast = original, by_column
     return table, [i.format() for i in issues]
 
 
@@ -117,3 +118,53 @@ def test_parse_table_same_rows_and_issues_as_cell_by_cell() -> None:
     assert fast == slow
     assert [i.format() for i in issues] == slow_issues
     assert len(fast.rows) >= 2 and fast.dropped and slow_issues  # the case is not vacuous
+
+
+def test_parse_table_whole_text_columns_same_as_cell_by_cell() -> None:
+    """Text cells only, as the Excel reader gives them ("" when empty), no invisible
+    character: the text columns are read a column at a time (``read_column_fast``), with
+    the same rows and issues, a blank required cell and a blank row included."""
+    sheet = next(s for s in SHEETS if s.name == "Lanes")
+    headers = [c.name for c in sheet.columns]
+    grid = [
+        ["L1", "A", "B", "m", "road", 12.0, 5.0, "", "", "", "", ""],
+        [" L2 ", "A ", " C", "", "", "", 4.5, 1.0, 100, " a ref ", 0.1, ""],
+        ["L3", "", "C", "m", "", 3.0, 1.0, "", "", "", "", ""],
+        ["", "", "", "", "", "", "", "", "", "", "", ""],
+        ["L2", "A", "B", "m", "", 1.0, 1.0, "", "", "", "", ""],
+    ]
+    rows = tuple(RawRow(excel_row=4 + i, cells=dict(zip(headers, r, strict=True)))
+                 for i, r in enumerate(grid))
+    raw = RawTable(sheet="Lanes", header_row=3,
+                   columns={h: i + 1 for i, h in enumerate(headers)}, rows=rows)
+    issues = IssueList("book.xlsx")
+    fast = T.parse_table(raw, sheet, issues)
+    slow, slow_issues = _slow_only(raw, sheet)
+    assert fast == slow
+    assert [i.format() for i in issues] == slow_issues
+    assert [r["lane"] for r in fast.rows] == ["L1", "L2"] and fast.dropped  # L3's origin
+    assert fast.rows[1]["reference"] == "a ref" and fast.rows[1]["material"] is None
+    assert any("Duplicate row" in text for text in slow_issues)
+
+
+def _same(a: list[Any], b: list[Any]) -> bool:
+    return len(a) == len(b) and all(
+        x is y or (type(x) is type(y) and x == y) for x, y in zip(a, b, strict=True))
+
+
+TEXT_CELLS = st.lists(st.one_of(
+    st.sampled_from(["", " ", "abc", " abc ", "A\u200b", "\ufeff", "road", " ROAD ", "x y"]),
+    st.text(max_size=5)), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(index=st.integers(0, len(COLUMNS) - 1),
+       cells=st.one_of(TEXT_CELLS, st.lists(st.one_of(
+           st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(),
+           st.text(max_size=4)), max_size=8)))
+def test_a_whole_column_reads_as_its_cells_do(index: int, cells: list[Any]) -> None:
+    """``read_column_fast`` gives what the fast reader gives cell by cell, and
+    ``_blank_flags`` what ``_is_blank`` gives, for any column and any cells."""
+    _sheet, col = COLUMNS[index]
+    assert _same(T.read_column_fast(col, cells), list(map(T.fast_reader(col), cells)))
+    assert T._blank_flags(cells) == [T._is_blank(v) for v in cells]

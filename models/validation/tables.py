@@ -15,12 +15,14 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
+from typing import cast
 
 from models.chain.schema import AUXILIARY_SHEETS, ColType, Column, Sheet
 from models.validation.hints import closest, did_you_mean, loose
 from models.validation.issues import IssueList, Severity
 from models.validation.numbers import parse_number, read_number
-from models.validation.raw import CellValue, RawTable, RawWorkbook, UnreadableCell
+from models.validation.raw import CellValue, RawRow, RawTable, RawWorkbook, UnreadableCell
 
 __all__ = [
     "INVALID", "Row", "Table", "check_references", "match_sheets", "parse_cell",
@@ -190,6 +192,28 @@ def fast_reader(col: Column) -> FastReader:
         return clean
 
     return text
+
+
+_TEXT_KINDS = (ColType.ID, ColType.TEXT)
+_HAS_INVISIBLE = re.compile(f"[{_INVISIBLE}]")
+
+
+def read_column_fast(col: Column, cells: list[CellValue]) -> list[object]:
+    """``[fast_reader(col)(v) for v in cells]``, a whole column at a time where it can.
+
+    An identifier or text column of text cells (what calamine gives for every cell of
+    such a column, "" when empty) without an invisible character anywhere is stripped
+    in one C-level pass: each cell's text is then exactly what ``fast_reader`` gives, as
+    its clean-up drops nothing else. Any other column is read cell by cell. (At 100,000
+    lanes the cell-by-cell clean-up of six text columns was half of reading the sheet.)
+    """
+    if col.type in _TEXT_KINDS and not (col.type is ColType.ID and col.choices) and \
+            all(type(v) is str for v in cells):
+        texts = cast(list[str], cells)
+        if not _HAS_INVISIBLE.search("".join(texts)):
+            empty = SLOW if col.required else col.default
+            return [text if text else empty for text in map(str.strip, texts)]
+    return list(map(fast_reader(col), cells))
 
 
 def parse_cell(
@@ -439,14 +463,15 @@ def parse_table(raw: RawTable | None, sheet: Sheet, issues: IssueList,
     plan = [(col, mapping[col.name][0] if col.name in mapping else None) for col in sheet.columns]
     names = [col.name for col in sheet.columns]
     raw_rows = raw.rows
-    by_column = [[None] * len(raw_rows) if text is None else
-                 [r.cells.get(text) for r in raw_rows] for _col, text in plan]
-    read_fast = [list(map(fast_reader(col), cells))
+    by_column: list[list[CellValue]] = [
+        [None] * len(raw_rows) if text is None else _column_cells(raw_rows, text)
+        for _col, text in plan]
+    read_fast = [read_column_fast(col, cells)
                  for (col, _text), cells in zip(plan, by_column, strict=True)]
-    by_row = zip(raw_rows, zip(*by_column, strict=True), zip(*read_fast, strict=True),
-                 strict=True)
-    for raw_row, cells, fast in by_row:
-        if _is_blank(cells[0]) and all(map(_is_blank, cells)):  # (the first: a key, mostly)
+    by_row = (raw_rows, zip(*by_column, strict=True), zip(*read_fast, strict=True))
+    for raw_row, cells, fast, first_blank in zip(*by_row, _blank_flags(by_column[0]),
+                                                strict=True):
+        if first_blank and all(map(_is_blank, cells)):  # (the first: a key, mostly)
             issues.info("This row has values only in columns chainopt does not read; it is "
                         "ignored.", sheet=sheet.name, row=raw_row.excel_row)
             continue
@@ -467,6 +492,25 @@ def parse_table(raw: RawTable | None, sheet: Sheet, issues: IssueList,
             values[col.name] = parsed
         (rows if ok else dropped).append(Row(raw_row.excel_row, values))
     return _check_unique_keys(Table(sheet, columns, tuple(rows), True, tuple(dropped)), issues)
+
+
+def _blank_flags(cells: list[CellValue]) -> list[bool]:
+    """``[_is_blank(v) for v in cells]``, in one C-level pass for a column of text cells
+    without an invisible character (``read_column_fast``)."""
+    if all(type(v) is str for v in cells):
+        texts = cast(list[str], cells)
+        if not _HAS_INVISIBLE.search("".join(texts)):
+            return [not text for text in map(str.strip, texts)]
+    return list(map(_is_blank, cells))
+
+
+def _column_cells(raw_rows: tuple[RawRow, ...], header: str) -> list[CellValue]:
+    """The cells under one header, row by row (None where a row lacks it). The Excel
+    reader gives every row every header, so one C-level pass usually does it."""
+    try:
+        return list(map(itemgetter(header), map(attrgetter("cells"), raw_rows)))
+    except KeyError:  # a table built in code may leave a cell out
+        return [r.cells.get(header) for r in raw_rows]
 
 
 def _check_unique_keys(table: Table, issues: IssueList) -> Table:

@@ -38,6 +38,13 @@ MAX_TEXT_CHARS = 32_767  # Excel's own limit for one cell
 
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]{1,3})([0-9]{1,7})\"")
+# The same two, for a chunk whose cell tags have no namespace prefix and whose cells give
+# ``r`` first (what Excel, LibreOffice, openpyxl and xlsxwriter write). They start with a
+# literal, which the regular-expression engine finds at C speed: 0.05 + 0.25 s on a
+# 29 MB sheet of 500,000 cells, against 0.35 + 0.47 s for the two above.
+_PLAIN_CELL_TAG = re.compile(rb"<c[\s>/]")
+_PLAIN_CELL_REF = re.compile(rb'<c r="([A-Za-z]{1,3})([0-9]{1,7})"')
+_PREFIXED_TAG = re.compile(rb":c[\s>/]")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([^\"]{1,40})\"")
 _REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 
@@ -113,13 +120,14 @@ def _scan(archive: zipfile.ZipFile, part: str) -> Extent | None:
                 found = _DIMENSION.search(chunk)
                 if found:
                     out.declared = found.group(1).decode("ascii", "replace")
-            tags += len(_CELL_TAG.findall(chunk))
-            pairs = _CELL_REF.findall(chunk)
+            found_tags, pairs = _cell_refs(chunk)
+            tags += found_tags
             refs += len(pairs)
             if pairs:
-                found_rows = list(map(int, [r for _, r in pairs]))
+                chunk_letters, chunk_rows = zip(*pairs, strict=True)
+                found_rows = list(map(int, set(chunk_rows)))
                 rows += [max(found_rows), min(found_rows)]
-                letters.update({c for c, _ in pairs})
+                letters.update(chunk_letters)
             if not block:
                 break
     if tags != refs:
@@ -129,6 +137,20 @@ def _scan(archive: zipfile.ZipFile, part: str) -> Extent | None:
         out.add(min(rows), min(cols))
         out.add(max(rows), max(cols))
     return out
+
+
+def _cell_refs(chunk: bytes) -> tuple[int, list[tuple[bytes, bytes]]]:
+    """How many cell tags a chunk holds, and the (letters, digits) of each ``r`` found.
+
+    The plain expressions are used when they see every cell tag: a tag they would miss
+    (a namespace prefix, ``r`` not first, a reference they cannot read) makes the counts
+    differ, and the chunk is then read with the general ones, as before."""
+    if not _PREFIXED_TAG.search(chunk):
+        tags = len(_PLAIN_CELL_TAG.findall(chunk))
+        pairs = _PLAIN_CELL_REF.findall(chunk)
+        if len(pairs) == tags:
+            return tags, pairs
+    return len(_CELL_TAG.findall(chunk)), _CELL_REF.findall(chunk)
 
 
 def _parse(archive: zipfile.ZipFile, part: str) -> Extent:

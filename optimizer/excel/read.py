@@ -18,7 +18,9 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
@@ -41,6 +43,12 @@ _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _HAS_FORMULA_OR_ERROR = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+# What usually settles that search at C speed (each starts with a literal): a block with
+# no prefixed tag and no error type needs only the plain formula tag (0.03 s on a 29 MB
+# sheet, against 1.0 s for the expression above, which tries at every "<" and space).
+_PLAIN_FORMULA = re.compile(rb"<f[\s>/]")
+_PREFIXED_FORMULA = re.compile(rb":f[\s>/]")
+_ERROR_TYPE = re.compile(rb't="e"')
 _CELL_REF = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
@@ -174,17 +182,34 @@ def _read_sheet(workbook: CalamineWorkbook, name: str,
         else:
             columns[text] = first_col + offset
     raw_rows: list[RawRow] = []
+    names = list(columns)
+    offsets = [idx - first_col for idx in columns.values()]
+    width = max(offsets, default=-1) + 1
+    pick = _picker(offsets)
     for i in range(header_index + 1, len(grid)):
         values = grid[i]
         if all(_is_blank(v) for v in values):
             continue
-        cells = {
-            col: (values[idx - first_col] if idx - first_col < len(values) else None)
-            for col, idx in columns.items()
-        }
+        if len(values) >= width:
+            cells = dict(zip(names, pick(values), strict=True))
+        else:  # a short row (an unreadable cell appended past calamine's grid)
+            cells = {col: (values[k] if k < len(values) else None)
+                     for col, k in zip(names, offsets, strict=True)}
         raw_rows.append(RawRow(first_row + i, cells))
     return RawTable(name.strip(), first_row + header_index, columns, tuple(raw_rows),
                     tuple(repeated))
+
+
+def _picker(offsets: list[int]) -> Callable[[list[CellValue]], tuple[CellValue, ...]]:
+    """The cells at ``offsets`` of a row long enough to hold them all: one C call per row
+    (``itemgetter``) instead of a comprehension over the headers (0.8 s of the 100,000
+    rows of OR-Library capb-5000's lanes)."""
+    if len(offsets) > 1:
+        return itemgetter(*offsets)
+    if offsets:
+        only = offsets[0]
+        return lambda values: (values[only],)
+    return lambda _values: ()
 
 
 def _clip_long_text(grid: list[list[CellValue]], sheet: str, first_row: int, first_col: int,
@@ -292,6 +317,15 @@ def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:
             block = handle.read(1 << 20)
             if not block:
                 return False
-            if _HAS_FORMULA_OR_ERROR.search(tail + block):
+            if _holds_formula_or_error(tail + block):
                 return True
             tail = block[-16:]
+
+
+def _holds_formula_or_error(data: bytes) -> bool:
+    """``_HAS_FORMULA_OR_ERROR.search(data)``, run only where a cheap search leaves doubt."""
+    if _PLAIN_FORMULA.search(data):
+        return True
+    if _PREFIXED_FORMULA.search(data) or _ERROR_TYPE.search(data):
+        return _HAS_FORMULA_OR_ERROR.search(data) is not None
+    return False
