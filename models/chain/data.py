@@ -567,33 +567,45 @@ class _Builder:
     def _lanes(self, mat: dict[str, Row]) -> dict[str, Any]:
         modes = {str(r["mode"]): r for r in self.t["Modes"].rows}
         freight: dict[str, float] = {}
+        origin: dict[str, str] = {}
+        destination: dict[str, str] = {}
+        mode: dict[str, str] = {}
+        capacity: dict[str, float | None] = {}
+        surcharge: dict[str, float] = {}
+        material: dict[str, str] = {}
         rows = self.t["Lanes"].rows
+        # one pass, each row's values read as a dict (a lane workbook can have 100,000 rows,
+        # and each Row[...] is a Python call)
         for r in rows:
-            a = str(r["lane"])
-            if r["origin"] == r["destination"]:
+            v = r.values
+            a = str(v["lane"])
+            origin[a], destination[a] = str(v["origin"]), str(v["destination"])
+            mode[a], material[a] = str(v["mode"] or ""), str(v["material"] or "")
+            capacity[a] = None if v["capacity"] is None else float(v["capacity"])  # type: ignore[arg-type]
+            surcharge[a] = float(v["surcharge"])  # type: ignore[arg-type]
+            if v["origin"] == v["destination"]:
                 self.issues.error("A lane must join two different places.",
-                                  value=r["destination"], expected="a place other than "
-                                  f"{r['origin']}", **self.where("Lanes", r, "destination"))
-            if r["cost"] is not None:
-                freight[a] = float(r["cost"])  # type: ignore[arg-type]
-            elif r["mode"] is not None and r["distance_km"] is not None:
-                m = modes[str(r["mode"])]
+                                  value=v["destination"], expected="a place other than "
+                                  f"{v['origin']}", **self.where("Lanes", r, "destination"))
+            if v["cost"] is not None:
+                freight[a] = float(v["cost"])  # type: ignore[arg-type]
+            elif v["mode"] is not None and v["distance_km"] is not None:
+                m = modes[str(v["mode"])]
                 freight[a] = float(m["cost_fixed"]) + float(m["cost_per_km"]) * float(  # type: ignore[arg-type]
-                    r["distance_km"])  # type: ignore[arg-type]
+                    v["distance_km"])  # type: ignore[arg-type]
             else:
                 self.issues.error("The lane has no cost: give cost, or mode and distance_km.",
                                   value="(blank)", expected="cost, or mode and distance_km",
                                   **self.where("Lanes", r, "cost"))
         return {
-            "lanes": tuple(str(r["lane"]) for r in rows),
-            "lane_origin": {str(r["lane"]): str(r["origin"]) for r in rows},
-            "lane_destination": {str(r["lane"]): str(r["destination"]) for r in rows},
-            "lane_mode": {str(r["lane"]): str(r["mode"] or "") for r in rows},
-            "lane_capacity": {str(r["lane"]): (None if r["capacity"] is None
-                                               else float(r["capacity"])) for r in rows},  # type: ignore[arg-type]
+            "lanes": tuple(origin),
+            "lane_origin": origin,
+            "lane_destination": destination,
+            "lane_mode": mode,
+            "lane_capacity": capacity,
             "lane_freight": freight,
-            "lane_surcharge": {str(r["lane"]): float(r["surcharge"]) for r in rows},  # type: ignore[arg-type]
-            "lane_material": {str(r["lane"]): str(r["material"] or "") for r in rows},
+            "lane_surcharge": surcharge,
+            "lane_material": material,
             "lane_carries": self._lane_carries(rows),
             # lane_flows and lane_cost are set by _finish, once supply and use are known
             "lane_flows": (),

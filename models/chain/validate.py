@@ -522,16 +522,18 @@ def check_data(tables: Mapping[str, Table], data: ChainData, issues: IssueList) 
     _outlets(tables, data, graph, issues, where)
 
 
-def materials_without_outlet(data: ChainData) -> dict[str, list[str]]:
+def materials_without_outlet(data: ChainData, graph: _Graph | None = None,
+                             ) -> dict[str, list[str]]:
     """Lines that can never run because a recipe output has nowhere to go.
 
     A material a recipe makes (yield > 0) must leave the site: sold at a market it can
     reach by lane, taken by a line at a place it can reach, or disposed of (a disposal
     cost). A material with none of the three stops every recipe that makes it, since the
     balance cannot close. Returns line -> the materials that stop it (every recipe of the
-    line blocked); lines with at least one recipe free are not listed.
+    line blocked); lines with at least one recipe free are not listed. ``graph``: the
+    data's ``_Graph`` when the caller has one (it walks every lane to be made).
     """
-    graph = _Graph(data)
+    graph = graph if graph is not None else _Graph(data)
     markets = _markets_of(data)
     users: dict[str, set[str]] = defaultdict(set)
     for line, _k, m in data.recipe_inputs:
@@ -556,7 +558,7 @@ def _outlets(tables: Mapping[str, Table], data: ChainData, graph: _Graph,
              issues: IssueList, where: _Where) -> None:
     """Warn on each Recipes output row whose material has no market, no user and no
     disposal cost: the silent trap of a residue left without an outlet."""
-    blocked = materials_without_outlet(data)
+    blocked = materials_without_outlet(data, graph)
     if not blocked:
         return
     by_material: dict[str, list[str]] = defaultdict(list)
