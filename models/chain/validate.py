@@ -355,8 +355,9 @@ def _plausibility(tables: Mapping[str, Table], issues: IssueList, where: _Where,
             if not col.unit.startswith("currency"):
                 continue
             unit = col.unit.replace("currency", currency or "currency")
-            values = [(r, _f(r[col.name])) for r in table.rows
-                      if r.values.get(col.name) is not None and _f(r[col.name]) > 0]
+            header = col.name
+            values = [(r, x) for r in table.rows
+                      if (v := r.values.get(header)) is not None and (x := _f(v)) > 0]
             if len(values) < 5:
                 continue
             typical = statistics.median(v for _r, v in values)
