@@ -40,3 +40,18 @@ def test_tier_s_runs_and_prints_the_tables() -> None:
     # the bundled case solves to optimality in both: the same plan value
     ratio = re.search(r"^bundled .*optimal\s+(\S+)$", text, re.MULTILINE)
     assert ratio is not None and float(ratio.group(1)) == pytest.approx(1.0, abs=1e-6), text
+
+
+def test_bench_read_runs_and_prints_its_table() -> None:
+    """bench/bench_read.py on the bundled case: one row, both processes ran (the cell count
+    is calamine's, the peak memories are read), no timing asserted."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_read.py"), "--cases", "bundled",
+         "--repeat", "1"], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    rows = [line for line in out.stdout.splitlines() if line.startswith("| bundled |")]
+    assert len(rows) == 1, out.stdout
+    cells = rows[0].strip("|").split("|")
+    assert len(cells) == 9 and int(cells[1].replace(",", "")) > 1000, rows[0]
+    peak_ours, peak_alone = (float(x.replace(",", "")) for x in cells[8].split("/"))
+    assert peak_ours > 0 and peak_alone > 0, rows[0]
