@@ -94,11 +94,26 @@ def _slow_only(raw: RawTable, sheet: Any) -> tuple[T.Table, list[str]]:
     return table, [i.format() for i in issues]
 
 
+def _lanes_both_ways(grid: list[list[Any]]) -> tuple[T.Table, list[str]]:
+    """A Lanes sheet of these rows (from row 4) through ``parse_table`` as it is and cell
+    by cell: the same table and issues, returned as read (with the slow way's issues)."""
+    sheet = next(s for s in SHEETS if s.name == "Lanes")
+    headers = [c.name for c in sheet.columns]
+    rows = tuple(RawRow(excel_row=4 + i, cells=dict(zip(headers, r, strict=True)))
+                 for i, r in enumerate(grid))
+    raw = RawTable(sheet="Lanes", header_row=3,
+                   columns={h: i + 1 for i, h in enumerate(headers)}, rows=rows)
+    issues = IssueList("book.xlsx")
+    fast = T.parse_table(raw, sheet, issues)
+    slow, slow_issues = _slow_only(raw, sheet)
+    assert fast == slow
+    assert [i.format() for i in issues] == slow_issues
+    return fast, slow_issues
+
+
 def test_parse_table_same_rows_and_issues_as_cell_by_cell() -> None:
     """A Lanes sheet with good rows, blank cells, bad numbers, unknown words, a blank row
     and a duplicate: the same typed rows, left-out rows and issues, in the same order."""
-    sheet = next(s for s in SHEETS if s.name == "Lanes")
-    headers = [c.name for c in sheet.columns]
     grid = [
         ["L1", "A", "B", "m", "road", 12.0, 5.0, "", "", "", "", ""],
         ["L2", "A", "C", "m", "", "", 4.5, 1.0, 100, "ref", 0.1, ""],
@@ -108,15 +123,7 @@ def test_parse_table_same_rows_and_issues_as_cell_by_cell() -> None:
         ["L1", "A", "B", "m", "", 1.0, 1.0, "", "", "", "", ""],
         ["L5", None, "B", "m", None, None, 2.0, None, None, None, None, None],
     ]
-    rows = tuple(RawRow(excel_row=4 + i, cells=dict(zip(headers, r, strict=True)))
-                 for i, r in enumerate(grid))
-    raw = RawTable(sheet="Lanes", header_row=3,
-                   columns={h: i + 1 for i, h in enumerate(headers)}, rows=rows)
-    issues = IssueList("book.xlsx")
-    fast = T.parse_table(raw, sheet, issues)
-    slow, slow_issues = _slow_only(raw, sheet)
-    assert fast == slow
-    assert [i.format() for i in issues] == slow_issues
+    fast, slow_issues = _lanes_both_ways(grid)
     assert len(fast.rows) >= 2 and fast.dropped and slow_issues  # the case is not vacuous
 
 
@@ -124,8 +131,6 @@ def test_parse_table_whole_text_columns_same_as_cell_by_cell() -> None:
     """Text cells only, as the Excel reader gives them ("" when empty), no invisible
     character: the text columns are read a column at a time (``read_column_fast``), with
     the same rows and issues, a blank required cell and a blank row included."""
-    sheet = next(s for s in SHEETS if s.name == "Lanes")
-    headers = [c.name for c in sheet.columns]
     grid = [
         ["L1", "A", "B", "m", "road", 12.0, 5.0, "", "", "", "", ""],
         [" L2 ", "A ", " C", "", "", "", 4.5, 1.0, 100, " a ref ", 0.1, ""],
@@ -133,15 +138,7 @@ def test_parse_table_whole_text_columns_same_as_cell_by_cell() -> None:
         ["", "", "", "", "", "", "", "", "", "", "", ""],
         ["L2", "A", "B", "m", "", 1.0, 1.0, "", "", "", "", ""],
     ]
-    rows = tuple(RawRow(excel_row=4 + i, cells=dict(zip(headers, r, strict=True)))
-                 for i, r in enumerate(grid))
-    raw = RawTable(sheet="Lanes", header_row=3,
-                   columns={h: i + 1 for i, h in enumerate(headers)}, rows=rows)
-    issues = IssueList("book.xlsx")
-    fast = T.parse_table(raw, sheet, issues)
-    slow, slow_issues = _slow_only(raw, sheet)
-    assert fast == slow
-    assert [i.format() for i in issues] == slow_issues
+    fast, slow_issues = _lanes_both_ways(grid)
     assert [r["lane"] for r in fast.rows] == ["L1", "L2"] and fast.dropped  # L3's origin
     assert fast.rows[1]["reference"] == "a ref" and fast.rows[1]["material"] is None
     assert any("Duplicate row" in text for text in slow_issues)
