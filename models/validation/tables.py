@@ -207,13 +207,23 @@ def read_column_fast(col: Column, cells: list[CellValue]) -> list[object]:
     its clean-up drops nothing else. Any other column is read cell by cell. (At 100,000
     lanes the cell-by-cell clean-up of six text columns was half of reading the sheet.)
     """
-    if col.type in _TEXT_KINDS and not (col.type is ColType.ID and col.choices) and \
-            all(type(v) is str for v in cells):
-        texts = cast(list[str], cells)
-        if not _HAS_INVISIBLE.search("".join(texts)):
-            empty = SLOW if col.required else col.default
-            return [text if text else empty for text in map(str.strip, texts)]
-    return list(map(fast_reader(col), cells))
+    stripped = (_stripped_texts(cells) if col.type in _TEXT_KINDS and
+                not (col.type is ColType.ID and col.choices) else None)
+    if stripped is None:
+        return list(map(fast_reader(col), cells))
+    empty = SLOW if col.required else col.default
+    return [text if text else empty for text in stripped]
+
+
+def _stripped_texts(cells: list[CellValue]) -> list[str] | None:
+    """Every cell stripped, in one C-level pass, when every cell is text and none holds an
+    invisible character (so stripping is all the clean-up does); else None."""
+    if not all(type(v) is str for v in cells):
+        return None
+    texts = cast(list[str], cells)
+    if _HAS_INVISIBLE.search("".join(texts)):
+        return None
+    return list(map(str.strip, texts))
 
 
 def parse_cell(
@@ -497,11 +507,10 @@ def parse_table(raw: RawTable | None, sheet: Sheet, issues: IssueList,
 def _blank_flags(cells: list[CellValue]) -> list[bool]:
     """``[_is_blank(v) for v in cells]``, in one C-level pass for a column of text cells
     without an invisible character (``read_column_fast``)."""
-    if all(type(v) is str for v in cells):
-        texts = cast(list[str], cells)
-        if not _HAS_INVISIBLE.search("".join(texts)):
-            return [not text for text in map(str.strip, texts)]
-    return list(map(_is_blank, cells))
+    stripped = _stripped_texts(cells)
+    if stripped is None:
+        return list(map(_is_blank, cells))
+    return [not text for text in stripped]
 
 
 def _column_cells(raw_rows: tuple[RawRow, ...], header: str) -> list[CellValue]:

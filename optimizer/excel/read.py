@@ -190,12 +190,9 @@ def _read_sheet(workbook: CalamineWorkbook, name: str,
         values = grid[i]
         if all(_is_blank(v) for v in values):
             continue
-        if len(values) >= width:
-            cells = dict(zip(names, pick(values), strict=True))
-        else:  # a short row (an unreadable cell appended past calamine's grid)
-            cells = {col: (values[k] if k < len(values) else None)
-                     for col, k in zip(names, offsets, strict=True)}
-        raw_rows.append(RawRow(first_row + i, cells))
+        if len(values) < width:  # a short row (an unreadable cell appended past the grid)
+            values = values + [None] * (width - len(values))
+        raw_rows.append(RawRow(first_row + i, dict(zip(names, pick(values), strict=True))))
     return RawTable(name.strip(), first_row + header_index, columns, tuple(raw_rows),
                     tuple(repeated))
 
