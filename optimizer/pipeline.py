@@ -328,7 +328,8 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
 
             with _phase(outcome, "solve", progress):
                 outcome.solve = solve_model(model, _solver_settings(outcome, settings),
-                                            solve_progress, on_handoff=handed_off)
+                                            solve_progress, on_handoff=handed_off,
+                                            release_rows=True)
         finally:
             standby.discard()  # still waiting: the run did not get to its solve
         return _after_solve(outcome, settings, progress, alternatives, figures,
