@@ -171,3 +171,32 @@ def test_a_release_that_fails_half_way_leaves_a_consistent_model(
     session = solve._session(model)
     assert all(con is solve._row_in_model(con) for con, _s in session.rows)
     assert sum(type(con) is ReleasedRow for con, _s in session.rows) == 5
+
+
+def test_the_rows_are_let_go_once_the_solver_process_has_the_model(
+        model: pyo.ConcreteModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not while the model's file is written (the two would share the GIL), and not
+    after the solve: between the two."""
+    events: list[str] = []
+    take, release = solve.standby.take, solve.release_formulation_rows
+    save = solve.save_arrays
+
+    def saved(*a: Any) -> Any:
+        events.append("file")
+        return save(*a)
+
+    def taken(folder: Any) -> Any:
+        events.append("process")
+        return take(folder)
+
+    def released(m: pyo.ConcreteModel) -> int:
+        events.append("release")
+        return release(m)
+
+    monkeypatch.setattr(solve, "save_arrays", saved)
+    monkeypatch.setattr(solve.standby, "take", taken)
+    monkeypatch.setattr(solve, "release_formulation_rows", released)
+    result = solve.solve_model(model, SETTINGS, release_rows=True,
+                               on_handoff=lambda: events.append("hand-off"))
+    assert result.status is SolveStatus.OPTIMAL
+    assert events == ["hand-off", "file", "process", "release"]
