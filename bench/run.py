@@ -145,7 +145,7 @@ def worker_chainopt(case: str, workdir: Path, time_limit: float, gap: float,
     t0 = time.perf_counter()
     model = build_model(data)
     t["build"] = time.perf_counter() - t0
-    solved = solve_model(model, settings, release_rows=True)  # as a run does
+    solved = solve_model(model, settings, let_go=True)  # as a run does
     t["hand-off"], t["solve"] = solved.seconds_handoff, solved.seconds - solved.seconds_handoff
     out: dict[str, Any] = {"status": solved.status.value, "objective": solved.objective,
                            "size": solved.size, "nodes": _nodes(solved.log),

@@ -232,13 +232,17 @@ PROCESS_SECONDS = 1.0
 # writer imports them again and reports any error itself. The shared limits' module is
 # one of them: it imports scipy's graph and linear-algebra modules (0.08-0.10 s), which
 # otherwise came between the explanations and the write (a run's closest alternatives
-# are searched beside that, so only a solve without them is faster for it).
+# are searched beside that, so only a solve without them is faster for it). Not for a
+# model of more than PREFETCH_MAX_NONZEROS: that second is nothing beside its solve, and
+# the modules' 40 MB would add to the run's peak memory, which is the solve's there (this
+# process beside HiGHS's; issue 12, goal 4). They are then imported when first used.
 REPORT_MODULES = ("optimizer.excel.write", "matplotlib.backends.backend_agg",
                   "optimizer.shared_limits")
+PREFETCH_MAX_NONZEROS = 1_000_000
 
 
-def _prefetch_report_imports() -> None:
-    if all(name in sys.modules for name in REPORT_MODULES):
+def _prefetch_report_imports(nonzeros: int) -> None:
+    if nonzeros > PREFETCH_MAX_NONZEROS or all(name in sys.modules for name in REPORT_MODULES):
         return
 
     def load() -> None:
@@ -312,7 +316,7 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
                 import models.chain.results  # noqa: F401
                 import optimizer.explain  # noqa: F401
                 from models.chain.formulation import build_model
-                from optimizer.solve import solve_model
+                from optimizer.solve import compiled_nonzeros, solve_model
 
                 outcome.import_seconds = time.perf_counter() - imports_started
 
@@ -323,13 +327,13 @@ def solve_workbook(path: Path, overrides: dict[str, object] | None = None,
                     prepare(model, data)
 
             def handed_off() -> None:
-                _prefetch_report_imports()
+                _prefetch_report_imports(compiled_nonzeros(model))
                 replan_pool.append(_start_replan_workers(model, data, settings))
 
             with _phase(outcome, "solve", progress):
                 outcome.solve = solve_model(model, _solver_settings(outcome, settings),
                                             solve_progress, on_handoff=handed_off,
-                                            release_rows=True)
+                                            let_go=True)
         finally:
             standby.discard()  # still waiting: the run did not get to its solve
         return _after_solve(outcome, settings, progress, alternatives, figures,
@@ -389,7 +393,7 @@ def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progres
     """Marginal values, check, explanations, alternatives and shared limits."""
     from models.chain.checks import check_finite, check_solution
     from models.chain.results import extract_results
-    from optimizer.explain import explain_plan
+    from optimizer.explain import REDUCED_COSTS_READ, explain_plan
     from optimizer.solve import marginal_values
 
     model, data = outcome.model, outcome.data
@@ -402,7 +406,8 @@ def _after_solve(outcome: RunOutcome, settings: SolveSettings, progress: Progres
         # one LP with the plan held fixed: far easier than the MILP, so it gets at least a
         # minute even when the run's time is up (without it nothing can be explained)
         lp = marginal_values(model, dataclasses.replace(
-            settings, time_limit=max(outcome.seconds_left() or 0.0, 60.0)))
+            settings, time_limit=max(outcome.seconds_left() or 0.0, 60.0)),
+            REDUCED_COSTS_READ)
     with _phase(outcome, "check", progress):
         outcome.results = extract_results(model, data, lp.duals)
         outcome.check_findings = check_finite(outcome.results, outcome.objective)

@@ -263,7 +263,7 @@ def test_the_writers_imports_wait_for_the_hand_off(
 
     monkeypatch.setattr(optimizer.solve._Session, "__init__", init)
     monkeypatch.setattr(pipeline, "_prefetch_report_imports",
-                        lambda: events.append("prefetch"))
+                        lambda _nonzeros: events.append("prefetch"))
     outcome = solve_workbook(write_tables(base_case(), tmp_path / "t.xlsx"))
     assert outcome.status is SolveStatus.OPTIMAL
     assert events[:2] == ["hand-off done", "prefetch"]

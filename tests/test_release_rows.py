@@ -1,5 +1,5 @@
 """The rows' expressions let go once HiGHS has the model (models/chain/formulation.py
-``release_rows``, optimizer/solve.py ``solve_model(release_rows=True)``; issue 12, goal
+``release_rows``, optimizer/solve.py ``solve_model(let_go=True)``; issue 12, goal
 4): a released row answers every question as before by making its expression again
 with its own rule, a model compiled again is the same model, the compiled row list
 follows the model's new row objects, and the terms are really freed."""
@@ -113,7 +113,7 @@ def test_a_solve_that_releases_frees_the_terms_and_keeps_its_rows_in_step(
     in_rows = sum(type(t) is MonomialTermExpression
                   for r in _rule_rows(model) for t in r.body.args)
     before = _monomials()
-    result = solve.solve_model(model, SETTINGS, release_rows=True)
+    result = solve.solve_model(model, SETTINGS, let_go=True)
     assert result.status is SolveStatus.OPTIMAL
     assert before - _monomials() >= in_rows > 100
     session = solve._session(model)
@@ -132,7 +132,7 @@ def test_the_same_plan_and_figures_with_and_without_the_release(
     solved = []
     for release in (False, True):
         m = build_model(absheron_data)
-        result = solve.solve_model(m, SETTINGS, release_rows=release)
+        result = solve.solve_model(m, SETTINGS, let_go=release)
         lp = solve.marginal_values(m, SETTINGS)
         solved.append((result.objective, [v.value for v in m.component_data_objects(pyo.Var)],
                        lp.duals))
@@ -165,7 +165,7 @@ def test_a_release_that_fails_half_way_leaves_a_consistent_model(
         raise MemoryError("no memory left")
 
     monkeypatch.setattr(solve, "release_formulation_rows", half)
-    result = solve.solve_model(model, SETTINGS, release_rows=True)
+    result = solve.solve_model(model, SETTINGS, let_go=True)
     assert result.status is SolveStatus.OPTIMAL
     assert "could not let go of the model's rows" in caplog.text
     session = solve._session(model)
@@ -196,7 +196,71 @@ def test_the_rows_are_let_go_once_the_solver_process_has_the_model(
     monkeypatch.setattr(solve, "save_arrays", saved)
     monkeypatch.setattr(solve.standby, "take", taken)
     monkeypatch.setattr(solve, "release_formulation_rows", released)
-    result = solve.solve_model(model, SETTINGS, release_rows=True,
+    result = solve.solve_model(model, SETTINGS, let_go=True,
                                on_handoff=lambda: events.append("hand-off"))
     assert result.status is SolveStatus.OPTIMAL
     assert events == ["hand-off", "file", "process", "release"]
+
+
+def _arrays(session: Any) -> dict[str, Any]:
+    a = session.arrays
+    return {name: np.array(getattr(a, name)) for name in (
+        "cost", "offset", "maximize", "col_lower", "col_upper", "row_lower", "row_upper",
+        "a_start", "a_index", "a_value", "integer")}
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_arrays_are_set_aside_while_highs_solves(
+        model: pyo.ConcreteModel, absheron_data: ChainData, monkeypatch: pytest.MonkeyPatch,
+        fails: bool) -> None:
+    """The run's own copy of the compiled arrays is let go while the solver process has
+    them, and read back, the same, when the solve ends, even by an error or a signal."""
+    reference = _arrays(solve._Session(build_model(absheron_data)))
+    held: list[bool] = []
+    watch = solve._watch
+
+    def watched(*a: Any, **k: Any) -> Any:
+        held.append(hasattr(solve._session(model), "arrays"))
+        if fails:
+            raise KeyboardInterrupt
+        return watch(*a, **k)
+
+    monkeypatch.setattr(solve, "_watch", watched)
+    if fails:
+        with pytest.raises(KeyboardInterrupt):
+            solve.solve_model(model, SETTINGS, let_go=True)
+    else:
+        assert solve.solve_model(model, SETTINGS, let_go=True).status is SolveStatus.OPTIMAL
+    assert held == [False]
+    after = _arrays(solve._session(model))
+    assert after.keys() == reference.keys()
+    assert all(np.array_equal(after[k], reference[k]) and after[k].dtype == reference[k].dtype
+               for k in reference)
+
+
+def test_a_solve_that_does_not_let_go_keeps_its_arrays(
+        model: pyo.ConcreteModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    held: list[bool] = []
+    watch = solve._watch
+
+    def watched(*a: Any, **k: Any) -> Any:
+        held.append(hasattr(solve._session(model), "arrays"))
+        return watch(*a, **k)
+
+    monkeypatch.setattr(solve, "_watch", watched)
+    assert solve.solve_model(model, SETTINGS).status is SolveStatus.OPTIMAL
+    assert held == [True]
+    assert all(type(r) is ConstraintData for r in _rule_rows(model))
+
+
+def test_only_the_reduced_costs_asked_for_are_kept(model: pyo.ConcreteModel) -> None:
+    """The explanations read the reduced costs of purchases and sales only; the others
+    (every flow and recipe input) are not kept, and those kept are the same."""
+    from optimizer.explain import REDUCED_COSTS_READ
+
+    assert solve.solve_model(model, SETTINGS).status is SolveStatus.OPTIMAL
+    every = solve.marginal_values(model, SETTINGS)
+    kept = solve.marginal_values(model, SETTINGS, REDUCED_COSTS_READ)
+    assert set(every.reduced_costs) > set(REDUCED_COSTS_READ) == set(kept.reduced_costs)
+    assert all(kept.reduced_costs[n] == every.reduced_costs[n] for n in REDUCED_COSTS_READ)
+    assert kept.duals == every.duals and kept.objective == every.objective

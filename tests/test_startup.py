@@ -85,11 +85,23 @@ def test_the_writer_is_imported_while_the_solver_runs() -> None:
     loaded = _modules_after(
         "import threading\n"
         "from optimizer.pipeline import _prefetch_report_imports\n"
-        "_prefetch_report_imports()\n"
+        "_prefetch_report_imports(5_000)\n"
         "[t.join() for t in threading.enumerate() if t.name == 'chainopt-prefetch']")
     assert {"optimizer.excel.write", "matplotlib.figure", "xlsxwriter",
             "optimizer.shared_limits", "scipy.sparse.csgraph"} <= loaded
     assert "matplotlib.pyplot" not in loaded
+
+
+def test_a_large_model_leaves_the_writer_until_it_is_used() -> None:
+    """Beyond PREFETCH_MAX_NONZEROS the import's second is nothing beside the solve, and
+    its memory would add to the run's peak (the run's process beside HiGHS's)."""
+    loaded = _modules_after(
+        "import threading\n"
+        "from optimizer.pipeline import PREFETCH_MAX_NONZEROS, _prefetch_report_imports\n"
+        "_prefetch_report_imports(PREFETCH_MAX_NONZEROS + 1)\n"
+        "[t.join() for t in threading.enumerate() if t.name == 'chainopt-prefetch']")
+    assert not {"optimizer.excel.write", "matplotlib.figure", "xlsxwriter",
+                "optimizer.shared_limits"} & loaded
 
 
 def test_a_run_keeps_its_model_and_modules_out_of_the_collectors_sight(tmp_path: Path) -> None:
