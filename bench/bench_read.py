@@ -70,32 +70,19 @@ print(sys.argv[2] + json.dumps({"read": time.perf_counter() - imported, "cells":
 
 
 def _workbook(case: str, workdir: Path) -> Path:
-    if case == "bundled":
-        return ROOT / "input_templates" / "absheron.xlsx"
-    path = workdir / f"{case}.xlsx"
+    """The case's workbook, written first for a synthetic or OR-Library case, as
+    bench/run.py writes it (the same tiers and instances)."""
+    import run as suite  # bench/run.py, beside this script
+
     if case.startswith("synthetic-"):
         from optimizer.excel.template import write_input_workbook
-        from tools.synthetic import synthetic_tables
 
-        lines = int(case.split("-")[1])
-        write_input_workbook(path, synthetic_tables(
-            lines=lines, periods=12, sites=max(20, lines // 100), markets=30, hubs=20,
-            technologies=24 if lines >= 500 else 6))
+        write_input_workbook(suite._workbook(case, workdir), suite._synthetic_tables(case))
     elif case.startswith("orlib-"):
-        from tools.orlib import (
-            benchmarks_dir,
-            load_instance,
-            load_optima,
-            select_rows,
-            write_instance_workbook,
-        )
-
-        rows = select_rows(load_optima(benchmarks_dir() / "optima.csv"),
-                           [case[len("orlib-"):]])
-        write_instance_workbook(load_instance(rows[0]), path)
-    else:
+        suite._prepare_orlib(case, workdir)
+    elif case != "bundled":
         raise SystemExit(f"unknown case {case!r}")
-    return path
+    return suite._workbook(case, workdir)
 
 
 def _run(script: str, path: Path) -> dict[str, float]:

@@ -427,8 +427,7 @@ class ReleasedRow(ConstraintData):
         return self._expr
 
     def get_value(self) -> Any:
-        self._made_again()
-        return self._expr
+        return self.expr
 
     def to_bounded_expression(self, evaluate_bounds: bool = False) -> Any:
         self._made_again()
