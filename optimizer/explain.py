@@ -816,8 +816,9 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
     stopped at the deadline (then the loss is at most the figure: a better plan may
     exist). Lines not reached keep NaN and their sentences give the held-plan figure as a
     bound. A built line whose MILP without it has no plan is marked needed
-    (``entry_status`` "required"); an LP-"required" line that the MILP can do without
-    becomes "closed".
+    (``entry_status`` "required"), and a line not built whose MILP with it has none
+    "infeasible", both with ``replan_exact`` True (proven); an LP-"required" line that
+    the MILP can do without becomes "closed".
 
     Cheap bounds first, on the kept Highs: the held-plan figure (``held_base`` +
     ``held_delta``, from ``_entry``) is a plan with the change, so the re-planned value is
@@ -920,11 +921,10 @@ def _replanned(m: pyo.ConcreteModel, d: ChainData, res: ChainResults, settings: 
                           if v > 0.5), start)
         out_status, objective = solve_status(answer.status), answer.objective
         if out_status is SolveStatus.INFEASIBLE:
-            if built:
-                lines.at[row, "entry_status"] = "required"
-                lines.at[row, "replan_exact"] = True
-            else:
-                lines.at[row, "entry_status"] = "infeasible"
+            # proven either way: no plan of the MILP without it (a built line), or with
+            # it (a line not built)
+            lines.at[row, "entry_status"] = "required" if built else "infeasible"
+            lines.at[row, "replan_exact"] = True
             continue
         if not out_status.has_plan or objective is None:
             skipped += 1

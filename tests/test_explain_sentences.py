@@ -20,6 +20,7 @@ import pytest
 from optimizer.explain import explain_plan
 from optimizer.pipeline import solve_workbook
 from optimizer.report import story
+from optimizer.report.i18n import tr
 from tests.tiny_cases import Tables, add_line, add_rows, base_case, update_rows
 from tests.workbook_edits import example, write_tables
 
@@ -189,3 +190,63 @@ def test_a_value_not_checked_both_ways_says_so(tmp_path: Path) -> None:
         assert text != checked_text and text.endswith(")")
     assert "not re-checked by re-solving" in story.limit_sentence(
         unchecked, base.data, base.results, "en")
+
+
+def _unreachable_line(tables: Tables) -> Tables:
+    """L2 (cheap: fixed cost 100) makes X from G, but must run at half its 100 t capacity
+    and only 10 t of G are offered: no plan can build it."""
+    t = add_line(tables, "L2", technology="T2", cost_fixed=100, utilisation_min=0.5)
+    add_rows(t, "Materials", {"material": "G", "kind": "feedstock"})
+    add_rows(t, "Sources", {"source": "SRC_G", "material": "G", "location": "S",
+                            "price": 10, "availability": 10})
+    add_rows(t, "Recipes", {"applies_to": "T2", "material": "G", "role": "input"},
+             {"applies_to": "T2", "material": "X", "role": "output", "yield": 1.0})
+    return t
+
+
+def test_a_line_no_plan_can_include_says_so(tmp_path: Path) -> None:
+    """The re-plan with L2 forced in has no plan at all: proven, so the sentence says no
+    plan can include it (it used to be left blank), and a workbook that makes L2 operate
+    (status existing) has no plan."""
+    base = run(_unreachable_line(base_case()), tmp_path / "base.xlsx")
+    row = base.results.lines.set_index("line").loc["L2"]
+    assert row.entry_status == "infeasible" and bool(row.replan_exact)
+    text = sentence(base, "L2")
+    assert text.startswith("Not built: no plan can include it")
+    texts = {lang: story.entry_text(
+        next(base.results.lines[base.results.lines.line == "L2"].itertuples(index=False)),
+        base.data, lang) for lang in ("en", "az", "ru")}
+    assert all(texts.values()) and len(set(texts.values())) == 3
+    forced = set_line(_unreachable_line(base_case()), "L2", status="existing")
+    with mock.patch("optimizer.explain.explain_plan", lambda *a, **_k: a[2]):
+        outcome = solve_workbook(write_tables(forced, tmp_path / "forced.xlsx"),
+                                 {"time_limit": 60})
+    assert outcome.solve is not None and not outcome.solve.status.has_plan
+    assert outcome.results is None
+
+
+def test_every_candidate_line_has_a_sentence(tmp_path: Path) -> None:
+    """Lines the explanations did not reach in their time (large cases) say so; a line
+    whose held-plan step was not reached but whose re-plan was gives the re-planned
+    figure (both used to be left blank)."""
+    t = add_line(base_case(), "L2", technology="T2", cost_fixed=3000)
+    add_rows(t, "Materials", {"material": "X2", "kind": "product"})
+    add_rows(t, "Recipes", {"applies_to": "T2", "material": "F", "role": "input"},
+             {"applies_to": "T2", "material": "X2", "role": "output", "yield": 1.0})
+    add_rows(t, "Markets", {"market": "M", "material": "X2", "price": 40})
+    base = run(t, tmp_path / "base.xlsx")
+    lines = base.results.lines.set_index("line")
+    assert lines.entry_status["L1"] == "closed" and lines.entry_status["L2"] == "added"
+    for line in ("L1", "L2"):
+        row = next(base.results.lines[base.results.lines.line == line].itertuples(
+            index=False))
+        exact = story.entry_text(row, base.data, "en")
+        # the held-plan step not reached, the re-plan reached: the same re-planned figure
+        held_missing = row._replace(entry_status="not_analysed", value_to_plan=None,
+                                    change_if_built=None)
+        assert story.entry_text(held_missing, base.data, "en") == exact
+        # neither reached: said, in every language
+        neither = held_missing._replace(replan_change=float("nan"), replan_exact=False)
+        for lang in ("en", "az", "ru"):
+            assert story.entry_text(neither, base.data, lang) == tr("entry.not_analysed",
+                                                                    lang)

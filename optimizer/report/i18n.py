@@ -493,6 +493,16 @@ T: dict[str, tuple[str, str, str]] = {
         "Не строится: при этом плане не может работать с минимальной загрузкой на "
         "доступном сырье.",
     ),
+    "entry.infeasible_replan": (
+        "Not built: no plan can include it. With it built, the other limits (its minimum "
+        "utilisation, the budgets, site slots, policy floors) cannot all be met.",
+        "Tikilmir: onu daxil edən heç bir plan yoxdur. O tikilsə, digər hədlər (onun "
+        "minimum yüklənməsi, büdcələr, meydança yerləri, siyasət hədləri) birlikdə ödənə "
+        "bilməz.",
+        "Не строится: ни один план не может её включать. Если её построить, остальные "
+        "ограничения (её минимальная загрузка, бюджеты, места на площадках, политические "
+        "нормы) не выполнить одновременно.",
+    ),
     "entry.not_analysed": (
         "Not analysed: the time for explanations ran out (see Run info).",
         "Təhlil edilməyib: izahlar üçün ayrılmış vaxt bitdi (Hesablama haqqında vərəqinə "

@@ -360,7 +360,12 @@ def _number(value: Any) -> float | None:
 
 
 def entry_text(row: Any, d: ChainData, lang: str) -> str:
-    """What it would take for a line to enter (or leave) the plan, in words."""
+    """What it would take for a line to enter (or leave) the plan, in words.
+
+    Every candidate line gets a sentence: the re-planned figure where one was computed
+    (whatever the held-plan step found), else the held-plan figure as a bound, else what
+    was proven (needed, no plan with it, blocked), else that the explanations' time ran
+    out before the line was reached."""
     status = getattr(row, "status", "candidate")
     if status == "excluded":
         return tr("entry.excluded", lang)
@@ -369,23 +374,40 @@ def entry_text(row: Any, d: ChainData, lang: str) -> str:
     state = str(getattr(row, "entry_status", "") or "")
     if not state:  # no explanation computed (the LP at the plan did not solve)
         return ""
+    if state == "no_outlet":
+        return tr("entry.no_outlet", lang, materials=str(getattr(row, "no_outlet", "")))
+    if bool(getattr(row, "built", False)):
+        return _built_text(row, state, d.currency, lang)
+    return _unbuilt_text(row, state, d, lang)
+
+
+def _built_text(row: Any, state: str, cur: str, lang: str) -> str:
+    """A built line: what closing it would cost."""
+    replan = _number(getattr(row, "replan_change", None))
+    exact = bool(getattr(row, "replan_exact", False))
+    if state == "required":
+        return tr("entry.required" if exact else "entry.required_held", lang)
+    if replan is not None:
+        if replan > 0.5:
+            return tr("entry.closed_replan_gain", lang, value=fmt.money(replan, cur, lang))
+        key = "entry.closed_replan" if exact else "entry.closed_replan_bound"
+        return tr(key, lang, value=fmt.money(-replan, cur, lang))
+    value = _number(getattr(row, "value_to_plan", None))
+    if value is None:  # neither figure was reached in the time given
+        return tr("entry.not_analysed", lang)
+    if value < -0.5:
+        return tr("entry.closed_gain", lang, value=fmt.money(abs(value), cur, lang))
+    return tr("entry.closed_held_bound", lang, value=fmt.money(value, cur, lang))
+
+
+def _unbuilt_text(row: Any, state: str, d: ChainData, lang: str) -> str:
+    """A line not built: what a plan with it would be worth, or why there is none."""
     cur = d.currency
     replan = _number(getattr(row, "replan_change", None))
     exact = bool(getattr(row, "replan_exact", False))
-    if state == "no_outlet":
-        return tr("entry.no_outlet", lang, materials=str(getattr(row, "no_outlet", "")))
-    if state == "closed":
-        if replan is not None:
-            if replan > 0.5:
-                return tr("entry.closed_replan_gain", lang, value=fmt.money(replan, cur, lang))
-            key = "entry.closed_replan" if exact else "entry.closed_replan_bound"
-            return tr(key, lang, value=fmt.money(-replan, cur, lang))
-        value = float(row.value_to_plan)
-        if value < -0.5:
-            return tr("entry.closed_gain", lang, value=fmt.money(abs(value), cur, lang))
-        return tr("entry.closed_held_bound", lang, value=fmt.money(value, cur, lang))
-    if state == "required":
-        return tr("entry.required" if exact else "entry.required_held", lang)
+    if state == "infeasible" and replan is None:
+        # proven by the re-plan (no plan of the MILP has it), or only at the held plan
+        return tr("entry.infeasible_replan" if exact else "entry.infeasible", lang)
     why = "; ".join(_why(c, lang) for c in str(getattr(row, "blocked_by", "") or "").split(";")
                     if c)
     if state == "blocked":
@@ -393,8 +415,8 @@ def entry_text(row: Any, d: ChainData, lang: str) -> str:
     fixed = d.cost_fixed.get(str(row.line), 0.0)
     held = _number(getattr(row, "change_if_built", None))
     change = replan if replan is not None else held
-    if change is None or state not in ("added", "swapped"):
-        return ""
+    if change is None:  # neither figure was reached in the time given
+        return tr("entry.not_analysed", lang)
     # Without the re-planned figure, the held-plan loss (other lines as planned) is an
     # upper bound on the loss of the best plan with the line: said as "at most".
     exact = exact and replan is not None
