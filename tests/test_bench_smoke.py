@@ -55,3 +55,20 @@ def test_bench_read_runs_and_prints_its_table() -> None:
     assert len(cells) == 9 and int(cells[1].replace(",", "")) > 1000, rows[0]
     peak_ours, peak_alone = (float(x.replace(",", "")) for x in cells[8].split("/"))
     assert peak_ours > 0 and peak_alone > 0, rows[0]
+
+
+@pytest.mark.slow
+def test_bench_held_blocks_runs_and_measures_the_explanations_figures() -> None:
+    """bench/bench_held_blocks.py at 50 lines x 12 periods: it re-runs the jobs the
+    explanations answered and gets their own figures (no timing asserted)."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_held_blocks.py"), "--lines", "50",
+         "--periods", "12", "--jobs", "10"], cwd=ROOT, capture_output=True, text=True,
+        timeout=600, check=False)
+    assert out.returncode == 0, out.stderr[-3000:]
+    same = re.search(r"HeldBlocks\.solve\): (\d+)/(\d+)", out.stdout)
+    assert same is not None and int(same.group(2)) > 0, out.stdout
+    assert same.group(1) == same.group(2), out.stdout
+    for text in ("blocks per job", "per block re-solve", "per iteration",
+                 "a run with nothing changed"):
+        assert text in out.stdout, out.stdout
