@@ -237,10 +237,11 @@ def test_every_candidate_line_has_a_sentence(tmp_path: Path) -> None:
     base = run(t, tmp_path / "base.xlsx")
     lines = base.results.lines.set_index("line")
     assert lines.entry_status["L1"] == "closed" and lines.entry_status["L2"] == "added"
+    said = {}
     for line in ("L1", "L2"):
         row = next(base.results.lines[base.results.lines.line == line].itertuples(
             index=False))
-        exact = story.entry_text(row, base.data, "en")
+        said[line] = exact = story.entry_text(row, base.data, "en")
         # the held-plan step not reached, the re-plan reached: the same re-planned figure
         held_missing = row._replace(entry_status="not_analysed", value_to_plan=None,
                                     change_if_built=None)
@@ -250,3 +251,12 @@ def test_every_candidate_line_has_a_sentence(tmp_path: Path) -> None:
         for lang in ("en", "az", "ru"):
             assert story.entry_text(neither, base.data, lang) == tr("entry.not_analysed",
                                                                     lang)
+    # a line the held plan could not run (minimum utilisation) but the re-plan could:
+    # its sentence and the Summary's closest line give the re-planned figure
+    closest = story.closest_line(base.data, base.results, "en")
+    assert "L2" in closest
+    base.results.lines.loc[base.results.lines.line == "L2", "entry_status"] = "infeasible"
+    base.results.lines.loc[base.results.lines.line == "L2", "change_if_built"] = None
+    row = next(base.results.lines[base.results.lines.line == "L2"].itertuples(index=False))
+    assert story.entry_text(row, base.data, "en") == said["L2"]
+    assert story.closest_line(base.data, base.results, "en") == closest

@@ -311,8 +311,10 @@ def closest_line(d: ChainData, res: ChainResults, lang: str) -> str:
     lines = res.lines
     if "replan_change" not in lines:
         return ""
+    # a line the held plan could not run but the re-plan could counts too: its figure
+    # is the re-plan's
     cand = lines[~lines.built.astype(bool) & lines.replan_change.notna()
-                 & lines.replan_exact.astype(bool) & (lines.entry_status != "infeasible")]
+                 & lines.replan_exact.astype(bool)]
     if cand.empty:
         return ""
     best = cand.loc[cand.replan_change.astype(float).idxmax()]
