@@ -286,8 +286,8 @@ def test_explanations_cut_short_by_the_limit_say_so_in_the_workbook(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The run's time is used up when the solve ends (simulated: no second is ever left,
     so the solver gets its floor of a quarter of the 10 s limit and the explanations
-    nothing): the plan is still optimal and written, and the Issues sheet says the
-    explanations were cut short."""
+    nothing): the plan is still optimal and written, the Issues sheet says the
+    explanations were cut short, and so does the line's own sentence."""
     import datetime as dt
 
     import openpyxl
@@ -306,6 +306,10 @@ def test_explanations_cut_short_by_the_limit_say_so_in_the_workbook(
     texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
              for v in row if v is not None]
     assert any("cut short by the time limit" in t for t in texts)
+    # and the line itself says so on the Lines sheet (it used to be left blank)
+    l1 = next(row for row in book["Lines"].iter_rows(values_only=True) if row[0] == "L1")
+    assert any(str(v).startswith("Not analysed: the time for explanations ran out")
+               for v in l1 if v is not None), l1
 
 
 # --- signals through `chainopt run` ----------------------------------------------------------
