@@ -4,7 +4,8 @@ The explanations' per-line figures (optimizer/explain.py ``_entry``) re-solve th
 in blocks (optimizer/_held_blocks.py), one HiGHS run per block a line's job changes. This
 script runs one synthetic tier's explanations as ``bench/bench_explain.py`` does, keeps
 the held LP's blocks and the jobs the run's own process answered, and re-runs those jobs
-alone, block by block, from the plan's basis as the explanations do. It prints
+alone, block by block, through the explanations' own re-solve (``HeldBlocks._resolve``:
+from the plan's basis, the job's row shifts, HiGHS's run, the bounds put back). It prints
 
 - blocks per job, and per block re-solve: milliseconds and simplex iterations (and
   whether each job's figure is the explanations' own, ``HeldBlocks.solve``);
@@ -29,7 +30,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import highspy
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,7 +70,6 @@ def capture(lines: int, periods: int) -> tuple[tuple[Any, ...], list[dict[int, A
 
 def measure(args: tuple[Any, ...], jobs: list[dict[int, Any]], count: int) -> None:
     from optimizer._held_blocks import HeldBlocks
-    from optimizer._replan import from_plan
 
     blocks = HeldBlocks(*args)
     assert blocks.usable
@@ -85,24 +84,14 @@ def measure(args: tuple[Any, ...], jobs: list[dict[int, Any]], count: int) -> No
         for b, rows in row_moves.items():
             touched[b] = touched.get(b, 0) + 1
             block = blocks.blocks[b]
-            h = block.h
-            r = np.fromiter(rows, dtype=np.int64, count=len(rows))
-            local = blocks.local_row[r]
-            shift = np.fromiter(rows.values(), dtype=float, count=len(rows))
-            lower = blocks.row_lower[r] - blocks.shift[r]
-            upper = blocks.row_upper[r] - blocks.shift[r]
-            with from_plan(h, block.basis):
-                h.changeRowsBounds(len(r), local, lower - shift,  # type: ignore[attr-defined]
-                                   upper - shift)
-                t0 = time.perf_counter()
-                h.run()
-                seconds.append(time.perf_counter() - t0)
-                iterations.append(h.getInfo().simplex_iteration_count)
-                found = h.getInfo().objective_function_value \
-                    if h.getModelStatus() == highspy.HighsModelStatus.kOptimal else None
-                total = None if total is None or found is None else \
-                    total + found - block.objective
-                h.changeRowsBounds(len(r), local, lower, upper)  # type: ignore[attr-defined]
+            # the explanations' own re-solve: the plan's basis, the job's row shifts,
+            # HiGHS's run, the bounds put back
+            t0 = time.perf_counter()
+            found = blocks._resolve(block, rows, {}, 60.0)
+            seconds.append(time.perf_counter() - t0)
+            iterations.append(blocks.iterations)
+            total = None if total is None or found is None else \
+                total + found - block.objective
         # what is measured is the explanations' own figure
         figure = blocks.solve(job, 60.0)
         same += (total is None and figure is None) or (

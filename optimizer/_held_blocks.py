@@ -82,6 +82,7 @@ class HeldBlocks:
         self.local_col = np.zeros(len(col_block), dtype=np.int32)
         self.blocks: dict[int, _Block] = {}
         self.timed_out = False
+        self.iterations = 0  # simplex iterations of the last block re-solve (bench/)
         self.usable = False
         for b in np.unique(col_block[col_block >= 0]).tolist():
             block = self._block(int(b), col_status, row_status, options)
@@ -231,6 +232,8 @@ class HeldBlocks:
                         np.array([cols[i][0] for i in c.tolist()], dtype=float),
                         np.array([cols[i][1] for i in c.tolist()], dtype=float))
                 found, self.timed_out = lp_optimum(h)
+                # read before the bounds are put back, which clears HiGHS's info
+                self.iterations = int(h.getInfo().simplex_iteration_count)
                 return found
             finally:
                 if len(r):

@@ -93,14 +93,21 @@ def test_needed_means_no_plan_without_it(tmp_path: Path) -> None:
     assert pair.objective - closed.objective == pytest.approx(value, abs=unit)
 
 
-def test_entry_threshold_is_reproduced(tmp_path: Path) -> None:
-    """L2 makes X at a second market M2 (price 40: margin 25/t on 100 t) with fixed cost
-    3000: it would lose 500, so its fixed cost must fall by more than 500 to enter."""
+def _second_product_line() -> Tables:
+    """L2 makes X2 from F, sold at M for 40 (margin 25/t on 100 t), fixed cost 3000: at
+    the plan (L1 built) it would lose 500."""
     t = add_line(base_case(), "L2", technology="T2", cost_fixed=3000)
     add_rows(t, "Materials", {"material": "X2", "kind": "product"})
     add_rows(t, "Recipes", {"applies_to": "T2", "material": "F", "role": "input"},
              {"applies_to": "T2", "material": "X2", "role": "output", "yield": 1.0})
     add_rows(t, "Markets", {"market": "M", "material": "X2", "price": 40})
+    return t
+
+
+def test_entry_threshold_is_reproduced(tmp_path: Path) -> None:
+    """L2 makes X at a second market M2 (price 40: margin 25/t on 100 t) with fixed cost
+    3000: it would lose 500, so its fixed cost must fall by more than 500 to enter."""
+    t = _second_product_line()
     base = run(t, tmp_path / "base.xlsx")
     text = sentence(base, "L2")
     assert "fixed cost would need to fall by more than" in text
@@ -229,11 +236,7 @@ def test_every_candidate_line_has_a_sentence(tmp_path: Path) -> None:
     """Lines the explanations did not reach in their time (large cases) say so; a line
     whose held-plan step was not reached but whose re-plan was gives the re-planned
     figure (both used to be left blank)."""
-    t = add_line(base_case(), "L2", technology="T2", cost_fixed=3000)
-    add_rows(t, "Materials", {"material": "X2", "kind": "product"})
-    add_rows(t, "Recipes", {"applies_to": "T2", "material": "F", "role": "input"},
-             {"applies_to": "T2", "material": "X2", "role": "output", "yield": 1.0})
-    add_rows(t, "Markets", {"market": "M", "material": "X2", "price": 40})
+    t = _second_product_line()
     base = run(t, tmp_path / "base.xlsx")
     lines = base.results.lines.set_index("line")
     assert lines.entry_status["L1"] == "closed" and lines.entry_status["L2"] == "added"
