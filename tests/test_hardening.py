@@ -306,6 +306,11 @@ def test_explanations_cut_short_by_the_limit_say_so_in_the_workbook(
     texts = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
              for v in row if v is not None]
     assert any("cut short by the time limit" in t for t in texts)
+    # Run info does not count the line among those stating a bound ("at most"): it says
+    # "not analysed"
+    info = {r[0]: r[1] for r in book["Run info"].iter_rows(values_only=True) if r}
+    assert "not analysed" in str(info["Explanations"])
+    assert "state a bound" not in str(info["Explanations"]), info["Explanations"]
     # and the line itself says so on the Lines sheet (it used to be left blank)
     l1 = next(row for row in book["Lines"].iter_rows(values_only=True) if row[0] == "L1")
     assert any(str(v).startswith("Not analysed: the time for explanations ran out")

@@ -1395,8 +1395,9 @@ def _run_info(w: _Writer, outcome: Any, started: dt.datetime) -> None:
     explain = (w.tr("run.explain_failed") if "lp_failed" in notes else
                w.tr("run.explain_skipped", n=skipped) if skipped else
                w.tr("run.explain_ok"))
-    bounds = _note_count(notes, "replan_skipped")
-    if bounds and "lp_failed" not in notes:  # each line's sentence says "at most" too
+    # the lines whose sentence says "at most" (not those left "not analysed")
+    bounds = story.at_most_count(outcome.data, res) if "lp_failed" not in notes else 0
+    if bounds:
         explain += "; " + w.tr("run.replan_skipped", n=bounds)
     rows: list[tuple[str, object]] = [
         (w.tr("run.input_file"), outcome.input_path.name),

@@ -16,7 +16,7 @@ from models.chain.data import ChainData
 from models.chain.results import ChainResults
 from models.chain.rows import itertuples
 from optimizer.report import numbers as fmt
-from optimizer.report.i18n import tr
+from optimizer.report.i18n import DEFAULT_LANG, tr
 
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 MAX_LIMIT_SENTENCES = 7
@@ -361,6 +361,13 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
+# the sentences that state a bound ("at most") where a re-planned figure would be exact
+AT_MOST = frozenset({"entry.closed_replan_bound", "entry.closed_held_bound",
+                     "entry.added_bound"})
+
+Sentence = tuple[str, dict[str, object]]  # an i18n key ("" for none) and its values
+
+
 def entry_text(row: Any, d: ChainData, lang: str) -> str:
     """What it would take for a line to enter (or leave) the plan, in words.
 
@@ -368,68 +375,83 @@ def entry_text(row: Any, d: ChainData, lang: str) -> str:
     (whatever the held-plan step found), else the held-plan figure as a bound, else what
     was proven (needed, no plan with it, blocked), else that the explanations' time ran
     out before the line was reached."""
+    key, values = _entry(row, d, lang)
+    return tr(key, lang, **values) if key else ""
+
+
+def entry_key(row: Any, d: ChainData) -> str:
+    """Which sentence ``entry_text`` gives the line (its i18n key; "" for none)."""
+    return _entry(row, d, DEFAULT_LANG)[0]
+
+
+def at_most_count(d: ChainData, res: ChainResults) -> int:
+    """How many lines' sentences state a bound ("at most") instead of an exact figure."""
+    return sum(entry_key(row, d) in AT_MOST for row in itertuples(res.lines))
+
+
+def _entry(row: Any, d: ChainData, lang: str) -> Sentence:
     status = getattr(row, "status", "candidate")
     if status == "excluded":
-        return tr("entry.excluded", lang)
+        return "entry.excluded", {}
     if status == "existing":
-        return tr("entry.existing", lang)
+        return "entry.existing", {}
     state = str(getattr(row, "entry_status", "") or "")
     if not state:  # no explanation computed (the LP at the plan did not solve)
-        return ""
+        return "", {}
     if state == "no_outlet":
-        return tr("entry.no_outlet", lang, materials=str(getattr(row, "no_outlet", "")))
+        return "entry.no_outlet", {"materials": str(getattr(row, "no_outlet", ""))}
     if bool(getattr(row, "built", False)):
         return _built_text(row, state, d.currency, lang)
     return _unbuilt_text(row, state, d, lang)
 
 
-def _built_text(row: Any, state: str, cur: str, lang: str) -> str:
+def _built_text(row: Any, state: str, cur: str, lang: str) -> Sentence:
     """A built line: what closing it would cost."""
     replan = _number(getattr(row, "replan_change", None))
     exact = bool(getattr(row, "replan_exact", False))
     if state == "required":
-        return tr("entry.required" if exact else "entry.required_held", lang)
+        return ("entry.required" if exact else "entry.required_held"), {}
     if replan is not None:
         if replan > 0.5:
-            return tr("entry.closed_replan_gain", lang, value=fmt.money(replan, cur, lang))
+            return "entry.closed_replan_gain", {"value": fmt.money(replan, cur, lang)}
         key = "entry.closed_replan" if exact else "entry.closed_replan_bound"
-        return tr(key, lang, value=fmt.money(-replan, cur, lang))
+        return key, {"value": fmt.money(-replan, cur, lang)}
     value = _number(getattr(row, "value_to_plan", None))
     if value is None:  # neither figure was reached in the time given
-        return tr("entry.not_analysed", lang)
+        return "entry.not_analysed", {}
     if value < -0.5:
-        return tr("entry.closed_gain", lang, value=fmt.money(abs(value), cur, lang))
-    return tr("entry.closed_held_bound", lang, value=fmt.money(value, cur, lang))
+        return "entry.closed_gain", {"value": fmt.money(abs(value), cur, lang)}
+    return "entry.closed_held_bound", {"value": fmt.money(value, cur, lang)}
 
 
-def _unbuilt_text(row: Any, state: str, d: ChainData, lang: str) -> str:
+def _unbuilt_text(row: Any, state: str, d: ChainData, lang: str) -> Sentence:
     """A line not built: what a plan with it would be worth, or why there is none."""
     cur = d.currency
     replan = _number(getattr(row, "replan_change", None))
     exact = bool(getattr(row, "replan_exact", False))
     if state == "infeasible" and replan is None:
         # proven by the re-plan (no plan of the MILP has it), or only at the held plan
-        return tr("entry.infeasible_replan" if exact else "entry.infeasible", lang)
-    why = "; ".join(_why(c, lang) for c in str(getattr(row, "blocked_by", "") or "").split(";")
-                    if c)
+        return ("entry.infeasible_replan" if exact else "entry.infeasible"), {}
     if state == "blocked":
-        return tr("entry.blocked", lang, why=why)
+        why = "; ".join(_why(c, lang) for c in
+                        str(getattr(row, "blocked_by", "") or "").split(";") if c)
+        return "entry.blocked", {"why": why}
     fixed = d.cost_fixed.get(str(row.line), 0.0)
     held = _number(getattr(row, "change_if_built", None))
     change = replan if replan is not None else held
     if change is None:  # neither figure was reached in the time given
-        return tr("entry.not_analysed", lang)
+        return "entry.not_analysed", {}
     # Without the re-planned figure, the held-plan loss (other lines as planned) is an
     # upper bound on the loss of the best plan with the line: said as "at most".
     exact = exact and replan is not None
     loss = -change
     other = str(getattr(row, "swap_with", "") or "")
     swap = tr("entry.swap_note", lang, other=other) if state == "swapped" and other else ""
-    values = {"value": fmt.money(abs(loss), cur, lang), "fixed": fmt.money(fixed, cur, lang),
-              "newfixed": fmt.money(max(fixed - loss, 0.0), cur, lang), "swap": swap}
+    values: dict[str, object] = {
+        "value": fmt.money(abs(loss), cur, lang), "fixed": fmt.money(fixed, cur, lang),
+        "newfixed": fmt.money(max(fixed - loss, 0.0), cur, lang), "swap": swap}
     if loss <= 0.5:
-        return tr("entry.added_gain", lang, **values)
+        return "entry.added_gain", values
     if not exact:
-        return tr("entry.added_bound", lang, **values)
-    key = "entry.added_replan" if loss <= fixed else "entry.added_replan_margin"
-    return tr(key, lang, **values)
+        return "entry.added_bound", values
+    return ("entry.added_replan" if loss <= fixed else "entry.added_replan_margin"), values
