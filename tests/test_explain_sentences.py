@@ -220,14 +220,11 @@ def test_a_line_no_plan_can_include_says_so(tmp_path: Path) -> None:
     assert row.entry_status == "infeasible" and bool(row.replan_exact)
     text = sentence(base, "L2")
     assert text.startswith("Not built: no plan can include it")
-    texts = {lang: story.entry_text(
-        next(base.results.lines[base.results.lines.line == "L2"].itertuples(index=False)),
-        base.data, lang) for lang in ("en", "az", "ru")}
+    l2 = next(base.results.lines[base.results.lines.line == "L2"].itertuples(index=False))
+    texts = {lang: story.entry_text(l2, base.data, lang) for lang in ("en", "az", "ru")}
     assert all(texts.values()) and len(set(texts.values())) == 3
     forced = set_line(_unreachable_line(base_case()), "L2", status="existing")
-    with mock.patch("optimizer.explain.explain_plan", lambda *a, **_k: a[2]):
-        outcome = solve_workbook(write_tables(forced, tmp_path / "forced.xlsx"),
-                                 {"time_limit": 60})
+    outcome = run(forced, tmp_path / "forced.xlsx")
     assert outcome.solve is not None and not outcome.solve.status.has_plan
     assert outcome.results is None
 

@@ -401,11 +401,11 @@ def _entry(row: Any, d: ChainData, lang: str) -> Sentence:
     if state == "no_outlet":
         return "entry.no_outlet", {"materials": str(getattr(row, "no_outlet", ""))}
     if bool(getattr(row, "built", False)):
-        return _built_text(row, state, d.currency, lang)
-    return _unbuilt_text(row, state, d, lang)
+        return _built_sentence(row, state, d.currency, lang)
+    return _unbuilt_sentence(row, state, d, lang)
 
 
-def _built_text(row: Any, state: str, cur: str, lang: str) -> Sentence:
+def _built_sentence(row: Any, state: str, cur: str, lang: str) -> Sentence:
     """A built line: what closing it would cost."""
     replan = _number(getattr(row, "replan_change", None))
     exact = bool(getattr(row, "replan_exact", False))
@@ -424,7 +424,7 @@ def _built_text(row: Any, state: str, cur: str, lang: str) -> Sentence:
     return "entry.closed_held_bound", {"value": fmt.money(value, cur, lang)}
 
 
-def _unbuilt_text(row: Any, state: str, d: ChainData, lang: str) -> Sentence:
+def _unbuilt_sentence(row: Any, state: str, d: ChainData, lang: str) -> Sentence:
     """A line not built: what a plan with it would be worth, or why there is none."""
     cur = d.currency
     replan = _number(getattr(row, "replan_change", None))
